@@ -1,0 +1,2 @@
+/** See DESIGN.md. */
+package dev.mailgate.mailbox;
