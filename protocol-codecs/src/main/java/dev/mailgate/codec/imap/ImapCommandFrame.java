@@ -19,7 +19,7 @@ import io.netty.util.ReferenceCounted;
  *
  * <p>Release the frame when done; that releases every slice.
  */
-public final class ImapCommandFrame extends AbstractReferenceCounted {
+public final class ImapCommandFrame extends AbstractReferenceCounted implements ImapSegments {
   private static final ByteBuf[] NO_LITERALS = new ByteBuf[0];
 
   private final ByteBuf[] lines;
@@ -39,20 +39,24 @@ public final class ImapCommandFrame extends AbstractReferenceCounted {
     return new ImapCommandFrame(new ByteBuf[] {line}, null, false, -1);
   }
 
+  @Override
   public int lineCount() {
     return lines.length;
   }
 
   /** Line {@code i} without CRLF. Not retained: slice or retain it to keep it past the frame. */
+  @Override
   public ByteBuf line(int i) {
     return lines[i];
   }
 
+  @Override
   public int literalCount() {
     return literals.length;
   }
 
   /** Literal {@code i}'s bytes. Not retained. */
+  @Override
   public ByteBuf literal(int i) {
     return literals[i];
   }
