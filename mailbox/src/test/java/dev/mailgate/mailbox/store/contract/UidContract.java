@@ -2,6 +2,7 @@ package dev.mailgate.mailbox.store.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailgate.mailbox.mime.MessageStructure;
 import dev.mailgate.mailbox.store.AppendResult;
 import dev.mailgate.mailbox.store.ByteRange;
 import dev.mailgate.mailbox.store.Flags;
@@ -76,6 +77,20 @@ public interface UidContract extends MailStoreContract {
     assertThat(content(inbox, a.uid(), new ByteRange(6, 5))).isEqualTo(text.substring(6, 11));
     assertThat(content(inbox, a.uid(), new ByteRange(text.length() - 3, 100))).isEqualTo(text.substring(text.length() - 3));
     assertThat(store().messages(inbox, UidSet.of(a.uid())).blockFirst(TIMEOUT).size()).isEqualTo(text.length());
+  }
+
+  @Test
+  default void appendCachesEnvelopeBodyStructureAndSentDate() {
+    String user = newUser();
+    MailboxId inbox = inbox(user);
+    AppendResult a = append(inbox, MailStoreContract.message("cached"));
+    MessageStructure s = store().structure(inbox, a.uid()).block(TIMEOUT);
+    assertThat(s.envelope().subject()).isEqualTo("cached");
+    assertThat(s.envelope().from().get(0).address()).isEqualTo("alice@example.org");
+    assertThat(s.root().type()).isEqualTo("text");
+    assertThat(content(inbox, a.uid(), MessageStructure.text(s.root()))).isEqualTo("Hello cached\r\n");
+    assertThat(store().messages(inbox, UidSet.of(a.uid())).blockFirst(TIMEOUT).sentDate())
+        .contains(java.time.Instant.parse("1994-02-08T05:52:25Z"));
   }
 
   @Test
