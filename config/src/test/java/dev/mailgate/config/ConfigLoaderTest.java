@@ -280,4 +280,20 @@ class ConfigLoaderTest {
     assertThat(c.routeRules()).singleElement()
         .satisfies(rule -> assertThat(rule.target()).contains(new RouteTarget.Local()));
   }
+
+  @Test
+  void policySettingsBuildAnEngineWithTheListenersPlaintextNetworks() throws Exception {
+    var c = load("""
+        listeners:
+          - { name: office, protocol: imap, bind: "143", allow_plaintext_auth: [10.0.0.0/8] }
+        """, Map.of()).config().orElseThrow();
+    var engine = dev.mailgate.policy.PolicyEngine.create(c.policySettings());
+    var fromOffice = dev.mailgate.policy.PolicyFacts.connect(
+        dev.mailgate.policy.net.IpLiterals.parse("10.9.9.9").orElseThrow(), "office",
+        MailProtocol.IMAP, false);
+    assertThat(engine.tlsBeforeAuth().plaintextLoginAllowed(fromOffice)).isTrue();
+    assertThat(engine.rateLimits()).extracting(p -> p.name())
+        .containsExactly("new-connections-per-ip", "messages-per-user", "recipients-per-user");
+    assertThat(engine.maxMessageSize()).isEqualTo(50L << 20);
+  }
 }

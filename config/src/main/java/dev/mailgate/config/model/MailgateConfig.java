@@ -49,6 +49,19 @@ public record MailgateConfig(
     return m;
   }
 
+  /**
+   * The policy module's settings for this configuration: the {@code policies:} section plus each
+   * listener's {@code allow_plaintext_auth}. Build a {@link dev.mailgate.policy.PolicyEngine} from
+   * it, and keep the old engine (and its counters) across a reload when it is equal.
+   */
+  public dev.mailgate.policy.PolicySettings policySettings() {
+    Map<String, List<dev.mailgate.policy.net.Cidr>> plaintext = new LinkedHashMap<>();
+    listeners.forEach(l -> plaintext.put(l.name(), l.allowPlaintextAuth()));
+    return new dev.mailgate.policy.PolicySettings(policies.networks(), policies.networkPrefixes(),
+        policies.connectionLimits(), policies.rateLimits(), policies.authFailures(),
+        policies.messages(), policies.requireTlsForAuth(), plaintext);
+  }
+
   /** The routing rules in order, as {@link dev.mailgate.policy.route.Router} takes them. */
   public List<RouteRule> routeRules() {
     return routes.stream().map(RouteConfig::rule).toList();
