@@ -34,6 +34,7 @@ public final class ImapResponseFramer extends ByteToMessageDecoder {
   private String pendingDetail;
   private final byte[] tail = new byte[LiteralMarker.MAX_LENGTH + 1];
   private int tailLength;
+  private int scanned;
 
   public ImapResponseFramer(ImapLimits limits) {
     this.limits = Objects.requireNonNull(limits, "limits");
@@ -80,7 +81,10 @@ public final class ImapResponseFramer extends ByteToMessageDecoder {
     int start = in.readerIndex();
     int readable = in.readableBytes();
     int max = limits.maxLineLength() + 2;
-    int lf = in.indexOf(start, start + Math.min(readable, max), (byte) '\n');
+    int window = Math.min(readable, max);
+    // Resume the LF search where the previous call stopped: no rescans of a slowly arriving line.
+    int lf = in.indexOf(start + Math.min(scanned, window), start + window, (byte) '\n');
+    scanned = lf < 0 ? window : 0;
     if (lf < 0) {
       if (readable < max) {
         return false;
@@ -135,6 +139,7 @@ public final class ImapResponseFramer extends ByteToMessageDecoder {
     pendingError = error;
     pendingDetail = detail;
     tailLength = 0;
+    scanned = 0;
     state = State.DISCARD_LINE;
   }
 
