@@ -95,7 +95,7 @@ final class ListenerBinder {
 
   private static ListenerLimits limits(Section s, MailProtocol protocol) {
     ListenerLimits d = ListenerLimits.defaults(protocol);
-    int line = s.integer("max_line_length", d.maxLineLength(), 512, 1 << 20);
+    int line = s.integer("max_line_length", d.maxLineLength(), 6, 1 << 20);
     long literal = s.size("max_literal_size", d.maxLiteralSize());
     long message = s.size("max_message_size", d.maxMessageSize());
     int errors = s.integer("max_errors", d.maxErrors(), 1, 1000);
@@ -111,6 +111,19 @@ final class ListenerBinder {
       s.error(preLogin.isZero() ? "pre_login_timeout" : "idle_timeout", "must be more than 0");
     }
     s.finish();
-    return new ListenerLimits(line, literal, message, errors, preLogin, idle);
+    ListenerLimits limits = new ListenerLimits(line, literal, message, errors, preLogin, idle);
+    try {
+      // The codec records know each protocol's ranges (RFC minimums); ask them.
+      switch (protocol) {
+        case SMTP, SUBMISSION -> limits.smtpLimits();
+        case IMAP -> limits.imapLimits();
+        case POP3 -> limits.pop3Limits();
+      }
+    } catch (IllegalArgumentException e) {
+      s.errors().add(s.location(), s.path() + ": " + e.getMessage() + " for "
+          + protocol.configName());
+      return d;
+    }
+    return limits;
   }
 }

@@ -296,4 +296,29 @@ class ConfigLoaderTest {
         .containsExactly("new-connections-per-ip", "messages-per-user", "recipients-per-user");
     assertThat(engine.maxMessageSize()).isEqualTo(50L << 20);
   }
+
+  @Test
+  void listenerLimitsDefaultPerProtocolAndFeedTheCodecRecords() throws Exception {
+    var c = load("""
+        listeners:
+          - { name: s, protocol: smtp, bind: "25", limits: { max_message_size: 10MB } }
+          - { name: i, protocol: imap, bind: "143" }
+          - { name: p, protocol: pop3, bind: "110" }
+        """, Map.of()).config().orElseThrow();
+    var smtp = c.listener("s").orElseThrow().limits().smtpLimits();
+    assertThat(smtp.maxCommandLineLength()).isEqualTo(1000);
+    assertThat(smtp.maxDataSize()).isEqualTo(10L << 20);
+    assertThat(c.listener("i").orElseThrow().limits().imapLimits().maxLineLength())
+        .isEqualTo(dev.mailgate.codec.imap.ImapLimits.DEFAULTS.maxLineLength());
+    assertThat(c.listener("p").orElseThrow().limits().pop3Limits().maxCommandLineLength())
+        .isEqualTo(255);
+  }
+
+  @Test
+  void limitsOutsideTheProtocolsRangeAreErrors() throws Exception {
+    assertThat(errors("listeners: [{name: s, protocol: smtp, bind: \"25\","
+        + " limits: {max_line_length: 100}}]")).singleElement()
+        .satisfies(e -> assertThat(e).startsWith("1:59: listeners[1].limits: ")
+            .contains("maxCommandLineLength").endsWith("for smtp"));
+  }
 }
