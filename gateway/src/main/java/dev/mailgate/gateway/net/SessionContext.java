@@ -34,6 +34,7 @@ public final class SessionContext {
   /** Messages with a sequence number up to this were delivered before TLS started: dropped. */
   private volatile long discardThrough;
   private long consumed;
+  private final InboundHandoff inbound;
 
   SessionContext(String id, ListenerSpec listener, Connection connection, InboundCounter counter) {
     this.id = id;
@@ -42,6 +43,8 @@ public final class SessionContext {
     this.counter = counter;
     this.peer = (InetSocketAddress) connection.channel().remoteAddress();
     this.client = peer;
+    this.inbound = new InboundHandoff(connection.inbound().receiveObject());
+    connection.onDispose(inbound::dispose);
   }
 
   public String id() {
@@ -85,12 +88,13 @@ public final class SessionContext {
 
   /**
    * The session's inbound messages (ByteBufs, or the objects its pipeline codecs emit), minus any
-   * that were pipelined before a STARTTLS upgrade. Subscribe once, and consume one request at a
-   * time (e.g. {@code concatMap(handler, 0)}): anything an operator prefetches past this filter
-   * escapes the STARTTLS discard.
+   * that were pipelined before a STARTTLS upgrade. Consume one request at a time (e.g. {@code
+   * concatMap(handler, 0)}): anything an operator prefetches past this filter escapes the STARTTLS
+   * discard. One consumer at a time; a later consumer (the relay, after the session cancels its
+   * subscription) continues where the previous one stopped.
    */
   public Flux<Object> receiveObject() {
-    return connection.inbound().receiveObject().cast(Object.class).filter(this::keep);
+    return inbound.receive().filter(this::keep);
   }
 
   private boolean keep(Object msg) {
