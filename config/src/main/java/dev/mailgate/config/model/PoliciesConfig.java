@@ -1,0 +1,25 @@
+package dev.mailgate.config.model;
+
+import dev.mailgate.policy.limit.AuthThrottleSettings;
+import dev.mailgate.policy.limit.ConnectionLimit;
+import dev.mailgate.policy.limit.MessageLimits;
+import dev.mailgate.policy.limit.NetworkPrefixes;
+import dev.mailgate.policy.limit.NetworkRules;
+import dev.mailgate.policy.limit.RateLimitRule;
+import java.util.List;
+
+/** Everything the policy chain is built from; the types are the policy module's own. */
+public record PoliciesConfig(
+    NetworkRules networks,
+    NetworkPrefixes networkPrefixes,
+    List<ConnectionLimit> connectionLimits,
+    List<RateLimitRule> rateLimits,
+    AuthThrottleSettings authFailures,
+    MessageLimits messages,
+    boolean requireTlsForAuth) {
+
+  public PoliciesConfig {
+    connectionLimits = List.copyOf(connectionLimits);
+    rateLimits = List.copyOf(rateLimits);
+  }
+}

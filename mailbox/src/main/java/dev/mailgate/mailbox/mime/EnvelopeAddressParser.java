@@ -1,0 +1,134 @@
+package dev.mailgate.mailbox.mime;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Parses an RFC 5322 address-list (section 3.4) into ENVELOPE addresses, leniently, without
+ * decoding RFC 2047 encoded words (IMAP reports them raw). mime4j's address parser decodes display
+ * names, which is why this small one exists. Comments are dropped, quoted strings unquoted.
+ * Bounded: at most {@link #MAX_ADDRESSES} addresses per field.
+ */
+final class EnvelopeAddressParser {
+  static final int MAX_ADDRESSES = 1000;
+
+  private final String s;
+  private int pos;
+
+  private EnvelopeAddressParser(String s) {
+    this.s = s;
+  }
+
+  static List<EnvelopeAddress> parse(String value) {
+    if (value == null) {
+      return List.of();
+    }
+    return new EnvelopeAddressParser(value).list();
+  }
+
+  private List<EnvelopeAddress> list() {
+    List<EnvelopeAddress> out = new ArrayList<>();
+    boolean inGroup = false;
+    while (pos < s.length() && out.size() < MAX_ADDRESSES) {
+      String phrase = phrase();
+      char c = pos < s.length() ? s.charAt(pos) : ',';
+      if (c == ':' && !inGroup) {
+        out.add(EnvelopeAddress.groupStart(phrase));
+        inGroup = true;
+        pos++;
+        continue;
+      }
+      if (c == '<') {
+        pos++;
+        int close = s.indexOf('>', pos);
+        String inner = close < 0 ? s.substring(pos) : s.substring(pos, close);
+        pos = close < 0 ? s.length() : close + 1;
+        String adl = null;
+        int colon = inner.lastIndexOf(':');
+        if (inner.startsWith("@") && colon > 0) {
+          adl = inner.substring(0, colon);
+          inner = inner.substring(colon + 1);
+        }
+        out.add(addrSpec(phrase.isEmpty() ? null : phrase, adl, inner.strip()));
+        phrase(); // skip anything up to the separator
+        c = pos < s.length() ? s.charAt(pos) : ',';
+      } else if (!phrase.isEmpty()) {
+        out.add(addrSpec(null, null, phrase.replace(" ", "")));
+      }
+      if (c == ';' && inGroup) {
+        out.add(EnvelopeAddress.groupEnd());
+        inGroup = false;
+      }
+      pos++;
+    }
+    if (inGroup) {
+      out.add(EnvelopeAddress.groupEnd());
+    }
+    return out;
+  }
+
+  private static EnvelopeAddress addrSpec(String name, String adl, String spec) {
+    int at = spec.lastIndexOf('@');
+    if (at < 0) {
+      return new EnvelopeAddress(name, adl, spec, "");
+    }
+    String local = spec.substring(0, at);
+    if (local.length() >= 2 && local.startsWith("\"") && local.endsWith("\"")) {
+      local = local.substring(1, local.length() - 1);
+    }
+    return new EnvelopeAddress(name, adl, local, spec.substring(at + 1));
+  }
+
+  /** Words up to an unquoted , : ; or &lt;, joined by single spaces. */
+  private String phrase() {
+    StringBuilder out = new StringBuilder();
+    boolean space = false;
+    while (pos < s.length()) {
+      char c = s.charAt(pos);
+      if (c == ',' || c == ':' || c == ';' || c == '<') {
+        break;
+      }
+      if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+        space = out.length() > 0;
+        pos++;
+      } else if (c == '(') {
+        skipComment();
+      } else if (c == '"') {
+        if (space) {
+          out.append(' ');
+          space = false;
+        }
+        pos++;
+        while (pos < s.length() && s.charAt(pos) != '"') {
+          if (s.charAt(pos) == '\\' && pos + 1 < s.length()) {
+            pos++;
+          }
+          out.append(s.charAt(pos++));
+        }
+        pos++;
+      } else {
+        if (space) {
+          out.append(' ');
+          space = false;
+        }
+        out.append(c);
+        pos++;
+      }
+    }
+    return out.toString();
+  }
+
+  private void skipComment() {
+    int depth = 0;
+    while (pos < s.length()) {
+      char c = s.charAt(pos++);
+      if (c == '\\') {
+        pos++;
+      } else if (c == '(') {
+        depth++;
+      } else if (c == ')' && --depth == 0) {
+        return;
+      }
+    }
+  }
+}

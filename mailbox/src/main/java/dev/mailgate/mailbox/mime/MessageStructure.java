@@ -1,0 +1,61 @@
+package dev.mailgate.mailbox.mime;
+
+import dev.mailgate.mailbox.store.ByteRange;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The parsed shape of a stored message, computed once at append time and cached by the store:
+ * envelope, body-structure tree with byte offsets, and the Date: header as an instant.
+ *
+ * <p>Section addressing follows RFC 3501 section 6.4.5: part numbers index multipart children from
+ * 1; inside a message/rfc822 part they address the nested message's parts, and a non-multipart
+ * message has a single part 1 that is its body.
+ */
+public record MessageStructure(Envelope envelope, BodyPart root, long size, Optional<Instant> sentDate) {
+
+  /**
+   * The entity addressed by {@code path} (e.g. {1, 2} for "1.2"), or empty if there is none. An
+   * empty path is the whole message.
+   */
+  public Optional<BodyPart> part(int... path) {
+    BodyPart current = root;
+    for (int n : path) {
+      if (current.isMessage()) {
+        current = current.children().get(0);
+      }
+      if (current.isMultipart()) {
+        if (n < 1 || n > current.children().size()) {
+          return Optional.empty();
+        }
+        current = current.children().get(n - 1);
+      } else if (n != 1) {
+        return Optional.empty();
+      }
+      // n == 1 of a non-multipart: the entity itself (RFC 3501: "1" of a single-part message)
+    }
+    return Optional.of(current);
+  }
+
+  /** BODY[HEADER] of the message, or of a nested message/rfc822 part (the "n.HEADER" section). */
+  public static ByteRange header(BodyPart entity) {
+    BodyPart e = entity.isMessage() ? entity.children().get(0) : entity;
+    return new ByteRange(e.headerOffset(), e.bodyOffset() - e.headerOffset());
+  }
+
+  /** BODY[TEXT]: the body of the message, or of a nested message. */
+  public static ByteRange text(BodyPart entity) {
+    BodyPart e = entity.isMessage() ? entity.children().get(0) : entity;
+    return new ByteRange(e.bodyOffset(), e.size());
+  }
+
+  /** BODY[n]: the part's body (for message/rfc822 the whole nested message). */
+  public static ByteRange content(BodyPart part) {
+    return new ByteRange(part.bodyOffset(), part.size());
+  }
+
+  /** BODY[n.MIME]: the part's own header. */
+  public static ByteRange mime(BodyPart part) {
+    return new ByteRange(part.headerOffset(), part.bodyOffset() - part.headerOffset());
+  }
+}

@@ -1,0 +1,227 @@
+package dev.mailgate.mailbox.sqlite;
+
+import static dev.mailgate.mailbox.store.MailStoreException.Reason.ALREADY_EXISTS;
+import static dev.mailgate.mailbox.store.MailStoreException.Reason.CANNOT;
+import static dev.mailgate.mailbox.store.MailStoreException.Reason.NO_SUCH_MAILBOX;
+import static dev.mailgate.mailbox.store.MailStoreException.Reason.NO_SUCH_USER;
+
+import dev.mailgate.mailbox.store.MailStoreException;
+import dev.mailgate.mailbox.store.MailboxEvent;
+import dev.mailgate.mailbox.store.MailboxId;
+import dev.mailgate.mailbox.store.MailboxInfo;
+import dev.mailgate.mailbox.store.MailboxName;
+import dev.mailgate.mailbox.store.Quota;
+import dev.mailgate.mailbox.store.SpecialUse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Mailbox hierarchy operations of the SQLite store (RFC 3501 sections 6.3.3-6.3.7, RFC 6154),
+ * each run inside a transaction on the connection given.
+ */
+final class MailboxOps {
+  private static final String INFO =
+      "SELECT m.id, m.user, m.name, m.uidvalidity, m.uidnext, m.highestmodseq, m.special_use,"
+          + " m.noselect,"
+          + " (SELECT count(*) FROM messages WHERE mailbox_id = m.id),"
+          + " (SELECT count(*) FROM messages WHERE mailbox_id = m.id AND (flags & 1) = 0),"
+          + " (SELECT coalesce(sum(size), 0) FROM messages WHERE mailbox_id = m.id),"
+          + " EXISTS(SELECT 1 FROM mailboxes c WHERE c.user = m.user"
+          + "   AND substr(c.name, 1, length(m.name) + 1) = m.name || '/'),"
+          + " EXISTS(SELECT 1 FROM subscriptions s WHERE s.user = m.user AND s.name = m.name)"
+          + " FROM mailboxes m WHERE m.user = ?";
+
+  private MailboxOps() {}
+
+  static List<MailboxInfo> list(Connection c, String user) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(INFO + " ORDER BY m.name")) {
+      ps.setString(1, user);
+      return infos(ps);
+    }
+  }
+
+  static MailboxInfo info(Connection c, String user, MailboxName name) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(INFO + " AND m.name = ?")) {
+      ps.setString(1, user);
+      ps.setString(2, name.value());
+      List<MailboxInfo> l = infos(ps);
+      if (l.isEmpty()) {
+        throw new MailStoreException(NO_SUCH_MAILBOX, "no mailbox " + name);
+      }
+      return l.get(0);
+    }
+  }
+
+  private static List<MailboxInfo> infos(PreparedStatement ps) throws SQLException {
+    List<MailboxInfo> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        String su = rs.getString(7);
+        out.add(new MailboxInfo(
+            new MailboxId(rs.getLong(1)), rs.getString(2), MailboxName.of(rs.getString(3)),
+            rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(9), rs.getLong(10),
+            rs.getLong(11), su == null ? Optional.empty() : Optional.of(SpecialUse.valueOf(su)),
+            rs.getInt(8) == 0, rs.getBoolean(12), rs.getBoolean(13)));
+      }
+    }
+    return out;
+  }
+
+  static void requireUser(Connection c, String user) throws SQLException {
+    if (SqlUtil.queryLong(c, "SELECT count(*) FROM accounts WHERE user = ?", user) == 0) {
+      throw new MailStoreException(NO_SUCH_USER, "no user " + user);
+    }
+  }
+
+  static void provision(Connection c, String user, Quota limits) throws SQLException {
+    SqlUtil.update(c, "INSERT INTO accounts(user, storage_limit, message_limit) VALUES (?, ?, ?)"
+        + " ON CONFLICT(user) DO UPDATE SET storage_limit = excluded.storage_limit,"
+        + " message_limit = excluded.message_limit", user, limits.storageLimit(), limits.messageLimit());
+    if (find(c, user, MailboxName.INBOX) == 0) {
+      insert(c, user, MailboxName.INBOX, null);
+      SqlUtil.update(c, "INSERT OR IGNORE INTO subscriptions VALUES (?, ?)", user, "INBOX");
+    }
+    for (SpecialUse su : SpecialUse.values()) {
+      long has = SqlUtil.queryLong(
+          c, "SELECT count(*) FROM mailboxes WHERE user = ? AND special_use = ?", user, su.name());
+      if (has > 0) {
+        continue;
+      }
+      MailboxName name = MailboxName.of(su.defaultName());
+      if (find(c, user, name) == 0) {
+        insert(c, user, name, su);
+      } else {
+        SqlUtil.update(c, "UPDATE mailboxes SET special_use = ? WHERE user = ? AND name = ?",
+            su.name(), user, name.value());
+      }
+      SqlUtil.update(c, "INSERT OR IGNORE INTO subscriptions VALUES (?, ?)", user, name.value());
+    }
+  }
+
+  static long find(Connection c, String user, MailboxName name) throws SQLException {
+    return SqlUtil.queryLong(c, "SELECT coalesce(max(id), 0) FROM mailboxes WHERE user = ? AND name = ?",
+        user, name.value());
+  }
+
+  static long create(Connection c, String user, MailboxName name, SpecialUse su) throws SQLException {
+    requireUser(c, user);
+    long existing = find(c, user, name);
+    if (existing != 0) {
+      long noselect = SqlUtil.queryLong(c, "SELECT noselect FROM mailboxes WHERE id = ?", existing);
+      if (noselect == 0) {
+        throw new MailStoreException(ALREADY_EXISTS, name + " exists");
+      }
+      SqlUtil.update(c, "UPDATE mailboxes SET noselect = 0, special_use = ? WHERE id = ?",
+          su == null ? null : su.name(), existing);
+      return existing;
+    }
+    MailboxName parent = name.parent();
+    if (parent != null && find(c, user, parent) == 0) {
+      create(c, user, parent, null);
+    }
+    return insert(c, user, name, su);
+  }
+
+  private static long insert(Connection c, String user, MailboxName name, SpecialUse su)
+      throws SQLException {
+    long uidValidity = nextUidValidity(c);
+    SqlUtil.update(c, "INSERT INTO mailboxes(user, name, uidvalidity, uidnext, highestmodseq,"
+        + " special_use) VALUES (?, ?, ?, 1, 1, ?)", user, name.value(), uidValidity,
+        su == null ? null : su.name());
+    return find(c, user, name);
+  }
+
+  /**
+   * A UIDVALIDITY never used before in this store (RFC 3501 section 2.3.1.1): the clock in seconds,
+   * but always above the last one handed out, so delete + create of one name changes it.
+   */
+  static long nextUidValidity(Connection c) throws SQLException {
+    long last = SqlUtil.queryLong(c, "SELECT coalesce(max(value), 0) FROM counters WHERE name = 'uidvalidity'");
+    long next = Math.max(last + 1, System.currentTimeMillis() / 1000);
+    SqlUtil.update(c, "INSERT INTO counters VALUES ('uidvalidity', ?)"
+        + " ON CONFLICT(name) DO UPDATE SET value = excluded.value", next);
+    return next;
+  }
+
+  static boolean hasChildren(Connection c, String user, MailboxName name) throws SQLException {
+    return SqlUtil.queryLong(c, "SELECT count(*) FROM mailboxes WHERE user = ?"
+        + " AND substr(name, 1, length(?) + 1) = ? || '/'", user, name.value(), name.value()) > 0;
+  }
+
+  static void delete(Connection c, SqliteWriter.Effects fx, String user, MailboxName name)
+      throws SQLException {
+    if (name.isInbox()) {
+      throw new MailStoreException(CANNOT, "INBOX cannot be deleted");
+    }
+    long id = find(c, user, name);
+    if (id == 0) {
+      throw new MailStoreException(NO_SUCH_MAILBOX, "no mailbox " + name);
+    }
+    boolean noselect = SqlUtil.queryLong(c, "SELECT noselect FROM mailboxes WHERE id = ?", id) != 0;
+    boolean children = hasChildren(c, user, name);
+    if (children && noselect) {
+      throw new MailStoreException(CANNOT, name + " has children");
+    }
+    MessageOps.removeAll(c, fx, new MailboxId(id), user);
+    long modSeq = SqlUtil.queryLong(c, "SELECT highestmodseq FROM mailboxes WHERE id = ?", id);
+    if (children) {
+      SqlUtil.update(c, "UPDATE mailboxes SET noselect = 1, special_use = NULL WHERE id = ?", id);
+    } else {
+      SqlUtil.update(c, "DELETE FROM vanished WHERE mailbox_id = ?", id);
+      SqlUtil.update(c, "DELETE FROM mailboxes WHERE id = ?", id);
+    }
+    fx.event(new MailboxEvent.Deleted(new MailboxId(id), modSeq));
+  }
+
+  static void rename(Connection c, SqliteWriter.Effects fx, String user, MailboxName from,
+      MailboxName to) throws SQLException {
+    long id = find(c, user, from);
+    if (id == 0) {
+      throw new MailStoreException(NO_SUCH_MAILBOX, "no mailbox " + from);
+    }
+    if (find(c, user, to) != 0) {
+      throw new MailStoreException(ALREADY_EXISTS, to + " exists");
+    }
+    if (from.equals(to) || from.isAncestorOf(to) || to.isInbox()) {
+      throw new MailStoreException(CANNOT, "cannot rename " + from + " to " + to);
+    }
+    if (to.parent() != null && find(c, user, to.parent()) == 0) {
+      create(c, user, to.parent(), null);
+    }
+    if (from.isInbox()) {
+      // RFC 3501 6.3.5: INBOX's messages move to the new name, INBOX stays (empty); its children
+      // are not renamed. INBOX keeps its UIDVALIDITY and UIDNEXT, so its UIDs are never reused.
+      long target = insert(c, user, to, null);
+      MessageOps.moveAllFromInbox(c, fx, new MailboxId(id), new MailboxId(target));
+      return;
+    }
+    List<String[]> renames = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT name FROM mailboxes WHERE user = ?"
+        + " AND (name = ? OR substr(name, 1, length(?) + 1) = ? || '/')")) {
+      ps.setString(1, user);
+      ps.setString(2, from.value());
+      ps.setString(3, from.value());
+      ps.setString(4, from.value());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          MailboxName old = MailboxName.of(rs.getString(1));
+          MailboxName neu = old.equals(from) ? to : old.reparent(from, to);
+          renames.add(new String[] {old.value(), neu.value()});
+        }
+      }
+    }
+    for (String[] r : renames) {
+      if (find(c, user, MailboxName.of(r[1])) != 0) {
+        throw new MailStoreException(ALREADY_EXISTS, r[1] + " exists");
+      }
+      SqlUtil.update(c, "UPDATE mailboxes SET name = ? WHERE user = ? AND name = ?", r[1], user, r[0]);
+      SqlUtil.update(c, "UPDATE OR REPLACE subscriptions SET name = ? WHERE user = ? AND name = ?",
+          r[1], user, r[0]);
+    }
+  }
+}

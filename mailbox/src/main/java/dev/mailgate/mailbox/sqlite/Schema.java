@@ -1,0 +1,47 @@
+package dev.mailgate.mailbox.sqlite;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The SQLite schema of the embedded store (version {@link #VERSION}, kept in {@code PRAGMA
+ * user_version}). Message rows reference body files by {@code body_id}; COPY shares a body.
+ */
+final class Schema {
+  static final int VERSION = 1;
+
+  private static final String[] DDL = {
+    "CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS accounts(user TEXT PRIMARY KEY, storage_limit INTEGER NOT NULL,"
+        + " message_limit INTEGER NOT NULL, storage_used INTEGER NOT NULL DEFAULT 0,"
+        + " messages_used INTEGER NOT NULL DEFAULT 0)",
+    "CREATE TABLE IF NOT EXISTS mailboxes(id INTEGER PRIMARY KEY, user TEXT NOT NULL,"
+        + " name TEXT NOT NULL, uidvalidity INTEGER NOT NULL, uidnext INTEGER NOT NULL,"
+        + " highestmodseq INTEGER NOT NULL, special_use TEXT, noselect INTEGER NOT NULL DEFAULT 0,"
+        + " UNIQUE(user, name))",
+    "CREATE TABLE IF NOT EXISTS subscriptions(user TEXT NOT NULL, name TEXT NOT NULL,"
+        + " PRIMARY KEY(user, name)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS messages(mailbox_id INTEGER NOT NULL, uid INTEGER NOT NULL,"
+        + " modseq INTEGER NOT NULL, flags INTEGER NOT NULL, keywords TEXT NOT NULL,"
+        + " size INTEGER NOT NULL, internal_date INTEGER NOT NULL, sent_date INTEGER,"
+        + " body_id TEXT NOT NULL, structure BLOB NOT NULL, PRIMARY KEY(mailbox_id, uid))"
+        + " WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS messages_modseq ON messages(mailbox_id, modseq)",
+    "CREATE INDEX IF NOT EXISTS messages_body ON messages(body_id)",
+    "CREATE TABLE IF NOT EXISTS vanished(mailbox_id INTEGER NOT NULL, uid INTEGER NOT NULL,"
+        + " modseq INTEGER NOT NULL, PRIMARY KEY(mailbox_id, uid)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS vanished_modseq ON vanished(mailbox_id, modseq)",
+  };
+
+  private Schema() {}
+
+  static void apply(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      for (String ddl : DDL) {
+        st.execute(ddl);
+      }
+      st.execute("PRAGMA user_version = " + VERSION);
+    }
+  }
+}

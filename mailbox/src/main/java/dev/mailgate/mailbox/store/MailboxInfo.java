@@ -1,0 +1,25 @@
+package dev.mailgate.mailbox.store;
+
+import java.util.Optional;
+
+/**
+ * A snapshot of one mailbox: what SELECT, EXAMINE and STATUS report (RFC 3501 sections 6.3.1,
+ * 6.3.10; RFC 7162 section 3.1 for HIGHESTMODSEQ; RFC 6154 for the special use).
+ *
+ * @param selectable false for a \Noselect placeholder left by DELETE of a mailbox with children
+ * @param hasChildren true if some mailbox lies below this one (RFC 3348 CHILDREN)
+ */
+public record MailboxInfo(
+    MailboxId id,
+    String user,
+    MailboxName name,
+    long uidValidity,
+    long uidNext,
+    long highestModSeq,
+    long messages,
+    long unseen,
+    long bytes,
+    Optional<SpecialUse> specialUse,
+    boolean selectable,
+    boolean hasChildren,
+    boolean subscribed) {}

@@ -1,0 +1,12 @@
+package dev.mailgate.mailbox.store;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The per-message metadata kept in the index (RFC 3501 section 2.3): UID, flags, MODSEQ (RFC 7162
+ * section 3.1.1), RFC822.SIZE, INTERNALDATE, and the Date: header parsed for SENTBEFORE and friends
+ * (empty when missing or unparseable).
+ */
+public record MessageMeta(
+    long uid, long modSeq, Flags flags, long size, Instant internalDate, Optional<Instant> sentDate) {}

@@ -1,0 +1,116 @@
+package dev.mailgate.policy;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.mailgate.policy.auth.AuthThrottle;
+import dev.mailgate.policy.auth.TlsBeforeAuthPolicy;
+import dev.mailgate.policy.limit.ConnectionLimiter;
+import dev.mailgate.policy.limit.RateLimitPolicy;
+import dev.mailgate.policy.limit.RateLimitRule;
+import dev.mailgate.policy.message.MessageSizePolicy;
+import dev.mailgate.policy.message.RecipientLimitPolicy;
+import dev.mailgate.policy.message.SenderOwnershipPolicy;
+import dev.mailgate.policy.net.NetworkAccessPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * The policies of one configuration, wired in their order: network access, TLS before auth, auth
+ * throttling, message size, recipients, sender ownership, then the rate limits in configured order
+ * (last, so that a step refused by a rule before them does not use up a permit).
+ * Stateful parts (rate buckets, failure records, connection counts) live here, so the gateway
+ * keeps one engine across reloads whose {@link PolicySettings} are equal, and builds a new one
+ * when they change.
+ *
+ * <p>In a session: {@code connections().onConnect(f)} then {@code chain().evaluate(f)} at
+ * CONNECT; at login {@code chain().evaluate(f.withAuthAttempt(user, tls))}, then
+ * {@code authThrottle().recordFailure/recordSuccess} and {@code connections().onLogin(f)}; per
+ * command, MAIL, RCPT and end of DATA {@code chain().evaluate(...)}; close the leases at the end.
+ */
+public final class PolicyEngine {
+  /** Keys per rate-limit rule and per auth-throttle map before the least recent are evicted. */
+  public static final long DEFAULT_MAX_KEYS = 1_000_000;
+
+  public static final String NETWORK_ACCESS = "network-access";
+  public static final String TLS_BEFORE_AUTH = "tls-before-auth";
+  public static final String AUTH_FAILURES = "auth-failures";
+  public static final String MAX_MESSAGE_SIZE = "max-message-size";
+  public static final String MAX_RECIPIENTS = "max-recipients";
+  public static final String SENDER_MUST_MATCH_USER = "sender-must-match-user";
+
+  private final PolicySettings settings;
+  private final PolicyChain chain;
+  private final ConnectionLimiter connections;
+  private final AuthThrottle authThrottle;
+  private final TlsBeforeAuthPolicy tlsBeforeAuth;
+  private final List<RateLimitPolicy> rateLimits;
+
+  private PolicyEngine(PolicySettings s, long maxKeys, Ticker ticker, Executor maintenance) {
+    this.settings = s;
+    this.connections = new ConnectionLimiter(s.connectionLimits(), s.prefixes());
+    this.tlsBeforeAuth = new TlsBeforeAuthPolicy(TLS_BEFORE_AUTH, s.requireTlsForAuth(),
+        s.plaintextAuthByListener());
+    this.authThrottle = new AuthThrottle(AUTH_FAILURES, s.authFailures(), maxKeys, ticker,
+        maintenance);
+    List<RateLimitPolicy> rates = new ArrayList<>();
+    for (RateLimitRule r : s.rateLimits()) {
+      rates.add(new RateLimitPolicy(r, s.prefixes(), maxKeys, ticker, maintenance));
+    }
+    this.rateLimits = List.copyOf(rates);
+    List<Policy> all = new ArrayList<>();
+    all.add(new NetworkAccessPolicy(NETWORK_ACCESS, s.networks()));
+    all.add(tlsBeforeAuth);
+    all.add(authThrottle);
+    all.add(new MessageSizePolicy(MAX_MESSAGE_SIZE, s.messages().maxMessageSize()));
+    all.add(new RecipientLimitPolicy(MAX_RECIPIENTS, s.messages().maxRecipients()));
+    if (s.messages().senderMustMatchUser()) {
+      all.add(new SenderOwnershipPolicy(SENDER_MUST_MATCH_USER, s.messages().senderAliases()));
+    }
+    // Rate limits last: a step refused by a stateless rule above must not use up a permit.
+    all.addAll(rateLimits);
+    this.chain = new PolicyChain(all);
+  }
+
+  /** An engine on the system clock. */
+  public static PolicyEngine create(PolicySettings settings) {
+    return new PolicyEngine(settings, DEFAULT_MAX_KEYS, Ticker.systemTicker(),
+        ForkJoinPool.commonPool());
+  }
+
+  /** An engine on the given clock, with cache maintenance run on {@code maintenance}. */
+  public static PolicyEngine create(PolicySettings settings, long maxKeys, Ticker ticker,
+      Executor maintenance) {
+    return new PolicyEngine(settings, maxKeys, ticker, maintenance);
+  }
+
+  public PolicySettings settings() {
+    return settings;
+  }
+
+  public PolicyChain chain() {
+    return chain;
+  }
+
+  public ConnectionLimiter connections() {
+    return connections;
+  }
+
+  public AuthThrottle authThrottle() {
+    return authThrottle;
+  }
+
+  /** Also answers whether to advertise LOGINDISABLED / withhold AUTH before TLS. */
+  public TlsBeforeAuthPolicy tlsBeforeAuth() {
+    return tlsBeforeAuth;
+  }
+
+  public List<RateLimitPolicy> rateLimits() {
+    return rateLimits;
+  }
+
+  /** The SIZE to advertise in EHLO (RFC 1870). */
+  public long maxMessageSize() {
+    return settings.messages().maxMessageSize();
+  }
+}

@@ -1,0 +1,74 @@
+package dev.mailgate.policy.limit;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.mailgate.policy.Decision;
+import dev.mailgate.policy.DenyKind;
+import dev.mailgate.policy.Policy;
+import dev.mailgate.policy.PolicyFacts;
+import dev.mailgate.policy.Stage;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import reactor.core.publisher.Mono;
+
+/**
+ * Applies one {@link RateLimitRule}: charges its counter at the stage it belongs to (connections
+ * at CONNECT, commands at COMMAND, auth attempts at AUTH, messages at MAIL FROM, recipients at
+ * RCPT, bytes at DATA with the message size as cost) under the rule's key, and refuses with
+ * {@link DenyKind#RATE_LIMIT} when the key is over its rate.
+ */
+public final class RateLimitPolicy implements Policy {
+  private final RateLimitRule rule;
+  private final NetworkPrefixes prefixes;
+  private final KeyedRateLimiter limiter;
+
+  public RateLimitPolicy(RateLimitRule rule, NetworkPrefixes prefixes, long maxKeys,
+      Ticker ticker, Executor maintenance) {
+    this.rule = rule;
+    this.prefixes = prefixes;
+    this.limiter = new KeyedRateLimiter(rule.rate(), maxKeys, ticker, maintenance);
+  }
+
+  @Override
+  public String name() {
+    return rule.name();
+  }
+
+  public KeyedRateLimiter limiter() {
+    return limiter;
+  }
+
+  static Stage stageOf(Counter c) {
+    return switch (c) {
+      case CONNECTIONS -> Stage.CONNECT;
+      case COMMANDS -> Stage.COMMAND;
+      case AUTH_ATTEMPTS -> Stage.AUTH;
+      case MESSAGES -> Stage.MAIL_FROM;
+      case RECIPIENTS -> Stage.RCPT;
+      case BYTES -> Stage.DATA;
+    };
+  }
+
+  @Override
+  public Mono<Decision> check(PolicyFacts facts) {
+    return Mono.just(decide(facts));
+  }
+
+  /** The synchronous decision (the chain wraps it). */
+  public Decision decide(PolicyFacts facts) {
+    if (facts.stage() != stageOf(rule.counter())) {
+      return Decision.ALLOW;
+    }
+    String key = Keys.of(rule.scope(), facts, prefixes);
+    if (key == null) {
+      return Decision.ALLOW;
+    }
+    long cost = rule.counter() == Counter.BYTES ? Math.max(1, facts.messageSize()) : 1;
+    Duration wait = limiter.tryAcquire(key, cost);
+    if (wait.isZero()) {
+      return Decision.ALLOW;
+    }
+    return new Decision.Deny(rule.counter().configName() + " per " + rule.scope().configName()
+        + " over " + rule.rate() + "; retry in " + Math.max(1, wait.toSeconds()) + "s",
+        rule.name(), DenyKind.RATE_LIMIT);
+  }
+}

@@ -1,0 +1,146 @@
+package dev.mailgate.codec.pop3;
+
+import dev.mailgate.codec.DecodeFailure;
+import dev.mailgate.codec.ProtocolError;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * Server side: frames POP3 command lines and emits one {@link Pop3Command} or {@link
+ * DecodeFailure} per line (RFC 1939 section 3, RFC 2449 section 4).
+ *
+ * <p>Lines end only at CRLF: a bare LF or a CR inside the line is {@link
+ * ProtocolError#BAD_LINE_ENDING}. A line longer than {@link Pop3Limits#maxCommandLineLength()}
+ * (AUTH lines and SASL responses: {@link Pop3Limits#maxSaslLineLength()}) is refused as soon as the
+ * limit is passed, its bytes are skipped without being buffered, and one {@link
+ * ProtocolError#LINE_TOO_LONG} failure is emitted when its LF arrives, so answers stay in order.
+ * More than {@link Pop3Limits#maxPipelinedCommands()} lines awaiting an answer yield {@link
+ * ProtocolError#TOO_MANY_PIPELINED}.
+ *
+ * <p>The session drives the two modes the grammar cannot see: {@link #expectSaslResponse()} before
+ * it sends a {@code +} challenge, and {@link #discardPipelined()} when it accepts STLS (RFC 2595
+ * section 4: plaintext sent after STLS must not be used). It calls {@link #commandCompleted()}
+ * after answering each emitted line. Exactly one message is emitted per {@code decode} call, so a
+ * mode set while handling a message applies to the very next line.
+ */
+public final class Pop3CommandDecoder extends ByteToMessageDecoder {
+  private static final byte CR = '\r';
+  private static final byte LF = '\n';
+
+  private final Pop3Limits limits;
+  private final Pop3CommandParser parser;
+  private boolean saslResponseExpected;
+  private int outstanding;
+  /** Bytes after the reader index already searched for LF (no rescans on slow input). */
+  private int scanned;
+  /** Set while skipping the rest of an over-long line. */
+  private boolean discarding;
+
+  public Pop3CommandDecoder() {
+    this(Pop3Limits.DEFAULTS);
+  }
+
+  public Pop3CommandDecoder(Pop3Limits limits) {
+    this.limits = limits;
+    this.parser = new Pop3CommandParser(limits);
+  }
+
+  /** The next line is the client's answer to a SASL challenge (base64 or {@code *}). */
+  public void expectSaslResponse() {
+    saslResponseExpected = true;
+  }
+
+  /** The session has answered one emitted command or failure. */
+  public void commandCompleted() {
+    if (outstanding > 0) {
+      outstanding--;
+    }
+  }
+
+  /** Drops every byte received but not yet decoded (after STLS is accepted). */
+  public void discardPipelined() {
+    ByteBuf buffered = internalBuffer();
+    buffered.skipBytes(buffered.readableBytes());
+    scanned = 0;
+    discarding = false;
+    saslResponseExpected = false;
+  }
+
+  /** Bytes held while waiting for a line end (bounded by the line limits). */
+  int bufferedBytes() {
+    return internalBuffer().readableBytes();
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    Object msg = decodeLine(in);
+    if (msg != null) {
+      out.add(msg);
+    }
+  }
+
+  /** Decodes at most one line of {@code in}; {@code null} when more bytes are needed. */
+  Object decodeLine(ByteBuf in) {
+    int start = in.readerIndex();
+    int end = in.writerIndex();
+    int lf = in.indexOf(start + scanned, end, LF);
+    if (discarding) {
+      if (lf < 0) {
+        in.skipBytes(end - start);
+        scanned = 0;
+        return null;
+      }
+      in.readerIndex(lf + 1);
+      scanned = 0;
+      discarding = false;
+      saslResponseExpected = false;
+      return counted(DecodeFailure.of(ProtocolError.LINE_TOO_LONG, "line too long"));
+    }
+    int limit = lineLimit(in, start, end);
+    if (lf < 0) {
+      if (end - start >= limit) {
+        // the line already has `limit` octets and no LF yet: it cannot fit; skip without buffering
+        discarding = true;
+        in.skipBytes(end - start);
+        scanned = 0;
+      } else {
+        scanned = end - start;
+      }
+      return null;
+    }
+    scanned = 0;
+    in.readerIndex(lf + 1);
+    boolean sasl = saslResponseExpected;
+    saslResponseExpected = false;
+    if (lf + 1 - start > limit) {
+      return counted(DecodeFailure.of(ProtocolError.LINE_TOO_LONG, "line too long"));
+    }
+    if (lf == start || in.getByte(lf - 1) != CR || in.indexOf(start, lf - 1, CR) >= 0) {
+      return counted(DecodeFailure.of(ProtocolError.BAD_LINE_ENDING, "line not ended by CRLF"));
+    }
+    if (outstanding >= limits.maxPipelinedCommands()) {
+      return counted(DecodeFailure.of(ProtocolError.TOO_MANY_PIPELINED, "too many pipelined commands"));
+    }
+    return counted(sasl ? parser.parseSaslResponse(in, start, lf - 1) : parser.parse(in, start, lf - 1));
+  }
+
+  private Object counted(Object msg) {
+    outstanding++;
+    return msg;
+  }
+
+  /** AUTH lines and SASL responses may be longer than ordinary commands (RFC 5034 section 4). */
+  private int lineLimit(ByteBuf in, int start, int end) {
+    if (saslResponseExpected) {
+      return limits.maxSaslLineLength();
+    }
+    if (end - start >= 5
+        && Pop3Verb.lookup(in, start, 4) == Pop3Verb.AUTH
+        && in.getByte(start + 4) == ' ') {
+      return limits.maxSaslLineLength();
+    }
+    return limits.maxCommandLineLength();
+  }
+}

@@ -1,0 +1,45 @@
+package dev.mailgate.codec.sasl;
+
+import dev.mailgate.codec.DecodeFailure;
+import java.util.Base64;
+import java.util.Objects;
+
+/** One step of a server-side SASL exchange ({@link SaslServerExchange}). */
+public sealed interface SaslStep {
+
+  /** Send this challenge to the client ({@code +} / {@code 334} / {@code +} line) and await a line. */
+  record Challenge(byte[] data) implements SaslStep {
+    public Challenge {
+      data = data.clone();
+    }
+
+    /** The challenge in base64, as it goes on the wire (may be empty). */
+    public String base64() {
+      return Base64.getEncoder().encodeToString(data);
+    }
+
+    @Override
+    public byte[] data() {
+      return data.clone();
+    }
+  }
+
+  /** The client's message decoded; the session now verifies or replays the credentials. */
+  record Success(SaslCredentials credentials) implements SaslStep {
+    public Success {
+      Objects.requireNonNull(credentials, "credentials");
+    }
+  }
+
+  /** The client's message broke the mechanism's format ({@code BAD_ENCODING}) or arrived out of turn. */
+  record Failure(DecodeFailure failure) implements SaslStep {
+    public Failure {
+      Objects.requireNonNull(failure, "failure");
+    }
+  }
+
+  /** The client sent {@code *} (RFC 4954, RFC 3501, RFC 5034). */
+  enum Cancelled implements SaslStep {
+    INSTANCE
+  }
+}

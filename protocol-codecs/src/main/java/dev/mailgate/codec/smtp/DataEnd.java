@@ -1,0 +1,15 @@
+package dev.mailgate.codec.smtp;
+
+/**
+ * The end of DATA content: {@code CRLF.CRLF} was read (RFC 5321 4.1.1.4). Emitted instead of a
+ * failure when the message was within the limits.
+ *
+ * @param size content octets emitted (after unstuffing in UNSTUFF mode), the final CRLF included
+ * @param bareLineFeeds LFs not preceded by CR seen in the content
+ * @param bareCarriageReturns CRs not followed by LF seen in the content
+ */
+public record DataEnd(long size, long bareLineFeeds, long bareCarriageReturns) {
+  public boolean hasBareLineEndings() {
+    return bareLineFeeds > 0 || bareCarriageReturns > 0;
+  }
+}

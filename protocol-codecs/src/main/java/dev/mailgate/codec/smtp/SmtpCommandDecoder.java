@@ -1,0 +1,351 @@
+package dev.mailgate.codec.smtp;
+
+import dev.mailgate.codec.DecodeFailure;
+import dev.mailgate.codec.ProtocolError;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * The server side of an SMTP connection (RFC 5321 2.4, 4.1): decodes command lines to
+ * {@link SmtpCommand}s, DATA content ({@link SmtpDataDecoder}) and BDAT chunks
+ * ({@link BdatChunkDecoder}) to {@link SmtpContent} + {@link DataEnd} / {@link BdatEnd}, and bad
+ * input to {@link DecodeFailure}.
+ *
+ * <p><b>Lines.</b> Only CRLF ends a line. A bare CR or LF makes the whole line up to the next CRLF
+ * a BAD_LINE_ENDING (it is never split into two commands). A line longer than
+ * {@link SmtpLimits#maxCommandLineLength()} (AUTH: {@link SmtpLimits#maxAuthLineLength()}) gives
+ * LINE_TOO_LONG at once and is then dropped, unbuffered, up to the next CRLF.
+ *
+ * <p><b>Pipelining (RFC 2920).</b> One command is decoded at a time and passed on before the next
+ * is looked at, so a session that reacts synchronously sees the bytes after a command in the mode
+ * it chose. After {@code DATA}, {@code AUTH}, an {@link SmtpCommand.AuthResponse} (or a failed
+ * one) and {@code STARTTLS} the decoder <em>pauses</em>: it buffers but decodes nothing until the
+ * session calls, on the event loop, one of {@link #startData()}, {@link #expectAuthResponse()},
+ * {@link #resumeCommands()} or {@link #discardBufferedAndResume()}; then it decodes what it
+ * buffered in the chosen mode, right away if called while the paused command is being handled, or
+ * in a task on the channel's executor otherwise. {@code BDAT n} needs no decision: its n octets
+ * always follow (RFC 3030), so the decoder reads them at once.
+ *
+ * <p><b>Limits.</b> More than {@link SmtpLimits#maxPipelinedCommands()} lines from one read give
+ * TOO_MANY_PIPELINED and the rest of that read is dropped (to the end of its last line); more than
+ * that many line lengths buffered while paused give TOO_MANY_PIPELINED and are dropped. After
+ * {@link SmtpLimits#maxErrors()} failed lines the decoder drops all further input and
+ * {@link #tooManyErrors()} turns true: the session answers 421 and closes.
+ */
+public final class SmtpCommandDecoder extends ByteToMessageDecoder {
+  private enum Mode { COMMAND, AUTH_RESPONSE, PAUSED, DISCARD_LINE, DATA, BDAT, CLOSED }
+
+  private final SmtpLimits limits;
+  private final SmtpCommandParser parser;
+  private final SmtpDataDecoder data;
+  private final BdatChunkDecoder bdat = new BdatChunkDecoder();
+  private final long pausedBufferLimit;
+
+  private Mode mode = Mode.COMMAND;
+  private Mode afterDiscard = Mode.COMMAND;
+  private boolean lastWasCr;
+  private int scanned;
+  private boolean bareInLine;
+  private byte[] line;
+  private int linesThisRead;
+  private int errors;
+  private long bdatTotal;
+  private boolean inCallDecode;
+  private ChannelHandlerContext ctx;
+
+  public SmtpCommandDecoder(SmtpLimits limits, SmtpDataDecoder.Mode dataMode) {
+    this.limits = java.util.Objects.requireNonNull(limits, "limits");
+    this.parser = new SmtpCommandParser(limits);
+    this.data = new SmtpDataDecoder(dataMode, limits);
+    this.line = new byte[limits.maxCommandLineLength()];
+    this.pausedBufferLimit = (long) limits.maxCommandLineLength() * limits.maxPipelinedCommands();
+  }
+
+  public SmtpCommandDecoder() {
+    this(SmtpLimits.DEFAULTS, SmtpDataDecoder.Mode.PASS_THROUGH);
+  }
+
+  // ---- the session's side -------------------------------------------------------------------
+
+  /** DATA was accepted (354 sent): what follows is content up to {@code CRLF.CRLF}. */
+  public void startData() {
+    data.reset();
+    switchTo(Mode.DATA);
+  }
+
+  /** A 334 challenge was sent: the next line is an {@link SmtpCommand.AuthResponse}. */
+  public void expectAuthResponse() {
+    switchTo(Mode.AUTH_RESPONSE);
+  }
+
+  /** DATA, AUTH, an AUTH response or STARTTLS got a final reply: decode commands again. */
+  public void resumeCommands() {
+    switchTo(Mode.COMMAND);
+  }
+
+  /**
+   * STARTTLS was answered 220 and the TLS handler installed: anything the client sent after
+   * STARTTLS in plaintext is dropped (CVE-2011-0411), then commands are decoded again.
+   */
+  public void discardBufferedAndResume() {
+    ByteBuf buffered = internalBuffer();
+    buffered.skipBytes(buffered.readableBytes());
+    switchTo(Mode.COMMAND);
+  }
+
+  /** Whether the decoder waits for the session to choose a mode. */
+  public boolean isPaused() {
+    return mode == Mode.PAUSED;
+  }
+
+  /** Whether the decoder is reading DATA content or a BDAT chunk. */
+  public boolean isReadingContent() {
+    return mode == Mode.DATA || mode == Mode.BDAT;
+  }
+
+  /** Whether {@link SmtpLimits#maxErrors()} was reached; all input is dropped from then on. */
+  public boolean tooManyErrors() {
+    return mode == Mode.CLOSED;
+  }
+
+  /** Bytes held between reads (for tests asserting the bound). */
+  int bufferedBytes() {
+    ByteBuf b = internalBuffer();
+    return b.readableBytes();
+  }
+
+  public int errors() {
+    return errors;
+  }
+
+  private void switchTo(Mode next) {
+    if (mode == Mode.CLOSED) {
+      return;
+    }
+    mode = next;
+    linesThisRead = 0;
+    if (!inCallDecode && ctx != null && internalBuffer().isReadable()) {
+      ChannelHandlerContext c = ctx;
+      c.executor().execute(() -> {
+        if (!c.isRemoved()) {
+          try {
+            channelRead(c, Unpooled.EMPTY_BUFFER);
+          } catch (Exception e) {
+            c.fireExceptionCaught(e);
+          }
+        }
+      });
+    }
+  }
+
+  // ---- decoding -----------------------------------------------------------------------------
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    linesThisRead = 0;
+    super.channelRead(ctx, msg);
+  }
+
+  @Override
+  protected void callDecode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    inCallDecode = true;
+    try {
+      super.callDecode(ctx, in, out);
+    } finally {
+      inCallDecode = false;
+    }
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    switch (mode) {
+      case COMMAND:
+      case AUTH_RESPONSE:
+        decodeLine(in, out);
+        break;
+      case DISCARD_LINE:
+        discardLine(in);
+        break;
+      case DATA:
+        if (data.decode(in, out)) {
+          mode = Mode.COMMAND;
+        }
+        break;
+      case BDAT:
+        if (bdat.decode(in, out)) {
+          mode = Mode.COMMAND;
+        }
+        break;
+      case PAUSED:
+        if (in.readableBytes() > pausedBufferLimit) {
+          in.skipBytes(in.readableBytes());
+          out.add(DecodeFailure.of(ProtocolError.TOO_MANY_PIPELINED, "too much input while paused"));
+        }
+        break;
+      default: // CLOSED
+        in.skipBytes(in.readableBytes());
+        break;
+    }
+  }
+
+  private void decodeLine(ByteBuf in, List<Object> out) {
+    final int r = in.readerIndex();
+    final int w = in.writerIndex();
+    boolean auth = mode == Mode.AUTH_RESPONSE;
+    int limit = auth ? limits.maxAuthLineLength() : limits.maxCommandLineLength();
+    if (!auth && w - r >= limit && startsWithAuth(in, r)) {
+      limit = limits.maxAuthLineLength(); // RFC 4954 4: AUTH lines may be up to 12288 octets
+    }
+    int searchEnd = Math.min(w, r + limit);
+    int from = r + scanned;
+    int lf;
+    while (true) {
+      lf = from < searchEnd ? in.indexOf(from, searchEnd, (byte) '\n') : -1;
+      if (lf < 0) {
+        if (w - r >= limit) {
+          tooLong(in, r, limit, out);
+        } else {
+          scanned = w - r;
+        }
+        return;
+      }
+      if (lf > r && in.getByte(lf - 1) == '\r') {
+        break;
+      }
+      bareInLine = true;
+      from = lf + 1;
+    }
+    int len = lf - 1 - r;
+    boolean bad = bareInLine || (len > 0 && in.indexOf(r, r + len, (byte) '\r') >= 0);
+    scanned = 0;
+    bareInLine = false;
+    Mode next = auth ? Mode.PAUSED : Mode.COMMAND;
+    if (++linesThisRead > limits.maxPipelinedCommands()) {
+      tooManyPipelined(in, out);
+      return;
+    }
+    if (bad) {
+      in.readerIndex(lf + 1);
+      mode = next;
+      fail(DecodeFailure.of(ProtocolError.BAD_LINE_ENDING, "bare CR or LF in command line"), out);
+      return;
+    }
+    if (line.length < len) {
+      line = new byte[limits.maxAuthLineLength()];
+    }
+    in.getBytes(r, line, 0, len);
+    in.readerIndex(lf + 1);
+    Object result = auth ? parser.parseAuthResponse(line, len) : parser.parseCommand(line, len);
+    mode = next;
+    if (result instanceof DecodeFailure) {
+      fail((DecodeFailure) result, out);
+    } else {
+      accept((SmtpCommand) result, out);
+    }
+  }
+
+  private void accept(SmtpCommand command, List<Object> out) {
+    out.add(command);
+    switch (command.verb() == null ? SmtpVerb.AUTH : command.verb()) {
+      case DATA:
+      case AUTH:
+      case STARTTLS:
+        mode = Mode.PAUSED;
+        break;
+      case MAIL:
+      case RSET:
+      case HELO:
+      case EHLO:
+        bdatTotal = 0;
+        break;
+      case BDAT:
+        startBdat((SmtpCommand.Bdat) command, out);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private void startBdat(SmtpCommand.Bdat command, List<Object> out) {
+    long size = command.size();
+    ProtocolError failure = null;
+    if (size > limits.maxBdatChunkSize()) {
+      failure = ProtocolError.CHUNK_TOO_BIG;
+    } else if (bdatTotal + size > limits.maxDataSize()) {
+      failure = ProtocolError.MESSAGE_TOO_BIG;
+    }
+    bdatTotal = command.last() ? 0 : bdatTotal + size;
+    bdat.start(size, command.last(), failure);
+    if (size == 0) {
+      bdat.decode(Unpooled.EMPTY_BUFFER, out); // nothing to read: end the chunk now
+    } else {
+      mode = Mode.BDAT;
+    }
+  }
+
+  private void fail(DecodeFailure failure, List<Object> out) {
+    out.add(failure);
+    if (++errors >= limits.maxErrors()) {
+      mode = Mode.CLOSED;
+    }
+  }
+
+  private void tooLong(ByteBuf in, int r, int limit, List<Object> out) {
+    // No LF in the first `limit` bytes: drop them and everything up to the next CRLF.
+    lastWasCr = in.getByte(r + limit - 1) == '\r';
+    in.readerIndex(r + limit);
+    afterDiscard = mode == Mode.AUTH_RESPONSE ? Mode.PAUSED : Mode.COMMAND;
+    mode = Mode.DISCARD_LINE;
+    scanned = 0;
+    bareInLine = false;
+    fail(DecodeFailure.of(ProtocolError.LINE_TOO_LONG, "line longer than " + limit + " octets"), out);
+  }
+
+  private void tooManyPipelined(ByteBuf in, List<Object> out) {
+    int w = in.writerIndex();
+    boolean endsAtLine = w - in.readerIndex() >= 2
+        && in.getByte(w - 2) == '\r' && in.getByte(w - 1) == '\n';
+    lastWasCr = in.getByte(w - 1) == '\r';
+    in.readerIndex(w);
+    if (!endsAtLine) {
+      afterDiscard = Mode.COMMAND;
+      mode = Mode.DISCARD_LINE;
+    }
+    fail(DecodeFailure.of(ProtocolError.TOO_MANY_PIPELINED, "too many pipelined commands"), out);
+  }
+
+  private void discardLine(ByteBuf in) {
+    int r = in.readerIndex();
+    int w = in.writerIndex();
+    int from = r;
+    while (from < w) {
+      int lf = in.indexOf(from, w, (byte) '\n');
+      if (lf < 0) {
+        break;
+      }
+      boolean crBefore = lf > r ? in.getByte(lf - 1) == '\r' : lastWasCr;
+      if (crBefore) {
+        in.readerIndex(lf + 1);
+        lastWasCr = false;
+        mode = afterDiscard;
+        return;
+      }
+      from = lf + 1;
+    }
+    lastWasCr = in.getByte(w - 1) == '\r';
+    in.readerIndex(w);
+  }
+
+  private static boolean startsWithAuth(ByteBuf in, int r) {
+    return (in.getInt(r) & 0xDFDFDFDF) == ('A' << 24 | 'U' << 16 | 'T' << 8 | 'H')
+        && in.getByte(r + 4) == ' ';
+  }
+}
