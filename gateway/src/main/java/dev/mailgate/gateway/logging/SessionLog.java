@@ -37,6 +37,7 @@ public final class SessionLog implements SessionListener {
   }
 
   @Override
+  @SuppressWarnings("try") // the scope is only closed, never read
   public void ended(SessionSnapshot s) {
     if (!log.isInfoEnabled()) {
       return;

@@ -35,6 +35,7 @@ public final class SessionMdc {
   }
 
   /** Runs one step with the session id in the MDC. */
+  @SuppressWarnings("try") // the scope is only closed, never read
   public static void run(String sessionId, Runnable step) {
     try (Scope s = open(sessionId)) {
       step.run();
@@ -42,6 +43,7 @@ public final class SessionMdc {
   }
 
   /** Computes one step with the session id in the MDC. */
+  @SuppressWarnings("try") // the scope is only closed, never read
   public static <T> T call(String sessionId, Supplier<T> step) {
     try (Scope s = open(sessionId)) {
       return step.get();

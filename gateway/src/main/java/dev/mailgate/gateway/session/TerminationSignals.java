@@ -72,11 +72,13 @@ public final class TerminationSignals {
 
   /**
    * What a termination signal does: drain on a new thread, then exit 0. A second signal while
-   * draining is ignored (the drain is already running).
+   * draining (an impatient Ctrl-C) exits at once with status 1, leaving the sessions to die with
+   * the process.
    */
   void terminate(String why) {
     if (!terminating.compareAndSet(false, true)) {
-      LOG.info("{}: already draining", why);
+      LOG.warn("{} while draining: exiting now", why);
+      startThread("mailgate-exit", () -> exit.accept(1));
       return;
     }
     startThread(

@@ -2,6 +2,7 @@ package dev.mailgate.gateway.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
@@ -44,6 +45,14 @@ class LogbackConfigTest {
   }
 
   @Test
+  void eventLoopsNeverBlockOnTheLogAndInfoLinesAreNotDiscardedEarly() throws Exception {
+    var async = (AsyncAppender) configure(Map.of()).getLogger("ROOT").getAppender("async");
+    assertThat(async.isNeverBlock()).isTrue();
+    assertThat(async.getDiscardingThreshold()).isZero();
+    assertThat(async.getQueueSize()).isEqualTo(8192);
+  }
+
+  @Test
   void sessionLoggerIsAtInfoAndTheRootLevelIsConfigurable() throws Exception {
     LoggerContext ctx = configure(Map.of("MAILGATE_LOG_LEVEL", "WARN"));
     assertThat(ctx.getLogger("ROOT").getLevel()).isEqualTo(Level.WARN);
@@ -77,8 +86,8 @@ class LogbackConfigTest {
   }
 
   private static FormatSwitchEncoder consoleEncoder(LoggerContext ctx) {
-    var appender =
-        (OutputStreamAppender<ILoggingEvent>) ctx.getLogger("ROOT").getAppender("console");
-    return (FormatSwitchEncoder) appender.getEncoder();
+    var async = (AsyncAppender) ctx.getLogger("ROOT").getAppender("async");
+    var console = (OutputStreamAppender<ILoggingEvent>) async.getAppender("console");
+    return (FormatSwitchEncoder) console.getEncoder();
   }
 }

@@ -28,13 +28,35 @@ class TerminationSignalsTest {
             Duration.ofMinutes(1));
 
     signals.terminate("SIGTERM");
-    signals.terminate("SIGTERM");
     assertThat(exitCode).isNotDone();
 
     drained.tryEmitValue(new DrainReport(3, 0));
 
     assertThat(exitCode.get(10, TimeUnit.SECONDS)).isZero();
     assertThat(drainCalls).hasValue(1);
+  }
+
+  @Test
+  void aSecondSignalWhileDrainingExitsAtOnceWithOne() throws Exception {
+    CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+    AtomicInteger drainCalls = new AtomicInteger();
+    Sinks.One<DrainReport> slowDrain = Sinks.one();
+    TerminationSignals signals =
+        new TerminationSignals(
+            () -> {
+              drainCalls.incrementAndGet();
+              return slowDrain.asMono();
+            },
+            () -> {},
+            exitCode::complete,
+            Duration.ofMinutes(10));
+
+    signals.terminate("SIGINT");
+    signals.terminate("SIGINT");
+
+    assertThat(exitCode.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(drainCalls).hasValue(1);
+    slowDrain.tryEmitValue(new DrainReport(0, 0)); // lets the drain thread finish
   }
 
   @Test
