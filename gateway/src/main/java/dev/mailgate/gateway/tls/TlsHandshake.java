@@ -25,11 +25,17 @@ public final class TlsHandshake {
    * Call it on the channel's event loop, right after adding the TLS handler.
    */
   public static Mono<SSLSession> await(Channel channel, String tlsHandlerName) {
-    Sinks.One<SSLSession> done = Sinks.one();
-    channel.pipeline().addAfter(tlsHandlerName, tlsHandlerName + "-handshake", new Listener(done));
+    Mono<SSLSession> done = listen(channel, tlsHandlerName);
     // reactor-netty keeps auto-read off until the session subscribes to receive(); ask for the first
     // read so the ClientHello arrives (SslHandler and SniHandler ask for more while handshaking).
     channel.read();
+    return done;
+  }
+
+  /** Like {@link #await} but issues no read: for when something else (a PROXY decoder) reads first. */
+  public static Mono<SSLSession> listen(Channel channel, String tlsHandlerName) {
+    Sinks.One<SSLSession> done = Sinks.one();
+    channel.pipeline().addAfter(tlsHandlerName, tlsHandlerName + "-handshake", new Listener(done));
     return done.asMono();
   }
 

@@ -9,13 +9,13 @@ import java.util.Locale;
  * The fields of one header block, unfolded (RFC 5322 section 2.2.3), decoded as UTF-8 (RFC 6532)
  * but otherwise raw. Bounded by the caller: it only ever sees the kept bytes of a header.
  */
-final class HeaderBlock {
+public final class HeaderBlock {
   /** One field: lower-cased name and unfolded raw value. */
-  record Field(String name, String value) {}
+  public record Field(String name, String value) {}
 
   private final List<Field> fields = new ArrayList<>();
 
-  HeaderBlock(byte[] raw, int length) {
+  public HeaderBlock(byte[] raw, int length) {
     String text = new String(raw, 0, length, StandardCharsets.UTF_8);
     StringBuilder current = null;
     String name = null;
@@ -41,6 +41,11 @@ final class HeaderBlock {
     if (current != null) {
       fields.add(new Field(name, current.toString().strip()));
     }
+  }
+
+  /** Every field in order. */
+  public List<Field> fields() {
+    return List.copyOf(fields);
   }
 
   /** The first value of the field, or null. */

@@ -301,6 +301,15 @@ public final class SqliteMailStore implements MailStore {
     }
 
     private MessageOps.NewMessage seal(BodyFiles.TempBody tmp) throws IOException {
+      if (tmp.size <= limits.inlineBodyBytes()) {
+        // small: the bytes go into the index row's transaction, made durable by its WAL fsync
+        byte[] bytes = tmp.readAllUnsynced();
+        MessageStructure s = new StructureParser(limits.maxHeaderBytes())
+            .parse(new java.io.ByteArrayInputStream(bytes));
+        return new MessageOps.NewMessage(request.flags(), request.internalDate(), tmp.size,
+            Schema.INLINE_PREFIX + java.util.UUID.randomUUID(), StructureCodec.encode(s),
+            s.sentDate(), bytes);
+      }
       tmp.sync();
       MessageStructure s;
       try (InputStream in = Files.newInputStream(tmp.path)) {
@@ -308,16 +317,25 @@ public final class SqliteMailStore implements MailStore {
       }
       String bodyId = tmp.publish();
       return new MessageOps.NewMessage(request.flags(), request.internalDate(), tmp.size, bodyId,
-          StructureCodec.encode(s), s.sentDate());
+          StructureCodec.encode(s), s.sentDate(), null);
     }
 
     private Mono<AppendResult> index(MessageOps.NewMessage m) {
       return write((c, fx) -> MessageOps.insert(c, fx, mailbox, m))
-          .onErrorResume(e -> blocking(() -> {
+          .onErrorResume(e -> m.isInline() ? Mono.error(e) : blocking(() -> {
             files.delete(m.bodyId()); // never indexed: nothing references it
             return Boolean.TRUE;
           }).then(Mono.error(e)));
     }
+  }
+
+  private static Flux<ByteBuffer> chunks(byte[] b) {
+    if (b.length == 0) {
+      return Flux.empty();
+    }
+    return Flux.range(0, (b.length + BodyFiles.CHUNK - 1) / BodyFiles.CHUNK)
+        .map(i -> ByteBuffer.wrap(b, i * BodyFiles.CHUNK,
+            Math.min(BodyFiles.CHUNK, b.length - i * BodyFiles.CHUNK)).slice());
   }
 
   private <T> Mono<T> blocking(Callable<T> c) {
@@ -360,7 +378,9 @@ public final class SqliteMailStore implements MailStore {
   @Override
   public Flux<ByteBuffer> content(MailboxId mailbox, long uid, ByteRange range) {
     return read(c -> MessageOps.bodyId(c, mailbox, uid))
-        .flatMapMany(id -> files.read(id, range).subscribeOn(io));
+        .flatMapMany(id -> id.startsWith(Schema.INLINE_PREFIX)
+            ? read(c -> MessageOps.inline(c, id, range)).flatMapMany(SqliteMailStore::chunks)
+            : files.read(id, range).subscribeOn(io));
   }
 
   @Override

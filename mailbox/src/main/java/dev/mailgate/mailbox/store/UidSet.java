@@ -31,7 +31,7 @@ public record UidSet(List<Range> ranges) {
     return new UidSet(List.of(new Range(1, Long.MAX_VALUE)));
   }
 
-  public static UidSet of(long low, long high) {
+  public static UidSet range(long low, long high) {
     return new UidSet(List.of(new Range(low, high)));
   }
 

@@ -60,6 +60,7 @@ public final class ImapCommandFramer extends ByteToMessageDecoder {
   private String pendingDetail;
   private final byte[] tail = new byte[LiteralMarker.MAX_LENGTH + 1];
   private int tailLength;
+  private int scanned;
 
   public ImapCommandFramer(ImapLimits limits) {
     this.limits = Objects.requireNonNull(limits, "limits");
@@ -128,7 +129,9 @@ public final class ImapCommandFramer extends ByteToMessageDecoder {
     int start = in.readerIndex();
     int readable = in.readableBytes();
     int window = Math.min(readable, limits.maxLineLength() + 2);
-    int lf = in.indexOf(start, start + window, (byte) '\n');
+    // Resume the LF search where the previous call stopped: no rescans of a slowly arriving line.
+    int lf = in.indexOf(start + Math.min(scanned, window), start + window, (byte) '\n');
+    scanned = lf < 0 ? window : 0;
     if (lf < 0) {
       if (readable < limits.maxLineLength() + 2) {
         return false;
@@ -233,6 +236,7 @@ public final class ImapCommandFramer extends ByteToMessageDecoder {
     pendingDetail = detail;
     releaseCommand();
     tailLength = 0;
+    scanned = 0;
     state = State.DISCARD_LINE;
   }
 

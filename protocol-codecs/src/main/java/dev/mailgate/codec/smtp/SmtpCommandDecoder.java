@@ -111,6 +111,12 @@ public final class SmtpCommandDecoder extends ByteToMessageDecoder {
     return mode == Mode.CLOSED;
   }
 
+  /** Bytes held between reads (for tests asserting the bound). */
+  int bufferedBytes() {
+    ByteBuf b = internalBuffer();
+    return b.readableBytes();
+  }
+
   public int errors() {
     return errors;
   }

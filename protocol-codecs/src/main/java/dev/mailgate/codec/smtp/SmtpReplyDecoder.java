@@ -40,6 +40,12 @@ public final class SmtpReplyDecoder extends ByteToMessageDecoder {
     this(SmtpLimits.DEFAULTS);
   }
 
+  /** Bytes held between reads (for tests asserting the bound). */
+  int bufferedBytes() {
+    ByteBuf b = internalBuffer();
+    return b.readableBytes();
+  }
+
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     if (discardingLine) {

@@ -28,11 +28,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ImapCommandParserTest {
 
   static List<Object> parseAll(String input, boolean authenticated) {
+    return parseAll(input, authenticated, ImapLimits.DEFAULTS);
+  }
+
+  static List<Object> parseAll(String input, boolean authenticated, ImapLimits limits) {
     List<List<Object>> ways = new ArrayList<>();
     byte[] bytes = input.getBytes(UTF_8);
     for (List<byte[]> way : Splits.allSplits(bytes, 42)) {
       List<Object> r = new ArrayList<>();
-      for (Object o : Splits.decode(() -> pipeline(authenticated), way, ImapCommandParserTest::describe)) {
+      for (Object o : Splits.decode(() -> pipeline(authenticated, limits), way, ImapCommandParserTest::describe)) {
         if (!("chunk".equals(o) && !r.isEmpty() && "chunk".equals(r.get(r.size() - 1)))) {
           r.add(o);
         }
@@ -45,13 +49,13 @@ class ImapCommandParserTest {
     return ways.get(0);
   }
 
-  static ChannelInitializer<EmbeddedChannel> pipeline(boolean authenticated) {
+  static ChannelInitializer<EmbeddedChannel> pipeline(boolean authenticated, ImapLimits limits) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(EmbeddedChannel ch) {
-        ImapCommandFramer framer = new ImapCommandFramer(ImapLimits.DEFAULTS);
+        ImapCommandFramer framer = new ImapCommandFramer(limits);
         framer.authenticated(authenticated);
-        ch.pipeline().addLast(framer, new ImapCommandDecoder(new ImapCommandParser(ImapLimits.DEFAULTS)));
+        ch.pipeline().addLast(framer, new ImapCommandDecoder(new ImapCommandParser(limits)));
       }
     };
   }

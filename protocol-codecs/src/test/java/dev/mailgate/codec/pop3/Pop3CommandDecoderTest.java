@@ -258,4 +258,36 @@ class Pop3CommandDecoderTest {
       }
     }
   }
+
+  @Test
+  void removingTheDecoderAfterLoginForwardsResidualBytesForTheRelay() {
+    EmbeddedChannel ch = new EmbeddedChannel();
+    Pop3CommandDecoder decoder = new Pop3CommandDecoder();
+    ch.pipeline().addLast(decoder, new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ctx.fireChannelRead(msg);
+        if (msg instanceof Pop3Command.Pass) {
+          ctx.pipeline().remove(decoder); // logged in: from here on the session is a byte pipe
+        }
+      }
+    });
+    try {
+      ch.writeInbound(Unpooled.wrappedBuffer(ascii("USER a\r\nPASS b\r\nSTAT\r\nRETR 1\r\n")));
+      assertThat(readReleasing(ch)).isEqualTo("User[name=a]");
+      assertThat(readReleasing(ch)).isEqualTo("PASS b");
+      assertThat(readReleasing(ch)).isEqualTo("BODY STAT\r\nRETR 1\r\n");
+    } finally {
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  private static String readReleasing(EmbeddedChannel ch) {
+    Object msg = ch.readInbound();
+    try {
+      return Pop3Describe.describe(msg);
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
 }

@@ -1,0 +1,159 @@
+package dev.mailgate.gateway.backend;
+
+import dev.mailgate.gateway.net.Transport;
+import dev.mailgate.gateway.tls.ClientTls;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOperator;
+import io.netty.channel.ChannelOption;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.tcp.TcpClient;
+import reactor.util.retry.Retry;
+
+/**
+ * Opens connections to backends: reactor-netty {@link TcpClient} with a connect timeout and
+ * TCP_NODELAY, implicit TLS when the backend wants it, a resilience4j circuit breaker per backend,
+ * and bounded retries of connect failures before moving to the next candidate of the list the
+ * router gave (the pool's order). When every candidate fails the result is {@link
+ * BackendUnavailable}.
+ *
+ * <p>Limits: {@link Policy#retriesPerBackend()} extra attempts per candidate, spaced by {@link
+ * Policy#retryBackoff()} (exponential, jittered), only for connection refusals and timeouts; a TLS
+ * failure moves to the next candidate at once. An open circuit skips the candidate without a try.
+ */
+public final class BackendConnector {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BackendConnector.class);
+
+  /**
+   * Retry and circuit-breaker settings.
+   *
+   * @param retriesPerBackend extra connect attempts per candidate (0: one attempt)
+   * @param retryBackoff the first pause between attempts
+   * @param circuitBreaker resilience4j settings shared by every backend's breaker
+   */
+  public record Policy(int retriesPerBackend, Duration retryBackoff, CircuitBreakerConfig circuitBreaker) {
+
+    /** One retry after 100 ms; a breaker that opens at 50% failures of the last 10 calls for 30 s. */
+    public static Policy defaults() {
+      return new Policy(
+          1,
+          Duration.ofMillis(100),
+          CircuitBreakerConfig.custom()
+              .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+              .slidingWindowSize(10)
+              .minimumNumberOfCalls(5)
+              .failureRateThreshold(50)
+              .waitDurationInOpenState(Duration.ofSeconds(30))
+              .permittedNumberOfCallsInHalfOpenState(2)
+              .build());
+    }
+  }
+
+  private final Transport transport;
+  private final Policy policy;
+  private final CircuitBreakerRegistry breakers;
+  private final ConcurrentHashMap<String, Backend> backends = new ConcurrentHashMap<>();
+
+  public BackendConnector(Transport transport, Policy policy) {
+    this.transport = transport;
+    this.policy = policy;
+    this.breakers = CircuitBreakerRegistry.of(policy.circuitBreaker());
+  }
+
+  /**
+   * The backend for a spec, building its TLS context on first use (reads CA and key files: call at
+   * startup or reload, not on an event loop). A changed spec under the same name replaces it.
+   */
+  public Backend backend(BackendSpec spec) throws IOException {
+    Backend existing = backends.get(spec.name());
+    if (existing != null && existing.spec().equals(spec)) {
+      return existing;
+    }
+    Backend b = new Backend(spec, ClientTls.create(spec.tls()), breakers.circuitBreaker(spec.name()));
+    backends.put(spec.name(), b);
+    return b;
+  }
+
+  public CircuitBreakerRegistry circuitBreakers() {
+    return breakers;
+  }
+
+  /** Connects to the first candidate that answers, in order; else fails with {@link BackendUnavailable}. */
+  public Mono<BackendConnection> connect(List<Backend> candidates) {
+    return Mono.defer(
+        () -> {
+          List<BackendUnavailable.Attempt> failures = new CopyOnWriteArrayList<>();
+          return Flux.fromIterable(candidates)
+              .concatMap(
+                  b ->
+                      attempt(b)
+                          .onErrorResume(
+                              e -> {
+                                String why = e instanceof CallNotPermittedException ? "circuit open" : describe(e);
+                                LOG.info("backend {}: {}", b.spec(), why);
+                                failures.add(new BackendUnavailable.Attempt(b.name(), why));
+                                return Mono.empty();
+                              }),
+                  0)
+              .next()
+              .switchIfEmpty(Mono.error(() -> new BackendUnavailable(failures)));
+        });
+  }
+
+  private Mono<BackendConnection> attempt(Backend b) {
+    return Mono.defer(() -> connectOnce(b))
+        .transformDeferred(CircuitBreakerOperator.of(b.circuitBreaker()))
+        .retryWhen(
+            Retry.backoff(policy.retriesPerBackend(), policy.retryBackoff())
+                .filter(BackendConnector::retryable)
+                .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+  }
+
+  private Mono<BackendConnection> connectOnce(Backend b) {
+    BackendSpec spec = b.spec();
+    return TcpClient.create()
+        .runOn(transport.loops())
+        .host(spec.host())
+        .port(spec.port())
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) spec.connectTimeout().toMillis())
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.SO_KEEPALIVE, true)
+        .connect()
+        .map(c -> new BackendConnection(b, c))
+        .flatMap(
+            bc -> {
+              if (spec.tlsMode() != BackendTlsMode.IMPLICIT) {
+                return Mono.just(bc);
+              }
+              return bc.startTls().thenReturn(bc).doOnError(e -> bc.close());
+            });
+  }
+
+  private static boolean retryable(Throwable e) {
+    return e instanceof ConnectException
+        || e instanceof io.netty.channel.ConnectTimeoutException
+        || e instanceof java.net.NoRouteToHostException;
+  }
+
+  private static String describe(Throwable e) {
+    String m = e.getMessage();
+    String out = e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    // TLS engines wrap the useful reason (a CertificateException from the trust manager).
+    return root == e ? out : out + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+  }
+}

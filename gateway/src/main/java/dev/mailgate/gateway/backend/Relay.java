@@ -1,0 +1,164 @@
+package dev.mailgate.gateway.backend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+
+/**
+ * The raw two-way relay for IMAP and POP3 after login (DESIGN.md "Relay"): bytes go through
+ * unparsed, {@code client.outbound().send(backend inbound)} and back, the residual bytes each side
+ * had already read going first.
+ *
+ * <p>Backpressure: reactor-netty's {@code send} only takes more when the destination socket is
+ * writable, and the source reads only while there is demand, so a slow reader stops reads on the
+ * other side. What can be held in memory per direction is bounded by the sender's prefetch (256
+ * messages) times the largest read, which this caps at {@link #MAX_READ} bytes: at most 4 MiB, plus
+ * Netty's 64 KiB write high-water mark.
+ *
+ * <p>Ends when either side closes or fails (both are then closed), or when neither side has sent a
+ * byte for the idle timeout. Counters are live while the relay runs.
+ */
+public final class Relay {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Relay.class);
+
+  /** Largest single read on a relayed connection. */
+  public static final int MAX_READ = 16 * 1024;
+
+  /** Why the relay ended. */
+  public enum End {
+    CLIENT_CLOSED,
+    BACKEND_CLOSED,
+    IDLE_TIMEOUT,
+    ERROR
+  }
+
+  /** The outcome: bytes each way and why it ended. */
+  public record Result(long clientToBackend, long backendToClient, End end) {}
+
+  private final AtomicLong clientToBackend = new AtomicLong();
+  private final AtomicLong backendToClient = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicReference<End> end = new java.util.concurrent.atomic.AtomicReference<>();
+  private volatile long lastActivity = System.nanoTime();
+
+  private Relay() {}
+
+  /**
+   * Relays until one side ends. Takes ownership of the residual buffers (either may be null).
+   *
+   * @param client the client's connection
+   * @param clientInbound the client's inbound stream (e.g. {@code SessionContext.receiveObject()})
+   * @param backend the backend connection (its {@code receive()} continues where login replay stopped)
+   * @param idleTimeout no byte either way for this long ends the relay
+   * @param residualToBackend bytes the client sent that the session read but did not consume
+   * @param residualToClient bytes the backend sent that the session read but did not forward
+   */
+  public static Mono<Result> run(
+      Connection client,
+      Flux<Object> clientInbound,
+      BackendConnection backend,
+      Duration idleTimeout,
+      ByteBuf residualToBackend,
+      ByteBuf residualToClient) {
+    return new Relay().start(client, clientInbound, backend, idleTimeout, residualToBackend, residualToClient);
+  }
+
+  private Mono<Result> start(
+      Connection client, Flux<Object> clientIn, BackendConnection backend, Duration idle,
+      ByteBuf toBackend, ByteBuf toClient) {
+    Connection server = backend.connection();
+    limitReads(client.channel());
+    limitReads(server.channel());
+    // Which side ended is decided by whose inbound terminated first, not by which send finished
+    // first (a write to a closed peer may finish before the read side notices the close).
+    Mono<End> up =
+        server.outbound()
+            .send(Flux.concat(residual(toBackend), bytes(clientIn, clientToBackend).doOnComplete(() -> ended(End.CLIENT_CLOSED))))
+            .then()
+            .then(Mono.fromSupplier(this::ended));
+    Mono<End> down =
+        client.outbound()
+            .send(Flux.concat(residual(toClient), bytes(backend.receive(), backendToClient).doOnComplete(() -> ended(End.BACKEND_CLOSED))))
+            .then()
+            .then(Mono.fromSupplier(this::ended));
+    long idleNanos = idle.toNanos();
+    Mono<End> idleEnd =
+        Mono.create(
+            sink -> {
+              ScheduledFuture<?> f =
+                  client.channel().eventLoop().scheduleAtFixedRate(
+                      () -> {
+                        if (System.nanoTime() - lastActivity >= idleNanos) {
+                          ended(End.IDLE_TIMEOUT);
+                          sink.success(End.IDLE_TIMEOUT);
+                        }
+                      },
+                      Math.max(1, idle.toMillis() / 4), Math.max(1, idle.toMillis() / 4), TimeUnit.MILLISECONDS);
+              sink.onDispose(() -> f.cancel(false));
+            });
+    return Mono.firstWithSignal(
+            up.doOnError(e -> LOG.debug("relay client->backend failed: {}", e.toString())).onErrorReturn(End.ERROR),
+            down.doOnError(e -> LOG.debug("relay backend->client failed: {}", e.toString())).onErrorReturn(End.ERROR),
+            idleEnd)
+        .map(e -> new Result(clientToBackend.get(), backendToClient.get(), reason(client, server)))
+        .doFinally(
+            s -> {
+              client.dispose();
+              server.dispose();
+            });
+  }
+
+  private void ended(End why) {
+    end.compareAndSet(null, why);
+  }
+
+  /** The recorded reason, else whichever side's socket is already closed. */
+  private End reason(Connection client, Connection server) {
+    End e = end.get();
+    if (e != null) {
+      return e;
+    }
+    if (!client.channel().isActive()) {
+      return End.CLIENT_CLOSED;
+    }
+    return server.channel().isActive() ? End.ERROR : End.BACKEND_CLOSED;
+  }
+
+  private End ended() {
+    End e = end.get();
+    return e == null ? End.ERROR : e;
+  }
+
+  private Flux<ByteBuf> bytes(Flux<Object> in, AtomicLong counter) {
+    return in.map(
+        o -> {
+          ByteBuf b = (ByteBuf) o;
+          counter.addAndGet(b.readableBytes());
+          lastActivity = System.nanoTime();
+          // The source releases after onNext; send() releases after the write.
+          return b.retain();
+        });
+  }
+
+  private static Flux<ByteBuf> residual(ByteBuf b) {
+    if (b == null) {
+      return Flux.empty();
+    }
+    if (!b.isReadable()) {
+      b.release();
+      return Flux.empty();
+    }
+    return Flux.just(b);
+  }
+
+  private static void limitReads(Channel ch) {
+    ch.config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ));
+  }
+}

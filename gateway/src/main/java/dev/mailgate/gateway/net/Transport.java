@@ -1,0 +1,51 @@
+package dev.mailgate.gateway.net;
+
+import io.netty.channel.Channel;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * The event loops all listeners and backend connections share. reactor-netty picks the native
+ * transport itself (io_uring, then epoll, then NIO; {@code -Dreactor.netty.native=false} forces NIO)
+ * and says nothing, so {@link #describe(Channel)} names what a bound channel actually runs on.
+ */
+public final class Transport implements AutoCloseable {
+
+  private final LoopResources loops;
+
+  private Transport(LoopResources loops) {
+    this.loops = loops;
+  }
+
+  /** Event loops named {@code prefix-*}, one per core by default. */
+  public static Transport create(String prefix, int workers) {
+    return new Transport(LoopResources.create(prefix, 1, workers, true));
+  }
+
+  public static Transport create(String prefix) {
+    return create(prefix, Math.max(1, Runtime.getRuntime().availableProcessors()));
+  }
+
+  public LoopResources loops() {
+    return loops;
+  }
+
+  /** "io_uring", "epoll", "kqueue" or "nio", from the channel class actually in use. */
+  public static String describe(Channel channel) {
+    String n = channel.getClass().getSimpleName();
+    if (n.startsWith("IoUring")) {
+      return "io_uring";
+    }
+    if (n.startsWith("Epoll")) {
+      return "epoll";
+    }
+    if (n.startsWith("KQueue")) {
+      return "kqueue";
+    }
+    return n.startsWith("Nio") ? "nio" : n;
+  }
+
+  @Override
+  public void close() {
+    loops.disposeLater().block(java.time.Duration.ofSeconds(5));
+  }
+}

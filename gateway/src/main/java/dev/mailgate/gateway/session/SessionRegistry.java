@@ -1,0 +1,181 @@
+package dev.mailgate.gateway.session;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * The live sessions of this gateway process, keyed by session id. Sessions {@link #open} a record
+ * when accepted and {@link SessionRecord#end end} it when they close; the admin API lists and kicks
+ * them here, and the {@link DrainCoordinator} drains them.
+ *
+ * <p>Once {@link #drainAll()} has been called the registry stays draining: a session that registers
+ * afterwards (accepted just before the listeners stopped) is asked to drain at once, so none slips
+ * through.
+ */
+public final class SessionRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
+
+  private final Clock clock;
+  private final SessionIds ids;
+  private final List<SessionListener> listeners;
+  private final ConcurrentHashMap<String, SessionRecord> live = new ConcurrentHashMap<>();
+  private final Sinks.Empty<Void> emptiedWhileDraining = Sinks.empty();
+  private volatile boolean draining;
+
+  public SessionRegistry(Clock clock, SessionIds ids, List<SessionListener> listeners) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.ids = Objects.requireNonNull(ids, "ids");
+    this.listeners = List.copyOf(listeners);
+  }
+
+  /** Registers a new session with the hooks that end it; returns its record. */
+  public SessionRecord open(SessionStart start, SessionControl control) {
+    Objects.requireNonNull(start, "start");
+    Objects.requireNonNull(control, "control");
+    SessionRecord record = new SessionRecord(ids.next(), start, clock.instant(), control, this);
+    live.put(record.id(), record);
+    each(l -> l.opened(record));
+    if (draining) {
+      drain(record);
+    }
+    return record;
+  }
+
+  /** The live session with this id. */
+  public Optional<SessionRecord> byId(String id) {
+    return Optional.ofNullable(live.get(id));
+  }
+
+  /**
+   * The live sessions of this user. Compared without regard to ASCII case, as mail systems treat
+   * user names and an administrator types them by hand; a linear scan, which the admin API's rare
+   * calls can afford.
+   */
+  public List<SessionRecord> byUser(String user) {
+    List<SessionRecord> found = new ArrayList<>();
+    for (SessionRecord r : live.values()) {
+      String u = r.user();
+      if (u != null && u.equalsIgnoreCase(user)) {
+        found.add(r);
+      }
+    }
+    return found;
+  }
+
+  /** Every live session (a weakly consistent view). */
+  public Collection<SessionRecord> all() {
+    return live.values();
+  }
+
+  public int size() {
+    return live.size();
+  }
+
+  public boolean isDraining() {
+    return draining;
+  }
+
+  /** Kicks one session; returns whether it was live. */
+  public boolean kick(SessionRecord session) {
+    if (session.isEnded()) {
+      return false;
+    }
+    session.endingBecause(EndReason.KICKED);
+    call(session, SessionControl::kick);
+    return true;
+  }
+
+  /**
+   * Asks every live session, and every session opened from now on, to drain. Returns the number of
+   * sessions asked now.
+   */
+  public int drainAll() {
+    draining = true;
+    int n = 0;
+    for (SessionRecord r : live.values()) {
+      drain(r);
+      n++;
+    }
+    checkEmptied();
+    return n;
+  }
+
+  /**
+   * Completes once the registry is empty after {@link #drainAll()} was called (at once if it already
+   * is). Never completes before draining starts.
+   */
+  public Mono<Void> whenDrained() {
+    return emptiedWhileDraining.asMono();
+  }
+
+  /**
+   * Closes every live session now, without a goodbye, and ends its record with {@code reason}
+   * unless the session already recorded one. Returns the number closed.
+   */
+  public int closeAll(EndReason reason) {
+    int n = 0;
+    for (SessionRecord r : live.values()) {
+      r.endingBecause(reason);
+      call(r, SessionControl::close);
+      // a session whose close hook misbehaves still gets its log line and its gauge decrement
+      r.end(reason);
+      n++;
+    }
+    return n;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  void ended(SessionRecord record, SessionSnapshot snapshot) {
+    live.remove(record.id(), record);
+    each(l -> l.ended(snapshot));
+    checkEmptied();
+  }
+
+  private void drain(SessionRecord r) {
+    r.endingBecause(EndReason.DRAIN);
+    if (!call(r, SessionControl::drain)) {
+      call(r, SessionControl::close);
+      r.end(EndReason.DRAIN);
+    }
+  }
+
+  private void checkEmptied() {
+    if (draining && live.isEmpty()) {
+      emptiedWhileDraining.tryEmitEmpty();
+    }
+  }
+
+  /** Calls a hook, containing its failure so that one bad session cannot stop a drain. */
+  private static boolean call(SessionRecord r, Consumer<SessionControl> hook) {
+    try {
+      hook.accept(r.control());
+      return true;
+    } catch (RuntimeException e) {
+      LOG.warn("session {}: control hook failed", r.id(), e);
+      return false;
+    }
+  }
+
+  private void each(Consumer<SessionListener> event) {
+    for (SessionListener l : listeners) {
+      try {
+        event.accept(l);
+      } catch (RuntimeException e) {
+        LOG.warn("session listener {} failed", l, e);
+      }
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.mailgate.mailbox.search;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+
+/**
+ * Incremental Content-Transfer-Encoding decoding (RFC 2045 sections 6.7 and 6.8) for body search:
+ * each chunk is decoded as far as it goes and the few undecodable trailing bytes (an incomplete
+ * base64 quantum, a split "=XX") are carried to the next chunk. Lenient: invalid input is skipped,
+ * never an error.
+ */
+abstract class TransferDecoder {
+  abstract ByteBuffer decode(ByteBuffer chunk);
+
+  static TransferDecoder of(String encoding) {
+    return switch (encoding) {
+      case "base64" -> new Base64();
+      case "quoted-printable" -> new QuotedPrintable();
+      default -> new Identity();
+    };
+  }
+
+  private static final class Identity extends TransferDecoder {
+    @Override
+    ByteBuffer decode(ByteBuffer chunk) {
+      return chunk;
+    }
+  }
+
+  private static final class Base64 extends TransferDecoder {
+    private int quantum;
+    private int count;
+
+    @Override
+    ByteBuffer decode(ByteBuffer chunk) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(chunk.remaining() * 3 / 4 + 3);
+      while (chunk.hasRemaining()) {
+        int v = value(chunk.get());
+        if (v < 0) {
+          continue; // line breaks, padding, garbage
+        }
+        quantum = (quantum << 6) | v;
+        if (++count == 4) {
+          out.write(quantum >> 16);
+          out.write(quantum >> 8);
+          out.write(quantum);
+          quantum = 0;
+          count = 0;
+        }
+      }
+      byte[] b = out.toByteArray();
+      return ByteBuffer.wrap(b);
+    }
+
+    private static int value(byte c) {
+      if (c >= 'A' && c <= 'Z') {
+        return c - 'A';
+      }
+      if (c >= 'a' && c <= 'z') {
+        return c - 'a' + 26;
+      }
+      if (c >= '0' && c <= '9') {
+        return c - '0' + 52;
+      }
+      return c == '+' ? 62 : c == '/' ? 63 : -1;
+    }
+  }
+
+  private static final class QuotedPrintable extends TransferDecoder {
+    private final byte[] carry = new byte[2];
+    private int carried = -1; // -1: no '=' pending; else bytes seen after '='
+
+    @Override
+    ByteBuffer decode(ByteBuffer chunk) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(chunk.remaining());
+      while (chunk.hasRemaining()) {
+        byte c = chunk.get();
+        if (carried < 0) {
+          if (c == '=') {
+            carried = 0;
+          } else {
+            out.write(c);
+          }
+          continue;
+        }
+        carry[carried++] = c;
+        if (carried == 1 && (c == '\n')) {
+          carried = -1; // soft line break "=\n"
+        } else if (carried == 2) {
+          carried = -1;
+          if (carry[0] == '\r' && carry[1] == '\n') {
+            continue; // soft line break "=\r\n"
+          }
+          int hi = Character.digit(carry[0], 16);
+          int lo = Character.digit(carry[1], 16);
+          if (hi >= 0 && lo >= 0) {
+            out.write(hi << 4 | lo);
+          } else {
+            out.write('=');
+            out.write(carry, 0, 2);
+          }
+        }
+      }
+      return ByteBuffer.wrap(out.toByteArray());
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.mailgate.mailbox.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailgate.mailbox.search.SearchCriteria.DateOp;
+import dev.mailgate.mailbox.sqlite.SqliteMailStore;
+import dev.mailgate.mailbox.store.AppendRequest;
+import dev.mailgate.mailbox.store.Flags;
+import dev.mailgate.mailbox.store.MailboxId;
+import dev.mailgate.mailbox.store.MailboxName;
+import dev.mailgate.mailbox.store.Quota;
+import dev.mailgate.mailbox.store.StoreLimits;
+import dev.mailgate.mailbox.store.SystemFlag;
+import dev.mailgate.mailbox.store.UidSet;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Flux;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SearchEvaluatorTest {
+  static final Duration T = Duration.ofSeconds(20);
+  @TempDir static java.nio.file.Path dir;
+  SqliteMailStore store;
+  SearchEvaluator search;
+  MailboxId inbox;
+  long plain;
+  long german;
+  long multipart;
+  long big;
+
+  @BeforeAll
+  void fill() {
+    store = SqliteMailStore.open(dir, StoreLimits.defaults());
+    search = new SearchEvaluator(store, ZoneOffset.UTC);
+    store.provision("s@example.org", Quota.unlimited()).block(T);
+    inbox = store.mailbox("s@example.org", MailboxName.INBOX).block(T).id();
+    plain = append("From: Alice <alice@example.org>\r\nTo: bob@example.org\r\nSubject: Meeting agenda\r\n"
+        + "Date: Fri, 1 Mar 2024 09:00:00 +0000\r\n\r\nLet's discuss the budget.\r\n",
+        Flags.of(SystemFlag.SEEN), "2024-03-01T10:00:00Z");
+    String b64 = Base64.getMimeEncoder().encodeToString("Grüße aus Köln, Straße".getBytes(StandardCharsets.UTF_8));
+    german = append("From: =?UTF-8?Q?J=C3=B6rg?= <joerg@example.de>\r\nTo: alice@example.org\r\nCc: carol@example.org\r\n"
+        + "Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\r\nDate: Sun, 10 Mar 2024 12:00:00 +0000\r\n"
+        + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" + b64 + "\r\n",
+        new Flags(EnumSet.of(SystemFlag.FLAGGED), Set.of("$Important")), "2024-03-10T12:00:00Z");
+    multipart = append("From: carol@example.org\r\nSubject: menu\r\nContent-Type: multipart/mixed; boundary=xx\r\n\r\n"
+        + "--xx\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+        + "un caf=C3=A9 au lait, s'il vous pla=\r\nit\r\n--xx\r\nContent-Type: application/octet-stream\r\n"
+        + "Content-Transfer-Encoding: base64\r\n\r\n"
+        + Base64.getEncoder().encodeToString("secret budget".getBytes(StandardCharsets.US_ASCII))
+        + "\r\n--xx--\r\n", Flags.NONE, "2024-04-01T00:00:00Z");
+    StringBuilder body = new StringBuilder();
+    while (body.length() < 64 * 1024 - 5) {
+      body.append("filler text ");
+    }
+    body.setLength(64 * 1024 - 5);
+    String head = "Subject: big\r\n\r\n";
+    body.setLength(64 * 1024 - 5 - head.length());
+    big = append(head + body + "needle-across-boundary" + "x".repeat(100_000) + "\r\n", Flags.NONE, "2024-05-01T00:00:00Z");
+  }
+
+  @AfterAll
+  void close() {
+    store.close();
+  }
+
+  long append(String msg, Flags flags, String internal) {
+    return store.append(inbox, new AppendRequest(flags, Instant.parse(internal), -1),
+        Flux.just(ByteBuffer.wrap(msg.getBytes(StandardCharsets.UTF_8)))).block(T).uid();
+  }
+
+  List<Long> find(SearchCriteria c) {
+    return search.search(inbox, c, SequenceView.of(new long[] {plain, german, multipart, big}))
+        .collectList().block(T);
+  }
+
+  @Test
+  void flagsKeywordsAndBooleanOperators() {
+    assertThat(find(new SearchCriteria.HasFlag(SystemFlag.SEEN, true))).containsExactly(plain);
+    assertThat(find(new SearchCriteria.HasFlag(SystemFlag.SEEN, false))).containsExactly(german, multipart, big);
+    assertThat(find(new SearchCriteria.HasKeyword("$important", true))).containsExactly(german);
+    assertThat(find(new SearchCriteria.Or(new SearchCriteria.HasFlag(SystemFlag.SEEN, true),
+        new SearchCriteria.HasFlag(SystemFlag.FLAGGED, true)))).containsExactly(plain, german);
+    assertThat(find(new SearchCriteria.Not(new SearchCriteria.All()))).isEmpty();
+  }
+
+  @Test
+  void sizesDatesSequencesUidsAndModSeq() {
+    assertThat(find(new SearchCriteria.Larger(100_000))).containsExactly(big);
+    assertThat(find(new SearchCriteria.Smaller(200))).containsExactly(plain);
+    assertThat(find(new SearchCriteria.Internal(DateOp.ON, LocalDate.of(2024, 3, 10)))).containsExactly(german);
+    assertThat(find(new SearchCriteria.Internal(DateOp.BEFORE, LocalDate.of(2024, 3, 10)))).containsExactly(plain);
+    assertThat(find(new SearchCriteria.Internal(DateOp.SINCE, LocalDate.of(2024, 4, 1)))).containsExactly(multipart, big);
+    assertThat(find(new SearchCriteria.Sent(DateOp.SINCE, LocalDate.of(2024, 3, 2)))).containsExactly(german);
+    assertThat(find(new SearchCriteria.Sequences(UidSet.of(2, 3)))).containsExactly(german, multipart);
+    assertThat(find(new SearchCriteria.Uids(UidSet.of(plain, big)))).containsExactly(plain, big);
+    long modSeq = store.messages(inbox, UidSet.of(multipart)).blockFirst(T).modSeq();
+    assertThat(find(new SearchCriteria.ModSeqAtLeast(modSeq))).containsExactly(multipart, big);
+  }
+
+  @Test
+  void headerSearchesDecodeEncodedWordsAndIgnoreCase() {
+    assertThat(find(SearchCriteria.subject("GRÜSSE"))).containsExactly(german); // ß folds to ss
+    assertThat(find(SearchCriteria.subject("grüße"))).containsExactly(german);
+    assertThat(find(SearchCriteria.from("jörg"))).containsExactly(german);
+    assertThat(find(SearchCriteria.to("ALICE@"))).containsExactly(german);
+    assertThat(find(SearchCriteria.cc("carol"))).containsExactly(german);
+    assertThat(find(SearchCriteria.bcc("x"))).isEmpty();
+    assertThat(find(new SearchCriteria.Header("Content-Type", ""))).containsExactly(german, multipart);
+  }
+
+  @Test
+  void bodySearchDecodesTransferEncodingsAndCharsetsAndSkipsNonText() {
+    assertThat(find(new SearchCriteria.Body("KÖLN"))).containsExactly(german);
+    assertThat(find(new SearchCriteria.Body("café au"))).containsExactly(multipart);
+    assertThat(find(new SearchCriteria.Body("plait"))).containsExactly(multipart); // soft line break
+    assertThat(find(new SearchCriteria.Body("budget"))).containsExactly(plain); // not the attachment
+    assertThat(find(new SearchCriteria.Body("meeting"))).isEmpty();
+    assertThat(find(new SearchCriteria.Text("meeting"))).containsExactly(plain);
+  }
+
+  @Test
+  void bodyMatchSpanningAStreamChunkBoundaryIsFound() {
+    assertThat(find(new SearchCriteria.Body("NEEDLE-ACROSS-BOUNDARY"))).containsExactly(big);
+    assertThat(find(SearchCriteria.and(new SearchCriteria.Body("needle"), new SearchCriteria.Larger(1000))))
+        .containsExactly(big);
+  }
+
+  @Test
+  void textMatcherHandlesACharacterSplitBetweenChunks() {
+    byte[] b = "xxKöln".getBytes(StandardCharsets.UTF_8);
+    TextMatcher m = new TextMatcher("KÖLN", StandardCharsets.UTF_8);
+    assertThat(m.feed(ByteBuffer.wrap(b, 0, 4))).isFalse(); // splits the two bytes of ö
+    assertThat(m.feed(ByteBuffer.wrap(b, 4, b.length - 4))).isTrue();
+  }
+}
