@@ -47,6 +47,28 @@ class SqliteStoreLimitsTest {
   }
 
   @Test
+  void appendFromASpoolFileStoresItsBytesAndLeavesTheFile() throws Exception {
+    Path spool = Files.createTempFile("spool", ".eml");
+    byte[] msg = ("Subject: spooled\r\n\r\n" + "y".repeat(200_000) + "\r\n").getBytes();
+    Files.write(spool, msg);
+    try (SqliteMailStore store = SqliteMailStore.open(dir, StoreLimits.defaults())) {
+      store.provision("f", Quota.unlimited()).block(T);
+      MailboxId inbox = store.mailbox("f", MailboxName.INBOX).block(T).id();
+      long uid = store.append(inbox, AppendRequest.delivery(), spool).block(T).uid();
+      java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+      store.content(inbox, uid, dev.mailgate.mailbox.store.ByteRange.ALL).doOnNext(b -> {
+        byte[] a = new byte[b.remaining()];
+        b.get(a);
+        got.writeBytes(a);
+      }).blockLast(T);
+      assertThat(got.toByteArray()).isEqualTo(msg);
+      assertThat(spool).exists();
+    } finally {
+      Files.deleteIfExists(spool);
+    }
+  }
+
+  @Test
   void declaredSizeOverQuotaIsRefusedBeforeTheBodyIsRead() {
     try (SqliteMailStore store = SqliteMailStore.open(dir, StoreLimits.defaults())) {
       store.provision("q", Quota.limits(1000, 10)).block(T);
