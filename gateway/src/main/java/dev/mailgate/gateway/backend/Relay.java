@@ -23,7 +23,10 @@ import reactor.netty.Connection;
  * Netty's 64 KiB write high-water mark.
  *
  * <p>Ends when either side closes or fails (both are then closed), or when neither side has sent a
- * byte for the idle timeout. Counters are live while the relay runs.
+ * byte for the idle timeout. Known limitation: the first direction to finish ends the relay, so
+ * when a backend writes its last bytes and closes in the same instant, the close may be seen (by
+ * the client-to-backend send) before those bytes are forwarded, and they are lost. To fix: let the
+ * other direction drain for a bounded time before closing.
  */
 public final class Relay {
 
