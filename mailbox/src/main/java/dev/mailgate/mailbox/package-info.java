@@ -18,7 +18,9 @@
  *   store.db, store.db-wal, store.db-shm   SQLite index (WAL, synchronous=FULL): accounts and
  *                                          quotas, mailboxes (UIDVALIDITY, UIDNEXT,
  *                                          HIGHESTMODSEQ), subscriptions, messages (UID, MODSEQ,
- *                                          flags, size, dates, cached structure), vanished UIDs
+ *                                          flags, size, dates, cached structure), vanished UIDs,
+ *                                          and inline_bodies: messages up to
+ *                                          StoreLimits.inlineBodyBytes (64 KiB) as BLOBs
  *   bodies/00 .. bodies/ff/&lt;32 hex&gt;       message bodies, one immutable file each, shared by
  *                                          copies; the first two hex digits pick the shard
  *   tmp/&lt;24 hex&gt;.tmp                       appends in progress; removed at start
@@ -27,9 +29,11 @@
  *
  * <h2>Crash safety</h2>
  *
- * An append writes the body to {@code tmp/}, fsyncs it, renames it into {@code bodies/} and fsyncs
- * that directory, and only then commits the index row (synchronous=FULL fsyncs the WAL) and
- * acknowledges. A crash before the commit leaves a temp file or an unreferenced body, both removed
+ * An append streams the body to {@code tmp/}. A large body is fsynced, renamed into {@code
+ * bodies/} and that directory fsynced, and only then is the index row committed (synchronous=FULL
+ * fsyncs the WAL) and the append acknowledged. A small body (at most 64 KiB by default) is read
+ * back and inserted as a BLOB in the same transaction as its index row, so one group-committed WAL
+ * fsync makes both durable. A crash before the commit leaves a temp file or an unreferenced body, both removed
  * when the store opens; a crash after it loses nothing. Expunge commits first and deletes bodies
  * afterwards, so an interrupted expunge leaves at most an unreferenced body, also removed at open.
  */

@@ -11,9 +11,44 @@ import reactor.core.publisher.Mono;
  */
 public final class PolicyChain {
   private final List<Policy> policies;
+  private final SyncPolicy[] sync;
 
   public PolicyChain(List<Policy> policies) {
     this.policies = List.copyOf(policies);
+    boolean allSync = this.policies.stream().allMatch(p -> p instanceof SyncPolicy);
+    this.sync = allSync ? this.policies.toArray(new SyncPolicy[0]) : null;
+  }
+
+  /** True when every policy decides in memory, so {@link #evaluateNow} may be used. */
+  public boolean isSynchronous() {
+    return sync != null;
+  }
+
+  /**
+   * The decision computed on the calling thread, without reactive assembly; only for a
+   * {@linkplain #isSynchronous() synchronous} chain (no policy does I/O, nothing blocks).
+   */
+  public Decision evaluateNow(PolicyFacts facts) {
+    if (sync == null) {
+      throw new IllegalStateException("the chain has asynchronous policies");
+    }
+    Decision result = Decision.ALLOW;
+    for (SyncPolicy p : sync) {
+      Decision d = p.decide(facts);
+      if (d instanceof Decision.Deny) {
+        return d;
+      }
+      result = longer(result, d);
+    }
+    return result;
+  }
+
+  private static Decision longer(Decision soFar, Decision d) {
+    if (d instanceof Decision.Delay delay && (!(soFar instanceof Decision.Delay current)
+        || delay.duration().compareTo(current.duration()) > 0)) {
+      return delay;
+    }
+    return soFar;
   }
 
   public List<Policy> policies() {
@@ -21,6 +56,9 @@ public final class PolicyChain {
   }
 
   public Mono<Decision> evaluate(PolicyFacts facts) {
+    if (sync != null) {
+      return Mono.fromSupplier(() -> evaluateNow(facts));
+    }
     return evaluate(0, facts, Decision.ALLOW);
   }
 
@@ -32,12 +70,7 @@ public final class PolicyChain {
       if (d instanceof Decision.Deny) {
         return Mono.just(d);
       }
-      Decision next = soFar;
-      if (d instanceof Decision.Delay delay && (!(soFar instanceof Decision.Delay current)
-          || delay.duration().compareTo(current.duration()) > 0)) {
-        next = delay;
-      }
-      return evaluate(i + 1, facts, next);
+      return evaluate(i + 1, facts, longer(soFar, d));
     });
   }
 }

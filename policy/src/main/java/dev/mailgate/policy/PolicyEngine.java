@@ -109,6 +109,32 @@ public final class PolicyEngine {
     return rateLimits;
   }
 
+  /** One line per rule a session meets, for {@code mailgate route explain}. */
+  public List<String> describe() {
+    PolicySettings s = settings;
+    List<String> out = new ArrayList<>();
+    out.add(NETWORK_ACCESS + ": allow " + (s.networks().allow().isEmpty() ? "all"
+        : s.networks().allow()) + ", deny " + s.networks().deny());
+    out.add(TLS_BEFORE_AUTH + ": " + (s.requireTlsForAuth()
+        ? "login needs TLS except from the listener's allow_plaintext_auth networks"
+        : "off"));
+    var a = s.authFailures();
+    out.add(AUTH_FAILURES + ": delay " + a.initialDelay() + " doubling to " + a.maxDelay()
+        + ", lockout of (user, address) after " + a.lockoutAfter() + " for " + a.lockoutFor());
+    for (var c : s.connectionLimits()) {
+      out.add(c.name() + ": at most " + c.max() + " sessions per " + c.scope().configName());
+    }
+    out.add(MAX_MESSAGE_SIZE + ": " + s.messages().maxMessageSize() + " bytes");
+    out.add(MAX_RECIPIENTS + ": " + s.messages().maxRecipients() + " per message");
+    if (s.messages().senderMustMatchUser()) {
+      out.add(SENDER_MUST_MATCH_USER + ": on");
+    }
+    for (RateLimitPolicy r : rateLimits) {
+      out.add(r.name() + ": " + r.limiter().rate() + " per key");
+    }
+    return out;
+  }
+
   /** The SIZE to advertise in EHLO (RFC 1870). */
   public long maxMessageSize() {
     return settings.messages().maxMessageSize();

@@ -87,6 +87,8 @@ class PolicyChainTest {
     assertThat(chain.evaluate(alice.withMailFrom("a@x", 0)).block()).isInstanceOfSatisfying(
         Decision.Deny.class, d -> assertThat(d.rule()).isEqualTo("msgs"));
     assertThat(e.maxMessageSize()).isEqualTo(1000);
+    assertThat(e.describe()).contains("c: at most 1 sessions per ip",
+        "max-recipients: 2 per message");
     assertThat(e.connections().onConnect(connect("192.0.2.1")))
         .isInstanceOf(dev.mailgate.policy.limit.ConnectionLimiter.Acquired.class);
   }

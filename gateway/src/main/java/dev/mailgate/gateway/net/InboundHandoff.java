@@ -83,29 +83,39 @@ public final class InboundHandoff {
     }
     c.emitting = true;
     try {
-      while (c == current && c.requested > 0 && !parked.isEmpty()) {
-        Object m = parked.poll();
-        c.requested--;
-        try {
-          c.actual.onNext(m);
-        } finally {
-          ReferenceCountUtil.release(m);
+      for (;;) {
+        while (c == current && c.requested > 0 && !parked.isEmpty()) {
+          Object m = parked.poll();
+          c.requested--;
+          try {
+            c.actual.onNext(m);
+          } finally {
+            ReferenceCountUtil.release(m);
+          }
         }
-      }
-      if (c == current && parked.isEmpty() && done) {
-        current = null;
-        if (failure != null) {
-          c.actual.onError(failure);
-        } else {
-          c.actual.onComplete();
+        if (c != current) {
+          return;
         }
-        return;
-      }
-      // Ask upstream for what the consumer wants beyond what is parked and already asked for.
-      if (c == current && upstream != null && c.requested > outstanding) {
-        long more = c.requested - outstanding;
-        outstanding = c.requested;
-        upstream.request(more);
+        if (parked.isEmpty() && done) {
+          current = null;
+          if (failure != null) {
+            c.actual.onError(failure);
+          } else {
+            c.actual.onComplete();
+          }
+          return;
+        }
+        // Ask upstream for what the consumer wants beyond what is already asked for. The source may
+        // answer synchronously; what it sends meanwhile is parked and delivered by the next turn.
+        if (upstream != null && c.requested > outstanding) {
+          long more = c.requested - outstanding;
+          outstanding = c.requested;
+          upstream.request(more);
+          continue;
+        }
+        if (parked.isEmpty() || c.requested == 0) {
+          return;
+        }
       }
     } finally {
       c.emitting = false;

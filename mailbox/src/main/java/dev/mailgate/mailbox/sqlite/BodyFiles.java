@@ -76,6 +76,12 @@ final class BodyFiles {
       ch.close();
     }
 
+    /** Closes the file without fsync and returns its bytes (a small body stored inline). */
+    byte[] readAllUnsynced() throws IOException {
+      ch.close();
+      return Files.readAllBytes(path);
+    }
+
     /** Renames the synced file into place under a fresh id and fsyncs the directory. */
     String publish() throws IOException {
       byte[] raw = new byte[16];

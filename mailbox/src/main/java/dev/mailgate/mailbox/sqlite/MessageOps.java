@@ -91,7 +91,11 @@ final class MessageOps {
 
   /** A message about to be indexed: its durable body and cached structure. */
   record NewMessage(Flags flags, Instant internalDate, long size, String bodyId,
-      byte[] structure, Optional<Instant> sentDate) {}
+      byte[] structure, Optional<Instant> sentDate, byte[] inline) {
+    boolean isInline() {
+      return inline != null;
+    }
+  }
 
   static AppendResult insert(Connection c, SqliteWriter.Effects fx, MailboxId id, NewMessage m)
       throws SQLException {
@@ -99,6 +103,9 @@ final class MessageOps {
     checkQuota(c, box.user(), m.size(), 1);
     long uid = takeUid(c, id);
     long modSeq = bumpModSeq(c, id);
+    if (m.isInline()) {
+      SqlUtil.update(c, "INSERT INTO inline_bodies VALUES (?, ?)", m.bodyId(), m.inline());
+    }
     SqlUtil.update(c, "INSERT INTO messages(mailbox_id, uid, modseq, flags, keywords, size,"
         + " internal_date, sent_date, body_id, structure) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         id.value(), uid, modSeq, m.flags().systemMask(), m.flags().keywordsStored(), m.size(),
@@ -249,7 +256,11 @@ final class MessageOps {
     account(c, user, -bytes, -uids.size());
     for (String b : bodies) {
       if (SqlUtil.queryLong(c, "SELECT count(*) FROM messages WHERE body_id = ?", b) == 0) {
-        fx.deleteBody(b);
+        if (b.startsWith(Schema.INLINE_PREFIX)) {
+          SqlUtil.update(c, "DELETE FROM inline_bodies WHERE body_id = ?", b);
+        } else {
+          fx.deleteBody(b); // after commit: a crash in between leaves an orphan, removed at open
+        }
       }
     }
     fx.event(new MailboxEvent.Expunged(id, List.copyOf(uids), modSeq));
@@ -300,6 +311,24 @@ final class MessageOps {
           throw new MailStoreException(MailStoreException.Reason.NO_SUCH_MESSAGE, "no message " + uid);
         }
         return rs.getString(1);
+      }
+    }
+  }
+
+  /** The bytes of an inline body in {@code range} (bounded by the inline size limit). */
+  static byte[] inline(Connection c, String bodyId, dev.mailgate.mailbox.store.ByteRange range)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT substr(data, ?, ?) FROM inline_bodies WHERE body_id = ?")) {
+      ps.setLong(1, range.offset() + 1);
+      ps.setLong(2, Math.min(range.length(), Integer.MAX_VALUE));
+      ps.setString(3, bodyId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new MailStoreException(MailStoreException.Reason.NO_SUCH_MESSAGE, "body gone");
+        }
+        byte[] b = rs.getBytes(1);
+        return b == null ? new byte[0] : b;
       }
     }
   }

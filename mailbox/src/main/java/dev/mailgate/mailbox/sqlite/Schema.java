@@ -6,10 +6,13 @@ import java.sql.Statement;
 
 /**
  * The SQLite schema of the embedded store (version {@link #VERSION}, kept in {@code PRAGMA
- * user_version}). Message rows reference body files by {@code body_id}; COPY shares a body.
+ * user_version}). Message rows reference bodies by {@code body_id}: a file, or for small
+ * messages a row of {@code inline_bodies} (ids starting with {@link #INLINE_PREFIX}); COPY shares
+ * a body.
  */
 final class Schema {
   static final int VERSION = 1;
+  static final String INLINE_PREFIX = "i-";
 
   private static final String[] DDL = {
     "CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
@@ -29,6 +32,7 @@ final class Schema {
         + " WITHOUT ROWID",
     "CREATE INDEX IF NOT EXISTS messages_modseq ON messages(mailbox_id, modseq)",
     "CREATE INDEX IF NOT EXISTS messages_body ON messages(body_id)",
+    "CREATE TABLE IF NOT EXISTS inline_bodies(body_id TEXT PRIMARY KEY, data BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS vanished(mailbox_id INTEGER NOT NULL, uid INTEGER NOT NULL,"
         + " modseq INTEGER NOT NULL, PRIMARY KEY(mailbox_id, uid)) WITHOUT ROWID",
     "CREATE INDEX IF NOT EXISTS vanished_modseq ON vanished(mailbox_id, modseq)",

@@ -237,27 +237,7 @@ public final class SqliteMailStore implements MailStore {
 
   @Override
   public Mono<AppendResult> append(MailboxId mailbox, AppendRequest request, Path message) {
-    Flux<ByteBuffer> chunks = Flux.using(
-        () -> Files.newInputStream(message),
-        in -> Flux.<ByteBuffer>generate(sink -> {
-          try {
-            byte[] b = in.readNBytes(BodyFiles.CHUNK);
-            if (b.length == 0) {
-              sink.complete();
-            } else {
-              sink.next(ByteBuffer.wrap(b));
-            }
-          } catch (IOException e) {
-            sink.error(e);
-          }
-        }),
-        in -> {
-          try {
-            in.close();
-          } catch (IOException ignored) {
-            // read only
-          }
-        }).subscribeOn(io);
+    Flux<ByteBuffer> chunks = BodyChunks.fromFile(message).subscribeOn(io);
     return append(mailbox, request, chunks);
   }
 
@@ -301,6 +281,15 @@ public final class SqliteMailStore implements MailStore {
     }
 
     private MessageOps.NewMessage seal(BodyFiles.TempBody tmp) throws IOException {
+      if (tmp.size <= limits.inlineBodyBytes()) {
+        // small: the bytes go into the index row's transaction, made durable by its WAL fsync
+        byte[] bytes = tmp.readAllUnsynced();
+        MessageStructure s = new StructureParser(limits.maxHeaderBytes())
+            .parse(new java.io.ByteArrayInputStream(bytes));
+        return new MessageOps.NewMessage(request.flags(), request.internalDate(), tmp.size,
+            Schema.INLINE_PREFIX + java.util.UUID.randomUUID(), StructureCodec.encode(s),
+            s.sentDate(), bytes);
+      }
       tmp.sync();
       MessageStructure s;
       try (InputStream in = Files.newInputStream(tmp.path)) {
@@ -308,12 +297,12 @@ public final class SqliteMailStore implements MailStore {
       }
       String bodyId = tmp.publish();
       return new MessageOps.NewMessage(request.flags(), request.internalDate(), tmp.size, bodyId,
-          StructureCodec.encode(s), s.sentDate());
+          StructureCodec.encode(s), s.sentDate(), null);
     }
 
     private Mono<AppendResult> index(MessageOps.NewMessage m) {
       return write((c, fx) -> MessageOps.insert(c, fx, mailbox, m))
-          .onErrorResume(e -> blocking(() -> {
+          .onErrorResume(e -> m.isInline() ? Mono.error(e) : blocking(() -> {
             files.delete(m.bodyId()); // never indexed: nothing references it
             return Boolean.TRUE;
           }).then(Mono.error(e)));
@@ -360,7 +349,9 @@ public final class SqliteMailStore implements MailStore {
   @Override
   public Flux<ByteBuffer> content(MailboxId mailbox, long uid, ByteRange range) {
     return read(c -> MessageOps.bodyId(c, mailbox, uid))
-        .flatMapMany(id -> files.read(id, range).subscribeOn(io));
+        .flatMapMany(id -> id.startsWith(Schema.INLINE_PREFIX)
+            ? read(c -> MessageOps.inline(c, id, range)).flatMapMany(BodyChunks::of)
+            : files.read(id, range).subscribeOn(io));
   }
 
   @Override

@@ -11,6 +11,9 @@ package dev.mailgate.mailbox.store;
  * @param eventBacklog events buffered per subscriber of {@link MailStore#events} before it fails
  * @param appendPrefetch body chunks requested ahead while an append writes
  * @param maxHeaderBytes header bytes per MIME part kept while parsing structure
+ * @param inlineBodyBytes messages up to this size are stored inside the index (one WAL fsync,
+ *     group-committed) instead of as a body file (file, directory and WAL fsyncs); see the
+ *     measurements in the package documentation of {@code dev.mailgate.mailbox.sqlite}
  */
 public record StoreLimits(
     long maxMessageBytes,
@@ -20,7 +23,8 @@ public record StoreLimits(
     int groupCommit,
     int eventBacklog,
     int appendPrefetch,
-    int maxHeaderBytes) {
+    int maxHeaderBytes,
+    int inlineBodyBytes) {
 
   public StoreLimits {
     positive(maxMessageBytes, "maxMessageBytes");
@@ -31,10 +35,13 @@ public record StoreLimits(
     positive(eventBacklog, "eventBacklog");
     positive(appendPrefetch, "appendPrefetch");
     positive(maxHeaderBytes, "maxHeaderBytes");
+    if (inlineBodyBytes < 0 || inlineBodyBytes > 1 << 20) {
+      throw new IllegalArgumentException("inlineBodyBytes must be in [0, 1 MiB]: " + inlineBodyBytes);
+    }
   }
 
   public static StoreLimits defaults() {
-    return new StoreLimits(64L << 20, 8, 10_000, 4096, 64, 10_000, 4, 256 << 10);
+    return new StoreLimits(64L << 20, 8, 10_000, 4096, 64, 10_000, 4, 256 << 10, 64 << 10);
   }
 
   private static void positive(long v, String name) {

@@ -16,14 +16,23 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The SQLite store against every store contract. */
+/**
+ * The SQLite store against every store contract, with every body in a file; {@link
+ * SqliteInlineMailStoreTest} runs the same contracts with small bodies inline.
+ */
 class SqliteMailStoreTest {
   @TempDir Path dir;
   SqliteMailStore store;
 
+  StoreLimits limits() {
+    StoreLimits d = StoreLimits.defaults();
+    return new StoreLimits(d.maxMessageBytes(), d.ioThreads(), d.ioQueue(), d.writeQueue(),
+        d.groupCommit(), d.eventBacklog(), d.appendPrefetch(), d.maxHeaderBytes(), 0);
+  }
+
   @BeforeEach
   void open() {
-    store = SqliteMailStore.open(dir, StoreLimits.defaults());
+    store = SqliteMailStore.open(dir, limits());
   }
 
   @AfterEach
@@ -38,7 +47,7 @@ class SqliteMailStoreTest {
 
     public MailStore reopen() {
       store.close();
-      store = SqliteMailStore.open(dir, StoreLimits.defaults());
+      store = SqliteMailStore.open(dir, limits());
       return store;
     }
   }

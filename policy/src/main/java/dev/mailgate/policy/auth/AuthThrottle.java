@@ -6,14 +6,13 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.mailgate.policy.Decision;
 import dev.mailgate.policy.DenyKind;
 import dev.mailgate.policy.PasswordFingerprint;
-import dev.mailgate.policy.Policy;
+import dev.mailgate.policy.SyncPolicy;
 import dev.mailgate.policy.PolicyFacts;
 import dev.mailgate.policy.Stage;
 import dev.mailgate.policy.limit.AuthThrottleSettings;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Executor;
-import reactor.core.publisher.Mono;
 
 /**
  * Authentication failure throttling after Dovecot's auth penalty (DESIGN.md, "Policies").
@@ -34,7 +33,7 @@ import reactor.core.publisher.Mono;
  * <p>Usage: {@code check(facts.withAuthAttempt(user, tls))} before verifying, then
  * {@link #recordFailure} or {@link #recordSuccess} with the outcome.
  */
-public final class AuthThrottle implements Policy {
+public final class AuthThrottle implements SyncPolicy {
   private static final int RING = 8;
 
   /** Distinct-failure bookkeeping for one key. Guarded by its own monitor. */
@@ -107,12 +106,8 @@ public final class AuthThrottle implements Policy {
     return user(f) + "\0" + ip(f);
   }
 
-  @Override
-  public Mono<Decision> check(PolicyFacts facts) {
-    return Mono.just(decide(facts));
-  }
-
   /** The synchronous decision at AUTH: Deny when the pair is locked out, else Delay or Allow. */
+  @Override
   public Decision decide(PolicyFacts facts) {
     if (facts.stage() != Stage.AUTH) {
       return Decision.ALLOW;
@@ -174,6 +169,14 @@ public final class AuthThrottle implements Policy {
     Failures f = cache.get(key, k -> new Failures());
     f.fail(fingerprint);
     cache.put(key, f); // a write: forgetting counts from the last failure
+  }
+
+  /** Entries held in the three maps together (for metrics and the memory test). */
+  public long trackedKeys() {
+    byIp.cleanUp();
+    byUser.cleanUp();
+    byPair.cleanUp();
+    return byIp.estimatedSize() + byUser.estimatedSize() + byPair.estimatedSize();
   }
 
   /** A success clears the address's and the (user, address) pair's failures. */

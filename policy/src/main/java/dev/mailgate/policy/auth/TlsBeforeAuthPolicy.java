@@ -2,20 +2,19 @@ package dev.mailgate.policy.auth;
 
 import dev.mailgate.policy.Decision;
 import dev.mailgate.policy.DenyKind;
-import dev.mailgate.policy.Policy;
+import dev.mailgate.policy.SyncPolicy;
 import dev.mailgate.policy.PolicyFacts;
 import dev.mailgate.policy.Stage;
 import dev.mailgate.policy.net.Cidr;
 import java.util.List;
 import java.util.Map;
-import reactor.core.publisher.Mono;
 
 /**
  * Refuses a login over a plaintext connection (RFC 8314 section 4; IMAP LOGINDISABLED, RFC 9051
  * section 6.2.3), except from the listener's {@code allow_plaintext_auth} networks (loopback when
  * the listener is not listed). Turned off entirely by {@code require_tls_for_auth: false}.
  */
-public final class TlsBeforeAuthPolicy implements Policy {
+public final class TlsBeforeAuthPolicy implements SyncPolicy {
   private final String name;
   private final boolean required;
   private final Map<String, List<Cidr>> plaintextAllowed;
@@ -39,10 +38,6 @@ public final class TlsBeforeAuthPolicy implements Policy {
   }
 
   @Override
-  public Mono<Decision> check(PolicyFacts facts) {
-    return Mono.just(decide(facts));
-  }
-
   public Decision decide(PolicyFacts facts) {
     if (facts.stage() != Stage.AUTH || plaintextLoginAllowed(facts)) {
       return Decision.ALLOW;

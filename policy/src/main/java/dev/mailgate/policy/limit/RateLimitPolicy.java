@@ -3,12 +3,11 @@ package dev.mailgate.policy.limit;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.mailgate.policy.Decision;
 import dev.mailgate.policy.DenyKind;
-import dev.mailgate.policy.Policy;
+import dev.mailgate.policy.SyncPolicy;
 import dev.mailgate.policy.PolicyFacts;
 import dev.mailgate.policy.Stage;
 import java.time.Duration;
 import java.util.concurrent.Executor;
-import reactor.core.publisher.Mono;
 
 /**
  * Applies one {@link RateLimitRule}: charges its counter at the stage it belongs to (connections
@@ -16,7 +15,7 @@ import reactor.core.publisher.Mono;
  * RCPT, bytes at DATA with the message size as cost) under the rule's key, and refuses with
  * {@link DenyKind#RATE_LIMIT} when the key is over its rate.
  */
-public final class RateLimitPolicy implements Policy {
+public final class RateLimitPolicy implements SyncPolicy {
   private final RateLimitRule rule;
   private final NetworkPrefixes prefixes;
   private final KeyedRateLimiter limiter;
@@ -48,12 +47,8 @@ public final class RateLimitPolicy implements Policy {
     };
   }
 
-  @Override
-  public Mono<Decision> check(PolicyFacts facts) {
-    return Mono.just(decide(facts));
-  }
-
   /** The synchronous decision (the chain wraps it). */
+  @Override
   public Decision decide(PolicyFacts facts) {
     if (facts.stage() != stageOf(rule.counter())) {
       return Decision.ALLOW;

@@ -2,17 +2,16 @@ package dev.mailgate.policy.message;
 
 import dev.mailgate.policy.Decision;
 import dev.mailgate.policy.DenyKind;
-import dev.mailgate.policy.Policy;
+import dev.mailgate.policy.SyncPolicy;
 import dev.mailgate.policy.PolicyFacts;
 import dev.mailgate.policy.Stage;
-import reactor.core.publisher.Mono;
 
 /**
  * The largest message: refused early at MAIL FROM when the declared SIZE (RFC 1870) is over, and
  * at DATA when the received message is. The gateway advertises the same number in EHLO SIZE and
  * gives the codec the same limit so the body is never buffered past it.
  */
-public final class MessageSizePolicy implements Policy {
+public final class MessageSizePolicy implements SyncPolicy {
   private final String name;
   private final long maxBytes;
 
@@ -31,10 +30,6 @@ public final class MessageSizePolicy implements Policy {
   }
 
   @Override
-  public Mono<Decision> check(PolicyFacts facts) {
-    return Mono.just(decide(facts));
-  }
-
   public Decision decide(PolicyFacts facts) {
     boolean applies = facts.stage() == Stage.MAIL_FROM || facts.stage() == Stage.DATA;
     if (!applies || facts.messageSize() <= maxBytes) {

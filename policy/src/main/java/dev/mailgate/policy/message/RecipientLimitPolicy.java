@@ -2,16 +2,15 @@ package dev.mailgate.policy.message;
 
 import dev.mailgate.policy.Decision;
 import dev.mailgate.policy.DenyKind;
-import dev.mailgate.policy.Policy;
+import dev.mailgate.policy.SyncPolicy;
 import dev.mailgate.policy.PolicyFacts;
 import dev.mailgate.policy.Stage;
-import reactor.core.publisher.Mono;
 
 /**
  * Recipients per message, checked at each RCPT: the one past the limit gets {@code 452 4.5.3}
  * (RFC 5321 section 4.5.3.1.10) and the client sends the rest in another transaction.
  */
-public final class RecipientLimitPolicy implements Policy {
+public final class RecipientLimitPolicy implements SyncPolicy {
   private final String name;
   private final int max;
 
@@ -26,10 +25,6 @@ public final class RecipientLimitPolicy implements Policy {
   }
 
   @Override
-  public Mono<Decision> check(PolicyFacts facts) {
-    return Mono.just(decide(facts));
-  }
-
   public Decision decide(PolicyFacts facts) {
     if (facts.stage() != Stage.RCPT || facts.recipientCount() <= max) {
       return Decision.ALLOW;

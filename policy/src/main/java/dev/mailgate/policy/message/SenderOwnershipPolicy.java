@@ -2,13 +2,12 @@ package dev.mailgate.policy.message;
 
 import dev.mailgate.policy.Decision;
 import dev.mailgate.policy.DenyKind;
-import dev.mailgate.policy.Policy;
+import dev.mailgate.policy.SyncPolicy;
 import dev.mailgate.policy.PolicyFacts;
 import dev.mailgate.policy.Stage;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import reactor.core.publisher.Mono;
 
 /**
  * An authenticated client may only use its own address as envelope sender (no spoofing; RFC 6409
@@ -17,7 +16,7 @@ import reactor.core.publisher.Mono;
  * Comparison ignores case. The null reverse-path {@code <>} is allowed (it names nobody). Checked
  * at MAIL FROM; unauthenticated sessions are not concerned (relay rules apply to them).
  */
-public final class SenderOwnershipPolicy implements Policy {
+public final class SenderOwnershipPolicy implements SyncPolicy {
   private final String name;
   private final Map<String, Set<String>> aliases;
 
@@ -33,10 +32,6 @@ public final class SenderOwnershipPolicy implements Policy {
   }
 
   @Override
-  public Mono<Decision> check(PolicyFacts facts) {
-    return Mono.just(decide(facts));
-  }
-
   public Decision decide(PolicyFacts facts) {
     if (facts.stage() != Stage.MAIL_FROM || !facts.authenticated() || facts.sender() == null
         || facts.sender().isEmpty()) {

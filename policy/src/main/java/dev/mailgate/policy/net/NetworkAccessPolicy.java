@@ -2,14 +2,13 @@ package dev.mailgate.policy.net;
 
 import dev.mailgate.policy.Decision;
 import dev.mailgate.policy.DenyKind;
-import dev.mailgate.policy.Policy;
+import dev.mailgate.policy.SyncPolicy;
 import dev.mailgate.policy.PolicyFacts;
 import dev.mailgate.policy.Stage;
 import dev.mailgate.policy.limit.NetworkRules;
-import reactor.core.publisher.Mono;
 
 /** Allow and deny networks, checked at CONNECT; deny wins, an empty allow list allows all. */
-public final class NetworkAccessPolicy implements Policy {
+public final class NetworkAccessPolicy implements SyncPolicy {
   private final String name;
   private final NetworkRules rules;
 
@@ -24,10 +23,6 @@ public final class NetworkAccessPolicy implements Policy {
   }
 
   @Override
-  public Mono<Decision> check(PolicyFacts facts) {
-    return Mono.just(decide(facts));
-  }
-
   public Decision decide(PolicyFacts facts) {
     if (facts.stage() != Stage.CONNECT) {
       return Decision.ALLOW;

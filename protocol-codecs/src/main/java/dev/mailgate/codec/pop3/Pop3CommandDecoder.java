@@ -131,7 +131,7 @@ public final class Pop3CommandDecoder extends ByteToMessageDecoder {
     return msg;
   }
 
-  /** AUTH lines and SASL responses may be longer than ordinary commands (RFC 5034 section 4). */
+  /** AUTH lines and SASL responses carry tokens longer than ordinary commands (see Pop3Limits). */
   private int lineLimit(ByteBuf in, int start, int end) {
     if (saslResponseExpected) {
       return limits.maxSaslLineLength();

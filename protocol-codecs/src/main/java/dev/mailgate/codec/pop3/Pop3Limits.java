@@ -5,9 +5,11 @@ package dev.mailgate.codec.pop3;
  *
  * <p>RFC 2449 section 4 caps a command line at 255 octets including the CRLF, and an argument at
  * 40 octets; real user names (full e-mail addresses) are often longer, so the argument default is
- * wider. RFC 5034 section 4 lets SASL lines (AUTH with an initial response, and the client's
- * continuation lines) exceed 255 octets: OAuth bearer tokens are commonly 1-2 KB, hence {@link
- * #maxSaslLineLength}. RFC 2449 section 4 caps a response's first line at 512 octets.
+ * wider. RFC 5034 section 4 tells clients to keep an AUTH command with an initial response within
+ * 255 octets (else send the response after the challenge), but SASL continuation lines are not
+ * commands, and OAuth bearer tokens (1-2 KB) are sent by real clients either way; AUTH lines and
+ * continuation lines are therefore bounded by the separate {@link #maxSaslLineLength}. RFC 2449
+ * section 4 caps a response's first line at 512 octets.
  *
  * @param maxCommandLineLength octets of a command line including CRLF (RFC 2449: 255)
  * @param maxArgumentLength octets of one command argument (RFC 2449: 40); PASS's argument and SASL

@@ -58,7 +58,7 @@ final class ProxyV1Parser {
     return DecodeFailure.of(ProtocolError.SYNTAX, detail);
   }
 
-  /** 0..65535 in decimal, no sign, no leading zero (spec 2.1: "without any leading zero"). */
+  /** 0..65535 in decimal, no sign; leading zeros refused (a proxy never sends them). */
   static int port(String s) {
     if (s.isEmpty() || s.length() > 5 || (s.length() > 1 && s.charAt(0) == '0')) {
       return -1;

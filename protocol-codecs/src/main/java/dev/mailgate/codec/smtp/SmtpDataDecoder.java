@@ -91,6 +91,14 @@ public final class SmtpDataDecoder {
           i = w;
           break;
         }
+        // Fast path for the common line break: CRLF followed by an ordinary byte needs no state.
+        if (hit + 2 < w && in.getByte(hit) == '\r' && in.getByte(hit + 1) == '\n') {
+          byte next = in.getByte(hit + 2);
+          if (next != '.' && next != '\r' && next != '\n') {
+            i = hit + 3;
+            continue;
+          }
+        }
         i = hit;
       }
       byte b = in.getByte(i);
