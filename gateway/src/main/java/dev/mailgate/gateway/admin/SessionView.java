@@ -1,5 +1,6 @@
 package dev.mailgate.gateway.admin;
 
+import dev.mailgate.gateway.session.ProtocolLabel;
 import dev.mailgate.gateway.session.SessionSnapshot;
 
 /**
@@ -24,7 +25,7 @@ record SessionView(
   static SessionView of(SessionSnapshot s) {
     return new SessionView(
         s.id(),
-        s.protocol().label(),
+        ProtocolLabel.of(s.protocol()),
         s.listener(),
         s.clientAddress(),
         s.clientPort(),

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = MailgateCommand.Version.class,
     description = "A mail protocol gateway for SMTP, POP3 and IMAP, with a local mailbox tier.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, CommandLine.HelpCommand.class})
 public final class MailgateCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,5 +1,6 @@
 package dev.mailgate.gateway.logging;
 
+import dev.mailgate.gateway.session.ProtocolLabel;
 import dev.mailgate.gateway.session.SessionSnapshot;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,7 +21,7 @@ public final class SessionLine {
   public static Map<String, String> fields(SessionSnapshot s) {
     Map<String, String> f = new LinkedHashMap<>();
     f.put("session", s.id());
-    f.put("protocol", s.protocol().label());
+    f.put("protocol", ProtocolLabel.of(s.protocol()));
     f.put("listener", s.listener());
     f.put("client", hostPort(s.clientAddress(), s.clientPort()));
     f.put("tls", s.tls() == null ? NONE : s.tls().version());

@@ -1,6 +1,7 @@
 package dev.mailgate.gateway.metrics;
 
-import dev.mailgate.gateway.session.Protocol;
+import dev.mailgate.gateway.net.Protocol;
+import dev.mailgate.gateway.session.ProtocolLabel;
 import dev.mailgate.gateway.session.SessionListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -90,14 +91,14 @@ public final class GatewayMetrics {
 
   /** Sessions open now on this listener and protocol (tests, the admin status). */
   public long activeSessions(String listener, Protocol protocol) {
-    return sessions.active(listener, protocol.label());
+    return sessions.active(listener, ProtocolLabel.of(protocol));
   }
 
   /** Counts a login attempt; {@code mechanism} is what the client named, normalised here. */
   public void login(Protocol protocol, String mechanism, LoginOutcome outcome) {
     Counter.builder("mailgate.logins")
         .description("Login attempts by outcome and mechanism")
-        .tag("protocol", protocol.label())
+        .tag("protocol", ProtocolLabel.of(protocol))
         .tag("mechanism", Mechanisms.tag(mechanism))
         .tag("outcome", outcome.label())
         .register(registry)
@@ -108,7 +109,7 @@ public final class GatewayMetrics {
   public void policyRefusal(Protocol protocol, String rule) {
     Counter.builder("mailgate.policy.refusals")
         .description("Commands or connections refused by a policy rule")
-        .tag("protocol", protocol.label())
+        .tag("protocol", ProtocolLabel.of(protocol))
         .tag("rule", rule)
         .register(registry)
         .increment();
@@ -209,7 +210,7 @@ public final class GatewayMetrics {
   private Counter bytes(String name, String description, Protocol p) {
     return Counter.builder(name)
         .description(description)
-        .tag("protocol", p.label())
+        .tag("protocol", ProtocolLabel.of(p))
         .register(registry);
   }
 }

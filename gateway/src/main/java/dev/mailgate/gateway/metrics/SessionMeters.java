@@ -1,5 +1,6 @@
 package dev.mailgate.gateway.metrics;
 
+import dev.mailgate.gateway.session.ProtocolLabel;
 import dev.mailgate.gateway.session.SessionListener;
 import dev.mailgate.gateway.session.SessionRecord;
 import dev.mailgate.gateway.session.SessionSnapshot;
@@ -36,7 +37,7 @@ final class SessionMeters implements SessionListener {
 
   @Override
   public void opened(SessionRecord s) {
-    Key k = new Key(s.listener(), s.protocol().label());
+    Key k = new Key(s.listener(), ProtocolLabel.of(s.protocol()));
     gauge(k).incrementAndGet();
     total
         .computeIfAbsent(
@@ -52,7 +53,7 @@ final class SessionMeters implements SessionListener {
 
   @Override
   public void ended(SessionSnapshot s) {
-    Key k = new Key(s.listener(), s.protocol().label());
+    Key k = new Key(s.listener(), ProtocolLabel.of(s.protocol()));
     gauge(k).decrementAndGet();
     Counter.builder("mailgate.sessions.ended")
         .description("Sessions ended, by why they ended")

@@ -1,5 +1,6 @@
 package dev.mailgate.gateway.session;
 
+import dev.mailgate.gateway.net.Protocol;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;

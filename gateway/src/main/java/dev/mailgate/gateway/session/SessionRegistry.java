@@ -38,12 +38,24 @@ public final class SessionRegistry {
     this.listeners = List.copyOf(listeners);
   }
 
-  /** Registers a new session with the hooks that end it; returns its record. */
+  /** Registers a new session with the hooks that end it, under a new id; returns its record. */
   public SessionRecord open(SessionStart start, SessionControl control) {
+    return open(ids.next(), start, control);
+  }
+
+  /**
+   * Registers a new session under the id the listener already gave it ({@code
+   * SessionContext.id()}), so that logs and the admin API show one id per session. The id must be
+   * unique among live sessions.
+   */
+  public SessionRecord open(String id, SessionStart start, SessionControl control) {
+    Objects.requireNonNull(id, "id");
     Objects.requireNonNull(start, "start");
     Objects.requireNonNull(control, "control");
-    SessionRecord record = new SessionRecord(ids.next(), start, clock.instant(), control, this);
-    live.put(record.id(), record);
+    SessionRecord record = new SessionRecord(id, start, clock.instant(), control, this);
+    if (live.putIfAbsent(id, record) != null) {
+      throw new IllegalArgumentException("session id already live: " + id);
+    }
     each(l -> l.opened(record));
     if (draining) {
       drain(record);

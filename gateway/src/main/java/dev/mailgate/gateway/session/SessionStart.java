@@ -1,5 +1,6 @@
 package dev.mailgate.gateway.session;
 
+import dev.mailgate.gateway.net.Protocol;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 

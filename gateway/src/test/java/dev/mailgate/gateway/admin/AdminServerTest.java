@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailgate.gateway.metrics.GatewayMetrics;
 import dev.mailgate.gateway.metrics.LoginOutcome;
 import dev.mailgate.gateway.session.EndReason;
-import dev.mailgate.gateway.session.Protocol;
+import dev.mailgate.gateway.net.Protocol;
 import dev.mailgate.gateway.session.SessionControl;
 import dev.mailgate.gateway.session.SessionIds;
 import dev.mailgate.gateway.session.SessionRecord;

@@ -1,5 +1,6 @@
 package dev.mailgate.gateway.logging;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -15,10 +16,18 @@ import org.slf4j.LoggerFactory;
 public final class CapturedLogs implements AutoCloseable {
   private final Logger root;
   private final ListAppender<ILoggingEvent> list = new ListAppender<>();
+  private final Logger sessionLogger;
+  private final boolean raisedSessionLevel;
 
   public CapturedLogs() {
     LoggerContext ctx = (LoggerContext) LoggerFactory.getILoggerFactory();
     root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    // the shared logback-test.xml keeps the root at WARN; production logs session lines at INFO
+    sessionLogger = ctx.getLogger(SessionLog.LOGGER);
+    raisedSessionLevel = sessionLogger.getLevel() == null;
+    if (raisedSessionLevel) {
+      sessionLogger.setLevel(Level.INFO);
+    }
     list.setContext(ctx);
     list.start();
     root.addAppender(list);
@@ -57,6 +66,9 @@ public final class CapturedLogs implements AutoCloseable {
 
   @Override
   public void close() {
+    if (raisedSessionLevel) {
+      sessionLogger.setLevel(null);
+    }
     root.detachAppender(list);
     list.stop();
   }

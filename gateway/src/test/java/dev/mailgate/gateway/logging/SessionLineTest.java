@@ -3,7 +3,7 @@ package dev.mailgate.gateway.logging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailgate.gateway.session.EndReason;
-import dev.mailgate.gateway.session.Protocol;
+import dev.mailgate.gateway.net.Protocol;
 import dev.mailgate.gateway.session.SessionSnapshot;
 import dev.mailgate.gateway.session.TlsInfo;
 import java.time.Duration;

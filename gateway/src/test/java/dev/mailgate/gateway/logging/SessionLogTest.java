@@ -7,7 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailgate.gateway.session.EndReason;
-import dev.mailgate.gateway.session.Protocol;
+import dev.mailgate.gateway.net.Protocol;
 import dev.mailgate.gateway.session.SessionControl;
 import dev.mailgate.gateway.session.SessionIds;
 import dev.mailgate.gateway.session.SessionRecord;

@@ -3,7 +3,7 @@ package dev.mailgate.gateway.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailgate.gateway.session.EndReason;
-import dev.mailgate.gateway.session.Protocol;
+import dev.mailgate.gateway.net.Protocol;
 import dev.mailgate.gateway.session.SessionControl;
 import dev.mailgate.gateway.session.SessionIds;
 import dev.mailgate.gateway.session.SessionRecord;

@@ -1,5 +1,6 @@
 package dev.mailgate.gateway.session;
 
+import dev.mailgate.gateway.net.Protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.mailgate.gateway.session;
 
+import dev.mailgate.gateway.net.Protocol;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +40,7 @@ public final class DrainOnSigtermMain {
     SessionRecord[] self = new SessionRecord[1];
     self[0] =
         registry.open(
-            new SessionStart(protocol, protocol.label(), new InetSocketAddress("127.0.0.1", 1)),
+            new SessionStart(protocol, ProtocolLabel.of(protocol), new InetSocketAddress("127.0.0.1", 1)),
             new SessionControl() {
               @Override
               public void kick() {
@@ -52,7 +53,7 @@ public final class DrainOnSigtermMain {
                 Schedulers.parallel()
                     .schedule(
                         () -> {
-                          System.out.println(protocol.label() + ": " + goodbye);
+                          System.out.println(ProtocolLabel.of(protocol) + ": " + goodbye);
                           self[0].end(EndReason.DRAIN);
                         },
                         protocol == Protocol.SMTP ? 200 : 0,

@@ -1,5 +1,6 @@
 package dev.mailgate.gateway.session;
 
+import dev.mailgate.gateway.net.Protocol;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ final class FakeSession implements SessionControl {
     FakeSession s = new FakeSession(onDrain);
     s.record =
         registry.open(
-            new SessionStart(protocol, protocol.label() + "-test", new InetSocketAddress("192.0.2.7", 40001)),
+            new SessionStart(protocol, ProtocolLabel.of(protocol) + "-test", new InetSocketAddress("192.0.2.7", 40001)),
             s);
     return s;
   }

@@ -1,5 +1,6 @@
 package dev.mailgate.gateway.session;
 
+import dev.mailgate.gateway.net.Protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
@@ -89,6 +90,19 @@ class SessionRegistryTest {
     assertThat(registry.all()).containsExactly(other.record);
     // the session's own close reported CLIENT_CLOSED; the kick recorded first wins
     assertThat(events.ended).extracting(SessionSnapshot::endReason).containsOnly(EndReason.KICKED);
+  }
+
+  @Test
+  void aSessionCanKeepTheIdItsListenerGaveIt() {
+    SessionStart start =
+        new SessionStart(Protocol.POP3, "pop3s", new InetSocketAddress("192.0.2.7", 40001));
+    SessionRecord r = registry.open("ab12-7", start, new FakeSession(FakeSession.OnDrain.END_NOW));
+
+    assertThat(r.id()).isEqualTo("ab12-7");
+    assertThat(registry.byId("ab12-7")).containsSame(r);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> registry.open("ab12-7", start, new FakeSession(FakeSession.OnDrain.END_NOW)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -237,27 +237,7 @@ public final class SqliteMailStore implements MailStore {
 
   @Override
   public Mono<AppendResult> append(MailboxId mailbox, AppendRequest request, Path message) {
-    Flux<ByteBuffer> chunks = Flux.using(
-        () -> Files.newInputStream(message),
-        in -> Flux.<ByteBuffer>generate(sink -> {
-          try {
-            byte[] b = in.readNBytes(BodyFiles.CHUNK);
-            if (b.length == 0) {
-              sink.complete();
-            } else {
-              sink.next(ByteBuffer.wrap(b));
-            }
-          } catch (IOException e) {
-            sink.error(e);
-          }
-        }),
-        in -> {
-          try {
-            in.close();
-          } catch (IOException ignored) {
-            // read only
-          }
-        }).subscribeOn(io);
+    Flux<ByteBuffer> chunks = BodyChunks.fromFile(message).subscribeOn(io);
     return append(mailbox, request, chunks);
   }
 
@@ -329,15 +309,6 @@ public final class SqliteMailStore implements MailStore {
     }
   }
 
-  private static Flux<ByteBuffer> chunks(byte[] b) {
-    if (b.length == 0) {
-      return Flux.empty();
-    }
-    return Flux.range(0, (b.length + BodyFiles.CHUNK - 1) / BodyFiles.CHUNK)
-        .map(i -> ByteBuffer.wrap(b, i * BodyFiles.CHUNK,
-            Math.min(BodyFiles.CHUNK, b.length - i * BodyFiles.CHUNK)).slice());
-  }
-
   private <T> Mono<T> blocking(Callable<T> c) {
     return Mono.fromCallable(c).subscribeOn(io);
   }
@@ -379,7 +350,7 @@ public final class SqliteMailStore implements MailStore {
   public Flux<ByteBuffer> content(MailboxId mailbox, long uid, ByteRange range) {
     return read(c -> MessageOps.bodyId(c, mailbox, uid))
         .flatMapMany(id -> id.startsWith(Schema.INLINE_PREFIX)
-            ? read(c -> MessageOps.inline(c, id, range)).flatMapMany(SqliteMailStore::chunks)
+            ? read(c -> MessageOps.inline(c, id, range)).flatMapMany(BodyChunks::of)
             : files.read(id, range).subscribeOn(io));
   }
 

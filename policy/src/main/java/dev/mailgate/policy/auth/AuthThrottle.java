@@ -171,6 +171,14 @@ public final class AuthThrottle implements SyncPolicy {
     cache.put(key, f); // a write: forgetting counts from the last failure
   }
 
+  /** Entries held in the three maps together (for metrics and the memory test). */
+  public long trackedKeys() {
+    byIp.cleanUp();
+    byUser.cleanUp();
+    byPair.cleanUp();
+    return byIp.estimatedSize() + byUser.estimatedSize() + byPair.estimatedSize();
+  }
+
   /** A success clears the address's and the (user, address) pair's failures. */
   public void recordSuccess(PolicyFacts facts) {
     byIp.invalidate(ip(facts));

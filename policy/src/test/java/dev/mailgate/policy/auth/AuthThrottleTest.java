@@ -92,4 +92,15 @@ class AuthThrottleTest {
     throttle.recordFailure(attempt("192.0.2.1", "a@x"), "p");
     assertThat(throttle.decide(connect("192.0.2.1"))).isEqualTo(Decision.ALLOW);
   }
+
+  @Test
+  void failuresFromAMillionAddressesKeepMemoryBounded() {
+    AuthThrottle small = new AuthThrottle("a", AuthThrottleSettings.DEFAULT, 10_000, clock,
+        Runnable::run);
+    for (int i = 0; i < 1_000_000; i++) {
+      small.recordFailure(attempt("10." + (i >>> 16 & 255) + "." + (i >>> 8 & 255) + "."
+          + (i & 255), "victim@x"), "guess" + (i & 7));
+    }
+    assertThat(small.trackedKeys()).isLessThanOrEqualTo(3 * 10_000);
+  }
 }

@@ -239,11 +239,10 @@ public final class ImapCommandParser {
   }
 
   private static String tag(ImapReader r) {
-    ByteBuf line = r.currentLine();
     int start = r.position();
     int i = start;
-    int end = line.writerIndex();
-    while (i < end && ImapChars.isTagChar(line.getByte(i))) {
+    int end = r.lineEnd();
+    while (i < end && ImapChars.isTagChar(r.byteAt(i))) {
       i++;
     }
     if (i == start || i - start > 64) {

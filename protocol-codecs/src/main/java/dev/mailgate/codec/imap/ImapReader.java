@@ -20,6 +20,8 @@ final class ImapReader {
   private ByteBuf line;
   private int pos;
   private int end;
+  private byte[] buf;
+  private int delta;
   private int depth;
 
   ImapReader(ImapSegments segments, ImapLimits limits) {
@@ -33,6 +35,39 @@ final class ImapReader {
     line = segments.line(i);
     pos = line.readerIndex();
     end = line.writerIndex();
+    // Parse from a byte[]: plain array reads instead of bounds- and refcount-checked getByte.
+    if (line.hasArray()) {
+      buf = line.array();
+      delta = line.arrayOffset();
+    } else {
+      buf = new byte[end - pos];
+      line.getBytes(pos, buf);
+      delta = -pos;
+    }
+  }
+
+  private byte at(int i) {
+    return buf[i + delta];
+  }
+
+  /** The byte at absolute line index {@code i} (see {@link #position()}). */
+  byte byteAt(int i) {
+    return buf[i + delta];
+  }
+
+  /** Index just past the current line's last byte. */
+  int lineEnd() {
+    return end;
+  }
+
+  /** Decodes {@code n} bytes of the current line from absolute index {@code from}. */
+  String text(int from, int n, java.nio.charset.Charset cs) {
+    return new String(buf, from + delta, n, cs);
+  }
+
+  /** A slice (not retained) of the current line. */
+  ByteBuf slice(int from, int n) {
+    return line.slice(from, n);
   }
 
   ImapLimits limits() {
@@ -45,11 +80,11 @@ final class ImapReader {
 
   /** The next byte, or -1 at the end of the current line. */
   int peek() {
-    return pos < end ? line.getByte(pos) & 0xff : -1;
+    return pos < end ? at(pos) & 0xff : -1;
   }
 
   int peek(int ahead) {
-    return pos + ahead < end ? line.getByte(pos + ahead) & 0xff : -1;
+    return pos + ahead < end ? at(pos + ahead) & 0xff : -1;
   }
 
   /** True at the end of the whole command (last line consumed). */
@@ -78,7 +113,7 @@ final class ImapReader {
   }
 
   boolean tryChar(char c) {
-    if (pos < end && line.getByte(pos) == c) {
+    if (pos < end && at(pos) == c) {
       pos++;
       return true;
     }
@@ -114,7 +149,7 @@ final class ImapReader {
   /** Length of the run of bytes at the cursor that satisfy the atom-char class. */
   int atomLength() {
     int i = pos;
-    while (i < end && ImapChars.isAtomChar(line.getByte(i))) {
+    while (i < end && ImapChars.isAtomChar(at(i))) {
       i++;
     }
     return i - pos;
@@ -124,7 +159,7 @@ final class ImapReader {
   int wordLength() {
     int i = pos;
     while (i < end) {
-      byte b = line.getByte(i);
+      byte b = at(i);
       if (!((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '.'
           || b == '-' || b == '=')) {
         break;
@@ -139,7 +174,7 @@ final class ImapReader {
     if (length == 0) {
       return null;
     }
-    E e = table.lookup(line, pos, length);
+    E e = table.lookup(buf, pos + delta, length);
     if (e != null) {
       pos += length;
     }
@@ -161,12 +196,12 @@ final class ImapReader {
       return false;
     }
     for (int i = 0; i < n; i++) {
-      if (Keywords.upper(line.getByte(pos + i)) != upper.charAt(i)) {
+      if (Keywords.upper(at(pos + i)) != upper.charAt(i)) {
         return false;
       }
     }
-    if (pos + n < end && ImapChars.isAtomChar(line.getByte(pos + n))
-        && line.getByte(pos + n) != '[' && line.getByte(pos + n) != '<') {
+    if (pos + n < end && ImapChars.isAtomChar(at(pos + n))
+        && at(pos + n) != '[' && at(pos + n) != '<') {
       return false;
     }
     pos += n;
@@ -182,7 +217,7 @@ final class ImapReader {
   }
 
   private String take(int n) {
-    String s = line.toString(pos, n, StandardCharsets.US_ASCII);
+    String s = new String(buf, pos + delta, n, StandardCharsets.US_ASCII);
     pos += n;
     return s;
   }
@@ -198,7 +233,7 @@ final class ImapReader {
       return string();
     }
     int i = pos;
-    while (i < end && ImapChars.isAstringChar(line.getByte(i))) {
+    while (i < end && ImapChars.isAstringChar(at(i))) {
       i++;
     }
     if (i == pos) {
@@ -214,7 +249,7 @@ final class ImapReader {
       return string();
     }
     int i = pos;
-    while (i < end && ImapChars.isListChar(line.getByte(i))) {
+    while (i < end && ImapChars.isListChar(at(i))) {
       i++;
     }
     if (i == pos) {
@@ -250,7 +285,7 @@ final class ImapReader {
     boolean escaped = false;
     int i = pos;
     for (; i < end; i++) {
-      byte b = line.getByte(i);
+      byte b = at(i);
       if (b == '"') {
         break;
       }
@@ -260,7 +295,7 @@ final class ImapReader {
         if (i >= end) {
           break;
         }
-        b = line.getByte(i);
+        b = at(i);
         if (b != '"' && b != '\\') {
           throw syntax("bad escape in quoted string");
         }
@@ -271,7 +306,7 @@ final class ImapReader {
     if (i >= end) {
       throw syntax("unterminated quoted string");
     }
-    String s = line.toString(start, i - start, StandardCharsets.UTF_8);
+    String s = new String(buf, start + delta, i - start, StandardCharsets.UTF_8);
     pos = i + 1;
     if (escaped) {
       s = s.replace("\\\\", "\u0000").replace("\\\"", "\"").replace('\u0000', '\\');
@@ -292,7 +327,7 @@ final class ImapReader {
   ByteBuf literal() {
     tryChar('~');
     expect('{');
-    while (pos < end && line.getByte(pos) != '}') {
+    while (pos < end && at(pos) != '}') {
       pos++;
     }
     if (pos != end - 1) {
@@ -324,7 +359,7 @@ final class ImapReader {
     long v = 0;
     int digits = 0;
     while (pos < end) {
-      byte b = line.getByte(pos);
+      byte b = at(pos);
       if (b < '0' || b > '9') {
         break;
       }
@@ -364,7 +399,7 @@ final class ImapReader {
 
   /** Everything left on the current line, as UTF-8 (response text). */
   String restOfLine() {
-    String s = line.toString(pos, end - pos, StandardCharsets.UTF_8);
+    String s = new String(buf, pos + delta, end - pos, StandardCharsets.UTF_8);
     pos = end;
     return s;
   }

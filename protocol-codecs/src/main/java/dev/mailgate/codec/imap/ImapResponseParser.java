@@ -108,12 +108,11 @@ final class ImapResponseParser {
     String atom = r.takeAscii(n).toUpperCase(Locale.ROOT);
     String args = null;
     if (r.tryChar(' ')) {
-      ByteBuf line = r.currentLine();
       int start = r.position();
       int depth = 0;
       int i = start;
-      for (; i < line.writerIndex(); i++) {
-        byte b = line.getByte(i);
+      for (; i < r.lineEnd(); i++) {
+        byte b = r.byteAt(i);
         if (b == '(') {
           depth++;
         } else if (b == ')') {
@@ -122,7 +121,7 @@ final class ImapResponseParser {
           break;
         }
       }
-      args = line.toString(start, i - start, StandardCharsets.UTF_8);
+      args = r.text(start, i - start, StandardCharsets.UTF_8);
       r.position(i);
     }
     r.expect(']');
@@ -143,7 +142,8 @@ final class ImapResponseParser {
         do {
           items.add(value(r));
           r.checkCount(items.size());
-        } while (r.trySp());
+          // RFC 3501 env-to and friends: "(" 1*address ")" puts lists side by side without SP.
+        } while (r.trySp() || r.peek() == '(');
       }
       r.close();
       return new ImapValue.ListValue(items);
@@ -177,15 +177,17 @@ final class ImapResponseParser {
 
   /** An atom that may carry a section {@code [...]} with spaces and an origin {@code <n>}. */
   private static String sectionAtom(ImapReader r) {
-    ByteBuf line = r.currentLine();
     int start = r.position();
     int i = start;
-    int end = line.writerIndex();
+    int end = r.lineEnd();
     while (i < end) {
-      byte b = line.getByte(i);
+      byte b = r.byteAt(i);
       if (b == '[') {
-        int close = line.indexOf(i, end, (byte) ']');
-        if (close < 0) {
+        int close = i + 1;
+        while (close < end && r.byteAt(close) != ']') {
+          close++;
+        }
+        if (close >= end) {
           throw ImapReader.syntax("unterminated section");
         }
         i = close + 1;
@@ -199,17 +201,16 @@ final class ImapResponseParser {
       throw ImapReader.syntax("expected value");
     }
     r.position(i);
-    return line.toString(start, i - start, StandardCharsets.US_ASCII);
+    return r.text(start, i - start, StandardCharsets.US_ASCII);
   }
 
   private static ImapValue quoted(ImapReader r) {
-    ByteBuf line = r.currentLine();
     int open = r.position();
     int i = open + 1;
-    int end = line.writerIndex();
+    int end = r.lineEnd();
     boolean escaped = false;
     for (; i < end; i++) {
-      byte b = line.getByte(i);
+      byte b = r.byteAt(i);
       if (b == '\\') {
         escaped = true;
         i++;
@@ -226,7 +227,7 @@ final class ImapResponseParser {
       String s = r.quoted();
       return new ImapValue.Str(Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.UTF_8)), false);
     }
-    bytes = line.slice(open + 1, i - open - 1);
+    bytes = r.slice(open + 1, i - open - 1);
     r.position(i + 1);
     return new ImapValue.Str(bytes, false);
   }

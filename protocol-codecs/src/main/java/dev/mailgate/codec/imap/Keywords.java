@@ -57,6 +57,35 @@ final class Keywords<E extends Enum<E>> {
     }
   }
 
+  /** The keyword spelled by {@code length} bytes of {@code bytes} at {@code start}, or null. */
+  @SuppressWarnings("unchecked")
+  E lookup(byte[] bytes, int start, int length) {
+    int h = 0;
+    for (int i = 0; i < length; i++) {
+      h = h * 31 + upper(bytes[start + i]);
+    }
+    int slot = h & mask;
+    for (;;) {
+      byte[] name = names[slot];
+      if (name == null) {
+        return null;
+      }
+      if (name.length == length && same(name, bytes, start)) {
+        return (E) values[slot];
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  private static boolean same(byte[] name, byte[] bytes, int start) {
+    for (int i = 0; i < name.length; i++) {
+      if (name[i] != upper(bytes[start + i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static boolean same(byte[] name, ByteBuf buf, int start) {
     for (int i = 0; i < name.length; i++) {
       if (name[i] != upper(buf.getByte(start + i))) {

@@ -69,14 +69,36 @@ class ImapCommandFramerTest {
 
   @Test
   void hugeLiteralBeforeLoginAllocatesNothing() {
-    // A pooled allocator counts what the framer holds; the announcement alone must not grow it.
     EmbeddedChannel ch = new EmbeddedChannel(new ImapCommandFramer(ImapLimits.DEFAULTS));
-    ch.config().setAllocator(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT);
-    ch.writeInbound(Unpooled.copiedBuffer("a1 LOGIN fred {2147483647}\r\n", StandardCharsets.US_ASCII));
+    ByteBuf in = ByteBufAllocator.DEFAULT.buffer();
+    in.writeCharSequence("a1 LOGIN fred {2147483647}\r\n", StandardCharsets.US_ASCII);
+    ch.writeInbound(in);
     Object out = ch.readInbound();
     assertThat(out).isEqualTo(new DecodeFailure(ProtocolError.LITERAL_TOO_BIG, "a1",
         "literal of 2147483647 octets exceeds 8192"));
-    assertThat((Object) ch.readInbound()).isNull();
+    assertThat((Object) ch.readInbound()).as("no continuation request").isNull();
+    assertThat(in.refCnt()).as("the framer kept nothing of the input").isZero();
+    assertThat(ch.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void hugeNonSynchronisingLiteralIsDiscardedChunkByChunkWithoutBuffering() {
+    EmbeddedChannel ch = new EmbeddedChannel(new ImapCommandFramer(ImapLimits.DEFAULTS));
+    ByteBuf head = ByteBufAllocator.DEFAULT.buffer();
+    head.writeCharSequence("a1 LOGIN fred {1048576+}\r\n", StandardCharsets.US_ASCII);
+    ch.writeInbound(head);
+    assertThat(head.refCnt()).isZero();
+    for (int i = 0; i < 16; i++) {
+      ByteBuf chunk = ByteBufAllocator.DEFAULT.buffer(65536).writeZero(65536);
+      ch.writeInbound(chunk);
+      assertThat(chunk.refCnt()).as("chunk %d dropped at once", i).isZero();
+      assertThat((Object) ch.readInbound()).isNull();
+    }
+    ch.writeInbound(Unpooled.copiedBuffer("\r\na2 NOOP\r\n", StandardCharsets.US_ASCII));
+    assertThat(FramerCases.describe(ch.readInbound())).isEqualTo("fail LITERAL_TOO_BIG a1");
+    Object noop = ch.readInbound();
+    assertThat(FramerCases.describe(noop)).isEqualTo("cmd[a2 NOOP]");
+    ReferenceCountUtil.release(noop);
     assertThat(ch.finishAndReleaseAll()).isFalse();
   }
 

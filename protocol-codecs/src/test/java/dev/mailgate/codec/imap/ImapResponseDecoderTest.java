@@ -156,4 +156,39 @@ class ImapResponseDecoderTest {
     assertThat(decode(few, "* X {1}\r\na {1}\r\nb {1}\r\nc {1}\r\nd\r\na1 OK\r\n"))
         .containsExactly("fail TOO_MANY_PARAMETERS", "Tagged[tag=a1, status=OK, code=null, text=]");
   }
+
+  @Test
+  void rfc3501Section8ServerSideDecodes() {
+    String header = "Date: Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\r\nFrom: Terry Gray <gray@cac.washington.edu>\r\n"
+        + "Subject: IMAP4rev1 WG mtg summary and minutes\r\nTo: imap@cac.washington.edu\r\n"
+        + "cc: minutes@CNRI.Reston.VA.US, John Klensin <KLENSIN@MIT.EDU>\r\n"
+        + "Message-Id: <B27397-0100000@cac.washington.edu>\r\nMIME-Version: 1.0\r\n"
+        + "Content-Type: TEXT/PLAIN; CHARSET=US-ASCII\r\n\r\n";
+    String in = "* OK IMAP4rev1 Service Ready\r\n"
+        + "a001 OK LOGIN completed\r\n"
+        + "* 18 EXISTS\r\n"
+        + "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n"
+        + "* 2 RECENT\r\n"
+        + "* OK [UNSEEN 17] Message 17 is the first unseen message\r\n"
+        + "* OK [UIDVALIDITY 3857529045] UIDs valid\r\n"
+        + "a002 OK [READ-WRITE] SELECT completed\r\n"
+        + "* 12 FETCH (FLAGS (\\Seen) INTERNALDATE \"17-Jul-1996 02:44:25 -0700\" RFC822.SIZE 4286 ENVELOPE "
+        + "(\"Wed, 17 Jul 1996 02:23:25 -0700 (PDT)\" \"IMAP4rev1 WG mtg summary and minutes\" "
+        + "((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) ((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) "
+        + "((\"Terry Gray\" NIL \"gray\" \"cac.washington.edu\")) ((NIL NIL \"imap\" \"cac.washington.edu\")) "
+        + "((NIL NIL \"minutes\" \"CNRI.Reston.VA.US\")(\"John Klensin\" NIL \"KLENSIN\" \"MIT.EDU\")) NIL NIL "
+        + "\"<B27397-0100000@cac.washington.edu>\") BODY (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") NIL NIL \"7BIT\" 3028 92))\r\n"
+        + "a003 OK FETCH completed\r\n"
+        + "* 12 FETCH (BODY[HEADER] {" + header.length() + "}\r\n" + header + ")\r\n"
+        + "a004 OK FETCH completed\r\n"
+        + "* 12 FETCH (FLAGS (\\Seen \\Deleted))\r\n"
+        + "a005 OK +FLAGS completed\r\n"
+        + "* BYE IMAP4rev1 server terminating connection\r\n"
+        + "a006 OK LOGOUT completed\r\n";
+    List<String> out = decode(ImapLimits.DEFAULTS, in);
+    assertThat(out).hasSize(16).noneMatch(s -> s.startsWith("fail"));
+    assertThat(out.get(8)).contains("Atom[value=ENVELOPE]", "\"John Klensin\"", "Num[value=3028]");
+    assertThat(out.get(10)).contains("Atom[value=BODY[HEADER]], {" + header.length() + "}");
+    assertThat(out.get(14)).isEqualTo("Untagged[status=BYE, code=null, text=IMAP4rev1 server terminating connection]");
+  }
 }

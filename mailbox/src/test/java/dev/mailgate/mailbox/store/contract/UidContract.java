@@ -94,6 +94,20 @@ public interface UidContract extends MailStoreContract {
   }
 
   @Test
+  default void appendSignalsOnTheStoresThreadsNotTheCallers() {
+    String user = newUser();
+    MailboxId inbox = inbox(user);
+    Thread caller = Thread.currentThread();
+    Thread[] signalled = new Thread[1];
+    store().append(inbox, dev.mailgate.mailbox.store.AppendRequest.delivery(),
+            reactor.core.publisher.Flux.just(java.nio.ByteBuffer.wrap(
+                MailStoreContract.message("thread").getBytes(java.nio.charset.StandardCharsets.US_ASCII))))
+        .doOnNext(r -> signalled[0] = Thread.currentThread())
+        .block(TIMEOUT);
+    assertThat(signalled[0]).isNotNull().isNotSameAs(caller);
+  }
+
+  @Test
   default void everyChangeRaisesHighestModSeq() {
     String user = newUser();
     MailboxId inbox = inbox(user);
