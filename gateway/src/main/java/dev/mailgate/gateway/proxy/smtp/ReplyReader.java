@@ -54,6 +54,8 @@ final class ReplyReader {
                 this::onMessage,
                 this::fail,
                 () -> fail(new BackendClosed("backend closed the connection")));
+    // The channel closing is the reliable signal: the inbound stream may not complete on its own.
+    connection.connection().onDispose(() -> fail(new BackendClosed("backend connection closed")));
   }
 
   /** The next reply, failing with {@link TimeoutException} (and failing the reader) after {@code timeout}. */
