@@ -1,7 +1,6 @@
 package dev.mailgate.gateway.smtp;
 
 import dev.mailgate.codec.DecodeFailure;
-import dev.mailgate.codec.ProtocolError;
 import dev.mailgate.codec.smtp.BdatEnd;
 import dev.mailgate.codec.smtp.DataEnd;
 import dev.mailgate.codec.smtp.MailParameters;
@@ -16,19 +15,15 @@ import dev.mailgate.codec.smtp.SmtpReplyEncoder;
 import dev.mailgate.gateway.net.SessionContext;
 import dev.mailgate.gateway.net.StartTls;
 import dev.mailgate.gateway.net.TlsMode;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -38,8 +33,8 @@ import reactor.core.scheduler.Schedulers;
  * {@link TransactionSink}. Everything runs on the connection's event loop: asynchronous answers
  * (user store, sink) hop back with {@code publishOn(loop)} before touching state. One inbound
  * message is handled at a time, so a pipelined command waits in the socket (RFC 2920) until the
- * previous one is answered. AUTH lives in {@link SmtpAuth}; the reply table in
- * {@link SmtpReplies}.
+ * previous one is answered. AUTH lives in {@link SmtpAuth}, DATA and BDAT in {@link MessageIntake},
+ * the reply table in {@link SmtpReplies}.
  */
 final class SmtpSession {
   static final String DECODER = "smtp-decoder";
@@ -60,19 +55,13 @@ final class SmtpSession {
   private int errors;
   private boolean closing;
 
-  // the mail transaction
-  private Envelope envelope;
+  // the mail transaction (its content: MessageIntake)
+  Envelope envelope;
   private TransactionSink route;
-  private TransactionSink.Transaction tx;
-  private int recipients;
-  private SmtpPath firstRecipient;
-
-  // content of DATA / BDAT
-  private ContentPipe pipe;
-  private Mono<SmtpReply> result;
-  private boolean inData;
-  private boolean inChunk;
-  private SmtpReply chunkRefusal;
+  TransactionSink.Transaction tx;
+  int recipients;
+  SmtpPath firstRecipient;
+  private final MessageIntake intake;
 
   SmtpSession(SessionContext ctx, SmtpServerHandler server) {
     this.ctx = ctx;
@@ -82,6 +71,7 @@ final class SmtpSession {
     this.loop = Schedulers.fromExecutor(ch.eventLoop());
     this.submission = ctx.listener().protocol() == dev.mailgate.gateway.net.Protocol.SUBMISSION;
     this.auth = new SmtpAuth(this);
+    this.intake = new MessageIntake(this);
   }
 
   Mono<Void> run() {
@@ -106,15 +96,13 @@ final class SmtpSession {
       return Mono.empty();
     }
     if (msg instanceof SmtpContent c) {
-      return pipe != null && chunkRefusal == null
-          ? pipe.offer(c.content().retain()) : Mono.empty();
+      return intake.content(c);
     }
     if (msg instanceof DataEnd) {
-      inData = false;
-      return finishContent();
+      return intake.dataEnd();
     }
     if (msg instanceof BdatEnd e) {
-      return bdatEnd(e);
+      return intake.bdatEnd(e);
     }
     if (msg instanceof DecodeFailure f) {
       return failure(f);
@@ -142,10 +130,10 @@ final class SmtpSession {
       return rcpt(r);
     }
     if (c instanceof SmtpCommand.Data) {
-      return data();
+      return intake.data();
     }
     if (c instanceof SmtpCommand.Bdat b) {
-      return bdat(b);
+      return intake.bdat(b);
     }
     if (c instanceof SmtpCommand.Rset) {
       resetTransaction();
@@ -237,7 +225,7 @@ final class SmtpSession {
     if (helo == null) {
       return fail(SmtpReplies.HELO_FIRST);
     }
-    if (envelope != null || pipe != null) {
+    if (envelope != null || intake.isOpen()) {
       return fail(SmtpReplies.NESTED_MAIL);
     }
     if (submission && authUser == null) {
@@ -285,7 +273,7 @@ final class SmtpSession {
     if (envelope == null) {
       return fail(SmtpReplies.MAIL_FIRST);
     }
-    if (pipe != null) {
+    if (intake.isOpen()) {
       return fail(SmtpReplies.BAD_SEQUENCE);
     }
     if (recipients >= settings.maxRecipients()) {
@@ -338,87 +326,11 @@ final class SmtpSession {
     return refusal.isPermanentFailure() ? fail(refusal) : send(refusal);
   }
 
-  // ---- DATA / BDAT -----------------------------------------------------------------------------
-
-  private Mono<Void> data() {
-    SmtpReply refusal = envelope == null ? SmtpReplies.MAIL_FIRST
-        : pipe != null ? SmtpReplies.BAD_SEQUENCE
-        : recipients == 0 ? SmtpReplies.NO_VALID_RECIPIENTS : null;
-    if (refusal != null) {
-      resumeCommands();
-      return fail(refusal);
-    }
-    openContent();
-    inData = true;
-    Mono<Void> sent = send(SmtpReplies.START_DATA);
-    SmtpCommandDecoder d = decoder();
-    if (d != null) {
-      d.startData();
-    }
-    return sent;
-  }
-
-  private Mono<Void> bdat(SmtpCommand.Bdat b) {
-    inChunk = true;
-    chunkRefusal = envelope == null ? SmtpReplies.MAIL_FIRST
-        : recipients == 0 ? SmtpReplies.NO_VALID_RECIPIENTS : null;
-    if (chunkRefusal == null && pipe == null) {
-      openContent();
-    }
-    return Mono.empty(); // the chunk's octets follow at once; answered at its end
-  }
-
-  private Mono<Void> bdatEnd(BdatEnd e) {
-    inChunk = false;
-    if (chunkRefusal != null) {
-      SmtpReply r = chunkRefusal;
-      chunkRefusal = null;
-      return fail(r);
-    }
-    if (!e.last()) {
-      return send(SmtpReply.of(250, "2.0.0", e.size() + " octets received"));
-    }
-    return finishContent();
-  }
-
-  /** Opens the sink's content stream, with the {@code Received:} header first (RFC 5321 4.4). */
-  private void openContent() {
-    pipe = new ContentPipe(ch.eventLoop());
-    String received = TraceHeaders.received(envelope, recipients == 1 ? firstRecipient : null);
-    Flux<io.netty.buffer.ByteBuf> content = Flux.concat(
-        Mono.fromSupplier(() -> Unpooled.copiedBuffer(received, StandardCharsets.UTF_8)),
-        pipe.flux());
-    Sinks.One<SmtpReply> done = Sinks.one();
-    // Subscribed now, so that the sink takes content as it arrives; joined at the end of it.
-    tx.deliver(content).subscribe(
-        done::tryEmitValue,
-        e -> done.tryEmitValue(LocalDeliverySink.failure(e)),
-        () -> done.tryEmitValue(SmtpReplies.LOCAL_ERROR));
-    result = done.asMono().publishOn(loop);
-  }
-
-  private Mono<Void> finishContent() {
-    pipe.complete();
-    Mono<SmtpReply> r = result;
-    return r.flatMap(reply -> {
-      endTransaction();
-      return send(reply);
-    });
-  }
-
   // ---- failures ----------------------------------------------------------------------------------
 
   private Mono<Void> failure(DecodeFailure f) {
-    if (inData || inChunk) {
-      boolean refusedChunk = chunkRefusal != null;
-      inData = false;
-      inChunk = false;
-      chunkRefusal = null;
-      if (!refusedChunk) {
-        abortContent(f.detail());
-      }
-      return fail(f.error() == ProtocolError.BAD_LINE_ENDING
-          ? SmtpReplies.BARE_LINE_ENDING_IN_DATA : SmtpReplies.forFailure(f));
+    if (intake.isReading()) {
+      return intake.failed(f);
     }
     if (auth.inProgress()) {
       return auth.failed(f);
@@ -432,18 +344,9 @@ final class SmtpSession {
 
   // ---- transaction state -------------------------------------------------------------------------
 
-  private void abortContent(String why) {
-    if (pipe != null) {
-      pipe.fail(new ContentAborted(why));
-    }
-    resetTransaction();
-  }
-
   /** RSET, EHLO, STARTTLS, QUIT, or a failed message: forget the transaction and abort the sink's. */
   void resetTransaction() {
-    if (pipe != null) {
-      pipe.fail(new ContentAborted("transaction reset"));
-    }
+    intake.abort("transaction reset");
     abortSinkTransaction();
     endTransaction();
   }
@@ -457,15 +360,14 @@ final class SmtpSession {
     }
   }
 
-  private void endTransaction() {
+  /** The transaction ended (delivered, refused or reset). */
+  void endTransaction() {
     envelope = null;
     tx = null;
     route = null;
     recipients = 0;
     firstRecipient = null;
-    pipe = null;
-    result = null;
-    inData = false;
+    intake.clear();
   }
 
   private void connectionGone() {
@@ -509,7 +411,7 @@ final class SmtpSession {
   Mono<Void> close(SmtpReply reply) {
     if (!closing) {
       closing = true;
-      if (pipe != null) {
+      if (intake.isOpen()) {
         resetTransaction();
       }
       ch.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);

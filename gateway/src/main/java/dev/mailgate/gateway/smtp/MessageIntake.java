@@ -1,0 +1,148 @@
+package dev.mailgate.gateway.smtp;
+
+import dev.mailgate.codec.DecodeFailure;
+import dev.mailgate.codec.ProtocolError;
+import dev.mailgate.codec.smtp.BdatEnd;
+import dev.mailgate.codec.smtp.SmtpCommand;
+import dev.mailgate.codec.smtp.SmtpCommandDecoder;
+import dev.mailgate.codec.smtp.SmtpContent;
+import dev.mailgate.codec.smtp.SmtpReply;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+/**
+ * The content half of a mail transaction for one {@link SmtpSession}: DATA (RFC 5321 4.1.1.4:
+ * {@code 354}, content to {@code CRLF.CRLF}, dot-unstuffed by the codec) and BDAT (RFC 3030:
+ * chunks answered {@code 250} each, the last with the delivery's reply). Content goes to the
+ * transaction's sink through a {@link ContentPipe} as it arrives, with the {@code Received:}
+ * header in front; the final reply is the sink's, given only once the message is durable. A
+ * message over SIZE or with bare line endings is read to its end, voided in the sink, and answered
+ * {@code 552 5.3.4} / {@code 550 5.6.0}; a BDAT chunk outside a transaction is read and answered
+ * {@code 503}.
+ */
+final class MessageIntake {
+  private final SmtpSession s;
+  private ContentPipe pipe;
+  private Mono<SmtpReply> result;
+  private boolean inData;
+  private boolean inChunk;
+  private SmtpReply chunkRefusal;
+
+  MessageIntake(SmtpSession session) {
+    this.s = session;
+  }
+
+  /** Whether content for the current transaction has started (DATA accepted or a BDAT chunk). */
+  boolean isOpen() {
+    return pipe != null;
+  }
+
+  /** Whether the codec is reading DATA content or a BDAT chunk for this session. */
+  boolean isReading() {
+    return inData || inChunk;
+  }
+
+  Mono<Void> data() {
+    SmtpReply refusal = s.envelope == null ? SmtpReplies.MAIL_FIRST
+        : pipe != null ? SmtpReplies.BAD_SEQUENCE
+        : s.recipients == 0 ? SmtpReplies.NO_VALID_RECIPIENTS : null;
+    if (refusal != null) {
+      s.resumeCommands();
+      return s.fail(refusal);
+    }
+    open();
+    inData = true;
+    Mono<Void> sent = s.send(SmtpReplies.START_DATA);
+    SmtpCommandDecoder d = s.decoder();
+    if (d != null) {
+      d.startData();
+    }
+    return sent;
+  }
+
+  Mono<Void> bdat(SmtpCommand.Bdat b) {
+    inChunk = true;
+    chunkRefusal = s.envelope == null ? SmtpReplies.MAIL_FIRST
+        : s.recipients == 0 ? SmtpReplies.NO_VALID_RECIPIENTS : null;
+    if (chunkRefusal == null && pipe == null) {
+      open();
+    }
+    return Mono.empty(); // the chunk's octets follow at once; answered at its end
+  }
+
+  Mono<Void> content(SmtpContent c) {
+    return pipe != null && chunkRefusal == null ? pipe.offer(c.content().retain()) : Mono.empty();
+  }
+
+  Mono<Void> dataEnd() {
+    inData = false;
+    return finish();
+  }
+
+  Mono<Void> bdatEnd(BdatEnd e) {
+    inChunk = false;
+    if (chunkRefusal != null) {
+      SmtpReply r = chunkRefusal;
+      chunkRefusal = null;
+      return s.fail(r);
+    }
+    if (!e.last()) {
+      return s.send(SmtpReply.of(250, "2.0.0", e.size() + " octets received"));
+    }
+    return finish();
+  }
+
+  /** The codec voided the message (too big, bare CR/LF): it has been read to its end. */
+  Mono<Void> failed(DecodeFailure f) {
+    boolean refusedChunk = chunkRefusal != null;
+    inData = false;
+    inChunk = false;
+    chunkRefusal = null;
+    if (!refusedChunk) {
+      s.resetTransaction(); // voids the content in the sink too
+    }
+    return s.fail(f.error() == ProtocolError.BAD_LINE_ENDING
+        ? SmtpReplies.BARE_LINE_ENDING_IN_DATA : SmtpReplies.forFailure(f));
+  }
+
+  /** Tells the sink the content is void (reset, close); the session then clears the transaction. */
+  void abort(String why) {
+    if (pipe != null) {
+      pipe.fail(new ContentAborted(why));
+    }
+  }
+
+  void clear() {
+    pipe = null;
+    result = null;
+    inData = false;
+  }
+
+  /** Opens the sink's content stream, with the {@code Received:} header first (RFC 5321 4.4). */
+  private void open() {
+    pipe = new ContentPipe(s.ch.eventLoop());
+    String received = TraceHeaders.received(s.envelope, s.recipients == 1 ? s.firstRecipient : null);
+    Flux<ByteBuf> content = Flux.concat(
+        Mono.fromSupplier(() -> Unpooled.copiedBuffer(received, StandardCharsets.UTF_8)),
+        pipe.flux());
+    Sinks.One<SmtpReply> done = Sinks.one();
+    // Subscribed now, so that the sink takes content as it arrives; joined at the end of it.
+    s.tx.deliver(content).subscribe(
+        done::tryEmitValue,
+        e -> done.tryEmitValue(LocalDeliverySink.failure(e)),
+        () -> done.tryEmitValue(SmtpReplies.LOCAL_ERROR));
+    result = done.asMono().publishOn(s.loop);
+  }
+
+  private Mono<Void> finish() {
+    pipe.complete();
+    return result.flatMap(reply -> {
+      s.endTransaction();
+      return s.send(reply);
+    });
+  }
+}
