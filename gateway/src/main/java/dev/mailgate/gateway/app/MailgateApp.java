@@ -152,6 +152,7 @@ public final class MailgateApp implements AutoCloseable {
     routing = new RoutingState(io, backends::available);
     routing.apply(cfg);
     localDomains = new LocalDomainIndex(users, cfg.local().acceptedDomains(), Duration.ofSeconds(1));
+    resources.add(new LocalAccounts(users, store, () -> config.get().local().quota(), Duration.ofSeconds(1)));
     context = new AppContext(config::get, tls, store, users, localDomains, policies::get,
         routing::router, backends, metrics, sessions, io, data);
 

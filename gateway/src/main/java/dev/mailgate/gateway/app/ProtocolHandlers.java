@@ -1,7 +1,11 @@
 package dev.mailgate.gateway.app;
 
 import dev.mailgate.config.model.ListenerConfig;
+import dev.mailgate.gateway.local.imap.LocalImapHandler;
+import dev.mailgate.gateway.local.imap.LocalImapSettings;
 import dev.mailgate.gateway.net.ProtocolHandler;
+import dev.mailgate.gateway.smtp.SmtpServerHandler;
+import dev.mailgate.gateway.smtp.SmtpServerSettings;
 import dev.mailgate.policy.MailProtocol;
 import java.util.EnumMap;
 import java.util.Map;
@@ -37,21 +41,24 @@ public final class ProtocolHandlers {
    */
   public static ProtocolHandlers standard() {
     ProtocolHandlers h = new ProtocolHandlers();
-    // WIRING POINTS (one line each; the constructors as they stand in the worktrees):
-    // Local tier (dev.mailgate.gateway.local.imap, .local.pop3, dev.mailgate.gateway.smtp):
-    // h.register(MailProtocol.IMAP, ListenerTier.LOCAL, (l, c) -> new LocalImapHandler(c.store(), c.users(),
-    //     LocalImapSettings.of(c.hostname(), l.limits().imapLimits()).withTls(c.tls())));
+    // Local tier: the IMAP server and the SMTP server with local delivery over the mailbox store.
+    h.register(MailProtocol.IMAP, ListenerTier.LOCAL, (l, c) -> new LocalImapHandler(c.store(), c.users(),
+        LocalImapSettings.of(c.hostname(), l.limits().imapLimits()).withTls(c.tls())));
+    Builder smtp = (l, c) -> SmtpServerHandler.localDelivery(SmtpServerSettings.defaults(c.hostname())
+            .withLimits(l.limits().smtpLimits())
+            .withPlaintextAuthNetworks(ListenerMapping.plaintextAuthNetworks(l)),
+        c.tls(), c.store(), c.users(), c.localDomains()::isLocal,
+        c.config().get().local().dataDir().resolve("spool"), c.io());
+    h.register(MailProtocol.SMTP, ListenerTier.LOCAL, smtp);
+    h.register(MailProtocol.SUBMISSION, ListenerTier.LOCAL, smtp);
+    // WIRING POINTS, one line each as the sessions land:
     // MaildropLocks locks = new MaildropLocks();  // shared by every POP3 listener
     // h.register(MailProtocol.POP3, ListenerTier.LOCAL, (l, c) -> new LocalPop3Server(c.store(), c.users(), c.tls(),
     //     LocalPop3Settings.defaults(c.hostname()), locks));
-    // Builder smtp = (l, c) -> SmtpServerHandler.localDelivery(SmtpServerSettings.defaults(c.hostname())
-    //     .withLimits(l.limits().smtpLimits()).withPlaintextAuthNetworks(ListenerMapping.plaintextAuthNetworks(l)),
-    //     c.tls(), c.store(), c.users(), c.localDomains()::isLocal, c.dataDir().resolve("spool"), c.io());
-    // h.register(MailProtocol.SMTP, ListenerTier.LOCAL, smtp).register(MailProtocol.SUBMISSION, ListenerTier.LOCAL, smtp);
     // Proxy tier (pre-login dialogue, route with c.router(), connect with c.backends(), relay):
     // h.register(MailProtocol.IMAP, ListenerTier.BACKEND, ...);      // IMAP proxy session
     // h.register(MailProtocol.POP3, ListenerTier.BACKEND, ...);      // POP3 proxy session
-    // h.register(MailProtocol.SMTP, ListenerTier.BACKEND, ...);      // SMTP relay session
+    // h.register(MailProtocol.SMTP, ListenerTier.BACKEND, ...);      // SMTP relay session (proxy.smtp)
     // h.register(MailProtocol.SUBMISSION, ListenerTier.BACKEND, ...);
     return h;
   }

@@ -5,7 +5,6 @@ import dev.mailgate.gateway.app.AppOptions;
 import dev.mailgate.gateway.app.MailgateApp;
 import dev.mailgate.gateway.app.ProtocolHandlers;
 import dev.mailgate.gateway.app.StartupException;
-import dev.mailgate.gateway.net.RunningListener;
 import dev.mailgate.gateway.session.TerminationSignals;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -78,8 +77,9 @@ final class RunCommand implements Callable<Integer> {
       return ExitCodes.FAILURE;
     }
     try (app) {
-      for (RunningListener r : app.listeners()) {
-        out.println("listening: " + r);
+      for (var l : app.config().listeners()) {
+        app.listeners().stream().filter(r -> r.spec().name().equals(l.name())).findFirst()
+            .ifPresent(r -> out.println("listening: " + r));
       }
       app.adminPort().ifPresent(p -> out.println("admin: http://" + app.config().admin().bind().host() + ":" + p + "/"));
       out.println("mailgate: ready");
