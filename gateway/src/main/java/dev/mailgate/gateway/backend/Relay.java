@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.Connection;
 
 /**
@@ -22,15 +23,19 @@ import reactor.netty.Connection;
  * messages) times the largest read, which this caps at {@link #MAX_READ} bytes: at most 4 MiB, plus
  * Netty's 64 KiB write high-water mark.
  *
- * <p>Ends when either side closes or fails (both are then closed), or when neither side has sent a
- * byte for the idle timeout. Known limitation: the first direction to finish ends the relay, so
- * when a backend writes its last bytes and closes in the same instant, the close may be seen (by
- * the client-to-backend send) before those bytes are forwarded, and they are lost. To fix: let the
- * other direction drain for a bounded time before closing.
+ * <p>Ends when the client goes away, when everything the backend sent before closing has been
+ * written to the client, or when neither side has sent a byte for the idle timeout; both sides are
+ * then closed. A backend that writes its last bytes (a {@code * BYE}, a POP3 {@code +OK} to QUIT)
+ * and closes in the same instant may make the client-to-backend send end first; that end alone
+ * never ends the relay: the backend-to-client direction gets up to {@link #DRAIN_GRACE} to
+ * deliver what is still in flight, so those last bytes are not lost.
  */
 public final class Relay {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Relay.class);
+
+  /** How long the backend-to-client direction may still flush after the other direction ended. */
+  public static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
 
   /** Largest single read on a relayed connection. */
   public static final int MAX_READ = 16 * 1024;
@@ -81,11 +86,21 @@ public final class Relay {
     limitReads(server.channel());
     // Which side ended is decided by whose inbound terminated first, not by which send finished
     // first (a write to a closed peer may finish before the read side notices the close).
+    // The client going away (EOF or reset) ends the relay at once: nothing more can reach it.
+    Sinks.One<End> clientGone = Sinks.one();
+    Runnable onClientGone = () -> { ended(End.CLIENT_CLOSED); clientGone.tryEmitValue(End.CLIENT_CLOSED); };
+    Flux<Object> clientTracked = clientIn.doOnComplete(onClientGone).doOnError(e -> onClientGone.run());
+    // Any other end of the client-to-backend send (the backend closed under it, a write failed)
+    // only starts the drain grace, so the backend's last bytes can still reach the client.
     Mono<End> up =
         server.outbound()
-            .send(Flux.concat(residual(toBackend), bytes(clientIn, clientToBackend).doOnComplete(() -> ended(End.CLIENT_CLOSED))))
+            .send(Flux.concat(residual(toBackend), bytes(clientTracked, clientToBackend)))
             .then()
-            .then(Mono.fromSupplier(this::ended));
+            .onErrorResume(e -> {
+              LOG.debug("relay client->backend ended: {}", e.toString());
+              return Mono.empty();
+            })
+            .then(Mono.defer(() -> Mono.delay(DRAIN_GRACE).map(t -> ended())));
     Mono<End> down =
         client.outbound()
             .send(Flux.concat(residual(toClient), bytes(backend.receive(), backendToClient).doOnComplete(() -> ended(End.BACKEND_CLOSED))))
@@ -107,7 +122,8 @@ public final class Relay {
               sink.onDispose(() -> f.cancel(false));
             });
     return Mono.firstWithSignal(
-            up.doOnError(e -> LOG.debug("relay client->backend failed: {}", e.toString())).onErrorReturn(End.ERROR),
+            clientGone.asMono(),
+            up,
             down.doOnError(e -> LOG.debug("relay backend->client failed: {}", e.toString())).onErrorReturn(End.ERROR),
             idleEnd)
         .map(e -> new Result(clientToBackend.get(), backendToClient.get(), reason(client, server)))

@@ -168,6 +168,26 @@ public sealed interface ImapCommand {
     }
   }
 
+  /**
+   * A client line during AUTHENTICATE (RFC 9051 section 6.2.2): base64, or {@code *} to cancel.
+   * Produced only after {@link ImapCommandDecoder#expectSaslResponse()}; never printed.
+   */
+  record SaslResponse(String response) implements ImapCommand {
+    @Override
+    public String tag() {
+      return null;
+    }
+
+    public boolean cancelled() {
+      return "*".equals(response);
+    }
+
+    @Override
+    public String toString() {
+      return "SaslResponse[<redacted>]";
+    }
+  }
+
   /** ID (RFC 2971); {@code parameters} is null for {@code ID NIL}; values may be null. */
   record Id(String tag, Map<String, String> parameters) implements ImapCommand {}
 

@@ -19,6 +19,7 @@ public final class ImapCommandDecoder extends MessageToMessageDecoder<Object> {
   private String appendTag;
   private String appendMailbox;
   private boolean dropping;
+  private boolean saslResponse;
 
   public ImapCommandDecoder(ImapCommandParser parser) {
     this.parser = parser;
@@ -26,6 +27,14 @@ public final class ImapCommandDecoder extends MessageToMessageDecoder<Object> {
 
   public ImapCommandParser parser() {
     return parser;
+  }
+
+  /**
+   * The next line is a SASL response, not a command: call after sending the AUTHENTICATE
+   * continuation ({@code + challenge}); it arrives as {@link ImapCommand.SaslResponse}.
+   */
+  public void expectSaslResponse() {
+    saslResponse = true;
   }
 
   @Override
@@ -41,6 +50,11 @@ public final class ImapCommandDecoder extends MessageToMessageDecoder<Object> {
     }
     if (dropping) {
       dropping = frame.streamed();
+      return;
+    }
+    if (saslResponse && frame.lineCount() == 1 && !frame.continuation() && !frame.streamed()) {
+      saslResponse = false;
+      out.add(new ImapCommand.SaslResponse(ImapCommandParser.saslResponse(frame)));
       return;
     }
     ImapCommand command;

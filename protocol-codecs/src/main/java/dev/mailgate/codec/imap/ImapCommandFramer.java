@@ -66,7 +66,12 @@ public final class ImapCommandFramer extends ByteToMessageDecoder {
     this.limits = Objects.requireNonNull(limits, "limits");
   }
 
-  /** Switches the literal limit to the authenticated one (call after a successful login). */
+  /**
+   * Switches the literal limit to the authenticated one (call after a successful login). Commands
+   * the client pipelined behind its LOGIN may already have been framed under the pre-login limit;
+   * that errs on the safe side (a large non-synchronising APPEND pipelined behind LOGIN gets
+   * {@code BAD [TOOBIG]}).
+   */
   public void authenticated(boolean value) {
     this.authenticated = value;
   }

@@ -17,7 +17,8 @@
  * AppendContinuation} carrying the rest of the command (more MULTIAPPEND messages, possibly
  * streamed again; an empty list ends the command). Synchronising literals produce an {@link
  * dev.mailgate.codec.imap.ImapContinuationRequest} first, to which the session answers {@code +
- * Ready}.
+ * Ready}. During AUTHENTICATE call {@code ImapCommandDecoder.expectSaslResponse()} after sending
+ * the challenge; the next line arrives as {@code ImapCommand.SaslResponse}.
  *
  * <p><b>Client side</b> (the backend leg before the relay starts): {@link
  * dev.mailgate.codec.imap.ImapResponseFramer} then {@link

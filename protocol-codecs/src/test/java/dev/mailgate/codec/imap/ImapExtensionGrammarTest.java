@@ -137,4 +137,20 @@ class ImapExtensionGrammarTest {
     assertThat(s.contains(20, 20)).isTrue();
     assertThat(s.toString()).isEqualTo("4:2,9:*");
   }
+
+  @Test
+  void saslResponseLineIsDeliveredRawWhenExpected() {
+    ImapCommandDecoder decoder = new ImapCommandDecoder(new ImapCommandParser(ImapLimits.DEFAULTS));
+    io.netty.channel.embedded.EmbeddedChannel ch = new io.netty.channel.embedded.EmbeddedChannel(
+        new ImapCommandFramer(ImapLimits.DEFAULTS), decoder);
+    ch.writeInbound(io.netty.buffer.Unpooled.copiedBuffer("a AUTHENTICATE PLAIN\r\n", java.nio.charset.StandardCharsets.US_ASCII));
+    assertThat((Object) ch.readInbound()).isEqualTo(new Authenticate("a", "PLAIN", null));
+    decoder.expectSaslResponse();
+    ch.writeInbound(io.netty.buffer.Unpooled.copiedBuffer("AGZyZWQAc2VjcmV0\r\nb NOOP\r\n", java.nio.charset.StandardCharsets.US_ASCII));
+    SaslResponse r = ch.readInbound();
+    assertThat(r.response()).isEqualTo("AGZyZWQAc2VjcmV0");
+    assertThat(r.toString()).doesNotContain("AGZy");
+    assertThat((Object) ch.readInbound()).isEqualTo(new Noop("b"));
+    assertThat(ch.finishAndReleaseAll()).isFalse();
+  }
 }
