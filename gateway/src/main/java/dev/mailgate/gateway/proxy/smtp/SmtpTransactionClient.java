@@ -146,6 +146,36 @@ public final class SmtpTransactionClient {
   }
 
   /**
+   * One more RCPT TO in the open transaction (after {@link #envelope}); the backend's reply, or
+   * {@link BackendReplies#LOST} when the connection fails.
+   */
+  public Mono<SmtpReply> recipient(SmtpCommand.Rcpt rcpt) {
+    return Mono.defer(() -> wire.exchange(new SmtpCommand.Rcpt(rcpt.to(), adapter.rcpt(rcpt.parameters()))))
+        .onErrorResume(e -> Mono.just(lost(e)));
+  }
+
+  /**
+   * The whole message from its plain octets (not dot-stuffed, e.g. the SMTP session's dot-unstuffed
+   * content or a local store's file), always consumed: DATA, then the content dot-stuffed on the fly
+   * ({@link DotStuffer}, streamed with backpressure) and {@code .CRLF}; the backend's final reply.
+   * Not for {@code BODY=BINARYMIME}, which only BDAT carries (use {@link #bdat}).
+   * A reply other than 354 to DATA is returned as is. Bare CR or LF in the content aborts the
+   * backend transaction ({@link BackendReplies#BARE_LINE_ENDING}).
+   */
+  public Mono<SmtpReply> message(Publisher<ByteBuf> content) {
+    return beginData().flatMap(go -> {
+      if (go.code() != 354) {
+        return drain(content).thenReturn(go);
+      }
+      DotStuffer stuffer = new DotStuffer();
+      var alloc = wire.connection().connection().channel().alloc();
+      Flux<ByteBuf> stuffed = Flux.from(content).map(b -> stuffer.stuff(b, alloc))
+          .concatWith(Mono.fromSupplier(stuffer::finish));
+      return finalReply(wire.write(stuffed));
+    });
+  }
+
+  /**
    * One BDAT chunk (RFC 3030 2) of {@code size} octets, always consumed (written or released).
    * With CHUNKING at the backend it is relayed as {@code BDAT size [LAST]} and the reply is the
    * backend's. Without, the first chunk opens DATA, the chunks are dot-stuffed ({@link DotStuffer})
@@ -193,10 +223,10 @@ public final class SmtpTransactionClient {
           .onErrorResume(e -> Mono.just(abortConversion(e)));
     }
     converting = null;
-    return finalReply(wire.write(stuffed.concatWith(Mono.fromSupplier(stuffer::finish))))
-        .onErrorResume(e -> Mono.just(abortConversion(e)));
+    return finalReply(wire.write(stuffed.concatWith(Mono.fromSupplier(stuffer::finish))));
   }
 
+  /** The transaction is void: the connection is closed, this and later chunks get the reply. */
   private SmtpReply abortConversion(Throwable e) {
     SmtpReply reply = e instanceof DotStuffer.BareLineEnding ? BackendReplies.BARE_LINE_ENDING : BackendReplies.LOST;
     lost(e);
@@ -216,7 +246,7 @@ public final class SmtpTransactionClient {
   /** Writes the end of the message and awaits the final reply within the data-end timeout. */
   private Mono<SmtpReply> finalReply(Mono<Void> written) {
     return written.then(wire.reply(wire.limits().dataEndTimeout()))
-        .onErrorResume(e -> Mono.just(lost(e)));
+        .onErrorResume(e -> Mono.just(abortConversion(e)));
   }
 
   /** RSET (RFC 5321 4.1.1.5): ends the current transaction, keeps the session. */

@@ -64,6 +64,11 @@ class BackendSmtpClientInteropTest {
   }
 
   static List<Backend> backend(MailServers servers, String name, int port) throws Exception {
+    return backend(connector, servers, name, port);
+  }
+
+  static List<Backend> backend(BackendConnector connector, MailServers servers, String name, int port)
+      throws Exception {
     BackendSpec spec = BackendSpec.of(name, "127.0.0.1", port, BackendTlsMode.STARTTLS)
         .withTls(ClientTlsSpec.of(new BackendTrust.CaFile(servers.caFile())));
     return List.of(connector.backend(spec));

@@ -1,0 +1,106 @@
+package dev.mailgate.gateway.proxy.smtp;
+
+import static dev.mailgate.gateway.proxy.smtp.BackendSmtpClientInteropTest.backend;
+import static dev.mailgate.gateway.proxy.smtp.BackendSmtpClientInteropTest.body;
+import static dev.mailgate.gateway.proxy.smtp.BackendSmtpClientInteropTest.fetchBody;
+import static dev.mailgate.gateway.proxy.smtp.BackendSmtpClientInteropTest.message;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailgate.codec.smtp.MailParameters;
+import dev.mailgate.codec.smtp.RcptParameters;
+import dev.mailgate.codec.smtp.SmtpPath;
+import dev.mailgate.codec.smtp.SmtpReply;
+import dev.mailgate.gateway.backend.BackendConnector;
+import dev.mailgate.gateway.interop.MailServers;
+import dev.mailgate.gateway.interop.MailServersExtension;
+import dev.mailgate.gateway.net.Transport;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Flux;
+
+/** The sink the SMTP server session uses, against real Postfix and Dovecot. */
+@ExtendWith(MailServersExtension.class)
+class BackendRelaySinkInteropTest {
+
+  static Transport transport;
+  static BackendConnector connector;
+
+  @BeforeAll
+  static void start() {
+    transport = Transport.create("test-psmtp-sink", 1);
+    connector = new BackendConnector(transport, BackendConnector.Policy.defaults());
+  }
+
+  @AfterAll
+  static void stop() {
+    transport.close();
+  }
+
+  static SmtpPath path(String address) {
+    int at = address.indexOf('@');
+    return new SmtpPath(address.substring(0, at), address.substring(at + 1), List.of(), false);
+  }
+
+  /** Plain (unstuffed) octets in uneven buffers, as the server session hands them over. */
+  static Flux<ByteBuf> plain(String message) {
+    byte[] bytes = message.getBytes(StandardCharsets.US_ASCII);
+    int piece = 3001;
+    return Flux.range(0, (bytes.length + piece - 1) / piece)
+        .map(i -> Unpooled.copiedBuffer(bytes, i * piece, Math.min(piece, bytes.length - i * piece)));
+  }
+
+  @Test
+  void twoTransactionsOfOneClientSessionShareOneBackendSessionAndArriveByteForByte(MailServers servers)
+      throws Exception {
+    BackendSmtpClient client = new BackendSmtpClient(connector, "gw.example.test", BackendSmtpLimits.DEFAULTS);
+    BackendRelaySink sink = new BackendRelaySink(client, backend(connector, servers, "postfix-sink", servers.smtpPort()), null);
+    ClientFacts facts = ClientFacts.of("203.0.113.10", 40100).withHelo("client.example.net", true);
+
+    String first = "sink-1 " + UUID.randomUUID();
+    String firstBody = body(first);
+    RelaySink.Transaction t1 = sink.begin(new RelaySink.RelayEnvelope(facts, path("carol@elsewhere.test"), MailParameters.NONE));
+    assertThat(t1.recipient(path("alice@example.test"), RcptParameters.NONE).block(Duration.ofSeconds(30)).code()).isEqualTo(250);
+    SmtpReply refused = t1.recipient(path("dave@elsewhere.test"), RcptParameters.NONE).block(Duration.ofSeconds(30));
+    assertThat(refused.code()).isEqualTo(554);
+    assertThat(refused.text()).contains("Relay access denied");
+    SmtpReply done = t1.deliver(plain(message(first, firstBody))).block(Duration.ofSeconds(60));
+    assertThat(done.code()).isEqualTo(250);
+    assertThat(done.text()).contains("queued as");
+    SmtpTransactionClient backendSession = sink.currentSession();
+    assertThat(backendSession.usable()).isTrue();
+
+    String second = "sink-2 " + UUID.randomUUID();
+    RelaySink.Transaction t2 = sink.begin(new RelaySink.RelayEnvelope(facts, path("carol@elsewhere.test"), MailParameters.NONE));
+    assertThat(t2.recipient(path("alice@example.test"), RcptParameters.NONE).block(Duration.ofSeconds(30)).code()).isEqualTo(250);
+    assertThat(t2.deliver(plain(message(second, ".\r\nonly dots\r\n.."))).block(Duration.ofSeconds(60)).code()).isEqualTo(250);
+    assertThat(sink.currentSession()).isSameAs(backendSession);
+    sink.close().block(Duration.ofSeconds(10));
+    assertThat(backendSession.usable()).isFalse();
+
+    assertThat(new String(fetchBody(servers, first), StandardCharsets.US_ASCII)).isEqualTo(firstBody);
+    assertThat(new String(fetchBody(servers, second), StandardCharsets.US_ASCII)).isEqualTo(".\r\nonly dots\r\n..\r\n");
+    assertThat(java.nio.file.Files.readString(servers.postfixLog())).contains("client=unknown[203.0.113.10]");
+  }
+
+  @Test
+  void deliverWithoutAcceptedRecipientsNeverReachesTheBackend(MailServers servers) throws Exception {
+    BackendSmtpClient client = new BackendSmtpClient(connector, "gw.example.test", BackendSmtpLimits.DEFAULTS);
+    BackendRelaySink sink = new BackendRelaySink(client, backend(connector, servers, "postfix-sink", servers.smtpPort()),
+        null);
+    ClientFacts facts = ClientFacts.of("203.0.113.11", 40101);
+    RelaySink.Transaction t = sink.begin(new RelaySink.RelayEnvelope(facts, path("carol@elsewhere.test"), MailParameters.NONE));
+    assertThat(t.recipient(path("dave@elsewhere.test"), RcptParameters.NONE).block(Duration.ofSeconds(30)).code()).isEqualTo(554);
+    ByteBuf content = Unpooled.copiedBuffer("Subject: x\r\n\r\nx\r\n", StandardCharsets.US_ASCII);
+    assertThat(t.deliver(Flux.just(content)).block(Duration.ofSeconds(30))).isEqualTo(BackendReplies.NO_RECIPIENTS);
+    assertThat(content.refCnt()).isZero();
+    sink.close().block(Duration.ofSeconds(10));
+  }
+}
