@@ -1,32 +1,28 @@
 package dev.mailgate.gateway.cli;
 
-import dev.mailgate.gateway.net.ListenerBinding;
-import dev.mailgate.gateway.net.ListenerRegistry;
-import dev.mailgate.gateway.net.ListenerSpec;
-import dev.mailgate.gateway.net.Protocol;
+import dev.mailgate.gateway.admin.Reloader;
+import dev.mailgate.gateway.app.AppOptions;
+import dev.mailgate.gateway.app.MailgateApp;
+import dev.mailgate.gateway.app.ProtocolHandlers;
+import dev.mailgate.gateway.app.StartupException;
 import dev.mailgate.gateway.net.RunningListener;
-import dev.mailgate.gateway.net.TlsMode;
-import dev.mailgate.gateway.net.Transport;
-import dev.mailgate.gateway.tls.ServerTls;
-import dev.mailgate.gateway.tls.TlsSpec;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
+import dev.mailgate.gateway.session.TerminationSignals;
+import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code mailgate run}: starts the listeners. Until the configuration module and the protocol
- * sessions land, it binds PRODUCT.md's embedded-default listeners with TLS (the generated
- * self-signed certificate) and answers every connection with the protocol's "temporarily
- * unavailable" reply; {@code --config} is refused with exit code 1.
+ * {@code mailgate run}: starts the gateway ({@link MailgateApp}) and serves until SIGTERM or SIGINT,
+ * which drain the sessions and exit 0; SIGHUP reloads the configuration.
  */
 @Command(
     name = "run",
@@ -34,34 +30,34 @@ import picocli.CommandLine.Option;
     description = {
       "Start serving.",
       "",
-      "Works today: binds the embedded default listeners (SMTP 3025 STARTTLS, submission 3587,"
-          + " SMTPS 3465, POP3 3110, POP3S 3995, IMAP 3143, IMAPS 3993; ports are the standard ones"
-          + " plus --port-offset), generates or reuses the self-signed certificate in the data"
-          + " directory, terminates implicit TLS, and logs the transport and TLS provider.",
-      "Not yet: protocol sessions (every connection gets the protocol's 'temporarily unavailable'"
-          + " reply and is closed), --config (exit 1), local delivery, admin HTTP.",
+      "Without --config (or MAILGATE_CONFIG): the embedded default, a complete mail server for local"
+          + " users on the standard ports + 3000 (SMTP 3025, submission 3587, SMTPS 3465, POP3 3110,"
+          + " POP3S 3995, IMAP 3143, IMAPS 3993), a self-signed certificate generated on first start"
+          + " and kept in the data directory, and the admin endpoint on http://127.0.0.1:8025/.",
+      "Signals: SIGTERM/SIGINT drain the sessions and exit 0; SIGHUP reloads the configuration"
+          + " (as does POST /reload and saving the file).",
       ""
     })
-final class RunCommand implements java.util.concurrent.Callable<Integer> {
+final class RunCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (not supported yet; also MAILGATE_CONFIG).")
-  Path config;
+  @Mixin ConfigOption configOption;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: MAILGATE_DATA or ./data).")
-  Path dataDir;
+  @Option(names = "--port-offset", paramLabel = "N",
+      description = "Added to every listener port and the admin port (default: MAILGATE_PORT_OFFSET, else 0);"
+          + " for tests and a second instance on one host.")
+  Integer portOffset;
 
-  @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "0.0.0.0", description = "Address the listeners bind (default: ${DEFAULT-VALUE}).")
-  String bind;
+  @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "PT30S",
+      description = "How long sessions get to finish on SIGTERM (ISO-8601, default: ${DEFAULT-VALUE}).")
+  Duration drainTimeout;
 
-  @Option(names = "--port-offset", paramLabel = "N", defaultValue = "3000", description = "Added to the standard ports (default: ${DEFAULT-VALUE}).")
-  int portOffset;
+  @Option(names = "--watch", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Reload when the configuration file changes (default: on; --no-watch: only SIGHUP and POST /reload).")
+  boolean watch;
 
-  @Option(names = "--host-name", paramLabel = "NAME", description = "Host name for the greeting and the self-signed certificate (default: this host's name).")
-  String hostName;
-
-  /** For tests: stop after this long instead of waiting for a signal. */
+  /** For in-process tests: serve this long, then drain and return, without signal handlers. */
   @Option(names = "--stop-after", hidden = true)
   Duration stopAfter;
 
@@ -69,50 +65,60 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String configFile = config != null ? config.toString() : System.getenv("MAILGATE_CONFIG");
-    if (configFile != null) {
-      spec.commandLine().getErr().println("mailgate run: --config is not supported yet (the configuration module is not wired in); run without it");
-      return 1;
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    int offset = portOffset != null ? portOffset : envPortOffset();
+    AppOptions options = new AppOptions(configOption.file(), configOption.env(), offset, drainTimeout, watch);
+    MailgateApp app;
+    try {
+      app = MailgateApp.start(options, ProtocolHandlers.standard());
+    } catch (StartupException e) {
+      err.println("mailgate run: cannot start:");
+      err.println(e.getMessage());
+      return ExitCodes.FAILURE;
     }
-    Path data = dataDir != null ? dataDir : Path.of(System.getenv().getOrDefault("MAILGATE_DATA", "data"));
-    String host = hostName != null ? hostName : InetAddress.getLocalHost().getCanonicalHostName();
-    try (Transport transport = Transport.create("mailgate");
-        ServerTls tls = ServerTls.start(TlsSpec.defaults(List.of(), data, host));
-        ListenerRegistry registry = new ListenerRegistry(transport)) {
-      for (ListenerSpec l : defaultListeners()) {
-        RunningListener r = registry.start(l, ListenerBinding.of(UnavailableHandler.INSTANCE, tls)).block(Duration.ofSeconds(10));
-        spec.commandLine().getOut().println("listening: " + r);
+    try (app) {
+      for (RunningListener r : app.listeners()) {
+        out.println("listening: " + r);
       }
-      spec.commandLine().getOut().flush();
-      CountDownLatch stop = new CountDownLatch(1);
-      Thread hook = new Thread(stop::countDown, "mailgate-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-      if (stopAfter != null) {
-        stop.await(stopAfter.toMillis(), TimeUnit.MILLISECONDS);
-      } else {
-        stop.await();
+      app.adminPort().ifPresent(p -> out.println("admin: http://" + app.config().admin().bind().host() + ":" + p + "/"));
+      out.println("mailgate: ready");
+      out.flush();
+
+      CompletableFuture<Integer> exit = new CompletableFuture<>();
+      Duration maxWait = drainTimeout.plusSeconds(10);
+      if (stopAfter == null) {
+        TerminationSignals signals = new TerminationSignals(app::drain, () -> logReload(app.reload()), exit::complete, maxWait);
+        LOG.info("signals: {}", signals.install());
+        return exit.get();
       }
-      LOG.info("stopping: no new connections; open sessions get 10 s");
-      registry.stopAll(Duration.ofSeconds(10)).block(Duration.ofSeconds(15));
-      if (stopAfter != null) {
-        Runtime.getRuntime().removeShutdownHook(hook);
+      try {
+        return exit.get(stopAfter.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        app.drain().block(maxWait);
+        return ExitCodes.OK;
       }
     }
-    return 0;
   }
 
-  private List<ListenerSpec> defaultListeners() {
-    return List.of(
-        listener("smtp", Protocol.SMTP, 25, TlsMode.STARTTLS),
-        listener("submission", Protocol.SUBMISSION, 587, TlsMode.STARTTLS),
-        listener("smtps", Protocol.SUBMISSION, 465, TlsMode.IMPLICIT),
-        listener("pop3", Protocol.POP3, 110, TlsMode.STARTTLS),
-        listener("pop3s", Protocol.POP3, 995, TlsMode.IMPLICIT),
-        listener("imap", Protocol.IMAP, 143, TlsMode.STARTTLS),
-        listener("imaps", Protocol.IMAP, 993, TlsMode.IMPLICIT));
+  private static void logReload(Reloader.Result r) {
+    if (r.applied() && r.errors().isEmpty()) {
+      LOG.info("SIGHUP: configuration reloaded");
+    } else {
+      LOG.warn("SIGHUP: {}:\n{}", r.applied() ? "reloaded with problems" : "reload rejected, the running configuration stays",
+          String.join("\n", r.errors()));
+    }
   }
 
-  private ListenerSpec listener(String name, Protocol p, int standardPort, TlsMode mode) {
-    return ListenerSpec.of(name, p, new InetSocketAddress(bind, standardPort + portOffset), mode);
+  private int envPortOffset() {
+    String v = System.getenv("MAILGATE_PORT_OFFSET");
+    if (v == null || v.isBlank()) {
+      return 0;
+    }
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "MAILGATE_PORT_OFFSET is not a number: " + v);
+    }
   }
 }

@@ -61,18 +61,26 @@ public final class InboundHandoff {
     drain();
   }
 
-  /** Releases parked messages; later messages are dropped. */
+  /**
+   * The connection is gone: nothing more will arrive. The current consumer still gets what is
+   * parked and then completes (reactor-netty runs dispose callbacks before its inbound would have
+   * completed, so without this a relay would never see the close); with no consumer attached, the
+   * parked messages are released. Later messages are dropped.
+   */
   public void dispose() {
     synchronized (this) {
+      if (disposed) {
+        return;
+      }
       disposed = true;
-      while (!parked.isEmpty()) {
-        ReferenceCountUtil.release(parked.poll());
+      done = true;
+      if (current == null) {
+        while (!parked.isEmpty()) {
+          ReferenceCountUtil.release(parked.poll());
+        }
       }
     }
-    Subscription u = upstream;
-    if (u != null) {
-      u.cancel();
-    }
+    drain();
   }
 
   /** Delivers parked messages and terminal signals to the current consumer as demand allows. */

@@ -1,4 +1,4 @@
-package dev.mailgate.gateway.cli;
+package dev.mailgate.gateway.app;
 
 import dev.mailgate.gateway.net.ProtocolHandler;
 import dev.mailgate.gateway.net.SessionContext;
@@ -7,12 +7,13 @@ import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 
 /**
- * Placeholder session until the protocol sessions land: greets with the protocol's standard
- * "temporarily unavailable" reply (PRODUCT.md "How it answers") and closes.
+ * The session of a listener whose protocol has no handler wired in {@link ProtocolHandlers}:
+ * greets with the protocol's standard "temporarily unavailable" reply (PRODUCT.md "How it
+ * answers") and closes, so clients retry later rather than hang.
  */
-final class UnavailableHandler implements ProtocolHandler {
+public final class UnavailableHandler implements ProtocolHandler {
 
-  static final UnavailableHandler INSTANCE = new UnavailableHandler();
+  public static final UnavailableHandler INSTANCE = new UnavailableHandler();
 
   @Override
   public Publisher<Void> handle(Connection connection, SessionContext context) {

@@ -1,0 +1,79 @@
+package dev.mailgate.gateway.app;
+
+import dev.mailgate.config.model.ListenerConfig;
+import dev.mailgate.gateway.net.ProtocolHandler;
+import dev.mailgate.policy.MailProtocol;
+import java.util.EnumMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses the session of each listener: a {@link Builder} per (protocol, {@link ListenerTier}).
+ * Explicit wiring, no discovery: {@link #standard()} lists every session the gateway has, one line
+ * each. A listener whose pair has no builder gets the {@link UnavailableHandler} (the protocol's
+ * "temporarily unavailable" greeting), and the startup log says so.
+ */
+public final class ProtocolHandlers {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProtocolHandlers.class);
+
+  /** Builds the handler of one listener from its configuration and the application's services. */
+  @FunctionalInterface
+  public interface Builder {
+    ProtocolHandler build(ListenerConfig listener, AppContext context);
+  }
+
+  private final Map<MailProtocol, Map<ListenerTier, Builder>> builders = new EnumMap<>(MailProtocol.class);
+
+  /**
+   * The gateway's sessions. WIRING POINT: each protocol session registers here with one line when
+   * it lands, for example
+   *
+   * <pre>{@code
+   * h.register(MailProtocol.IMAP, ListenerTier.LOCAL, (l, c) -> new LocalImapHandler(c.store(), c.users(),
+   *     LocalImapSettings.of(c.hostname(), l.limits().imapLimits()).withTls(c.tls())));
+   * }</pre>
+   */
+  public static ProtocolHandlers standard() {
+    ProtocolHandlers h = new ProtocolHandlers();
+    // WIRING POINTS (one line each; the constructors as they stand in the worktrees):
+    // Local tier (dev.mailgate.gateway.local.imap, .local.pop3, dev.mailgate.gateway.smtp):
+    // h.register(MailProtocol.IMAP, ListenerTier.LOCAL, (l, c) -> new LocalImapHandler(c.store(), c.users(),
+    //     LocalImapSettings.of(c.hostname(), l.limits().imapLimits()).withTls(c.tls())));
+    // MaildropLocks locks = new MaildropLocks();  // shared by every POP3 listener
+    // h.register(MailProtocol.POP3, ListenerTier.LOCAL, (l, c) -> new LocalPop3Server(c.store(), c.users(), c.tls(),
+    //     LocalPop3Settings.defaults(c.hostname()), locks));
+    // Builder smtp = (l, c) -> SmtpServerHandler.localDelivery(SmtpServerSettings.defaults(c.hostname())
+    //     .withLimits(l.limits().smtpLimits()).withPlaintextAuthNetworks(ListenerMapping.plaintextAuthNetworks(l)),
+    //     c.tls(), c.store(), c.users(), c.localDomains()::isLocal, c.dataDir().resolve("spool"), c.io());
+    // h.register(MailProtocol.SMTP, ListenerTier.LOCAL, smtp).register(MailProtocol.SUBMISSION, ListenerTier.LOCAL, smtp);
+    // Proxy tier (pre-login dialogue, route with c.router(), connect with c.backends(), relay):
+    // h.register(MailProtocol.IMAP, ListenerTier.BACKEND, ...);      // IMAP proxy session
+    // h.register(MailProtocol.POP3, ListenerTier.BACKEND, ...);      // POP3 proxy session
+    // h.register(MailProtocol.SMTP, ListenerTier.BACKEND, ...);      // SMTP relay session
+    // h.register(MailProtocol.SUBMISSION, ListenerTier.BACKEND, ...);
+    return h;
+  }
+
+  /** Adds (or replaces) the builder for a protocol and tier; returns this for chaining. */
+  public ProtocolHandlers register(MailProtocol protocol, ListenerTier tier, Builder builder) {
+    builders.computeIfAbsent(protocol, p -> new EnumMap<>(ListenerTier.class)).put(tier, builder);
+    return this;
+  }
+
+  public boolean has(MailProtocol protocol, ListenerTier tier) {
+    return builders.getOrDefault(protocol, Map.of()).containsKey(tier);
+  }
+
+  /** The handler of one listener; the {@link UnavailableHandler} when none is registered. */
+  public ProtocolHandler create(ListenerConfig listener, ListenerTier tier, AppContext context) {
+    Builder b = builders.getOrDefault(listener.protocol(), Map.of()).get(tier);
+    if (b == null) {
+      LOG.warn("listener {}: no {} session for {} is wired in; clients get 'temporarily unavailable'",
+          listener.name(), tier.name().toLowerCase(java.util.Locale.ROOT), listener.protocol().configName());
+      return UnavailableHandler.INSTANCE;
+    }
+    return b.build(listener, context);
+  }
+}

@@ -1,0 +1,195 @@
+package dev.mailgate.gateway.local.imap;
+
+import dev.mailgate.codec.imap.ImapCommand;
+import dev.mailgate.codec.imap.ImapLiteralChunk;
+import dev.mailgate.codec.imap.ImapStatus;
+import dev.mailgate.codec.imap.ResponseCode;
+import dev.mailgate.mailbox.store.AppendRequest;
+import dev.mailgate.mailbox.store.AppendResult;
+import dev.mailgate.mailbox.store.MailStoreException;
+import dev.mailgate.mailbox.store.MailboxInfo;
+import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * APPEND (RFC 3501 section 6.3.11) with MULTIAPPEND (RFC 3502), UIDPLUS (RFC 4315) and
+ * APPENDLIMIT (RFC 7889, enforced by the framer's literal limit). Small literals arrive inside the
+ * command; a large one arrives as {@link ImapLiteralChunk}s that flow through a {@link ChunkPipe}
+ * into the store while they are read, so a message is never held whole. The tagged {@code OK
+ * [APPENDUID v uids]} goes out only after the store acknowledged every message durably; a failure
+ * of any message fails the command (messages already stored stay, as RFC 3502 allows only when
+ * atomicity cannot be had: reported).
+ */
+final class AppendCommand {
+  private final ImapSession session;
+  private Pending pending;
+
+  /** The APPEND being received across its frames and chunks. */
+  private static final class Pending {
+    final String tag;
+    MailboxInfo target;
+    final List<Long> uids = new ArrayList<>();
+    Throwable failure;
+    ChunkPipe pipe;
+    Mono<AppendResult> inFlight;
+    Disposable running;
+
+    Pending(String tag) {
+      this.tag = tag;
+    }
+  }
+
+  AppendCommand(ImapSession session) {
+    this.session = session;
+  }
+
+  Mono<Void> append(ImapCommand.Append a) {
+    Pending p = new Pending(a.tag());
+    pending = p;
+    List<ImapCommand.AppendMessage> messages = List.copyOf(a.messages());
+    retain(messages);
+    return session.server.store().mailbox(session.user, MailboxCommands.name(a.mailbox()))
+        .doOnNext(info -> p.target = info)
+        .then(Mono.defer(() -> messages(p, messages)))
+        .onErrorResume(e -> {
+          p.failure = p.failure == null ? e : p.failure;
+          return Mono.empty();
+        })
+        .doFinally(s -> release(messages))
+        .then(Mono.defer(() -> a.streaming() ? Mono.empty() : finish(p)));
+  }
+
+  Mono<Void> continuation(ImapCommand.AppendContinuation c) {
+    Pending p = pending;
+    if (p == null) {
+      return session.tagged(c.tag(), ImapStatus.BAD, null, "No APPEND in progress");
+    }
+    List<ImapCommand.AppendMessage> messages = List.copyOf(c.messages());
+    retain(messages);
+    Mono<Void> streamed = p.inFlight == null ? Mono.empty()
+        : p.inFlight.doOnNext(r -> p.uids.add(r.uid())).then()
+            .onErrorResume(e -> {
+              p.failure = p.failure == null ? e : p.failure;
+              return Mono.empty();
+            });
+    return streamed
+        .then(Mono.defer(() -> {
+          p.inFlight = null;
+          p.pipe = null;
+          return p.failure == null && p.target != null ? messages(p, messages) : drainOnly(p, messages);
+        }))
+        .onErrorResume(e -> {
+          p.failure = p.failure == null ? e : p.failure;
+          return Mono.empty();
+        })
+        .doFinally(s -> release(messages))
+        .then(Mono.defer(() -> c.streaming() ? Mono.empty() : finish(p)));
+  }
+
+  /** One chunk of the streamed literal. */
+  Mono<Void> chunk(ImapLiteralChunk chunk) {
+    Pending p = pending;
+    if (p == null || p.pipe == null) {
+      return Mono.empty(); // the APPEND already failed: the literal is read and dropped
+    }
+    ByteBuf content = chunk.content();
+    ByteBuffer copy = ByteBuffer.allocate(content.readableBytes());
+    content.getBytes(content.readerIndex(), copy);
+    copy.flip();
+    Mono<Void> push = p.pipe.push(copy);
+    if (chunk.last()) {
+      ChunkPipe pipe = p.pipe;
+      return push.doFinally(s -> pipe.complete());
+    }
+    return push;
+  }
+
+  /** Stops a streamed append when the session ends. */
+  void abort() {
+    Pending p = pending;
+    if (p != null) {
+      if (p.pipe != null) {
+        p.pipe.kill();
+      }
+      if (p.running != null) {
+        p.running.dispose();
+      }
+    }
+  }
+
+  private Mono<Void> messages(Pending p, List<ImapCommand.AppendMessage> messages) {
+    if (p.failure != null || p.target == null) {
+      return drainOnly(p, messages);
+    }
+    return Flux.fromIterable(messages).concatMap(m -> {
+      if (m.streamed()) {
+        startStreamed(p, m);
+        return Mono.empty();
+      }
+      ByteBuf content = m.content();
+      ByteBuffer copy = ByteBuffer.allocate(content.readableBytes());
+      content.getBytes(content.readerIndex(), copy);
+      copy.flip();
+      return session.server.store().append(p.target.id(), request(m), Flux.just(copy))
+          .doOnNext(r -> p.uids.add(r.uid()));
+    }, 0).then();
+  }
+
+  /** After a failure: nothing is stored, but a streamed literal must still be read. */
+  private Mono<Void> drainOnly(Pending p, List<ImapCommand.AppendMessage> messages) {
+    return Mono.empty();
+  }
+
+  private void startStreamed(Pending p, ImapCommand.AppendMessage m) {
+    ChunkPipe pipe = new ChunkPipe();
+    p.pipe = pipe;
+    // The store consumes the pipe while the session keeps reading chunks: the append has to run
+    // alongside the serial command stream, so it is started here and joined at the continuation.
+    Mono<AppendResult> result = session.server.store().append(p.target.id(), request(m), pipe.flux())
+        .doOnError(e -> pipe.kill())
+        .cache();
+    p.inFlight = result;
+    p.running = result.subscribe(r -> { }, e -> { });
+  }
+
+  private static AppendRequest request(ImapCommand.AppendMessage m) {
+    Instant date = m.internalDate() == null ? Instant.now() : m.internalDate().toInstant();
+    return new AppendRequest(FlagNames.parse(m.flags()), date, m.size());
+  }
+
+  private Mono<Void> finish(Pending p) {
+    pending = null;
+    if (p.failure != null) {
+      Throwable e = p.failure;
+      if (e instanceof MailStoreException m && m.reason() == MailStoreException.Reason.NO_SUCH_MAILBOX) {
+        return session.tagged(p.tag, ImapStatus.NO, ResponseCode.TRYCREATE, "Mailbox does not exist");
+      }
+      return Failures.reply(session, p.tag, e);
+    }
+    ResponseCode code = p.uids.isEmpty() ? null : new ResponseCode("APPENDUID",
+        p.target.uidValidity() + " " + MessageSets.compact(p.uids));
+    return session.complete(p.tag, code, "APPEND completed");
+  }
+
+  private static void retain(List<ImapCommand.AppendMessage> messages) {
+    for (ImapCommand.AppendMessage m : messages) {
+      if (m.content() != null) {
+        m.content().retain();
+      }
+    }
+  }
+
+  private static void release(List<ImapCommand.AppendMessage> messages) {
+    for (ImapCommand.AppendMessage m : messages) {
+      if (m.content() != null && m.content().refCnt() > 0) {
+        m.content().release();
+      }
+    }
+  }
+}

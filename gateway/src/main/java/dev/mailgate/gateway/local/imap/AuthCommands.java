@@ -1,0 +1,157 @@
+package dev.mailgate.gateway.local.imap;
+
+import dev.mailgate.codec.imap.ImapCommand;
+import dev.mailgate.codec.imap.ImapResponseEncoder;
+import dev.mailgate.codec.imap.ImapResponseWriter;
+import dev.mailgate.codec.imap.ImapStatus;
+import dev.mailgate.codec.imap.ResponseCode;
+import dev.mailgate.gateway.net.StartTls;
+import dev.mailgate.mailbox.store.MailStoreException;
+import dev.mailgate.mailbox.store.Quota;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import reactor.core.publisher.Mono;
+
+/**
+ * The not-authenticated state's commands: STARTTLS (RFC 9051 section 6.2.1), LOGIN (RFC 3501
+ * section 6.2.3), AUTHENTICATE PLAIN (RFC 4616) with SASL-IR (RFC 4959), and ID (RFC 2971).
+ * Passwords are verified by the {@code UserStore} on its own scheduler (Argon2id is slow on
+ * purpose), never logged, and wiped from memory after use. Plaintext credentials before TLS are
+ * refused with {@code NO [PRIVACYREQUIRED]} unless the listener allows them.
+ */
+final class AuthCommands {
+  private final ImapSession session;
+  private String pendingTag;
+
+  AuthCommands(ImapSession session) {
+    this.session = session;
+  }
+
+  boolean awaitingResponse() {
+    return pendingTag != null;
+  }
+
+  Mono<Void> startTls(String tag) {
+    if (session.server.settings().tls() == null || session.context.isTls()) {
+      return session.tagged(tag, ImapStatus.BAD, null, "STARTTLS not available");
+    }
+    return session.tagged(tag, ImapStatus.OK, null, "Begin TLS negotiation now")
+        .then(StartTls.upgrade(session.context, session.server.settings().tls(),
+            Map.of(ImapSession.FRAMER, session::newFramer)))
+        .then()
+        .onErrorResume(e -> {
+          session.connection.dispose();
+          return Mono.empty();
+        });
+  }
+
+  Mono<Void> login(ImapCommand.Login c) {
+    if (session.capabilities.loginDisabled(session.context.isTls())) {
+      return session.tagged(c.tag(), ImapStatus.NO, ResponseCode.PRIVACYREQUIRED,
+          "Plaintext login is disabled; use STARTTLS");
+    }
+    return verify(c.tag(), c.user(), c.password().toCharArray());
+  }
+
+  Mono<Void> authenticate(ImapCommand.Authenticate c) {
+    if (!"PLAIN".equals(c.mechanism())) {
+      return session.tagged(c.tag(), ImapStatus.NO, null, "Unsupported authentication mechanism");
+    }
+    if (session.capabilities.loginDisabled(session.context.isTls())) {
+      return session.tagged(c.tag(), ImapStatus.NO, ResponseCode.PRIVACYREQUIRED,
+          "Plaintext authentication is disabled; use STARTTLS");
+    }
+    if (c.initialResponse() == null) {
+      pendingTag = c.tag();
+      return session.send(List.of(ImapResponseEncoder.continuation(session.alloc, "")));
+    }
+    return plain(c.tag(), c.initialResponse());
+  }
+
+  /** The client's line after {@code +}: base64, or {@code *} to cancel (RFC 9051 section 6.2.2). */
+  Mono<Void> response(String line) {
+    String tag = pendingTag;
+    pendingTag = null;
+    if ("*".equals(line)) {
+      return session.tagged(tag, ImapStatus.BAD, null, "AUTHENTICATE cancelled");
+    }
+    return plain(tag, line).onErrorResume(e -> Failures.reply(session, tag, e));
+  }
+
+  private Mono<Void> plain(String tag, String base64) {
+    byte[] raw;
+    try {
+      raw = "=".equals(base64) ? new byte[0] : Base64.getDecoder().decode(base64);
+    } catch (IllegalArgumentException e) {
+      return session.tagged(tag, ImapStatus.BAD, null, "Invalid base64");
+    }
+    // authzid NUL authcid NUL passwd (RFC 4616 section 2)
+    int first = indexOf(raw, 0);
+    int second = first < 0 ? -1 : indexOf(raw, first + 1);
+    if (second < 0) {
+      Arrays.fill(raw, (byte) 0);
+      return session.tagged(tag, ImapStatus.BAD, null, "Invalid PLAIN message");
+    }
+    String authz = new String(raw, 0, first, StandardCharsets.UTF_8);
+    String authc = new String(raw, first + 1, second - first - 1, StandardCharsets.UTF_8);
+    char[] password = StandardCharsets.UTF_8.decode(
+        java.nio.ByteBuffer.wrap(raw, second + 1, raw.length - second - 1)).array();
+    Arrays.fill(raw, (byte) 0);
+    if (!authz.isEmpty() && !authz.equals(authc)) {
+      Arrays.fill(password, '\0');
+      return session.tagged(tag, ImapStatus.NO, ResponseCode.AUTHORIZATIONFAILED,
+          "Cannot act as another user");
+    }
+    return verify(tag, authc, password);
+  }
+
+  private static int indexOf(byte[] b, int from) {
+    for (int i = from; i < b.length; i++) {
+      if (b[i] == 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private Mono<Void> verify(String tag, String login, char[] password) {
+    if (login.isEmpty() || login.length() > 255) {
+      Arrays.fill(password, '\0');
+      return session.tagged(tag, ImapStatus.NO, ResponseCode.AUTHENTICATIONFAILED, "Invalid credentials");
+    }
+    return session.server.users().resolve(login)
+        .defaultIfEmpty(login)
+        .flatMap(name -> session.server.users().verify(name, password).map(ok -> ok ? name : ""))
+        .doFinally(s -> Arrays.fill(password, '\0'))
+        .flatMap(name -> name.isEmpty()
+            ? session.tagged(tag, ImapStatus.NO, ResponseCode.AUTHENTICATIONFAILED, "Invalid credentials")
+            : loggedIn(tag, name));
+  }
+
+  private Mono<Void> loggedIn(String tag, String user) {
+    // A user added with "mailgate user add" may not have mailboxes yet: provision on first login,
+    // never touching an existing user's quota.
+    Mono<Quota> provisioned = session.server.store().quota(user)
+        .onErrorResume(e -> e instanceof MailStoreException m
+                && m.reason() == MailStoreException.Reason.NO_SUCH_USER,
+            e -> session.server.store().provision(user, Quota.unlimited()).then(Mono.empty()));
+    return provisioned.then(Mono.defer(() -> {
+      session.user = user;
+      session.state = ImapSession.State.AUTHENTICATED;
+      session.context.authenticated();
+      session.connection.channel().eventLoop().execute(() -> session.framer.authenticated(true));
+      return session.tagged(tag, ImapStatus.OK,
+          ResponseCode.capability(session.capabilities.afterLogin()), "Logged in");
+    }));
+  }
+
+  Mono<Void> id(ImapCommand.Id c) {
+    ImapResponseWriter w = new ImapResponseWriter(session.alloc, false).untagged().atom("ID").sp()
+        .open().string("name").sp().string("mailgate").sp().string("vendor").sp().string("mailgate")
+        .close().crlf();
+    return session.send(List.of(w.build())).then(session.complete(c.tag(), null, "ID completed"));
+  }
+}

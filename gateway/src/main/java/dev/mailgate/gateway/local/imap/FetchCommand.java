@@ -1,0 +1,300 @@
+package dev.mailgate.gateway.local.imap;
+
+import dev.mailgate.codec.imap.FetchItem;
+import dev.mailgate.codec.imap.FetchItem.Attribute;
+import dev.mailgate.codec.imap.FetchItem.SectionText;
+import dev.mailgate.codec.imap.ImapCommand;
+import dev.mailgate.codec.imap.ImapDates;
+import dev.mailgate.codec.imap.ImapResponseWriter;
+import dev.mailgate.codec.imap.ImapStatus;
+import dev.mailgate.mailbox.mime.HeaderFields;
+import dev.mailgate.mailbox.mime.MessageStructure;
+import dev.mailgate.mailbox.store.ByteRange;
+import dev.mailgate.mailbox.store.FlagUpdate;
+import dev.mailgate.mailbox.store.Flags;
+import dev.mailgate.mailbox.store.MailStore;
+import dev.mailgate.mailbox.store.MessageMeta;
+import dev.mailgate.mailbox.store.SystemFlag;
+import dev.mailgate.mailbox.store.UidSet;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.io.ByteArrayOutputStream;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * FETCH / UID FETCH (RFC 3501 section 6.4.5) of every data item: FLAGS, INTERNALDATE,
+ * RFC822.SIZE, ENVELOPE, BODY, BODYSTRUCTURE, BODY[section]&lt;partial&gt; (HEADER,
+ * HEADER.FIELDS(.NOT), TEXT, MIME, part numbers) and BODY.PEEK, RFC822, RFC822.HEADER, RFC822.TEXT,
+ * UID, MODSEQ with CHANGEDSINCE and VANISHED (RFC 7162 sections 3.1.4, 3.2.6). Bodies stream from
+ * the store by byte range straight into literals, chunk by chunk, with the socket's backpressure;
+ * only HEADER.FIELDS selections (bounded by the header size) are built in memory. A body fetch
+ * without PEEK sets \Seen first and reports the new FLAGS (RFC 3501 section 6.4.5).
+ */
+final class FetchCommand {
+  /** Header bytes read for one HEADER.FIELDS selection. */
+  static final int MAX_HEADER_BYTES = 256 * 1024;
+
+  private final ImapSession session;
+
+  FetchCommand(ImapSession session) {
+    this.session = session;
+  }
+
+  Mono<Void> fetch(ImapCommand.Fetch c) {
+    SelectedMailbox v = session.selected;
+    for (FetchItem item : c.items()) {
+      if (item instanceof FetchItem.Binary || item instanceof FetchItem.BinarySize
+          || item instanceof FetchItem.Simple s && (s.attribute() == Attribute.SAVEDATE
+              || s.attribute() == Attribute.EMAILID || s.attribute() == Attribute.THREADID)) {
+        return session.tagged(c.tag(), ImapStatus.BAD, null, "Fetch item not supported");
+      }
+    }
+    if (c.vanished() && (!c.uid() || !session.qresync || c.changedSince() < 0)) {
+      return session.tagged(c.tag(), ImapStatus.BAD, null, "VANISHED needs UID FETCH, QRESYNC and CHANGEDSINCE");
+    }
+    List<FetchItem> items = new ArrayList<>(c.items());
+    boolean modSeq = c.changedSince() >= 0 || items.contains(new FetchItem.Simple(Attribute.MODSEQ));
+    if (modSeq) {
+      session.condStore = true;
+    }
+    addIfMissing(items, Attribute.UID, c.uid());
+    addIfMissing(items, Attribute.MODSEQ, c.changedSince() >= 0);
+    boolean setsSeen = !v.readOnly && items.stream().anyMatch(FetchCommand::setsSeen);
+    long[] uids = MessageSets.resolve(v, c.set(), c.uid());
+    MailStore store = session.server.store();
+    Mono<Void> vanished = c.vanished() ? vanished(v, c) : Mono.empty();
+    Flux<MessageMeta> metas = Flux.fromIterable(MessageSets.chunks(uids))
+        .concatMap(set -> store.messages(v.id, set), 1)
+        .filter(m -> v.msn(m.uid()) > 0 && m.modSeq() > c.changedSince());
+    return vanished
+        .thenMany(setsSeen ? markSeen(v, metas) : metas.map(m -> new Row(m, false)))
+        .concatMap(row -> session.send(message(v, row, items)), 0)
+        .then(Mono.defer(() -> session.complete(c.tag(), null, "FETCH completed", c.uid())));
+  }
+
+  private record Row(MessageMeta meta, boolean flagsChanged) {}
+
+  /** Adds an implied item: UID first, FLAGS after it, MODSEQ last. */
+  private static void addIfMissing(List<FetchItem> items, Attribute a, boolean wanted) {
+    FetchItem item = new FetchItem.Simple(a);
+    if (!wanted || items.contains(item)) {
+      return;
+    }
+    switch (a) {
+      case UID -> items.add(0, item);
+      case FLAGS -> items.add(items.contains(new FetchItem.Simple(Attribute.UID)) ? 1 : 0, item);
+      default -> items.add(item);
+    }
+  }
+
+  private static boolean setsSeen(FetchItem item) {
+    if (item instanceof FetchItem.BodySection b) {
+      return !b.peek();
+    }
+    return item instanceof FetchItem.Simple s
+        && (s.attribute() == Attribute.RFC822 || s.attribute() == Attribute.RFC822_TEXT);
+  }
+
+  /** Sets \Seen on the unseen messages before their bodies go out. */
+  private Flux<Row> markSeen(SelectedMailbox v, Flux<MessageMeta> metas) {
+    return metas.collectList().flatMapMany(list -> {
+      List<Long> unseen = new ArrayList<>();
+      for (MessageMeta m : list) {
+        if (!m.flags().has(SystemFlag.SEEN)) {
+          unseen.add(m.uid());
+        }
+      }
+      if (unseen.isEmpty()) {
+        return Flux.fromIterable(list).map(m -> new Row(m, false));
+      }
+      long[] arr = unseen.stream().mapToLong(Long::longValue).toArray();
+      return Flux.fromIterable(MessageSets.chunks(arr))
+          .concatMap(set -> session.server.store().store(v.id, set, FlagUpdate.add(Flags.of(SystemFlag.SEEN))))
+          .collectList()
+          .flatMapMany(results -> {
+            Set<Long> changed = new HashSet<>();
+            List<MessageMeta> updated = new ArrayList<>(list.size());
+            java.util.Map<Long, dev.mailgate.mailbox.store.StoreResult.MessageFlags> byUid = new java.util.HashMap<>();
+            for (var r : results) {
+              for (var f : r.updated()) {
+                byUid.put(f.uid(), f);
+                v.update(f.uid(), f.flags(), f.modSeq());
+                changed.add(f.uid());
+              }
+            }
+            for (MessageMeta m : list) {
+              var f = byUid.get(m.uid());
+              updated.add(f == null ? m
+                  : new MessageMeta(m.uid(), f.modSeq(), f.flags(), m.size(), m.internalDate(), m.sentDate()));
+            }
+            return Flux.fromIterable(updated).map(m -> new Row(m, changed.contains(m.uid())));
+          });
+    });
+  }
+
+  private Mono<Void> vanished(SelectedMailbox v, ImapCommand.Fetch c) {
+    long max = Math.max(v.maxUid(), 1);
+    return session.server.store().vanishedSince(v.id, c.changedSince())
+        .filter(uid -> c.set().contains(uid, max))
+        .sort()
+        .collectList()
+        .flatMap(list -> list.isEmpty() ? Mono.empty() : session.send(List.of(ChangeReporter.line(
+            session.alloc, "* VANISHED (EARLIER) " + MessageSets.compact(list)))));
+  }
+
+  /** The FETCH response of one message, as a stream of buffers. */
+  private Flux<ByteBuf> message(SelectedMailbox v, Row row, List<FetchItem> requested) {
+    MessageMeta m = row.meta();
+    int msn = v.msn(m.uid());
+    if (msn == 0) {
+      return Flux.empty();
+    }
+    List<FetchItem> items = new ArrayList<>(requested);
+    if (row.flagsChanged()) {
+      addIfMissing(items, Attribute.FLAGS, true);
+    }
+    boolean needsStructure = items.stream().anyMatch(FetchCommand::needsStructure);
+    Mono<MessageStructure> structure = needsStructure
+        ? session.server.store().structure(v.id, m.uid()).cache() : Mono.empty();
+    return structure.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+        .flatMapMany(s -> {
+          List<Flux<ByteBuf>> parts = new ArrayList<>();
+          parts.add(Flux.just(ascii("* " + msn + " FETCH (")));
+          for (int i = 0; i < items.size(); i++) {
+            String sep = i == 0 ? "" : " ";
+            parts.add(item(v, msn, m, s.orElse(null), items.get(i), sep));
+          }
+          parts.add(Flux.just(ascii(")\r\n")));
+          return Flux.concat(parts);
+        });
+  }
+
+  private static boolean needsStructure(FetchItem item) {
+    if (item instanceof FetchItem.BodySection b) {
+      return !(b.section().part().isEmpty() && b.section().text() == SectionText.NONE);
+    }
+    return item instanceof FetchItem.Simple s && (s.attribute() == Attribute.ENVELOPE
+        || s.attribute() == Attribute.BODY || s.attribute() == Attribute.BODYSTRUCTURE
+        || s.attribute() == Attribute.RFC822_HEADER || s.attribute() == Attribute.RFC822_TEXT);
+  }
+
+  private Flux<ByteBuf> item(SelectedMailbox v, int msn, MessageMeta m, MessageStructure s,
+      FetchItem item, String sep) {
+    if (item instanceof FetchItem.BodySection b) {
+      return section(v, m, s, b, sep);
+    }
+    Attribute a = ((FetchItem.Simple) item).attribute();
+    ImapResponseWriter w = new ImapResponseWriter(session.alloc, false).text(sep);
+    switch (a) {
+      case FLAGS -> w.atom("FLAGS").sp().text(FlagNames.list(m.flags(), v.isRecent(m.uid())));
+      case UID -> w.atom("UID").sp().number(m.uid());
+      case RFC822_SIZE -> w.atom("RFC822.SIZE").sp().number(m.size());
+      case INTERNALDATE -> w.atom("INTERNALDATE").sp().text("\"" + ImapDates.formatDateTime(
+          m.internalDate().atOffset(ZoneOffset.UTC)) + "\"");
+      case MODSEQ -> w.atom("MODSEQ").sp().text("(" + m.modSeq() + ")");
+      case ENVELOPE -> {
+        w.atom("ENVELOPE").sp();
+        StructureWriter.envelope(w, s.envelope());
+      }
+      case BODY -> {
+        w.atom("BODY").sp();
+        StructureWriter.body(w, s.root(), false);
+      }
+      case BODYSTRUCTURE -> {
+        w.atom("BODYSTRUCTURE").sp();
+        StructureWriter.body(w, s.root(), true);
+      }
+      case RFC822 -> {
+        w.discard();
+        return stream(v, m, sep + "RFC822", new ByteRange(0, m.size()), m.size());
+      }
+      case RFC822_HEADER -> {
+        w.discard();
+        ByteRange r = MessageStructure.header(s.root());
+        return stream(v, m, sep + "RFC822.HEADER", r, m.size());
+      }
+      case RFC822_TEXT -> {
+        w.discard();
+        ByteRange r = MessageStructure.text(s.root());
+        return stream(v, m, sep + "RFC822.TEXT", r, m.size());
+      }
+      default -> throw new IllegalArgumentException("Fetch item not supported");
+    }
+    return Flux.just(w.build());
+  }
+
+  private Flux<ByteBuf> section(SelectedMailbox v, MessageMeta m, MessageStructure s,
+      FetchItem.BodySection b, String sep) {
+    String name = sep + BodySections.name(b);
+    java.util.Optional<ByteRange> range = s == null
+        ? java.util.Optional.of(new ByteRange(0, m.size())) : BodySections.range(s, b.section());
+    if (range.isEmpty()) {
+      return Flux.just(ascii(name + " {0}\r\n"));
+    }
+    SectionText text = b.section().text();
+    if (text == SectionText.HEADER_FIELDS || text == SectionText.HEADER_FIELDS_NOT) {
+      ByteRange r = range.get();
+      ByteRange capped = new ByteRange(r.offset(), Math.min(r.length(), MAX_HEADER_BYTES));
+      return session.server.store().content(v.id, m.uid(), capped)
+          .reduce(new ByteArrayOutputStream(), (out, buf) -> {
+            byte[] a = new byte[buf.remaining()];
+            buf.get(a);
+            out.writeBytes(a);
+            return out;
+          })
+          .flatMapMany(out -> {
+            byte[] selected = HeaderFields.select(out.toByteArray(),
+                new HashSet<>(b.section().headerFields()), text == SectionText.HEADER_FIELDS_NOT);
+            byte[] window = window(selected, b.partial());
+            ByteBuf head = ascii(name + " {" + window.length + "}\r\n");
+            return Flux.just(head, Unpooled.wrappedBuffer(window));
+          });
+    }
+    return stream(v, m, name, BodySections.partial(range.get(), b.partial()), m.size());
+  }
+
+  private static byte[] window(byte[] all, FetchItem.Partial p) {
+    if (p == null) {
+      return all;
+    }
+    int start = (int) Math.min(all.length, p.offset());
+    int end = (int) Math.min(all.length, start + Math.min(p.length(), Integer.MAX_VALUE));
+    return java.util.Arrays.copyOfRange(all, start, end);
+  }
+
+  /** {@code name {n}CRLF} followed by the n bytes streamed from the store. */
+  private Flux<ByteBuf> stream(SelectedMailbox v, MessageMeta m, String name, ByteRange r, long size) {
+    long start = Math.min(r.offset(), size);
+    long length = Math.max(0, Math.min(r.length(), size - start));
+    ByteBuf head = ascii(name + " {" + length + "}\r\n");
+    if (length == 0) {
+      return Flux.just(head);
+    }
+    long[] sent = new long[1];
+    Flux<ByteBuf> body = session.server.store().content(v.id, m.uid(), new ByteRange(start, length))
+        .map(buf -> {
+          sent[0] += buf.remaining();
+          return Unpooled.wrappedBuffer(buf);
+        })
+        .concatWith(Mono.defer(() -> sent[0] == length ? Mono.empty()
+            : Mono.error(new IllegalStateException("stored message shorter than its index says"))));
+    return Flux.concat(Flux.just(head), body);
+  }
+
+  private ByteBuf ascii(String s) {
+    ByteBuf b = session.alloc.buffer(s.length());
+    ByteBufUtil.writeUtf8(b, s);
+    return b;
+  }
+
+  static UidSet all() {
+    return UidSet.all();
+  }
+}

@@ -1,0 +1,448 @@
+package dev.mailgate.gateway.local.imap;
+
+import dev.mailgate.codec.DecodeFailure;
+import dev.mailgate.codec.imap.ImapCommand;
+import dev.mailgate.codec.imap.ImapCommandFrame;
+import dev.mailgate.codec.imap.ImapCommandFramer;
+import dev.mailgate.codec.imap.ImapCommandParser;
+import dev.mailgate.codec.imap.ImapCommands;
+import dev.mailgate.codec.imap.ImapContinuationRequest;
+import dev.mailgate.codec.imap.ImapLiteralChunk;
+import dev.mailgate.codec.imap.ImapResponseEncoder;
+import dev.mailgate.codec.imap.ImapStatus;
+import dev.mailgate.codec.imap.ResponseCode;
+import dev.mailgate.gateway.net.SessionContext;
+import dev.mailgate.mailbox.store.MailboxEvent;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.netty.Connection;
+
+/**
+ * One IMAP connection of the local tier (RFC 3501 section 3 states: not authenticated,
+ * authenticated, selected, logout). Inbound frames and the selected mailbox's store events are
+ * merged into one stream processed strictly one item at a time ({@code concatMap}), so commands
+ * run serially, responses go out in order, and events are queued for the next command boundary or
+ * pushed at once during IDLE. The session parses frames itself (rather than through {@code
+ * ImapCommandDecoder}) because SASL responses and the APPEND continuation need the raw frame.
+ *
+ * <p>STARTTLS safety: every inbound message is stamped with the TLS epoch when it is read; the
+ * epoch moves on in the same event-loop task that {@code StartTls} discards pipelined input, so a
+ * command pipelined after STARTTLS that the merge already prefetched is dropped too.
+ *
+ * <p>Limits: {@link #MAX_ERRORS} protocol errors end the session with {@code * BYE}.
+ */
+final class ImapSession {
+  private static final Logger LOG = LoggerFactory.getLogger(ImapSession.class);
+  static final String FRAMER = "imap-framer";
+  /** Bad commands tolerated before the session is closed (nginx's mail_max_errors idea). */
+  static final int MAX_ERRORS = 20;
+  private static final Object EOF = new Object();
+
+  enum State { NOT_AUTHENTICATED, AUTHENTICATED, SELECTED, LOGOUT }
+
+  /** An inbound message with the TLS epoch it was read in; holds one reference. */
+  record Inbound(Object message, long epoch) {
+    void release() {
+      ReferenceCountUtil.release(message);
+    }
+  }
+
+  final LocalImapHandler server;
+  final SessionContext context;
+  final Connection connection;
+  final ByteBufAllocator alloc;
+  final ImapCommandParser parser;
+  final Capabilities capabilities;
+
+  volatile ImapCommandFramer framer;
+  private volatile long epoch;
+  State state = State.NOT_AUTHENTICATED;
+  String user;
+  SelectedMailbox selected;
+  boolean condStore;
+  boolean qresync;
+  int errors;
+
+  private final Sinks.Many<Flux<MailboxEvent>> selections =
+      Sinks.many().unicast().onBackpressureBuffer();
+  private final AuthCommands auth;
+  private final MailboxCommands mailboxes;
+  private final ListCommand list;
+  private final SelectCommands select;
+  private final AppendCommand append;
+  private final FetchCommand fetch;
+  private final StoreCommands store;
+  private final SearchCommand search;
+  private final IdleCommand idle;
+  private String appendTag;
+  private String appendMailbox;
+  private boolean droppingLiteral;
+
+  ImapSession(LocalImapHandler server, Connection connection, SessionContext context) {
+    this.server = server;
+    this.context = context;
+    this.connection = connection;
+    this.alloc = connection.channel().alloc();
+    this.parser = new ImapCommandParser(server.settings().limits());
+    this.capabilities = new Capabilities(server.settings());
+    this.auth = new AuthCommands(this);
+    this.mailboxes = new MailboxCommands(this);
+    this.list = new ListCommand(this);
+    this.select = new SelectCommands(this);
+    this.append = new AppendCommand(this);
+    this.fetch = new FetchCommand(this);
+    this.store = new StoreCommands(this);
+    this.search = new SearchCommand(this);
+    this.idle = new IdleCommand(this);
+  }
+
+  Mono<Void> run() {
+    framer = newFramer();
+    context.addCodec(FRAMER, framer);
+    context.onTimeout(this::timedOut);
+    Flux<Object> inbound = context.receiveObject()
+        .map(o -> (Object) new Inbound(ReferenceCountUtil.retain(o), epoch))
+        .concatWith(Mono.just(EOF));
+    Flux<Object> events = selections.asFlux()
+        .switchMap(f -> f.cast(Object.class)
+            .onErrorResume(e -> Mono.just(new EventsFailed(e))));
+    String greeting = "[" + ResponseCode.capability(capabilities.forState(false, context.isTls()))
+        + "] " + server.settings().hostname() + " IMAP4rev1 ready";
+    return send(List.of(ImapResponseEncoder.untagged(alloc, ImapStatus.OK, null, greeting)))
+        .thenMany(Flux.merge(inbound, events)
+            .concatMap(this::process, 0)
+            .takeWhile(go -> go))
+        .doOnDiscard(Inbound.class, Inbound::release)
+        .doFinally(s -> {
+          selections.tryEmitComplete();
+          append.abort();
+        })
+        .then();
+  }
+
+  /** A new framer; called again by StartTls on the event loop, where it also moves the epoch. */
+  ImapCommandFramer newFramer() {
+    ImapCommandFramer f = new ImapCommandFramer(server.settings().limits());
+    f.authenticated(state != State.NOT_AUTHENTICATED);
+    epoch++;
+    framer = f;
+    return f;
+  }
+
+  record EventsFailed(Throwable error) {}
+
+  private Mono<Boolean> process(Object item) {
+    if (item == EOF) {
+      return Mono.just(false);
+    }
+    if (item instanceof Inbound in) {
+      return Mono.defer(() -> inbound(in))
+          .onErrorResume(e -> {
+            LOG.warn("{}: session failed", context, e);
+            return send(List.of(ImapResponseEncoder.untagged(alloc, ImapStatus.BYE,
+                ResponseCode.SERVERBUG, "Internal error"))).thenReturn(false);
+          })
+          .doFinally(s -> in.release());
+    }
+    if (item instanceof MailboxEvent e) {
+      if (selected != null && e.mailbox().equals(selected.id)) {
+        selected.pending().add(e);
+        return idle.active() ? idle.push().thenReturn(true) : Mono.just(true);
+      }
+      return Mono.just(true);
+    }
+    if (item instanceof EventsFailed f) {
+      LOG.info("{}: lost the change stream ({}), closing", context, f.error().toString());
+      return send(List.of(ImapResponseEncoder.untagged(alloc, ImapStatus.BYE, ResponseCode.UNAVAILABLE,
+          "Too many changes to follow, please reconnect"))).thenReturn(false);
+    }
+    return Mono.just(true);
+  }
+
+  private Mono<Boolean> inbound(Inbound in) {
+    if (in.epoch() != epoch) {
+      return Mono.just(true); // pipelined before STARTTLS (CVE-2011-0411 class): dropped
+    }
+    Object msg = in.message();
+    if (msg instanceof ImapLiteralChunk chunk) {
+      return droppingLiteral ? Mono.just(true) : append.chunk(chunk).thenReturn(true);
+    }
+    if (msg instanceof ImapContinuationRequest) {
+      return send(List.of(ImapResponseEncoder.continuation(alloc, "Ready for literal data")))
+          .thenReturn(true);
+    }
+    if (msg instanceof DecodeFailure f) {
+      return protocolError(ImapResponseEncoder.failure(alloc, f));
+    }
+    if (!(msg instanceof ImapCommandFrame frame)) {
+      return Mono.just(true);
+    }
+    if (droppingLiteral) {
+      droppingLiteral = frame.streamed();
+      return Mono.just(true);
+    }
+    if (auth.awaitingResponse()) {
+      return auth.response(ImapCommandParser.saslResponse(frame)).thenReturn(true);
+    }
+    ImapCommand command = frame.continuation()
+        ? parser.parseContinuation(frame, appendTag, appendMailbox)
+        : parser.parse(frame);
+    trackAppend(command);
+    if (command instanceof ImapCommand.Invalid && frame.streamed()) {
+      droppingLiteral = true;
+    }
+    return Mono.defer(() -> dispatch(command)).doFinally(s -> ImapCommands.release(command));
+  }
+
+  private void trackAppend(ImapCommand command) {
+    boolean streaming = command instanceof ImapCommand.Append a && a.streaming()
+        || command instanceof ImapCommand.AppendContinuation c && c.streaming();
+    if (command instanceof ImapCommand.Append a && streaming) {
+      appendTag = a.tag();
+      appendMailbox = a.mailbox();
+    } else if (!streaming) {
+      appendTag = null;
+      appendMailbox = null;
+    }
+  }
+
+  private Mono<Boolean> dispatch(ImapCommand c) {
+    if (idle.active()) {
+      return c instanceof ImapCommand.Done ? idle.done().thenReturn(true)
+          : tagged("*", ImapStatus.BAD, null, "Expected DONE").thenReturn(true);
+    }
+    if (c instanceof ImapCommand.Invalid inv) {
+      return protocolError(ImapResponseEncoder.failure(alloc, inv.failure()));
+    }
+    String tag = c.tag();
+    if (c instanceof ImapCommand.Logout) {
+      state = State.LOGOUT;
+      return send(List.of(ImapResponseEncoder.untagged(alloc, ImapStatus.BYE, null,
+              server.settings().hostname() + " logging out"),
+          ImapResponseEncoder.tagged(alloc, tag, ImapStatus.OK, null, "LOGOUT completed")))
+          .thenReturn(false);
+    }
+    return Mono.defer(() -> commandFor(c, tag))
+        .onErrorResume(e -> Failures.reply(this, tag, e)).thenReturn(true);
+  }
+
+  private Mono<Void> commandFor(ImapCommand c, String tag) {
+    if (c instanceof ImapCommand.Capability x) {
+      return capability(tag);
+    }
+    if (c instanceof ImapCommand.Noop x) {
+      return complete(tag, null, "NOOP completed");
+    }
+    if (c instanceof ImapCommand.Id x) {
+      return auth.id(x);
+    }
+    if (c instanceof ImapCommand.StartTls x) {
+      return notAuthenticated(tag) ? auth.startTls(tag) : wrongState(tag);
+    }
+    if (c instanceof ImapCommand.Login x) {
+      return notAuthenticated(tag) ? auth.login(x) : wrongState(tag);
+    }
+    if (c instanceof ImapCommand.Authenticate x) {
+      return notAuthenticated(tag) ? auth.authenticate(x) : wrongState(tag);
+    }
+    if (c instanceof ImapCommand.Done x) {
+      return tagged("*", ImapStatus.BAD, null, "DONE without IDLE");
+    }
+    return authenticatedCommand(c);
+  }
+
+  private Mono<Void> authenticatedCommand(ImapCommand c) {
+    String tag = c.tag();
+    if (state == State.NOT_AUTHENTICATED) {
+      return tagged(tag, ImapStatus.BAD, null, "Log in first");
+    }
+    if (c instanceof ImapCommand.Select x) {
+      return select.select(x);
+    }
+    if (c instanceof ImapCommand.Create x) {
+      return mailboxes.create(x);
+    }
+    if (c instanceof ImapCommand.Delete x) {
+      return mailboxes.delete(x);
+    }
+    if (c instanceof ImapCommand.Rename x) {
+      return mailboxes.rename(x);
+    }
+    if (c instanceof ImapCommand.Subscribe x) {
+      return mailboxes.subscribe(x.tag(), x.mailbox(), true);
+    }
+    if (c instanceof ImapCommand.Unsubscribe x) {
+      return mailboxes.subscribe(x.tag(), x.mailbox(), false);
+    }
+    if (c instanceof ImapCommand.ListMailboxes x) {
+      return list.list(x);
+    }
+    if (c instanceof ImapCommand.Lsub x) {
+      return list.lsub(x);
+    }
+    if (c instanceof ImapCommand.Namespace x) {
+      return mailboxes.namespace(tag);
+    }
+    if (c instanceof ImapCommand.Status x) {
+      return mailboxes.status(x);
+    }
+    if (c instanceof ImapCommand.Append x) {
+      return append.append(x);
+    }
+    if (c instanceof ImapCommand.AppendContinuation x) {
+      return append.continuation(x);
+    }
+    if (c instanceof ImapCommand.Idle x) {
+      return idle.start(tag);
+    }
+    if (c instanceof ImapCommand.Enable x) {
+      return mailboxes.enable(x);
+    }
+    if (c instanceof ImapCommand.GetQuota x) {
+      return mailboxes.getQuota(x);
+    }
+    if (c instanceof ImapCommand.GetQuotaRoot x) {
+      return mailboxes.getQuotaRoot(x);
+    }
+    if (c instanceof ImapCommand.SetQuota x) {
+      return tagged(tag, ImapStatus.NO, ResponseCode.NOPERM, "Quotas are set by the administrator");
+    }
+    if (c instanceof ImapCommand.Compress x) {
+      return tagged(tag, ImapStatus.NO, null, "COMPRESS is not supported");
+    }
+    return selectedCommand(c);
+  }
+
+  private Mono<Void> selectedCommand(ImapCommand c) {
+    String tag = c.tag();
+    if (state != State.SELECTED) {
+      return tagged(tag, ImapStatus.BAD, null, "No mailbox selected");
+    }
+    if (c instanceof ImapCommand.Check x) {
+      return complete(tag, null, "CHECK completed");
+    }
+    if (c instanceof ImapCommand.Close x) {
+      return select.close(tag, true);
+    }
+    if (c instanceof ImapCommand.Unselect x) {
+      return select.close(tag, false);
+    }
+    if (c instanceof ImapCommand.Expunge x) {
+      return select.expunge(x);
+    }
+    if (c instanceof ImapCommand.Search x) {
+      return search.search(x);
+    }
+    if (c instanceof ImapCommand.Fetch x) {
+      return fetch.fetch(x);
+    }
+    if (c instanceof ImapCommand.Store x) {
+      return store.store(x);
+    }
+    if (c instanceof ImapCommand.Copy x) {
+      return store.copy(x.tag(), x.uid(), x.set(), x.mailbox(), false);
+    }
+    if (c instanceof ImapCommand.Move x) {
+      return store.copy(x.tag(), x.uid(), x.set(), x.mailbox(), true);
+    }
+    return tagged(tag, ImapStatus.BAD, null, "Command not supported");
+  }
+
+  MailboxCommands mailboxStatus() {
+    return mailboxes;
+  }
+
+  private boolean notAuthenticated(String tag) {
+    return state == State.NOT_AUTHENTICATED;
+  }
+
+  private Mono<Void> wrongState(String tag) {
+    return tagged(tag, ImapStatus.BAD, null, "Already authenticated");
+  }
+
+  private Mono<Void> capability(String tag) {
+    List<String> caps = capabilities.forState(state != State.NOT_AUTHENTICATED, context.isTls());
+    return send(List.of(ChangeReporter.line(alloc, "* CAPABILITY " + String.join(" ", caps))))
+        .then(complete(tag, null, "CAPABILITY completed"));
+  }
+
+  private Mono<Boolean> protocolError(ByteBuf reply) {
+    errors++;
+    if (errors >= MAX_ERRORS) {
+      return send(List.of(reply, ImapResponseEncoder.untagged(alloc, ImapStatus.BYE, ResponseCode.LIMIT,
+          "Too many errors"))).thenReturn(false);
+    }
+    return send(List.of(reply)).thenReturn(true);
+  }
+
+  // ---- selection -------------------------------------------------------------------------------
+
+  /** Starts following a mailbox's events (called before its snapshot is read, so nothing is lost). */
+  void follow(SelectedMailbox view) {
+    selected = view;
+    state = State.SELECTED;
+    selections.tryEmitNext(server.store().events(view.id));
+  }
+
+  void unfollow() {
+    selected = null;
+    state = State.AUTHENTICATED;
+    selections.tryEmitNext(Flux.never());
+  }
+
+  // ---- writing ---------------------------------------------------------------------------------
+
+  Mono<Void> send(List<ByteBuf> responses) {
+    if (responses.isEmpty()) {
+      return Mono.empty();
+    }
+    return connection.outbound().send(Flux.fromIterable(responses)).then();
+  }
+
+  Mono<Void> send(Flux<ByteBuf> responses) {
+    return connection.outbound().send(responses).then();
+  }
+
+  Mono<Void> tagged(String tag, ImapStatus status, ResponseCode code, String text) {
+    return Mono.defer(() -> send(List.of(tag == null || "*".equals(tag)
+        ? ImapResponseEncoder.untagged(alloc, status, code, text)
+        : ImapResponseEncoder.tagged(alloc, tag, status, code, text))));
+  }
+
+  /** Reports queued changes (expunges included), then {@code tag OK}. */
+  Mono<Void> complete(String tag, ResponseCode code, String text) {
+    return complete(tag, code, text, true);
+  }
+
+  /** Like {@link #complete(String, ResponseCode, String)}; expunges held back when not allowed. */
+  Mono<Void> complete(String tag, ResponseCode code, String text, boolean allowExpunge) {
+    return Mono.defer(() -> {
+      List<ByteBuf> out = new ArrayList<>(updates(allowExpunge));
+      out.add(ImapResponseEncoder.tagged(alloc, tag, ImapStatus.OK, code, text));
+      return send(out);
+    });
+  }
+
+  /** Untagged updates for the queued store events of the selected mailbox. */
+  List<ByteBuf> updates(boolean allowExpunge) {
+    if (selected == null) {
+      return List.of();
+    }
+    return ChangeReporter.drain(alloc, selected, allowExpunge, condStore || qresync, qresync);
+  }
+
+  private void timedOut() {
+    send(List.of(ImapResponseEncoder.untagged(alloc, ImapStatus.BYE, null, "Autologout; idle for too long")))
+        .onErrorResume(e -> Mono.empty())
+        .doFinally(s -> connection.dispose())
+        .subscribe();
+  }
+}

@@ -1,0 +1,124 @@
+package dev.mailgate.gateway.local.imap;
+
+import dev.mailgate.codec.imap.ImapCommand;
+import dev.mailgate.codec.imap.ImapResponseWriter;
+import dev.mailgate.mailbox.store.MailboxInfo;
+import dev.mailgate.mailbox.store.MailboxName;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import reactor.core.publisher.Mono;
+
+/**
+ * LIST (RFC 3501 section 6.3.8) with LIST-EXTENDED (RFC 5258: selection SUBSCRIBED, SPECIAL-USE,
+ * RECURSIVEMATCH; return SUBSCRIBED, CHILDREN, SPECIAL-USE), LIST-STATUS (RFC 5819) and the
+ * special-use attributes of RFC 6154, and LSUB (RFC 3501 section 6.3.9). Attributes: \Noselect,
+ * \HasChildren / \HasNoChildren (RFC 3348), \Subscribed, \NonExistent, and \Sent \Drafts \Trash
+ * \Junk \Archive.
+ */
+final class ListCommand {
+  private final ImapSession session;
+
+  ListCommand(ImapSession session) {
+    this.session = session;
+  }
+
+  Mono<Void> list(ImapCommand.ListMailboxes c) {
+    if (c.patterns().size() == 1 && c.patterns().get(0).isEmpty()) {
+      // An empty pattern asks for the delimiter and the root (RFC 3501 section 6.3.8).
+      ByteBuf line = ChangeReporter.line(session.alloc,
+          "* LIST (\\Noselect) \"" + MailboxName.DELIMITER + "\" \"\"");
+      return session.send(List.of(line)).then(session.complete(c.tag(), null, "LIST completed"));
+    }
+    List<ListPattern> patterns = new ArrayList<>();
+    for (String p : c.patterns()) {
+      patterns.add(new ListPattern(c.reference(), p));
+    }
+    boolean subscribedOnly = c.selectionOptions().contains("SUBSCRIBED");
+    boolean specialOnly = c.selectionOptions().contains("SPECIAL-USE");
+    boolean showSubscribed = subscribedOnly || c.returnOptions().contains("SUBSCRIBED");
+    boolean status = !c.statusItems().isEmpty();
+    return session.server.store().mailboxes(session.user).collectList()
+        .zipWith(session.server.store().subscriptions(session.user)
+            .map(MailboxName::value).collect(() -> new TreeSet<String>(), Set::add))
+        .flatMap(t -> {
+          Map<String, MailboxInfo> byName = new LinkedHashMap<>();
+          for (MailboxInfo i : t.getT1()) {
+            byName.put(i.name().value(), i);
+          }
+          Set<String> subscribed = t.getT2();
+          List<String> names = new ArrayList<>(subscribedOnly ? subscribed : byName.keySet());
+          List<ByteBuf> out = new ArrayList<>();
+          for (String name : names) {
+            if (!matchesAny(patterns, name)) {
+              continue;
+            }
+            MailboxInfo info = byName.get(name);
+            if (specialOnly && (info == null || info.specialUse().isEmpty())) {
+              continue;
+            }
+            List<String> attrs = attributes(info, showSubscribed && subscribed.contains(name));
+            out.add(line("LIST", attrs, name));
+            if (status && info != null && info.selectable()) {
+              out.add(session.mailboxStatus().statusLine(info, c.statusItems(), name));
+            }
+          }
+          return session.send(out);
+        })
+        .then(session.complete(c.tag(), null, "LIST completed"));
+  }
+
+  Mono<Void> lsub(ImapCommand.Lsub c) {
+    ListPattern pattern = new ListPattern(c.reference(), c.pattern());
+    return session.server.store().mailboxes(session.user).collectMap(i -> i.name().value())
+        .zipWith(session.server.store().subscriptions(session.user).collectList())
+        .flatMap(t -> {
+          List<ByteBuf> out = new ArrayList<>();
+          for (MailboxName n : t.getT2()) {
+            if (pattern.matches(n.value())) {
+              MailboxInfo info = t.getT1().get(n.value());
+              List<String> attrs = info != null && !info.selectable() ? List.of("\\Noselect") : List.of();
+              out.add(line("LSUB", attrs, n.value()));
+            }
+          }
+          return session.send(out);
+        })
+        .then(session.complete(c.tag(), null, "LSUB completed"));
+  }
+
+  private static boolean matchesAny(List<ListPattern> patterns, String name) {
+    for (ListPattern p : patterns) {
+      if (p.matches(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<String> attributes(MailboxInfo info, boolean subscribed) {
+    List<String> attrs = new ArrayList<>(4);
+    if (info == null) {
+      attrs.add("\\NonExistent");
+    } else {
+      if (!info.selectable()) {
+        attrs.add("\\Noselect");
+      }
+      attrs.add(info.hasChildren() ? "\\HasChildren" : "\\HasNoChildren");
+      info.specialUse().ifPresent(u -> attrs.add(MailboxCommands.attribute(u)));
+    }
+    if (subscribed) {
+      attrs.add("\\Subscribed");
+    }
+    return attrs;
+  }
+
+  private ByteBuf line(String kind, List<String> attrs, String name) {
+    return new ImapResponseWriter(session.alloc, false).untagged().atom(kind).sp()
+        .text("(" + String.join(" ", attrs) + ") \"" + MailboxName.DELIMITER + "\" ")
+        .mailbox(name).crlf().build();
+  }
+}

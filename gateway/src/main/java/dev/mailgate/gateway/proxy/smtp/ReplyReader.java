@@ -1,0 +1,192 @@
+package dev.mailgate.gateway.proxy.smtp;
+
+import dev.mailgate.codec.DecodeFailure;
+import dev.mailgate.codec.smtp.SmtpLimits;
+import dev.mailgate.codec.smtp.SmtpReply;
+import dev.mailgate.codec.smtp.SmtpReplyDecoder;
+import dev.mailgate.gateway.backend.BackendConnection;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeoutException;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+
+/**
+ * The backend's replies in order, decoded with {@link SmtpReplyDecoder} (RFC 5321 4.2) from the
+ * connection's inbound bytes. Replies are queued until a command awaits them, which is what RFC
+ * 2920 pipelining needs: the commands of a group are written at once and their replies read in turn.
+ *
+ * <p>Bounds: at most {@link BackendSmtpLimits#maxQueuedReplies()} replies queued; a reply line over
+ * the codec's limit, a malformed reply, more queued replies, the connection closing or a reply not
+ * arriving in time all fail every waiter and the reader for good (the session is then unusable).
+ *
+ * <p>The decoder runs in a private {@link EmbeddedChannel}, so replies decode the same whether the
+ * greeting arrived before this reader was attached or after, and STARTTLS can drop anything the
+ * backend sent after its 220 ({@link #discardBuffered()}).
+ */
+final class ReplyReader {
+
+  private final SmtpLimits codecLimits;
+  private final int maxQueued;
+  private final ArrayDeque<SmtpReply> replies = new ArrayDeque<>();
+  private final ArrayDeque<MonoSink<SmtpReply>> waiters = new ArrayDeque<>();
+  private final Runnable onFailure;
+  private EmbeddedChannel decoder;
+  private Throwable failure;
+  private Disposable subscription;
+
+  ReplyReader(BackendSmtpLimits limits, Runnable onFailure) {
+    this.codecLimits = limits.codec();
+    this.maxQueued = limits.maxQueuedReplies();
+    this.onFailure = onFailure;
+    this.decoder = new EmbeddedChannel(new SmtpReplyDecoder(codecLimits));
+  }
+
+  /** Starts reading the connection's inbound stream (once). */
+  void attach(BackendConnection connection) {
+    subscription =
+        connection.receive()
+            .subscribe(
+                this::onMessage,
+                this::fail,
+                () -> fail(new BackendClosed("backend closed the connection")));
+    // The channel closing is the reliable signal: the inbound stream may not complete on its own.
+    connection.connection().onDispose(() -> fail(new BackendClosed("backend connection closed")));
+  }
+
+  /** The next reply, failing with {@link TimeoutException} (and failing the reader) after {@code timeout}. */
+  Mono<SmtpReply> next(Duration timeout) {
+    return Mono.<SmtpReply>create(this::await)
+        .timeout(timeout, Mono.defer(() -> {
+          TimeoutException t = new TimeoutException("no reply from the backend within " + timeout);
+          fail(t);
+          return Mono.error(t);
+        }));
+  }
+
+  /** Drops bytes received but not yet decoded, and queued replies (RFC 3207 4.2 after STARTTLS's 220). */
+  synchronized void discardBuffered() {
+    EmbeddedChannel old = decoder;
+    decoder = new EmbeddedChannel(new SmtpReplyDecoder(codecLimits));
+    old.finishAndReleaseAll();
+    replies.clear();
+  }
+
+  synchronized boolean failed() {
+    return failure != null;
+  }
+
+  void dispose() {
+    fail(new BackendClosed("backend session closed"));
+    Disposable s = subscription;
+    if (s != null) {
+      s.dispose();
+    }
+  }
+
+  private void await(MonoSink<SmtpReply> sink) {
+    SmtpReply ready;
+    Throwable failed;
+    synchronized (this) {
+      ready = replies.poll();
+      failed = failure;
+      if (ready == null && failed == null) {
+        waiters.add(sink);
+        sink.onCancel(() -> remove(sink));
+        return;
+      }
+    }
+    if (ready != null) {
+      sink.success(ready);
+    } else {
+      sink.error(failed);
+    }
+  }
+
+  private synchronized void remove(MonoSink<SmtpReply> sink) {
+    waiters.remove(sink);
+  }
+
+  private void onMessage(Object message) {
+    if (!(message instanceof ByteBuf buf)) {
+      return; // reactor-netty releases it after this returns
+    }
+    ArrayDeque<Object> decoded = new ArrayDeque<>();
+    synchronized (this) {
+      if (failure != null) {
+        return;
+      }
+      decoder.writeInbound(buf.retain());
+      Object o;
+      while ((o = decoder.readInbound()) != null) {
+        decoded.add(o);
+      }
+    }
+    for (Object o : decoded) {
+      if (o instanceof SmtpReply reply) {
+        deliver(reply);
+      } else if (o instanceof DecodeFailure f) {
+        fail(new BackendProtocolError("bad reply from the backend: " + f));
+      } else {
+        ReferenceCountUtil.release(o);
+      }
+    }
+  }
+
+  private void deliver(SmtpReply reply) {
+    MonoSink<SmtpReply> waiter;
+    synchronized (this) {
+      if (failure != null) {
+        return;
+      }
+      waiter = waiters.poll();
+      if (waiter == null) {
+        if (replies.size() >= maxQueued) {
+          waiter = null;
+        } else {
+          replies.add(reply);
+          return;
+        }
+      }
+    }
+    if (waiter != null) {
+      waiter.success(reply);
+    } else {
+      fail(new BackendProtocolError("backend sent more than " + maxQueued + " unsolicited replies"));
+    }
+  }
+
+  private void fail(Throwable t) {
+    ArrayDeque<MonoSink<SmtpReply>> failing;
+    synchronized (this) {
+      if (failure != null) {
+        return;
+      }
+      failure = t;
+      failing = new ArrayDeque<>(waiters);
+      waiters.clear();
+      replies.clear();
+      decoder.finishAndReleaseAll();
+    }
+    failing.forEach(w -> w.error(t));
+    onFailure.run();
+  }
+
+  /** The backend closed its side. */
+  static final class BackendClosed extends RuntimeException {
+    BackendClosed(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The backend broke the reply syntax or its bounds. */
+  static final class BackendProtocolError extends RuntimeException {
+    BackendProtocolError(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.mailgate.gateway.smtp;
+
+import dev.mailgate.codec.DecodeFailure;
+import dev.mailgate.codec.ProtocolError;
+import dev.mailgate.codec.sasl.SaslCredentials;
+import dev.mailgate.codec.sasl.SaslMechanism;
+import dev.mailgate.codec.sasl.SaslServerExchange;
+import dev.mailgate.codec.sasl.SaslStep;
+import dev.mailgate.codec.sasl.Secret;
+import dev.mailgate.codec.smtp.SmtpCommand;
+import dev.mailgate.codec.smtp.SmtpCommandDecoder;
+import dev.mailgate.codec.smtp.SmtpReply;
+import java.util.Arrays;
+import java.util.List;
+import reactor.core.publisher.Mono;
+
+/**
+ * SMTP AUTH (RFC 4954) for one session, verified against the local {@link
+ * dev.mailgate.mailbox.user.UserStore} off the event loop: PLAIN (RFC 4616) and LOGIN, with or
+ * without an initial response. Replies: {@code 334} challenges, {@code 235 2.7.0},
+ * {@code 535 5.7.8} bad credentials, {@code 530 5.7.0} TLS first (PRODUCT.md: plaintext AUTH only
+ * from the configured networks), {@code 504 5.5.4} other mechanisms, {@code 501} cancelled or
+ * undecodable, {@code 454 4.7.0} when the user store fails. Credentials are never logged and the
+ * password is wiped after the check.
+ */
+final class SmtpAuth {
+  private final SmtpSession s;
+  private SaslServerExchange exchange;
+
+  SmtpAuth(SmtpSession session) {
+    this.s = session;
+  }
+
+  boolean inProgress() {
+    return exchange != null;
+  }
+
+  Mono<Void> start(SmtpCommand.Auth a) {
+    SmtpReply refusal = s.authUser != null ? SmtpReplies.ALREADY_AUTHENTICATED
+        : s.helo == null || !s.extended ? SmtpReplies.BAD_SEQUENCE
+        : !s.authAllowed() ? SmtpReplies.TLS_REQUIRED
+        : null;
+    SaslMechanism mechanism = SaslMechanism.lookup(a.mechanism());
+    if (refusal == null && mechanism != SaslMechanism.PLAIN && mechanism != SaslMechanism.LOGIN) {
+      refusal = SmtpReplies.UNKNOWN_MECHANISM;
+    }
+    if (refusal != null) {
+      s.resumeCommands();
+      return s.fail(refusal);
+    }
+    s.resetTransaction(); // RFC 4954 4: AUTH is not permitted during a mail transaction anyway
+    exchange = SaslServerExchange.create(mechanism, s.settings.hostname());
+    String ir = a.initialResponse();
+    return step(exchange.start(ir == null ? null : Secret.ofString(ir)));
+  }
+
+  Mono<Void> response(SmtpCommand.AuthResponse r) {
+    if (exchange == null) {
+      s.resumeCommands();
+      return s.fail(SmtpReplies.BAD_SEQUENCE);
+    }
+    return step(r.cancelled() ? SaslStep.Cancelled.INSTANCE
+        : exchange.respond(Secret.ofString(r.base64())));
+  }
+
+  /** A line in the exchange could not be read (too long, bare LF). */
+  Mono<Void> failed(DecodeFailure f) {
+    exchange = null;
+    SmtpCommandDecoder d = s.decoder();
+    if (d != null && !d.isPaused()) {
+      // still discarding an over-long response: the decoder would pause again after it with no
+      // one to resume it, so end the session instead of guessing where the next command starts
+      s.ch.write(SmtpReplies.forFailure(f));
+      return s.close(SmtpReplies.TOO_MANY_ERRORS);
+    }
+    s.resumeCommands();
+    return s.fail(f.error() == ProtocolError.LINE_TOO_LONG
+        ? SmtpReplies.LINE_TOO_LONG : SmtpReplies.BAD_ENCODING);
+  }
+
+  private Mono<Void> step(SaslStep step) {
+    if (step instanceof SaslStep.Challenge c) {
+      Mono<Void> sent = s.send(new SmtpReply(334, null, List.of(c.base64())));
+      SmtpCommandDecoder d = s.decoder();
+      if (d != null) {
+        d.expectAuthResponse();
+      }
+      return sent;
+    }
+    exchange = null;
+    if (step instanceof SaslStep.Success ok
+        && ok.credentials() instanceof SaslCredentials.Password p) {
+      return verify(p);
+    }
+    s.resumeCommands();
+    return s.fail(step == SaslStep.Cancelled.INSTANCE
+        ? SmtpReplies.AUTH_CANCELLED : SmtpReplies.BAD_ENCODING);
+  }
+
+  private Mono<Void> verify(SaslCredentials.Password p) {
+    if (!p.authzid().isEmpty() && !p.authzid().equalsIgnoreCase(p.user())) {
+      p.password().clear();
+      s.resumeCommands();
+      return s.fail(SmtpReplies.BAD_CREDENTIALS); // acting as another user is not supported
+    }
+    char[] password = p.password().chars();
+    p.password().clear();
+    return s.server.users().verify(p.user(), password)
+        .flatMap(ok -> ok ? s.server.users().resolve(p.user()) : Mono.<String>empty())
+        .map(user -> (Object) user)
+        .defaultIfEmpty(Boolean.FALSE)
+        .onErrorReturn(SmtpReplies.AUTH_UNAVAILABLE)
+        .doFinally(sig -> Arrays.fill(password, '\0'))
+        .publishOn(s.loop)
+        .flatMap(outcome -> {
+          s.resumeCommands();
+          if (outcome instanceof String user) {
+            s.authUser = user;
+            s.ctx.authenticated();
+            return s.send(SmtpReplies.AUTH_OK);
+          }
+          return outcome instanceof SmtpReply r ? s.send(r) : s.fail(SmtpReplies.BAD_CREDENTIALS);
+        });
+  }
+}

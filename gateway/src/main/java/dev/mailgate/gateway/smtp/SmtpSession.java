@@ -1,0 +1,529 @@
+package dev.mailgate.gateway.smtp;
+
+import dev.mailgate.codec.DecodeFailure;
+import dev.mailgate.codec.ProtocolError;
+import dev.mailgate.codec.smtp.BdatEnd;
+import dev.mailgate.codec.smtp.DataEnd;
+import dev.mailgate.codec.smtp.MailParameters;
+import dev.mailgate.codec.smtp.RcptParameters;
+import dev.mailgate.codec.smtp.SmtpCommand;
+import dev.mailgate.codec.smtp.SmtpCommandDecoder;
+import dev.mailgate.codec.smtp.SmtpContent;
+import dev.mailgate.codec.smtp.SmtpDataDecoder;
+import dev.mailgate.codec.smtp.SmtpPath;
+import dev.mailgate.codec.smtp.SmtpReply;
+import dev.mailgate.codec.smtp.SmtpReplyEncoder;
+import dev.mailgate.gateway.net.SessionContext;
+import dev.mailgate.gateway.net.StartTls;
+import dev.mailgate.gateway.net.TlsMode;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * One SMTP server session (RFC 5321 4.1, 4.3.2 sequencing) on one connection: the state machine
+ * between the codec ({@link SmtpCommandDecoder} in UNSTUFF mode, {@link SmtpReplyEncoder}) and a
+ * {@link TransactionSink}. Everything runs on the connection's event loop: asynchronous answers
+ * (user store, sink) hop back with {@code publishOn(loop)} before touching state. One inbound
+ * message is handled at a time, so a pipelined command waits in the socket (RFC 2920) until the
+ * previous one is answered. AUTH lives in {@link SmtpAuth}; the reply table in
+ * {@link SmtpReplies}.
+ */
+final class SmtpSession {
+  static final String DECODER = "smtp-decoder";
+  static final String ENCODER = "smtp-encoder";
+
+  final SessionContext ctx;
+  final SmtpServerHandler server;
+  final SmtpServerSettings settings;
+  final Channel ch;
+  final Scheduler loop;
+  final boolean submission;
+  private final SmtpAuth auth;
+
+  // connection state (RFC 5321 4.1.4: EHLO, RSET and STARTTLS reset parts of it)
+  String helo;
+  boolean extended;
+  String authUser;
+  private int errors;
+  private boolean closing;
+
+  // the mail transaction
+  private Envelope envelope;
+  private TransactionSink route;
+  private TransactionSink.Transaction tx;
+  private int recipients;
+  private SmtpPath firstRecipient;
+
+  // content of DATA / BDAT
+  private ContentPipe pipe;
+  private Mono<SmtpReply> result;
+  private boolean inData;
+  private boolean inChunk;
+  private SmtpReply chunkRefusal;
+
+  SmtpSession(SessionContext ctx, SmtpServerHandler server) {
+    this.ctx = ctx;
+    this.server = server;
+    this.settings = server.settings();
+    this.ch = ctx.connection().channel();
+    this.loop = Schedulers.fromExecutor(ch.eventLoop());
+    this.submission = ctx.listener().protocol() == dev.mailgate.gateway.net.Protocol.SUBMISSION;
+    this.auth = new SmtpAuth(this);
+  }
+
+  Mono<Void> run() {
+    ctx.addCodec(DECODER, newDecoder());
+    ctx.addCodec(ENCODER, SmtpReplyEncoder.INSTANCE);
+    ctx.onTimeout(() -> ch.eventLoop().execute(() -> close(SmtpReplies.TIMEOUT)));
+    SmtpReply greeting = SmtpReply.of(220, null, settings.hostname() + " ESMTP mailgate");
+    return send(greeting)
+        .thenMany(ctx.receiveObject().concatMap(this::onMessage, 0))
+        .then()
+        .doFinally(s -> connectionGone());
+  }
+
+  private SmtpCommandDecoder newDecoder() {
+    return new SmtpCommandDecoder(settings.limits(), SmtpDataDecoder.Mode.UNSTUFF);
+  }
+
+  // ---- dispatch -------------------------------------------------------------------------------
+
+  private Mono<Void> onMessage(Object msg) {
+    if (closing) {
+      return Mono.empty();
+    }
+    if (msg instanceof SmtpContent c) {
+      return pipe != null && chunkRefusal == null
+          ? pipe.offer(c.content().retain()) : Mono.empty();
+    }
+    if (msg instanceof DataEnd) {
+      inData = false;
+      return finishContent();
+    }
+    if (msg instanceof BdatEnd e) {
+      return bdatEnd(e);
+    }
+    if (msg instanceof DecodeFailure f) {
+      return failure(f);
+    }
+    if (msg instanceof SmtpCommand c) {
+      return command(c);
+    }
+    return Mono.empty(); // bytes a removed decoder left behind: plaintext before TLS, dropped
+  }
+
+  private Mono<Void> command(SmtpCommand c) {
+    if (c instanceof SmtpCommand.AuthResponse r) {
+      return auth.response(r);
+    }
+    if (c instanceof SmtpCommand.Ehlo e) {
+      return hello(e.domain(), true);
+    }
+    if (c instanceof SmtpCommand.Helo h) {
+      return hello(h.domain(), false);
+    }
+    if (c instanceof SmtpCommand.Mail m) {
+      return mail(m);
+    }
+    if (c instanceof SmtpCommand.Rcpt r) {
+      return rcpt(r);
+    }
+    if (c instanceof SmtpCommand.Data) {
+      return data();
+    }
+    if (c instanceof SmtpCommand.Bdat b) {
+      return bdat(b);
+    }
+    if (c instanceof SmtpCommand.Rset) {
+      resetTransaction();
+      return send(SmtpReplies.OK);
+    }
+    if (c instanceof SmtpCommand.Noop) {
+      return send(SmtpReplies.OK);
+    }
+    if (c instanceof SmtpCommand.Quit) {
+      resetTransaction();
+      return close(SmtpReply.of(221, "2.0.0", settings.hostname() + " closing connection"));
+    }
+    if (c instanceof SmtpCommand.Vrfy) {
+      return send(SmtpReplies.VRFY);
+    }
+    if (c instanceof SmtpCommand.Help) {
+      return send(SmtpReplies.HELP);
+    }
+    if (c instanceof SmtpCommand.StartTls) {
+      return startTls();
+    }
+    if (c instanceof SmtpCommand.Auth a) {
+      return auth.start(a);
+    }
+    return fail(SmtpReplies.NOT_IMPLEMENTED); // EXPN, XCLIENT: not offered
+  }
+
+  // ---- HELO / EHLO / STARTTLS ------------------------------------------------------------------
+
+  private Mono<Void> hello(String domain, boolean ehlo) {
+    resetTransaction();
+    helo = domain;
+    extended = ehlo;
+    if (!ehlo) {
+      return send(SmtpReply.of(250, null, settings.hostname()));
+    }
+    List<String> lines = new ArrayList<>();
+    lines.add(settings.hostname() + " greets " + TraceHeaders.clean(domain));
+    lines.add("PIPELINING");
+    lines.add("SIZE " + settings.limits().maxDataSize());
+    lines.add("8BITMIME");
+    lines.add("SMTPUTF8");
+    lines.add("ENHANCEDSTATUSCODES");
+    lines.add("CHUNKING");
+    if (startTlsOffered()) {
+      lines.add("STARTTLS");
+    }
+    if (authAllowed() && authUser == null) {
+      lines.add("AUTH PLAIN LOGIN");
+    }
+    return send(new SmtpReply(250, null, lines));
+  }
+
+  private boolean startTlsOffered() {
+    return ctx.listener().tlsMode() == TlsMode.STARTTLS && server.tls() != null && !ctx.isTls();
+  }
+
+  /** RFC 4954 4 / PRODUCT.md: AUTH only over TLS, or before it from the plaintext networks. */
+  boolean authAllowed() {
+    return ctx.isTls() || settings.plaintextAuthAllowed(ctx.client().getAddress());
+  }
+
+  private Mono<Void> startTls() {
+    if (!startTlsOffered()) {
+      resumeCommands();
+      return fail(ctx.isTls() ? SmtpReplies.ALREADY_TLS : SmtpReplies.NOT_IMPLEMENTED);
+    }
+    resetTransaction();
+    return sendAndWait(SmtpReplies.READY_FOR_TLS)
+        .then(StartTls.upgrade(ctx, server.tls(), Map.of(DECODER, this::newDecoder)))
+        .publishOn(loop)
+        .doOnNext(tls -> {
+          // RFC 3207 4.2: discard any knowledge obtained from the client before TLS
+          helo = null;
+          extended = false;
+          authUser = null;
+        })
+        .then()
+        .onErrorResume(e -> {
+          closing = true;
+          ch.close();
+          return Mono.empty();
+        });
+  }
+
+  // ---- MAIL / RCPT ------------------------------------------------------------------------------
+
+  private Mono<Void> mail(SmtpCommand.Mail m) {
+    if (helo == null) {
+      return fail(SmtpReplies.HELO_FIRST);
+    }
+    if (envelope != null || pipe != null) {
+      return fail(SmtpReplies.NESTED_MAIL);
+    }
+    if (submission && authUser == null) {
+      return fail(SmtpReplies.AUTH_REQUIRED);
+    }
+    MailParameters p = m.parameters();
+    if (p.body() == MailParameters.Body.BINARYMIME || p.ret() != null || p.envid() != null
+        || !p.others().isEmpty()) {
+      return fail(SmtpReplies.UNSUPPORTED_PARAMETER);
+    }
+    if (p.size() > settings.limits().maxDataSize()) {
+      return send(SmtpReplies.MESSAGE_TOO_BIG);
+    }
+    if (m.from().utf8() && !p.smtpUtf8()) {
+      return fail(SmtpReplies.NON_ASCII_ADDRESS);
+    }
+    if (authUser == null || m.from().isNull()) {
+      return startTransaction(m);
+    }
+    // an authenticated client may only send as itself or one of its aliases (no spoofing)
+    return server.users().resolve(RecipientRules.mailbox(m.from()))
+        .map(owner -> owner.equalsIgnoreCase(authUser))
+        .defaultIfEmpty(false)
+        .onErrorReturn(false)
+        .publishOn(loop)
+        .flatMap(own -> own ? startTransaction(m) : fail(SmtpReplies.SENDER_NOT_OWNED));
+  }
+
+  private Mono<Void> startTransaction(SmtpCommand.Mail m) {
+    String id = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+    envelope = new Envelope(id, facts(), m.from(), m.parameters(), Instant.now());
+    if (!submission) {
+      ctx.authenticated(); // MX listeners: a started transaction ends the pre-login phase
+    }
+    return send(SmtpReplies.MAIL_OK);
+  }
+
+  SessionFacts facts() {
+    return new SessionFacts(settings.hostname(), helo, extended, ctx.client(),
+        ctx.isTls() ? ctx.tls().getProtocol() : null,
+        ctx.isTls() ? ctx.tls().getCipherSuite() : null, authUser, submission);
+  }
+
+  private Mono<Void> rcpt(SmtpCommand.Rcpt r) {
+    if (envelope == null) {
+      return fail(SmtpReplies.MAIL_FIRST);
+    }
+    if (pipe != null) {
+      return fail(SmtpReplies.BAD_SEQUENCE);
+    }
+    if (recipients >= settings.maxRecipients()) {
+      return send(SmtpReplies.TOO_MANY_RECIPIENTS);
+    }
+    RcptParameters p = r.parameters();
+    if (!p.notifyOn().isEmpty() || p.orcpt() != null || !p.others().isEmpty()) {
+      return fail(SmtpReplies.UNSUPPORTED_PARAMETER);
+    }
+    SmtpPath to = r.to();
+    if (to.utf8() && !envelope.parameters().smtpUtf8()) {
+      return fail(SmtpReplies.NON_ASCII_ADDRESS);
+    }
+    if (RecipientRules.isRelayHack(to)) {
+      return fail(SmtpReplies.RELAY_DENIED);
+    }
+    String domain = RecipientRules.domain(to);
+    Mono<Boolean> local = domain == null ? Mono.just(true)
+        : to.isAddressLiteral() ? Mono.just(false) : server.domains().isLocal(domain);
+    return local.onErrorReturn(false).publishOn(loop).flatMap(isLocal -> {
+      TransactionSink sink = isLocal ? server.local() : server.relay();
+      if (!isLocal && authUser == null) {
+        return fail(SmtpReplies.RELAY_DENIED);
+      }
+      if (sink == null) {
+        return fail(SmtpReplies.NO_RELAY_ROUTE);
+      }
+      if (route != null && route != sink) {
+        return send(SmtpReplies.OTHER_ROUTE);
+      }
+      if (tx == null) {
+        route = sink;
+        tx = sink.begin(envelope);
+      }
+      return tx.recipient(to, p).publishOn(loop).flatMap(v -> recipientVerdict(to, v));
+    });
+  }
+
+  private Mono<Void> recipientVerdict(SmtpPath to, RecipientVerdict v) {
+    if (v instanceof RecipientVerdict.Accepted a) {
+      if (recipients++ == 0) {
+        firstRecipient = to;
+      }
+      return send(a.reply());
+    }
+    SmtpReply refusal = ((RecipientVerdict.Refused) v).reply();
+    if (recipients == 0) {
+      abortSinkTransaction(); // nothing taken yet: another route may still be chosen
+    }
+    return refusal.isPermanentFailure() ? fail(refusal) : send(refusal);
+  }
+
+  // ---- DATA / BDAT -----------------------------------------------------------------------------
+
+  private Mono<Void> data() {
+    SmtpReply refusal = envelope == null ? SmtpReplies.MAIL_FIRST
+        : pipe != null ? SmtpReplies.BAD_SEQUENCE
+        : recipients == 0 ? SmtpReplies.NO_VALID_RECIPIENTS : null;
+    if (refusal != null) {
+      resumeCommands();
+      return fail(refusal);
+    }
+    openContent();
+    inData = true;
+    Mono<Void> sent = send(SmtpReplies.START_DATA);
+    SmtpCommandDecoder d = decoder();
+    if (d != null) {
+      d.startData();
+    }
+    return sent;
+  }
+
+  private Mono<Void> bdat(SmtpCommand.Bdat b) {
+    inChunk = true;
+    chunkRefusal = envelope == null ? SmtpReplies.MAIL_FIRST
+        : recipients == 0 ? SmtpReplies.NO_VALID_RECIPIENTS : null;
+    if (chunkRefusal == null && pipe == null) {
+      openContent();
+    }
+    return Mono.empty(); // the chunk's octets follow at once; answered at its end
+  }
+
+  private Mono<Void> bdatEnd(BdatEnd e) {
+    inChunk = false;
+    if (chunkRefusal != null) {
+      SmtpReply r = chunkRefusal;
+      chunkRefusal = null;
+      return fail(r);
+    }
+    if (!e.last()) {
+      return send(SmtpReply.of(250, "2.0.0", e.size() + " octets received"));
+    }
+    return finishContent();
+  }
+
+  /** Opens the sink's content stream, with the {@code Received:} header first (RFC 5321 4.4). */
+  private void openContent() {
+    pipe = new ContentPipe(ch.eventLoop());
+    String received = TraceHeaders.received(envelope, recipients == 1 ? firstRecipient : null);
+    Flux<io.netty.buffer.ByteBuf> content = Flux.concat(
+        Mono.fromSupplier(() -> Unpooled.copiedBuffer(received, StandardCharsets.UTF_8)),
+        pipe.flux());
+    Sinks.One<SmtpReply> done = Sinks.one();
+    // Subscribed now, so that the sink takes content as it arrives; joined at the end of it.
+    tx.deliver(content).subscribe(
+        done::tryEmitValue,
+        e -> done.tryEmitValue(LocalDeliverySink.failure(e)),
+        () -> done.tryEmitValue(SmtpReplies.LOCAL_ERROR));
+    result = done.asMono().publishOn(loop);
+  }
+
+  private Mono<Void> finishContent() {
+    pipe.complete();
+    Mono<SmtpReply> r = result;
+    return r.flatMap(reply -> {
+      endTransaction();
+      return send(reply);
+    });
+  }
+
+  // ---- failures ----------------------------------------------------------------------------------
+
+  private Mono<Void> failure(DecodeFailure f) {
+    if (inData || inChunk) {
+      boolean refusedChunk = chunkRefusal != null;
+      inData = false;
+      inChunk = false;
+      chunkRefusal = null;
+      if (!refusedChunk) {
+        abortContent(f.detail());
+      }
+      return fail(f.error() == ProtocolError.BAD_LINE_ENDING
+          ? SmtpReplies.BARE_LINE_ENDING_IN_DATA : SmtpReplies.forFailure(f));
+    }
+    if (auth.inProgress()) {
+      return auth.failed(f);
+    }
+    SmtpCommandDecoder d = decoder();
+    if (d != null && d.tooManyErrors()) {
+      return close(SmtpReplies.TOO_MANY_ERRORS);
+    }
+    return fail(SmtpReplies.forFailure(f));
+  }
+
+  // ---- transaction state -------------------------------------------------------------------------
+
+  private void abortContent(String why) {
+    if (pipe != null) {
+      pipe.fail(new ContentAborted(why));
+    }
+    resetTransaction();
+  }
+
+  /** RSET, EHLO, STARTTLS, QUIT, or a failed message: forget the transaction and abort the sink's. */
+  void resetTransaction() {
+    if (pipe != null) {
+      pipe.fail(new ContentAborted("transaction reset"));
+    }
+    abortSinkTransaction();
+    endTransaction();
+  }
+
+  private void abortSinkTransaction() {
+    TransactionSink.Transaction t = tx;
+    tx = null;
+    route = null;
+    if (t != null) {
+      t.abort().subscribe(); // fire and forget: the sink only releases what it holds
+    }
+  }
+
+  private void endTransaction() {
+    envelope = null;
+    tx = null;
+    route = null;
+    recipients = 0;
+    firstRecipient = null;
+    pipe = null;
+    result = null;
+    inData = false;
+  }
+
+  private void connectionGone() {
+    closing = true;
+    resetTransaction();
+  }
+
+  // ---- replies -------------------------------------------------------------------------------------
+
+  SmtpCommandDecoder decoder() {
+    return (SmtpCommandDecoder) ch.pipeline().get(DECODER);
+  }
+
+  /** After a paused command (DATA, AUTH, an AUTH response, STARTTLS) got its final reply. */
+  void resumeCommands() {
+    SmtpCommandDecoder d = decoder();
+    if (d != null && d.isPaused()) {
+      d.resumeCommands();
+    }
+  }
+
+  /** Writes a reply; waits for the write only when the client is not reading its replies. */
+  Mono<Void> send(SmtpReply reply) {
+    ChannelFuture f = ch.writeAndFlush(reply);
+    return ch.isWritable() ? Mono.empty() : completion(f);
+  }
+
+  Mono<Void> sendAndWait(SmtpReply reply) {
+    return completion(ch.writeAndFlush(reply));
+  }
+
+  /** A refused command: counts towards {@link dev.mailgate.codec.smtp.SmtpLimits#maxErrors()}. */
+  Mono<Void> fail(SmtpReply reply) {
+    if (++errors >= settings.limits().maxErrors()) {
+      ch.write(reply);
+      return close(SmtpReplies.TOO_MANY_ERRORS);
+    }
+    return send(reply);
+  }
+
+  Mono<Void> close(SmtpReply reply) {
+    if (!closing) {
+      closing = true;
+      if (pipe != null) {
+        resetTransaction();
+      }
+      ch.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+    }
+    return Mono.empty();
+  }
+
+  private static Mono<Void> completion(ChannelFuture f) {
+    return Mono.create(sink -> f.addListener(done -> {
+      if (done.isSuccess()) {
+        sink.success();
+      } else {
+        sink.error(done.cause());
+      }
+    }));
+  }
+}

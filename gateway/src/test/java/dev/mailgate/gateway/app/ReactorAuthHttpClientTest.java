@@ -1,0 +1,64 @@
+package dev.mailgate.gateway.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailgate.policy.route.lookup.AuthHttpRequest;
+import dev.mailgate.policy.route.lookup.AuthHttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.test.StepVerifier;
+
+/** nginx auth_http against a small HTTP server: headers out, headers back, one kept-alive connection. */
+class ReactorAuthHttpClientTest {
+
+  @Test
+  void sendsNginxHeadersAndReadsTheAnswerOverOneKeptAliveConnection() {
+    java.util.Set<Integer> clientPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    DisposableServer server = HttpServer.create().host("127.0.0.1").port(0)
+        .handle((req, res) -> {
+          clientPorts.add(req.remoteAddress().getPort());
+          seen.add(req.requestHeaders().get("Auth-User") + "|" + req.requestHeaders().get("Auth-Pass") + "|"
+              + req.requestHeaders().get("Auth-Protocol") + "|" + req.requestHeaders().get("Client-IP"));
+          return res.header("Auth-Status", "OK").header("Auth-Server", "10.0.0.7").header("Auth-Port", "143")
+              .sendString(Mono.just("ignored body"));
+        })
+        .bindNow();
+    try {
+      ReactorAuthHttpClient client = new ReactorAuthHttpClient("http://127.0.0.1:" + server.port() + "/auth", Duration.ofSeconds(5));
+      for (int i = 1; i <= 3; i++) {
+        AuthHttpResponse r = client.send(new AuthHttpRequest("plain", "u" + i + "@x.test", "pw", "imap", 1,
+            "192.0.2.1", null, null, null, null)).block(Duration.ofSeconds(10));
+        assertThat(r.ok()).isTrue();
+        assertThat(r.authServer()).contains("10.0.0.7");
+        assertThat(r.authPort()).contains(143);
+      }
+      assertThat(seen).containsExactly("u1@x.test|pw|imap|192.0.2.1", "u2@x.test|pw|imap|192.0.2.1",
+          "u3@x.test|pw|imap|192.0.2.1");
+      assertThat(clientPorts).as("keep-alive: one client connection").hasSize(1);
+    } finally {
+      server.disposeNow();
+    }
+  }
+
+  @Test
+  void aNon200AnswerIsAnErrorNotARefusal() {
+    DisposableServer server = HttpServer.create().host("127.0.0.1").port(0)
+        .handle((req, res) -> res.status(500).send())
+        .bindNow();
+    try {
+      ReactorAuthHttpClient client = new ReactorAuthHttpClient("http://127.0.0.1:" + server.port() + "/auth", Duration.ofSeconds(5));
+      StepVerifier.create(client.send(new AuthHttpRequest("plain", "u@x.test", "pw", "imap", 1, "192.0.2.1",
+              null, null, null, null)))
+          .expectErrorMatches(e -> e.getMessage().contains("HTTP 500"))
+          .verify(Duration.ofSeconds(10));
+    } finally {
+      server.disposeNow();
+    }
+  }
+}

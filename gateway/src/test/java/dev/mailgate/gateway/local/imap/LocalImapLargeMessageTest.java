@@ -1,0 +1,69 @@
+package dev.mailgate.gateway.local.imap;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailgate.gateway.testing.Transcript;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A message larger than the inline-literal limit (64 KiB) is streamed through APPEND into the store
+ * and back out of FETCH (whole and partial) byte for byte.
+ */
+class LocalImapLargeMessageTest {
+  @TempDir Path dir;
+
+  @Test
+  void streamedAppendAndFetchKeepEveryByte() throws Exception {
+    byte[] message = message(3 * 1024 * 1024 + 17);
+    try (LocalImapServer server = LocalImapServer.start(dir);
+        Transcript.Client c = Transcript.Client.connect(server.address(), Duration.ofSeconds(30))) {
+      c.run("""
+          S: \\* OK .*
+          C: l1 LOGIN alice secret
+          S: l1 OK .*
+          C: l2 APPEND INBOX {%d}
+          S: \\+ Ready for literal data
+          """.formatted(message.length));
+      c.send(message).send("\r\n".getBytes(US_ASCII));
+      c.run("""
+          S: l2 OK \\[APPENDUID \\d+ 1\\] APPEND completed
+          C: l3 SELECT INBOX
+          S*: \\* .*
+          S: l3 OK .*
+          C: l4 FETCH 1 (RFC822.SIZE BODY.PEEK[])
+          """);
+      assertThat(c.readLine()).isEqualTo("* 1 FETCH (RFC822.SIZE " + message.length + " BODY[] {" + message.length + "}");
+      byte[] fetched = c.readBytes(message.length);
+      assertThat(MessageDigest.getInstance("SHA-256").digest(fetched))
+          .isEqualTo(MessageDigest.getInstance("SHA-256").digest(message));
+      c.run("""
+          S: \\)
+          S: l4 OK FETCH completed
+          C: l5 FETCH 1 (BODY.PEEK[]<2000000.20>)
+          S: \\* 1 FETCH \\(BODY\\[\\]<2000000> \\{20\\}
+          """);
+      assertThat(c.readBytes(20)).isEqualTo(Arrays.copyOfRange(message, 2_000_000, 2_000_020));
+      c.run("""
+          S: \\)
+          S: l5 OK FETCH completed
+          """);
+    }
+  }
+
+  private static byte[] message(int size) {
+    StringBuilder sb = new StringBuilder("From: a@example.org\r\nSubject: big\r\n\r\n");
+    int line = 0;
+    while (sb.length() < size) {
+      sb.append("line ").append(line++).append(" of a large message, padded to make it long enough\r\n");
+    }
+    sb.setLength(size - 2);
+    sb.append("\r\n");
+    return sb.toString().getBytes(US_ASCII);
+  }
+}
