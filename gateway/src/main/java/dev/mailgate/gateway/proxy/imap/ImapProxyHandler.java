@@ -1,0 +1,77 @@
+package dev.mailgate.gateway.proxy.imap;
+
+import dev.mailgate.gateway.backend.BackendConnector;
+import dev.mailgate.gateway.net.ProtocolHandler;
+import dev.mailgate.gateway.net.SessionContext;
+import dev.mailgate.gateway.tls.ServerTls;
+import java.util.Objects;
+import org.reactivestreams.Publisher;
+import reactor.netty.Connection;
+
+/**
+ * The IMAP proxy: one {@link ImapProxySession} per connection (pre-login dialogue answered here,
+ * login replayed to the backend the {@link BackendChooser} names, then a raw relay).
+ *
+ * <pre>{@code
+ * ProtocolHandler imap = ImapProxyHandler.create(
+ *     ImapProxySettings.defaults("mail.example.org"), chooser, connector, serverTls, null);
+ * registry.start(listenerSpec, ListenerBinding.of(imap, serverTls));
+ * }</pre>
+ */
+public final class ImapProxyHandler implements ProtocolHandler {
+
+  private final ImapProxySettings settings;
+  private final BackendChooser chooser;
+  private final BackendConnector connector;
+  private final ServerTls serverTls;
+  private final LoginVerifier verifier;
+
+  private ImapProxyHandler(
+      ImapProxySettings settings, BackendChooser chooser, BackendConnector connector, ServerTls serverTls,
+      LoginVerifier verifier) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.chooser = Objects.requireNonNull(chooser, "chooser");
+    this.connector = Objects.requireNonNull(connector, "connector");
+    this.serverTls = serverTls;
+    this.verifier = verifier;
+  }
+
+  /**
+   * @param settings host name, limits, plaintext-auth networks, error and idle limits
+   * @param chooser where each user's mailbox lives
+   * @param connector opens backend connections (client TLS contexts live in its backends)
+   * @param serverTls the listener's TLS for STARTTLS; null when the listener offers none
+   * @param verifier verifies credentials at the gateway before a master-user login; null when
+   *     logins are passed through (master-user routes are then refused)
+   */
+  public static ImapProxyHandler create(
+      ImapProxySettings settings, BackendChooser chooser, BackendConnector connector, ServerTls serverTls,
+      LoginVerifier verifier) {
+    return new ImapProxyHandler(settings, chooser, connector, serverTls, verifier);
+  }
+
+  @Override
+  public Publisher<Void> handle(Connection connection, SessionContext context) {
+    return new ImapProxySession(this, connection, context).run();
+  }
+
+  ImapProxySettings settings() {
+    return settings;
+  }
+
+  BackendChooser chooser() {
+    return chooser;
+  }
+
+  BackendConnector connector() {
+    return connector;
+  }
+
+  ServerTls serverTls() {
+    return serverTls;
+  }
+
+  LoginVerifier verifier() {
+    return verifier;
+  }
+}

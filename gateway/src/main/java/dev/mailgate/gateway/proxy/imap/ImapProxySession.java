@@ -1,0 +1,357 @@
+package dev.mailgate.gateway.proxy.imap;
+
+import dev.mailgate.codec.DecodeFailure;
+import dev.mailgate.codec.imap.ImapCommand;
+import dev.mailgate.codec.imap.ImapCommandFrame;
+import dev.mailgate.codec.imap.ImapCommandFramer;
+import dev.mailgate.codec.imap.ImapCommandParser;
+import dev.mailgate.codec.imap.ImapCommands;
+import dev.mailgate.codec.imap.ImapContinuationRequest;
+import dev.mailgate.codec.imap.ImapResponseEncoder;
+import dev.mailgate.codec.imap.ImapResponseWriter;
+import dev.mailgate.codec.imap.ImapStatus;
+import dev.mailgate.codec.imap.ResponseCode;
+import dev.mailgate.codec.sasl.SaslCredentials;
+import dev.mailgate.codec.sasl.SaslMechanism;
+import dev.mailgate.codec.sasl.SaslServerExchange;
+import dev.mailgate.codec.sasl.SaslStep;
+import dev.mailgate.codec.sasl.Secret;
+import dev.mailgate.gateway.backend.Relay;
+import dev.mailgate.gateway.net.CidrRange;
+import dev.mailgate.gateway.net.SessionContext;
+import dev.mailgate.gateway.net.StartTls;
+import dev.mailgate.gateway.net.TlsMode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+
+/**
+ * One client's IMAP session on the proxy: the not-authenticated state of RFC 9051 section 3.1
+ * answered here, then the relay.
+ *
+ * <p>Commands: CAPABILITY ({@link PreLoginCapabilities}), NOOP, LOGOUT, STARTTLS (RFC 2595 section
+ * 3.1, pipelined plaintext discarded), ID (RFC 2971; answered here, the client's fields kept for
+ * the backend), LOGIN, AUTHENTICATE PLAIN / LOGIN / XOAUTH2 / OAUTHBEARER with SASL-IR (RFC 4959).
+ * Plaintext logins outside {@link ImapProxySettings#plaintextAuthNetworks()} get {@code NO
+ * [PRIVACYREQUIRED]}; other commands get {@code BAD}; broken syntax or limits get the codec's reply
+ * table ({@code BAD [TOOBIG]} for a line or literal too long). {@link
+ * ImapProxySettings#maxErrors()} errors end the session with {@code * BYE}, as does the pre-login
+ * timeout.
+ *
+ * <p>Reading: raw socket reads are framed by a private {@link Framing} one read at a time, and the
+ * next read is requested only after every command of this one was answered, so what waits is
+ * bounded by one read. When the login succeeds, unconsumed frames and buffered bytes go to the
+ * backend ahead of the relay.
+ */
+final class ImapProxySession {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ImapProxySession.class);
+
+  private final ImapProxyHandler handler;
+  private final ImapProxySettings settings;
+  private final Connection connection;
+  private final SessionContext context;
+  private final ImapCommandParser parser;
+  private final ArrayDeque<Object> pending = new ArrayDeque<>();
+  private Framing framing;
+  private int errors;
+  private Map<String, String> clientId;
+  private SaslServerExchange sasl;
+  private String saslTag;
+  private boolean finished;
+  private LoginRouter.Result.Relay relay;
+
+  ImapProxySession(ImapProxyHandler handler, Connection connection, SessionContext context) {
+    this.handler = handler;
+    this.settings = handler.settings();
+    this.connection = connection;
+    this.context = context;
+    this.parser = new ImapCommandParser(settings.limits());
+    this.framing = new Framing(() -> new ImapCommandFramer(settings.limits()));
+  }
+
+  Mono<Void> run() {
+    context.onTimeout(this::timedOut);
+    return write(untagged(ImapStatus.OK, ResponseCode.capability(capabilities()), settings.hostname() + " ready"))
+        .then(context.receiveObject().concatMap(this::onRead, 0).filter(done -> done).next())
+        .then(Mono.defer(this::afterDialogue))
+        .doFinally(s -> cleanup());
+  }
+
+  private List<String> capabilities() {
+    return PreLoginCapabilities.of(startTlsAvailable(), loginAllowed());
+  }
+
+  private boolean startTlsAvailable() {
+    return !context.isTls() && handler.serverTls() != null && context.listener().tlsMode() == TlsMode.STARTTLS;
+  }
+
+  /** TLS, or a client in the plaintext-auth networks (PRODUCT.md: loopback by default). */
+  private boolean loginAllowed() {
+    if (context.isTls()) {
+      return true;
+    }
+    for (CidrRange r : settings.plaintextAuthNetworks()) {
+      if (r.contains(context.client().getAddress())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Mono<Boolean> onRead(Object msg) {
+    if (!(msg instanceof ByteBuf bytes)) {
+      return Mono.just(false);
+    }
+    pending.addAll(framing.feed(bytes.retain()));
+    return drain();
+  }
+
+  /** Answers the framed commands of the current read in order; true when the dialogue is over. */
+  private Mono<Boolean> drain() {
+    return Mono.defer(
+        () -> {
+          if (finished) {
+            return Mono.just(true);
+          }
+          Object next = pending.poll();
+          if (next == null) {
+            return Mono.just(false);
+          }
+          Mono<Void> answer;
+          try {
+            answer = answer(next);
+          } finally {
+            ReferenceCountUtil.release(next);
+          }
+          return answer.then(drain());
+        });
+  }
+
+  /** Decides the answer to one framer output; runs synchronously, the frame is released after. */
+  private Mono<Void> answer(Object msg) {
+    if (msg instanceof ImapContinuationRequest) {
+      return write(ImapResponseEncoder.continuation(alloc(), "Ready for literal data"));
+    }
+    if (msg instanceof DecodeFailure f) {
+      sasl = null;
+      return error(ImapResponseEncoder.failure(alloc(), f));
+    }
+    if (!(msg instanceof ImapCommandFrame frame)) {
+      return Mono.empty();
+    }
+    if (sasl != null) {
+      return saslStep(sasl.respond(Secret.ofString(ImapCommandParser.saslResponse(frame))));
+    }
+    return command(parser.parse(frame));
+  }
+
+  private Mono<Void> command(ImapCommand c) {
+    if (c instanceof ImapCommand.Capability) {
+      return write(capabilityData(), ok(c.tag(), "CAPABILITY completed"));
+    }
+    if (c instanceof ImapCommand.Noop) {
+      return write(ok(c.tag(), "NOOP completed"));
+    }
+    if (c instanceof ImapCommand.Logout) {
+      finished = true;
+      return write(untagged(ImapStatus.BYE, null, "Logging out"), ok(c.tag(), "LOGOUT completed"));
+    }
+    if (c instanceof ImapCommand.StartTls) {
+      return startTls(c.tag());
+    }
+    if (c instanceof ImapCommand.Id x) {
+      clientId = x.parameters();
+      return write(idData(), ok(x.tag(), "ID completed"));
+    }
+    if (c instanceof ImapCommand.Login x) {
+      if (!loginAllowed()) {
+        return privacyRequired(x.tag());
+      }
+      return login(x.tag(), new SaslCredentials.Password("", x.user(), Secret.ofString(x.password())), null);
+    }
+    if (c instanceof ImapCommand.Authenticate x) {
+      return authenticate(x);
+    }
+    if (c instanceof ImapCommand.Invalid x) {
+      return error(ImapResponseEncoder.failure(alloc(), x.failure()));
+    }
+    if (c instanceof ImapCommand.Done) {
+      return error(untagged(ImapStatus.BAD, null, "DONE without IDLE"));
+    }
+    ImapCommands.release(c);
+    return error(tagged(c.tag(), ImapStatus.BAD, null, "Command not valid before login"));
+  }
+
+  private Mono<Void> startTls(String tag) {
+    if (context.isTls()) {
+      return error(tagged(tag, ImapStatus.BAD, null, "TLS is already active"));
+    }
+    if (!startTlsAvailable()) {
+      return error(tagged(tag, ImapStatus.BAD, null, "STARTTLS not available"));
+    }
+    // Anything framed after the command is plaintext the client could not have meant for the TLS
+    // session (RFC 2595 section 3.1, CVE-2011-0411): drop it with the framer's buffer.
+    while (!pending.isEmpty()) {
+      ReferenceCountUtil.release(pending.poll());
+    }
+    framing.reset();
+    return write(ok(tag, "Begin TLS negotiation now"))
+        .then(StartTls.upgrade(context, handler.serverTls(), Map.of()))
+        .doOnError(e -> {
+          LOG.debug("{}: STARTTLS failed: {}", context.id(), e.toString());
+          finished = true;
+        })
+        .onErrorResume(e -> Mono.empty())
+        .then();
+  }
+
+  private Mono<Void> authenticate(ImapCommand.Authenticate x) {
+    SaslMechanism mech = SaslMechanism.lookup(x.mechanism());
+    if (mech == null || !PreLoginCapabilities.MECHANISMS.contains(mech.wire())) {
+      return write(tagged(x.tag(), ImapStatus.NO, null, "Unsupported authentication mechanism"));
+    }
+    if (!loginAllowed()) {
+      return privacyRequired(x.tag());
+    }
+    sasl = SaslServerExchange.create(mech, settings.hostname());
+    saslTag = x.tag();
+    return saslStep(sasl.start(x.initialResponse() == null ? null : Secret.ofString(x.initialResponse())));
+  }
+
+  private Mono<Void> saslStep(SaslStep step) {
+    String tag = saslTag;
+    if (step instanceof SaslStep.Challenge c) {
+      return write(ImapResponseEncoder.continuation(alloc(), c.base64()));
+    }
+    if (step instanceof SaslStep.Success s) {
+      SaslMechanism mech = sasl.mechanism();
+      sasl = null;
+      return login(tag, s.credentials(), mech);
+    }
+    sasl = null;
+    if (step instanceof SaslStep.Failure) {
+      return error(tagged(tag, ImapStatus.BAD, null, "Invalid SASL response"));
+    }
+    return write(tagged(tag, ImapStatus.BAD, null, "Authentication cancelled"));
+  }
+
+  private Mono<Void> privacyRequired(String tag) {
+    return write(tagged(tag, ImapStatus.NO, ResponseCode.PRIVACYREQUIRED, "Use STARTTLS or a TLS port to log in"));
+  }
+
+  private Mono<Void> login(String tag, SaslCredentials credentials, SaslMechanism mechanism) {
+    ClientFacts facts =
+        new ClientFacts(context.id(), context.listener().name(), context.client(), context.local(), context.isTls());
+    return new LoginRouter(handler)
+        .login(new LoginRequest(credentials, mechanism, facts, clientId))
+        .flatMap(
+            result -> {
+              if (result instanceof LoginRouter.Result.Relay r) {
+                relay = r;
+                finished = true;
+                context.authenticated();
+                return write(tagged(tag, ImapStatus.OK, ResponseCode.capability(r.capabilities()), "Logged in"));
+              }
+              LoginRouter.Result.No no = (LoginRouter.Result.No) result;
+              ByteBuf reply = tagged(tag, ImapStatus.NO, no.code(), no.text());
+              return no.countsAsError() ? error(reply) : write(reply);
+            });
+  }
+
+  /** After the dialogue: the relay when logged in, else nothing (the listener closes). */
+  private Mono<Void> afterDialogue() {
+    LoginRouter.Result.Relay r = relay;
+    if (r == null) {
+      return Mono.empty();
+    }
+    relay = null;
+    ByteBuf toBackend = framing.residual(new ArrayList<>(pending), alloc());
+    pending.clear();
+    context.idleTimeout(settings.relayIdleTimeout());
+    context.onTimeout(connection::dispose);
+    return Relay.run(connection, context.receiveObject(), r.backend(), settings.relayIdleTimeout(), toBackend, r.residual())
+        .doOnNext(
+            res ->
+                LOG.debug("{}: relay to {} ended ({}), {} bytes up, {} down", context.id(), r.backend().backend().name(),
+                    res.end(), res.clientToBackend(), res.backendToClient()))
+        .then();
+  }
+
+  private void timedOut() {
+    if (context.isAuthenticated()) {
+      connection.dispose();
+      return;
+    }
+    write(untagged(ImapStatus.BYE, null, "Autologout; idle for too long"))
+        .doFinally(s -> connection.dispose())
+        .subscribe(null, e -> { });
+  }
+
+  private void cleanup() {
+    while (!pending.isEmpty()) {
+      ReferenceCountUtil.release(pending.poll());
+    }
+    framing.close();
+    LoginRouter.Result.Relay r = relay;
+    if (r != null) {
+      ReferenceCountUtil.release(r.residual());
+      r.backend().close();
+    }
+  }
+
+  /** Writes an error reply; too many errors end the session with {@code * BYE}. */
+  private Mono<Void> error(ByteBuf reply) {
+    if (++errors < settings.maxErrors()) {
+      return write(reply);
+    }
+    finished = true;
+    return write(reply, untagged(ImapStatus.BYE, null, "Too many errors"));
+  }
+
+  private ByteBuf capabilityData() {
+    ImapResponseWriter w = new ImapResponseWriter(alloc(), false).untagged().atom("CAPABILITY");
+    for (String c : capabilities()) {
+      w.sp().atom(c);
+    }
+    return w.crlf().build();
+  }
+
+  private ByteBuf idData() {
+    return new ImapResponseWriter(alloc(), false)
+        .untagged().atom("ID").sp().open()
+        .string("name").sp().string("mailgate").sp().string("vendor").sp().string("mailgate")
+        .close().crlf().build();
+  }
+
+  private ByteBuf ok(String tag, String text) {
+    return tagged(tag, ImapStatus.OK, null, text);
+  }
+
+  private ByteBuf tagged(String tag, ImapStatus status, ResponseCode code, String text) {
+    return tag == null
+        ? ImapResponseEncoder.untagged(alloc(), status, code, text)
+        : ImapResponseEncoder.tagged(alloc(), tag, status, code, text);
+  }
+
+  private ByteBuf untagged(ImapStatus status, ResponseCode code, String text) {
+    return ImapResponseEncoder.untagged(alloc(), status, code, text);
+  }
+
+  private ByteBufAllocator alloc() {
+    return connection.channel().alloc();
+  }
+
+  private Mono<Void> write(ByteBuf... replies) {
+    return connection.outbound().send(Flux.fromArray(replies), b -> true).then();
+  }
+}

@@ -1,0 +1,113 @@
+package dev.mailgate.gateway.proxy.imap;
+
+import dev.mailgate.codec.imap.ResponseCode;
+import dev.mailgate.gateway.backend.BackendConnection;
+import dev.mailgate.gateway.backend.BackendUnavailable;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * Turns a client's login into a logged-in backend connection: asks the {@link BackendChooser},
+ * verifies at the gateway when a route logs in as a master user, connects through the {@code
+ * BackendConnector} (failover, circuit breakers) and runs {@link BackendLogin}. Every failure
+ * becomes PRODUCT.md's IMAP reply: a refusal {@code NO [AUTHENTICATIONFAILED]}, an unreachable or
+ * unusable backend {@code NO [UNAVAILABLE]}.
+ */
+final class LoginRouter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LoginRouter.class);
+
+  /** The result for the session. */
+  sealed interface Result {
+    /** Logged in: relay from now on. */
+    record Relay(BackendConnection backend, List<String> capabilities, io.netty.buffer.ByteBuf residual)
+        implements Result {}
+
+    /** Refused: answer {@code NO [code] text}; the session stays usable. */
+    record No(ResponseCode code, String text, boolean countsAsError) implements Result {}
+  }
+
+  static final Result.No BAD_CREDENTIALS =
+      new Result.No(ResponseCode.AUTHENTICATIONFAILED, "Authentication failed", true);
+  static final Result.No UNAVAILABLE =
+      new Result.No(ResponseCode.UNAVAILABLE, "Backend unavailable, try again later", false);
+
+  private final ImapProxyHandler handler;
+
+  LoginRouter(ImapProxyHandler handler) {
+    this.handler = handler;
+  }
+
+  Mono<Result> login(LoginRequest request) {
+    String user = request.credentials().user();
+    return handler.chooser().candidates(user, request.client())
+        .defaultIfEmpty(List.of())
+        .flatMap(candidates -> candidates.isEmpty() ? Mono.just((Result) BAD_CREDENTIALS) : verified(request, candidates))
+        .onErrorResume(
+            e -> {
+              LOG.info("{}: login for {} failed: {}", request.client().sessionId(), user, e.toString());
+              return Mono.just(UNAVAILABLE);
+            });
+  }
+
+  private Mono<Result> verified(LoginRequest request, List<ImapBackend> candidates) {
+    boolean master = candidates.stream().anyMatch(c -> c.master() != null);
+    if (!master) {
+      return connect(request, candidates);
+    }
+    if (handler.verifier() == null) {
+      LOG.warn("{}: master-user route without a gateway verifier: refused", request.client().sessionId());
+      return Mono.just(UNAVAILABLE);
+    }
+    return handler.verifier().verify(request.credentials(), request.client())
+        .defaultIfEmpty(false)
+        .flatMap(ok -> ok ? connect(request, candidates) : Mono.just(BAD_CREDENTIALS));
+  }
+
+  private Mono<Result> connect(LoginRequest request, List<ImapBackend> candidates) {
+    return handler.connector()
+        .connect(candidates.stream().map(ImapBackend::backend).toList())
+        .flatMap(bc -> replay(request, candidates, bc))
+        .onErrorResume(BackendUnavailable.class, e -> {
+          LOG.info("{}: {}", request.client().sessionId(), e.getMessage());
+          return Mono.just(UNAVAILABLE);
+        });
+  }
+
+  private Mono<Result> replay(LoginRequest request, List<ImapBackend> candidates, BackendConnection bc) {
+    ImapBackend route =
+        candidates.stream().filter(c -> c.backend().name().equals(bc.backend().name())).findFirst().orElseThrow();
+    ImapProxySettings s = handler.settings();
+    return new BackendLogin(bc, route, request, s.limits(), s.maxClientIdFields())
+        .run(s.backendLoginTimeout())
+        .map(
+            outcome -> {
+              if (outcome instanceof BackendLogin.Outcome.LoggedIn l) {
+                return new Result.Relay(bc, l.capabilities(), l.residual());
+              }
+              bc.close();
+              if (outcome instanceof BackendLogin.Outcome.Refused r) {
+                return refusal(r.code());
+              }
+              LOG.info("{}: backend {}: {}", request.client().sessionId(), bc.backend().name(),
+                  ((BackendLogin.Outcome.Failed) outcome).reason());
+              return UNAVAILABLE;
+            })
+        .doOnCancel(bc::close);
+  }
+
+  /** Passes on the backend's codes that tell the client something useful; else AUTHENTICATIONFAILED. */
+  private static Result refusal(ResponseCode code) {
+    if (code != null) {
+      switch (code.atom()) {
+        case "UNAVAILABLE", "LIMIT", "EXPIRED", "CONTACTADMIN", "AUTHORIZATIONFAILED", "PRIVACYREQUIRED" -> {
+          return new Result.No(ResponseCode.of(code.atom()), "Login refused", true);
+        }
+        default -> { }
+      }
+    }
+    return BAD_CREDENTIALS;
+  }
+}

@@ -1,0 +1,300 @@
+package dev.mailgate.gateway.proxy.imap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailgate.gateway.backend.Backend;
+import dev.mailgate.gateway.backend.BackendConnector;
+import dev.mailgate.gateway.backend.BackendSpec;
+import dev.mailgate.gateway.backend.BackendTlsMode;
+import dev.mailgate.gateway.net.ListenerBinding;
+import dev.mailgate.gateway.net.ListenerRegistry;
+import dev.mailgate.gateway.net.ListenerSpec;
+import dev.mailgate.gateway.net.Protocol;
+import dev.mailgate.gateway.net.RunningListener;
+import dev.mailgate.gateway.net.TlsMode;
+import dev.mailgate.gateway.net.Transport;
+import dev.mailgate.gateway.tls.KeyPairs;
+import dev.mailgate.gateway.tls.ServerTls;
+import dev.mailgate.gateway.tls.TestPki;
+import dev.mailgate.gateway.tls.TlsSpec;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
+
+/**
+ * Transcripts over real sockets against a started listener, with a scripted backend for the
+ * pure-logic cases: capabilities before and after STARTTLS, PRIVACYREQUIRED, the STARTTLS
+ * discard, TOOBIG, refusal mapping, backend down, what is replayed and conveyed.
+ */
+class ImapProxySessionTest {
+
+  @TempDir static Path dir;
+  static Transport transport;
+  static ServerTls tls;
+  static BackendConnector connector;
+  ListenerRegistry registry;
+  FakeImapBackend backend;
+
+  @BeforeAll
+  static void startShared() throws Exception {
+    transport = Transport.create("test-imap-proxy", 2);
+    var cert = TestPki.create("ca").issue(dir, "srv", KeyPairs.Type.EC_P256, TestPki.KeyFormat.PKCS8, "localhost");
+    tls = ServerTls.start(TlsSpec.defaults(List.of(cert), dir, "localhost").withReloadInterval(Duration.ZERO));
+    connector = new BackendConnector(transport, new BackendConnector.Policy(0, Duration.ofMillis(10),
+        BackendConnector.Policy.defaults().circuitBreaker()));
+  }
+
+  @AfterAll
+  static void stopShared() {
+    tls.close();
+    transport.close();
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    registry = new ListenerRegistry(transport);
+    backend = new FakeImapBackend(FakeImapBackend.CAPS);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    registry.close();
+    backend.close();
+  }
+
+  private int listen(ImapProxySettings settings, int backendPort, ClientConveyance conveyance) throws Exception {
+    return listen(settings, backendPort, conveyance, Duration.ofSeconds(60));
+  }
+
+  private int listen(ImapProxySettings settings, int backendPort, ClientConveyance conveyance, Duration preLogin)
+      throws Exception {
+    Backend b = connector.backend(BackendSpec.of("fake-" + backendPort, "127.0.0.1", backendPort, BackendTlsMode.NONE)
+        .withConnectTimeout(Duration.ofSeconds(2)));
+    BackendChooser chooser = (user, client) -> Mono.just(List.of(ImapBackend.of(b, conveyance)));
+    ImapProxyHandler handler = ImapProxyHandler.create(settings, chooser, connector, tls, null);
+    ListenerSpec spec = ListenerSpec.of("imap", Protocol.IMAP, new InetSocketAddress("127.0.0.1", 0), TlsMode.STARTTLS)
+        .withTimeouts(preLogin, Duration.ofMinutes(30));
+    RunningListener l = registry.start(spec, ListenerBinding.of(handler, tls)).block();
+    return l.port();
+  }
+
+  private static ImapProxySettings settings() {
+    return ImapProxySettings.defaults("mx.test");
+  }
+
+  @Test
+  void greetingOnLoopbackOffersStartTlsAndLoginMechanisms() throws Exception {
+    int port = listen(settings(), backend.port(), ClientConveyance.NONE);
+    try (LineClient c = new LineClient(port)) {
+      String greeting = c.expect("\\* OK \\[CAPABILITY .*\\] mx.test ready");
+      assertThat(greeting).contains("IMAP4rev1", "STARTTLS", "SASL-IR", "LITERAL+", "ID", "AUTH=PLAIN", "AUTH=LOGIN",
+          "AUTH=XOAUTH2", "AUTH=OAUTHBEARER").doesNotContain("LOGINDISABLED");
+      c.send("a NOOP").expect("a OK NOOP completed");
+      c.send("b LOGOUT").expect("\\* BYE .*");
+      c.expect("b OK LOGOUT completed");
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void plaintextOutsideAllowedNetworksIsLoginDisabledUntilStartTls() throws Exception {
+    int port = listen(settings().withPlaintextAuthNetworks(List.of()), backend.port(), ClientConveyance.NONE);
+    try (LineClient c = new LineClient(port)) {
+      String greeting = c.expect("\\* OK \\[CAPABILITY .*");
+      assertThat(greeting).contains("STARTTLS", "LOGINDISABLED").doesNotContain("AUTH=");
+      c.send("a LOGIN joe secret").expect("a NO \\[PRIVACYREQUIRED\\] .*");
+      c.send("b AUTHENTICATE PLAIN " + plain("joe", "secret")).expect("b NO \\[PRIVACYREQUIRED\\] .*");
+      c.send("c STARTTLS").expect("c OK .*");
+      c.startTls();
+      c.send("d CAPABILITY");
+      String caps = c.expect("\\* CAPABILITY .*");
+      assertThat(caps).contains("AUTH=PLAIN").doesNotContain("STARTTLS", "LOGINDISABLED");
+      c.expect("d OK .*");
+      c.send("e STARTTLS").expect("e BAD .*");
+      c.send("f LOGIN joe secret").expect("f OK \\[CAPABILITY " + FakeImapBackend.POST_LOGIN_CAPS + "\\] .*");
+    }
+    assertThat(backend.commands("LOGIN")).isEmpty();
+  }
+
+  @Test
+  void startTlsDiscardsPipelinedPlaintext() throws Exception {
+    int port = listen(settings(), backend.port(), ClientConveyance.NONE);
+    try (LineClient c = new LineClient(port)) {
+      c.expect("\\* OK .*");
+      c.send("a STARTTLS", "b LOGIN joe secret", "x NOOP").expect("a OK .*");
+      c.startTls();
+      c.send("c NOOP").expect("c OK NOOP completed");
+    }
+    assertThat(backend.received).isEmpty();
+  }
+
+  @Test
+  void loginReplaysToTheBackendThenRelaysWithTheBackendsCapabilities() throws Exception {
+    int port = listen(settings(), backend.port(), ClientConveyance.IMAP_ID);
+    try (LineClient c = new LineClient(port)) {
+      c.expect("\\* OK .*");
+      c.send("a ID (\"name\" \"testclient\" \"x-originating-ip\" \"6.6.6.6\")").expect("\\* ID \\(\"name\" \"mailgate\".*");
+      c.expect("a OK .*");
+      c.send("b LOGIN joe secret").expect("b OK \\[CAPABILITY " + FakeImapBackend.POST_LOGIN_CAPS + "\\] Logged in");
+      c.send("c SELECT INBOX").expect("c OK fake SELECT");
+    }
+    assertThat(backend.commands("AUTHENTICATE")).singleElement().asString().startsWith("mg").contains("AUTHENTICATE PLAIN ");
+    String id = backend.commands("ID").get(0);
+    assertThat(id).contains("\"x-originating-ip\" \"127.0.0.1\"", "\"x-session-id\"", "\"name\" \"testclient\"")
+        .doesNotContain("6.6.6.6");
+  }
+
+  @Test
+  void commandsPipelinedAfterLoginReachTheBackend() throws Exception {
+    int port = listen(settings(), backend.port(), ClientConveyance.NONE);
+    try (LineClient c = new LineClient(port)) {
+      c.expect("\\* OK .*");
+      c.send("a LOGIN joe secret", "b NOOP", "c LIST \"\" *");
+      c.expect("a OK \\[CAPABILITY .*");
+      c.expect("b OK fake NOOP");
+      c.expect("c OK fake LIST");
+    }
+  }
+
+  @Test
+  void authenticateLoginIsTranslatedToPlainForTheBackend() throws Exception {
+    int port = listen(settings(), backend.port(), ClientConveyance.NONE);
+    try (LineClient c = new LineClient(port)) {
+      c.expect("\\* OK .*");
+      c.send("a AUTHENTICATE LOGIN").expect("\\+ .*");
+      c.send(b64("joe")).expect("\\+ .*");
+      c.send(b64("secret")).expect("a OK \\[CAPABILITY .*");
+    }
+    assertThat(backend.commands("AUTHENTICATE")).singleElement().asString().contains("AUTHENTICATE PLAIN " + plain("joe", "secret"));
+  }
+
+  @Test
+  void authenticateWithoutInitialResponseAndCancel() throws Exception {
+    int port = listen(settings(), backend.port(), ClientConveyance.NONE);
+    try (LineClient c = new LineClient(port)) {
+      c.expect("\\* OK .*");
+      c.send("a AUTHENTICATE PLAIN").expect("\\+ ?");
+      c.send("*").expect("a BAD .*");
+      c.send("b AUTHENTICATE CRAM-MD5").expect("b NO .*");
+      c.send("c AUTHENTICATE PLAIN").expect("\\+ ?");
+      c.send(plain("joe", "secret")).expect("c OK \\[CAPABILITY .*");
+    }
+  }
+
+  @Test
+  void backendRefusalIsAuthenticationFailedAndTheSessionStaysUsable() throws Exception {
+    int port = listen(settings(), backend.port(), ClientConveyance.NONE);
+    try (LineClient c = new LineClient(port)) {
+      c.expect("\\* OK .*");
+      c.send("a LOGIN joe wrong").expect("a NO \\[AUTHENTICATIONFAILED\\] .*");
+      c.send("b NOOP").expect("b OK .*");
+      c.send("c LOGIN joe secret").expect("c OK \\[CAPABILITY .*");
+      c.send("d NOOP").expect("d OK fake NOOP");
+    }
+  }
+
+  @Test
+  void backendLoginCommandUsedWhenNoSaslMechanismInCommon() throws Exception {
+    backend.close();
+    backend = new FakeImapBackend("IMAP4rev1");
+    int port = listen(settings(), backend.port(), ClientConveyance.NONE);
+    try (LineClient c = new LineClient(port)) {
+      c.expect("\\* OK .*");
+      c.send("a AUTHENTICATE PLAIN " + plain("joe", "secret"));
+      // The fake's LOGIN reply has no CAPABILITY code, so the gateway asks for it.
+      c.expect("a OK \\[CAPABILITY IMAP4REV1\\] Logged in");
+    }
+    assertThat(backend.commands("LOGIN")).singleElement().asString().endsWith("LOGIN \"joe\" \"secret\"");
+  }
+
+  @Test
+  void backendDownIsUnavailable() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    int port = listen(settings(), closedPort, ClientConveyance.NONE);
+    try (LineClient c = new LineClient(port)) {
+      c.expect("\\* OK .*");
+      c.send("a LOGIN joe secret").expect("a NO \\[UNAVAILABLE\\] .*");
+      c.send("b NOOP").expect("b OK .*");
+    }
+  }
+
+  @Test
+  void preLoginLiteralOverTheLimitIsTooBigAndTheSessionGoesOn() throws Exception {
+    int port = listen(settings(), backend.port(), ClientConveyance.NONE);
+    try (LineClient c = new LineClient(port)) {
+      c.expect("\\* OK .*");
+      c.send("a LOGIN {100000}").expect("a BAD \\[TOOBIG\\] .*");
+      c.send("b NOOP").expect("b OK .*");
+      // Within the limit, a synchronising literal gets a continuation request.
+      c.send("c LOGIN {3}").expect("\\+ .*");
+      c.send("joe {6}").expect("\\+ .*");
+      c.send("secret").expect("c OK \\[CAPABILITY .*");
+    }
+  }
+
+  @Test
+  void overlongLineIsTooBig() throws Exception {
+    int port = listen(settings(), backend.port(), ClientConveyance.NONE);
+    try (LineClient c = new LineClient(port)) {
+      c.expect("\\* OK .*");
+      c.send("a NOOP " + "x".repeat(70_000)).expect("a BAD \\[TOOBIG\\] .*");
+      c.send("b NOOP").expect("b OK .*");
+    }
+  }
+
+  @Test
+  void commandsOfTheAuthenticatedStateAreRefused() throws Exception {
+    int port = listen(settings(), backend.port(), ClientConveyance.NONE);
+    try (LineClient c = new LineClient(port)) {
+      c.expect("\\* OK .*");
+      c.send("a SELECT INBOX").expect("a BAD .*");
+      c.send("b FOO").expect("b BAD .*");
+    }
+    assertThat(backend.received).isEmpty();
+  }
+
+  @Test
+  void tooManyErrorsEndWithBye() throws Exception {
+    int port = listen(settings().withMaxErrors(3), backend.port(), ClientConveyance.NONE);
+    try (LineClient c = new LineClient(port)) {
+      c.expect("\\* OK .*");
+      c.send("a FOO", "b BAR", "c BAZ", "d NOOP");
+      c.expect("a BAD .*");
+      c.expect("b BAD .*");
+      c.expect("c BAD .*");
+      c.expect("\\* BYE .*");
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void preLoginTimeoutSaysBye() throws Exception {
+    int port = listen(settings(), backend.port(), ClientConveyance.NONE, Duration.ofMillis(300));
+    try (LineClient c = new LineClient(port)) {
+      c.expect("\\* OK .*");
+      c.expect("\\* BYE .*");
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  static String plain(String user, String password) {
+    return b64("\0" + user + "\0" + password);
+  }
+
+  static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+}
