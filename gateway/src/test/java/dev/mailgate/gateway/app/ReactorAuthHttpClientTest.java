@@ -40,7 +40,9 @@ class ReactorAuthHttpClientTest {
       }
       assertThat(seen).containsExactly("u1@x.test|pw|imap|192.0.2.1", "u2@x.test|pw|imap|192.0.2.1",
           "u3@x.test|pw|imap|192.0.2.1");
-      assertThat(clientPorts).as("keep-alive: one client connection").hasSize(1);
+      // A connection goes back to the pool just after its response completes, so the next request
+      // may occasionally race it and open a second one; without keep-alive there would be three.
+      assertThat(clientPorts).as("keep-alive: connections are reused").hasSizeLessThan(3);
     } finally {
       server.disposeNow();
     }
