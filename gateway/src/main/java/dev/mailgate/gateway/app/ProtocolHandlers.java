@@ -3,6 +3,9 @@ package dev.mailgate.gateway.app;
 import dev.mailgate.config.model.ListenerConfig;
 import dev.mailgate.gateway.local.imap.LocalImapHandler;
 import dev.mailgate.gateway.local.imap.LocalImapSettings;
+import dev.mailgate.gateway.local.pop3.LocalPop3Server;
+import dev.mailgate.gateway.local.pop3.LocalPop3Settings;
+import dev.mailgate.gateway.local.pop3.MaildropLocks;
 import dev.mailgate.gateway.net.ProtocolHandler;
 import dev.mailgate.gateway.smtp.SmtpServerHandler;
 import dev.mailgate.gateway.smtp.SmtpServerSettings;
@@ -51,10 +54,11 @@ public final class ProtocolHandlers {
         c.config().get().local().dataDir().resolve("spool"), c.io());
     h.register(MailProtocol.SMTP, ListenerTier.LOCAL, smtp);
     h.register(MailProtocol.SUBMISSION, ListenerTier.LOCAL, smtp);
+    // One maildrop lock table for every POP3 listener: a second session gets -ERR [IN-USE].
+    MaildropLocks locks = new MaildropLocks();
+    h.register(MailProtocol.POP3, ListenerTier.LOCAL, (l, c) -> new LocalPop3Server(c.store(), c.users(), c.tls(),
+        LocalPop3Settings.defaults(c.hostname()), locks));
     // WIRING POINTS, one line each as the sessions land:
-    // MaildropLocks locks = new MaildropLocks();  // shared by every POP3 listener
-    // h.register(MailProtocol.POP3, ListenerTier.LOCAL, (l, c) -> new LocalPop3Server(c.store(), c.users(), c.tls(),
-    //     LocalPop3Settings.defaults(c.hostname()), locks));
     // Proxy tier (pre-login dialogue, route with c.router(), connect with c.backends(), relay):
     // h.register(MailProtocol.IMAP, ListenerTier.BACKEND, ...);      // IMAP proxy session
     // h.register(MailProtocol.POP3, ListenerTier.BACKEND, ...);      // POP3 proxy session
