@@ -6,76 +6,130 @@ import dev.mailgate.codec.smtp.SmtpCommand;
 import dev.mailgate.codec.smtp.SmtpPath;
 import dev.mailgate.codec.smtp.SmtpReply;
 import dev.mailgate.gateway.backend.Backend;
+import dev.mailgate.gateway.smtp.Envelope;
+import dev.mailgate.gateway.smtp.RecipientVerdict;
+import dev.mailgate.gateway.smtp.SessionFacts;
+import dev.mailgate.gateway.smtp.TransactionSink;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The relay sink of one client session (DESIGN.md "SMTP is relayed per transaction"): the backend
- * session opens at the first recipient of the first transaction (the route is known by then) and is
- * reused for the client's next transactions (RSET between them); {@link #close()} sends QUIT.
- * MAIL and the first RCPT go in one write when the backend has PIPELINING. Every reply the client
- * gets is the backend's, or a 4xx of {@link BackendReplies} when the backend is unreachable or
- * fails: never a 250 it did not give. Not thread-safe: one transaction at a time, as SMTP has.
+ * The {@link TransactionSink} that relays to a backend (DESIGN.md "SMTP is relayed per
+ * transaction"). The backend session opens at the first recipient (the route is known by then),
+ * with XCLIENT carrying the client's facts ({@link #clientFacts}) and AUTH when the route gives a
+ * login; MAIL and that first RCPT go in one write with PIPELINING. After the transaction the backend
+ * session is parked for the same client session (keyed by its {@link SessionFacts}) and reused by
+ * its next transaction (RSET first); unclaimed after {@code idleReuse} it gets QUIT.
+ *
+ * <p>Every reply the client gets is the backend's, or a 4xx of {@link BackendReplies} when the
+ * backend is unreachable or fails: never a 250 it did not give. Limits: at most {@code maxParked}
+ * idle backend sessions; more are closed at once.
  */
-public final class BackendRelaySink implements RelaySink {
+public final class BackendRelaySink implements TransactionSink {
 
   private final BackendSmtpClient client;
-  private final List<Backend> candidates;
-  private final BackendLogin login;
-  private SmtpTransactionClient session;
+  private final Function<Envelope, List<Backend>> route;
+  private final Function<Envelope, BackendLogin> login;
+  private final Duration idleReuse;
+  private final int maxParked;
+  private final ConcurrentHashMap<SessionFacts, SmtpTransactionClient> parked = new ConcurrentHashMap<>();
 
   /**
    * @param client opens backend sessions
-   * @param candidates the route's backends in failover order
-   * @param login AUTH towards the backend, or {@code null}
+   * @param route the backends for a transaction, in failover order
+   * @param login AUTH towards the backend for a transaction, or a function returning {@code null}
+   * @param idleReuse how long a backend session waits for the same client's next transaction
+   * @param maxParked bound on idle backend sessions kept for reuse
    */
-  public BackendRelaySink(BackendSmtpClient client, List<Backend> candidates, BackendLogin login) {
-    this.client = client;
-    this.candidates = List.copyOf(candidates);
-    this.login = login;
+  public BackendRelaySink(BackendSmtpClient client, Function<Envelope, List<Backend>> route,
+      Function<Envelope, BackendLogin> login, Duration idleReuse, int maxParked) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.route = Objects.requireNonNull(route, "route");
+    this.login = Objects.requireNonNull(login, "login");
+    this.idleReuse = Objects.requireNonNull(idleReuse, "idleReuse");
+    this.maxParked = maxParked;
   }
 
   @Override
-  public Transaction begin(RelayEnvelope envelope) {
+  public Transaction begin(Envelope envelope) {
     return new BackendTransaction(envelope);
   }
 
-  /** QUIT to the backend, if a session is open. */
-  public Mono<Void> close() {
-    SmtpTransactionClient s = session;
-    session = null;
-    return s == null ? Mono.empty() : s.quit();
+  /** XCLIENT facts from the session: address, port, HELO, protocol and the verified login. */
+  public static ClientFacts clientFacts(SessionFacts s) {
+    String address = s.client().getAddress() != null ? s.client().getAddress().getHostAddress() : s.client().getHostString();
+    return new ClientFacts(address, s.client().getPort(), null, s.helo(), s.extended() ? "ESMTP" : "SMTP",
+        s.authenticatedUser());
   }
 
-  /** The open backend session, or {@code null} (for tests proving reuse). */
-  SmtpTransactionClient currentSession() {
-    return session;
+  /** Idle backend sessions kept for reuse (for tests and metrics). */
+  int parkedSessions() {
+    return parked.size();
   }
 
-  private Mono<SmtpTransactionClient> session(ClientFacts facts) {
-    if (session != null && session.usable()) {
-      return Mono.just(session);
+  /** QUITs every parked backend session (shutdown). */
+  public Mono<Void> closeIdle() {
+    return Flux.fromIterable(List.copyOf(parked.keySet()))
+        .flatMap(k -> {
+          SmtpTransactionClient s = parked.remove(k);
+          return s == null ? Mono.empty() : s.quit();
+        })
+        .then();
+  }
+
+  private Mono<SmtpTransactionClient> session(Envelope envelope) {
+    SmtpTransactionClient reused = parked.remove(envelope.session());
+    if (reused != null && reused.usable()) {
+      return Mono.just(reused);
     }
-    return client.open(candidates, facts, login).doOnNext(s -> session = s);
+    if (reused != null) {
+      reused.abort();
+    }
+    return Mono.defer(() -> client.open(route.apply(envelope), clientFacts(envelope.session()), login.apply(envelope)));
+  }
+
+  private void park(SessionFacts key, SmtpTransactionClient s) {
+    if (!s.usable() || parked.size() >= maxParked) {
+      s.quit().subscribe();
+      return;
+    }
+    SmtpTransactionClient previous = parked.put(key, s);
+    if (previous != null && previous != s) {
+      previous.quit().subscribe();
+    }
+    Mono.delay(idleReuse).subscribe(t -> {
+      if (parked.remove(key, s)) {
+        s.quit().subscribe();
+      }
+    });
   }
 
   private final class BackendTransaction implements Transaction {
-    private final RelayEnvelope envelope;
+    private final Envelope envelope;
     private SmtpTransactionClient tx;
     private SmtpReply mailRefused;
     private boolean anyAccepted;
     private boolean delivering;
+    private boolean finished;
 
-    BackendTransaction(RelayEnvelope envelope) {
+    BackendTransaction(Envelope envelope) {
       this.envelope = envelope;
     }
 
     @Override
-    public Mono<SmtpReply> recipient(SmtpPath recipient, RcptParameters parameters) {
-      SmtpCommand.Rcpt rcpt = new SmtpCommand.Rcpt(recipient, parameters);
+    public Mono<RecipientVerdict> recipient(SmtpPath recipient, RcptParameters parameters) {
+      return reply(new SmtpCommand.Rcpt(recipient, parameters))
+          .map(r -> r.isPositive() ? new RecipientVerdict.Accepted(r) : RecipientVerdict.refused(r));
+    }
+
+    private Mono<SmtpReply> reply(SmtpCommand.Rcpt rcpt) {
       if (mailRefused != null) {
         return Mono.just(mailRefused);
       }
@@ -83,17 +137,19 @@ public final class BackendRelaySink implements RelaySink {
         return tx.recipient(rcpt).doOnNext(this::note);
       }
       if (envelope.parameters().body() == MailParameters.Body.BINARYMIME) {
-        // deliver() carries content as DATA; BINARYMIME needs BDAT end to end.
-        return Mono.just(mailRefused = BackendReplies.NO_CONVERSION);
+        // deliver() carries the content as DATA; BINARYMIME needs BDAT end to end.
+        mailRefused = BackendReplies.NO_CONVERSION;
+        return Mono.just(mailRefused);
       }
       SmtpCommand.Mail mail = new SmtpCommand.Mail(envelope.sender(), envelope.parameters());
-      return session(envelope.facts())
+      return session(envelope)
           .flatMap(s -> {
             tx = s;
             return s.envelope(mail, List.of(rcpt));
           })
           .map(env -> {
             if (!env.mail().isPositive()) {
+              // the backend's MAIL refusal is what the client hears for each recipient
               mailRefused = env.mail();
               return env.mail();
             }
@@ -114,7 +170,13 @@ public final class BackendRelaySink implements RelaySink {
         return content.doOnNext(ReferenceCountUtil::release).then(Mono.just(BackendReplies.NO_RECIPIENTS));
       }
       delivering = true;
-      return tx.message(content).doFinally(s -> delivering = false);
+      // Parked before the reply travels on, so the client's next transaction finds the session.
+      return tx.message(content)
+          .doOnNext(r -> {
+            delivering = false;
+            finish();
+          })
+          .doOnCancel(() -> abort().subscribe());
     }
 
     @Override
@@ -122,7 +184,16 @@ public final class BackendRelaySink implements RelaySink {
       if (tx != null && delivering) {
         tx.abort(); // mid-content: only closing keeps the backend from taking a partial message
       }
+      finish();
       return Mono.empty();
+    }
+
+    private synchronized void finish() {
+      if (finished || tx == null) {
+        return;
+      }
+      finished = true;
+      park(envelope.session(), tx);
     }
   }
 }

@@ -14,6 +14,12 @@ import dev.mailgate.gateway.backend.BackendConnector;
 import dev.mailgate.gateway.interop.MailServers;
 import dev.mailgate.gateway.interop.MailServersExtension;
 import dev.mailgate.gateway.net.Transport;
+import dev.mailgate.gateway.smtp.Envelope;
+import dev.mailgate.gateway.smtp.RecipientVerdict;
+import dev.mailgate.gateway.smtp.SessionFacts;
+import dev.mailgate.gateway.smtp.TransactionSink;
+import java.net.InetSocketAddress;
+import java.time.Instant;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +55,20 @@ class BackendRelaySinkInteropTest {
     return new SmtpPath(address.substring(0, at), address.substring(at + 1), List.of(), false);
   }
 
+  static SessionFacts session(String ip, int port) {
+    return new SessionFacts("gw.example.test", "client.example.net", true, new InetSocketAddress(ip, port),
+        null, null, null, false);
+  }
+
+  static Envelope envelope(SessionFacts session, String from) {
+    return new Envelope(UUID.randomUUID().toString(), session, path(from), MailParameters.NONE, Instant.now());
+  }
+
+  static SmtpReply rcpt(TransactionSink.Transaction t, String to) {
+    RecipientVerdict v = t.recipient(path(to), RcptParameters.NONE).block(Duration.ofSeconds(30));
+    return v instanceof RecipientVerdict.Accepted a ? a.reply() : ((RecipientVerdict.Refused) v).reply();
+  }
+
   /** Plain (unstuffed) octets in uneven buffers, as the server session hands them over. */
   static Flux<ByteBuf> plain(String message) {
     byte[] bytes = message.getBytes(StandardCharsets.US_ASCII);
@@ -61,29 +81,30 @@ class BackendRelaySinkInteropTest {
   void twoTransactionsOfOneClientSessionShareOneBackendSessionAndArriveByteForByte(MailServers servers)
       throws Exception {
     BackendSmtpClient client = new BackendSmtpClient(connector, "gw.example.test", BackendSmtpLimits.DEFAULTS);
-    BackendRelaySink sink = new BackendRelaySink(client, backend(connector, servers, "postfix-sink", servers.smtpPort()), null);
-    ClientFacts facts = ClientFacts.of("203.0.113.10", 40100).withHelo("client.example.net", true);
+    List<dev.mailgate.gateway.backend.Backend> route = backend(connector, servers, "postfix-sink", servers.smtpPort());
+    BackendRelaySink sink = new BackendRelaySink(client, e -> route, e -> null, Duration.ofSeconds(30), 10);
+    SessionFacts facts = session("203.0.113.10", 40100);
 
     String first = "sink-1 " + UUID.randomUUID();
     String firstBody = body(first);
-    RelaySink.Transaction t1 = sink.begin(new RelaySink.RelayEnvelope(facts, path("carol@elsewhere.test"), MailParameters.NONE));
-    assertThat(t1.recipient(path("alice@example.test"), RcptParameters.NONE).block(Duration.ofSeconds(30)).code()).isEqualTo(250);
-    SmtpReply refused = t1.recipient(path("dave@elsewhere.test"), RcptParameters.NONE).block(Duration.ofSeconds(30));
+    TransactionSink.Transaction t1 = sink.begin(envelope(facts, "carol@elsewhere.test"));
+    assertThat(rcpt(t1, "alice@example.test").code()).isEqualTo(250);
+    SmtpReply refused = rcpt(t1, "dave@elsewhere.test");
     assertThat(refused.code()).isEqualTo(554);
     assertThat(refused.text()).contains("Relay access denied");
     SmtpReply done = t1.deliver(plain(message(first, firstBody))).block(Duration.ofSeconds(60));
     assertThat(done.code()).isEqualTo(250);
     assertThat(done.text()).contains("queued as");
-    SmtpTransactionClient backendSession = sink.currentSession();
-    assertThat(backendSession.usable()).isTrue();
+    assertThat(sink.parkedSessions()).isEqualTo(1);
 
     String second = "sink-2 " + UUID.randomUUID();
-    RelaySink.Transaction t2 = sink.begin(new RelaySink.RelayEnvelope(facts, path("carol@elsewhere.test"), MailParameters.NONE));
-    assertThat(t2.recipient(path("alice@example.test"), RcptParameters.NONE).block(Duration.ofSeconds(30)).code()).isEqualTo(250);
+    TransactionSink.Transaction t2 = sink.begin(envelope(facts, "carol@elsewhere.test"));
+    assertThat(rcpt(t2, "alice@example.test").code()).isEqualTo(250);
+    assertThat(sink.parkedSessions()).isZero(); // the parked session was taken, not a new one opened
     assertThat(t2.deliver(plain(message(second, ".\r\nonly dots\r\n.."))).block(Duration.ofSeconds(60)).code()).isEqualTo(250);
-    assertThat(sink.currentSession()).isSameAs(backendSession);
-    sink.close().block(Duration.ofSeconds(10));
-    assertThat(backendSession.usable()).isFalse();
+    assertThat(sink.parkedSessions()).isEqualTo(1);
+    sink.closeIdle().block(Duration.ofSeconds(10));
+    assertThat(sink.parkedSessions()).isZero();
 
     assertThat(new String(fetchBody(servers, first), StandardCharsets.US_ASCII)).isEqualTo(firstBody);
     assertThat(new String(fetchBody(servers, second), StandardCharsets.US_ASCII)).isEqualTo(".\r\nonly dots\r\n..\r\n");
@@ -93,14 +114,14 @@ class BackendRelaySinkInteropTest {
   @Test
   void deliverWithoutAcceptedRecipientsNeverReachesTheBackend(MailServers servers) throws Exception {
     BackendSmtpClient client = new BackendSmtpClient(connector, "gw.example.test", BackendSmtpLimits.DEFAULTS);
-    BackendRelaySink sink = new BackendRelaySink(client, backend(connector, servers, "postfix-sink", servers.smtpPort()),
-        null);
-    ClientFacts facts = ClientFacts.of("203.0.113.11", 40101);
-    RelaySink.Transaction t = sink.begin(new RelaySink.RelayEnvelope(facts, path("carol@elsewhere.test"), MailParameters.NONE));
-    assertThat(t.recipient(path("dave@elsewhere.test"), RcptParameters.NONE).block(Duration.ofSeconds(30)).code()).isEqualTo(554);
+    List<dev.mailgate.gateway.backend.Backend> route = backend(connector, servers, "postfix-sink", servers.smtpPort());
+    BackendRelaySink sink = new BackendRelaySink(client, e -> route, e -> null, Duration.ofSeconds(30), 10);
+    TransactionSink.Transaction t = sink.begin(envelope(session("203.0.113.11", 40101), "carol@elsewhere.test"));
+    assertThat(rcpt(t, "dave@elsewhere.test").code()).isEqualTo(554);
     ByteBuf content = Unpooled.copiedBuffer("Subject: x\r\n\r\nx\r\n", StandardCharsets.US_ASCII);
     assertThat(t.deliver(Flux.just(content)).block(Duration.ofSeconds(30))).isEqualTo(BackendReplies.NO_RECIPIENTS);
     assertThat(content.refCnt()).isZero();
-    sink.close().block(Duration.ofSeconds(10));
+    t.abort().block(Duration.ofSeconds(10));
+    sink.closeIdle().block(Duration.ofSeconds(10));
   }
 }
