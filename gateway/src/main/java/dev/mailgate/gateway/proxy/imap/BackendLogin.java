@@ -344,20 +344,19 @@ final class BackendLogin {
     boolean literalPlus = capabilities.contains("LITERAL+");
     ByteBuf out = alloc().buffer(64);
     ImapStrings.ascii(out, tag + " LOGIN ");
-    if (!ImapStrings.writeAstring(out, p.user().getBytes(java.nio.charset.StandardCharsets.UTF_8), literalPlus)
-        || !spThen(out)
-        || !ImapStrings.writeAstring(out, p.password().bytes(), literalPlus)) {
+    boolean written =
+        ImapStrings.writeAstring(out, p.user().getBytes(java.nio.charset.StandardCharsets.UTF_8), literalPlus);
+    if (written) {
+      out.writeByte(' ');
+      written = ImapStrings.writeAstring(out, p.password().bytes(), literalPlus);
+    }
+    if (!written) {
       out.release();
       outcome = new Outcome.Failed("credentials need literals the backend does not take without a round trip");
       return null;
     }
     out.writeByte('\r').writeByte('\n');
     return send(out);
-  }
-
-  private static boolean spThen(ByteBuf out) {
-    out.writeByte(' ');
-    return true;
   }
 
   private Mono<Void> login(ImapResponse r) {

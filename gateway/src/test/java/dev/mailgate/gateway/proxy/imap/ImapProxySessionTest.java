@@ -167,6 +167,46 @@ class ImapProxySessionTest {
   }
 
   @Test
+  void aLiteralPipelinedAfterLoginReachesTheBackendByteForByte() throws Exception {
+    int port = listen(settings(), backend.port(), ClientConveyance.NONE);
+    try (LineClient c = new LineClient(port)) {
+      c.expect("\\* OK .*");
+      c.send("a LOGIN joe secret", "b APPEND INBOX {5+}", "hello", "c NOOP");
+      c.expect("a OK \\[CAPABILITY .*");
+      c.expect("b OK fake APPEND");
+      c.expect("\\* BAD what"); // the fake reads the literal as a line
+      c.expect("c OK fake NOOP");
+    }
+    assertThat(backend.received).containsSubsequence("b APPEND INBOX {5+}", "hello", "c NOOP");
+  }
+
+  @Test
+  void masterUserLoginNeedsAGatewayVerifierAndUsesTheUserStarMasterForm() throws Exception {
+    Backend b = connector.backend(BackendSpec.of("fake-master", "127.0.0.1", backend.port(), BackendTlsMode.NONE));
+    MasterLogin master = new MasterLogin("*", "gwmaster", dev.mailgate.codec.sasl.Secret.ofString("secret"));
+    BackendChooser chooser = (user, client) -> Mono.just(List.of(new ImapBackend(b, ClientConveyance.NONE, master)));
+    ListenerSpec spec = ListenerSpec.of("imap-m", Protocol.IMAP, new InetSocketAddress("127.0.0.1", 0), TlsMode.STARTTLS);
+    int unverified = registry.start(spec, ListenerBinding.of(ImapProxyHandler.create(settings(), chooser, connector, tls, null), tls))
+        .block().port();
+    LoginVerifier verifier = (creds, client) -> Mono.just(creds.user().equals("joe"));
+    try (LineClient c = new LineClient(unverified)) {
+      c.expect("\\* OK .*");
+      c.send("a LOGIN joe anything").expect("a NO \\[UNAVAILABLE\\] .*");
+    }
+    assertThat(backend.received).isEmpty();
+    registry.stop("imap-m", Duration.ZERO).block();
+    int port = registry.start(spec, ListenerBinding.of(ImapProxyHandler.create(settings(), chooser, connector, tls, verifier), tls))
+        .block().port();
+    try (LineClient c = new LineClient(port)) {
+      c.expect("\\* OK .*");
+      c.send("a LOGIN eve anything").expect("a NO \\[AUTHENTICATIONFAILED\\] .*");
+      c.send("b LOGIN joe anything").expect("b OK \\[CAPABILITY .*");
+    }
+    assertThat(backend.commands("AUTHENTICATE")).singleElement().asString()
+        .endsWith("AUTHENTICATE PLAIN " + plain("joe*gwmaster", "secret"));
+  }
+
+  @Test
   void authenticateLoginIsTranslatedToPlainForTheBackend() throws Exception {
     int port = listen(settings(), backend.port(), ClientConveyance.NONE);
     try (LineClient c = new LineClient(port)) {
