@@ -1,0 +1,114 @@
+package dev.mailgate.gateway.proxy.pop3;
+
+import dev.mailgate.codec.DecodeFailure;
+import dev.mailgate.codec.pop3.Pop3Command;
+import dev.mailgate.codec.pop3.Pop3CommandEncoder;
+import dev.mailgate.codec.pop3.Pop3Response.Status;
+import dev.mailgate.gateway.backend.BackendConnector;
+import dev.mailgate.gateway.backend.Relay;
+import dev.mailgate.gateway.net.ProtocolHandler;
+import dev.mailgate.gateway.net.SessionContext;
+import dev.mailgate.gateway.pop3.Pop3PreLogin;
+import dev.mailgate.gateway.pop3.Pop3Wire;
+import dev.mailgate.gateway.tls.ServerTls;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.List;
+import java.util.Objects;
+import org.reactivestreams.Publisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
+import reactor.netty.Connection;
+
+/**
+ * The POP3 proxy (issue 3 items 3-5, DESIGN.md "A session, end to end"): the gateway answers the
+ * AUTHORIZATION state itself ({@link Pop3PreLogin}: greeting, CAPA, STLS, USER/PASS, AUTH PLAIN
+ * and LOGIN), replays the login to the backend the {@link BackendChooser} names ({@link
+ * Pop3BackendLogin}), answers the client with the backend's {@code +OK}, removes both legs' codecs
+ * and becomes a raw two-way {@link Relay} with backpressure. Commands the client pipelined after
+ * its login that were already decoded are re-encoded and go first; undecoded bytes follow as they
+ * were.
+ *
+ * <pre>{@code
+ * ProtocolHandler pop3 = new Pop3ProxyServer(connector, chooser, serverTls, Pop3ProxySettings.defaults("mail.example.org"));
+ * registry.start(ListenerSpec.of("pop3", Protocol.POP3, bind, TlsMode.STARTTLS), ListenerBinding.of(pop3, serverTls));
+ * }</pre>
+ */
+public final class Pop3ProxyServer implements ProtocolHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Pop3ProxyServer.class);
+  /** What CAPA lists before login besides the login capabilities: what every backend we front has. */
+  static final List<String> BACKEND_CAPABILITIES = List.of("TOP", "UIDL");
+
+  private final ServerTls tls;
+  private final Pop3ProxySettings settings;
+  private final Pop3BackendLogin login;
+
+  /** @param tls the server TLS for STLS (null: STLS is not offered) */
+  public Pop3ProxyServer(BackendConnector connector, BackendChooser chooser, ServerTls tls, Pop3ProxySettings settings) {
+    this.tls = tls;
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.login = new Pop3BackendLogin(Objects.requireNonNull(connector), Objects.requireNonNull(chooser), settings);
+  }
+
+  @Override
+  public Publisher<Void> handle(Connection connection, SessionContext context) {
+    Pop3Wire wire = new Pop3Wire(connection, context, settings.server());
+    Pop3PreLogin<BackendDialogue> preLogin = new Pop3PreLogin<>(wire, tls, login, BACKEND_CAPABILITIES);
+    wire.install();
+    return wire.send(Status.ok(settings.server().hostname() + " POP3 ready"))
+        .thenMany(context.receiveObject()
+            .concatMap(preLogin::handle, 0)
+            .takeUntil(o -> !(o instanceof Pop3PreLogin.Outcome.Continue)))
+        .last(new Pop3PreLogin.Outcome.Close<>())
+        .flatMap(o -> o instanceof Pop3PreLogin.Outcome.LoggedIn<BackendDialogue> in
+            ? relay(wire, in.value())
+            : Mono.empty())
+        .doOnError(e -> LOG.debug("{}: pop3 proxy session failed: {}", context, e.toString()));
+  }
+
+  private Mono<Void> relay(Pop3Wire wire, BackendDialogue backend) {
+    SessionContext context = wire.context();
+    context.authenticated();
+    return wire.removeCodecs()
+        .then(backend.detach())
+        .then(Relay.run(
+            wire.connection(),
+            context.receiveObject().handle(Pop3ProxyServer::toBytes).hide(),
+            backend.backend(),
+            settings.relayIdleTimeout(),
+            null,
+            null))
+        .doOnNext(r -> LOG.debug("{}: relay to {} ended ({}): {} bytes up, {} down", context,
+            backend.backend().backend().name(), r.end(), r.clientToBackend(), r.backendToClient()))
+        .doFinally(s -> backend.backend().close())
+        .then();
+  }
+
+  /**
+   * Turns what the client sent after its login back into bytes: commands the decoder had already
+   * parsed are re-encoded, raw buffers pass as they are, decode failures (whose bytes are gone) are
+   * dropped. A synchronous {@code handle} kept from fusing ({@code hide()}): the relay retains what
+   * it takes inside {@code next}, so the re-encoded buffer this side allocated can be released right
+   * after (a fused downstream would poll it later, after the release).
+   */
+  private static void toBytes(Object msg, SynchronousSink<Object> sink) {
+    if (msg instanceof ByteBuf) {
+      sink.next(msg);
+    } else if (msg instanceof Pop3Command cmd) {
+      ByteBuf b = Unpooled.buffer();
+      Pop3CommandEncoder.write(cmd, b);
+      try {
+        sink.next(b);
+      } finally {
+        if (b.refCnt() > 0) { // a discard hook may have released it already
+          b.release();
+        }
+      }
+    } else if (msg instanceof DecodeFailure f) {
+      LOG.debug("dropping a line pipelined after login that did not decode: {}", f.detail());
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package dev.mailgate.gateway.proxy.pop3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailgate.gateway.backend.Backend;
+import dev.mailgate.gateway.backend.BackendConnector;
+import dev.mailgate.gateway.backend.BackendSpec;
+import dev.mailgate.gateway.backend.BackendTlsMode;
+import dev.mailgate.gateway.interop.MailServers;
+import dev.mailgate.gateway.interop.MailServersExtension;
+import dev.mailgate.gateway.net.ListenerBinding;
+import dev.mailgate.gateway.net.ListenerRegistry;
+import dev.mailgate.gateway.net.ListenerSpec;
+import dev.mailgate.gateway.net.Protocol;
+import dev.mailgate.gateway.net.TlsMode;
+import dev.mailgate.gateway.net.Transport;
+import dev.mailgate.gateway.pop3.Pop3TestClient;
+import dev.mailgate.gateway.tls.BackendTrust;
+import dev.mailgate.gateway.tls.ClientTlsSpec;
+import dev.mailgate.gateway.tls.KeyPairs;
+import dev.mailgate.gateway.tls.ServerTls;
+import dev.mailgate.gateway.tls.TestPki;
+import dev.mailgate.gateway.tls.TlsSpec;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.search.SubjectTerm;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The POP3 proxy in front of the real Dovecot of the interop harness: POP3 with STLS on both legs
+ * and POP3S on both legs, with Angus Mail as the client (login, LIST, RETR, DELE); a wrong password;
+ * a backend that is down; PROXY v2 to Dovecot's haproxy listener.
+ */
+@ExtendWith(MailServersExtension.class)
+class Pop3ProxyDovecotInteropTest {
+
+  static Path dir;
+  static Transport transport;
+  static ServerTls tls;
+  static ListenerRegistry registry;
+  static BackendConnector connector;
+  static int counter;
+
+  @BeforeAll
+  static void start() throws Exception {
+    dir = Files.createTempDirectory("pop3-interop");
+    transport = Transport.create("test-pop3-interop", 2);
+    var cert = TestPki.create("gw").issue(dir, "gw", KeyPairs.Type.EC_P256, TestPki.KeyFormat.PKCS8, "localhost");
+    tls = ServerTls.start(TlsSpec.defaults(List.of(cert), dir, "localhost").withReloadInterval(Duration.ZERO));
+    registry = new ListenerRegistry(transport);
+    connector = new BackendConnector(transport, BackendConnector.Policy.defaults());
+  }
+
+  @AfterAll
+  static void stop() {
+    registry.close();
+    tls.close();
+    transport.close();
+  }
+
+  static Backend dovecot(MailServers s, int port, BackendTlsMode mode) throws Exception {
+    return connector.backend(BackendSpec.of("dovecot-" + mode + "-" + port, "127.0.0.1", port, mode)
+        .withTls(ClientTlsSpec.of(new BackendTrust.CaFile(s.caFile())).withServerName("localhost")));
+  }
+
+  static int gateway(Backend backend, TlsMode mode, Pop3ProxySettings settings) {
+    return registry.start(
+            ListenerSpec.of("pop3-interop-" + (++counter), Protocol.POP3, new InetSocketAddress("127.0.0.1", 0), mode),
+            ListenerBinding.of(new Pop3ProxyServer(connector, BackendChooser.fixed(List.of(backend)), tls, settings), tls))
+        .block(Duration.ofSeconds(10))
+        .port();
+  }
+
+  /** Puts a message into the user's INBOX at Dovecot directly (IMAP APPEND). */
+  static void appendAtDovecot(MailServers s, MailServers.User u, String subject) throws Exception {
+    Session session = Session.getInstance(new Properties());
+    try (Store store = session.getStore("imap")) {
+      store.connect("127.0.0.1", s.imapPort(), u.address(), u.password());
+      Folder inbox = store.getFolder("INBOX");
+      inbox.open(Folder.READ_WRITE);
+      MimeMessage m = new MimeMessage(session);
+      m.setFrom(new InternetAddress(u.address()));
+      m.setSubject(subject);
+      m.setText("through the gateway's POP3\r\n.a line with a leading dot\r\n");
+      inbox.appendMessages(new Message[] {m});
+      inbox.close(false);
+    }
+  }
+
+  static int countAtDovecot(MailServers s, MailServers.User u, String subject) throws Exception {
+    try (Store store = Session.getInstance(new Properties()).getStore("imap")) {
+      store.connect("127.0.0.1", s.imapPort(), u.address(), u.password());
+      Folder inbox = store.getFolder("INBOX");
+      inbox.open(Folder.READ_ONLY);
+      int n = inbox.search(new SubjectTerm(subject)).length;
+      inbox.close(false);
+      return n;
+    }
+  }
+
+  /** Logs in through the gateway with Angus Mail, finds the message, checks it, deletes it. */
+  static void readAndDelete(Properties p, String protocol, int port, MailServers.User u, String subject) throws Exception {
+    p.put("mail." + protocol + ".connectiontimeout", "10000");
+    p.put("mail." + protocol + ".timeout", "10000");
+    p.put("mail." + protocol + ".ssl.trust", "*");
+    try (Store store = Session.getInstance(p).getStore(protocol)) {
+      store.connect("localhost", port, u.address(), u.password());
+      Folder inbox = store.getFolder("INBOX");
+      inbox.open(Folder.READ_WRITE);
+      Message found = null;
+      for (Message m : inbox.getMessages()) { // LIST, then TOP/RETR for the headers
+        if (subject.equals(m.getSubject())) {
+          found = m;
+        }
+      }
+      assertThat(found).as("message appended at Dovecot, seen through the gateway").isNotNull();
+      assertThat((String) found.getContent()).isEqualTo("through the gateway's POP3\r\n.a line with a leading dot\r\n");
+      found.setFlag(Flags.Flag.DELETED, true);
+      inbox.close(true); // QUIT: Dovecot expunges
+    }
+  }
+
+  @Test
+  void pop3WithStlsOnBothLegsListsRetrievesAndDeletes(MailServers s) throws Exception {
+    String subject = "pop3 stls " + UUID.randomUUID();
+    appendAtDovecot(s, MailServers.ALICE, subject);
+    int port = gateway(dovecot(s, s.pop3Port(), BackendTlsMode.STARTTLS), TlsMode.STARTTLS, Pop3ProxySettings.defaults("gw.example.test"));
+    Properties p = new Properties();
+    p.put("mail.pop3.starttls.enable", "true");
+    p.put("mail.pop3.starttls.required", "true");
+    readAndDelete(p, "pop3", port, MailServers.ALICE, subject);
+    assertThat(countAtDovecot(s, MailServers.ALICE, subject)).isZero();
+  }
+
+  @Test
+  void pop3sOnBothLegsListsRetrievesAndDeletes(MailServers s) throws Exception {
+    String subject = "pop3s " + UUID.randomUUID();
+    appendAtDovecot(s, MailServers.BOB, subject);
+    int port = gateway(dovecot(s, s.pop3sPort(), BackendTlsMode.IMPLICIT), TlsMode.IMPLICIT, Pop3ProxySettings.defaults("gw.example.test"));
+    readAndDelete(new Properties(), "pop3s", port, MailServers.BOB, subject);
+    assertThat(countAtDovecot(s, MailServers.BOB, subject)).isZero();
+  }
+
+  @Test
+  void wrongPasswordIsAuthAndTheSessionStaysUsable(MailServers s) throws Exception {
+    int port = gateway(dovecot(s, s.pop3Port(), BackendTlsMode.STARTTLS), TlsMode.STARTTLS, Pop3ProxySettings.defaults("gw.example.test"));
+    try (Pop3TestClient c = new Pop3TestClient(port)) {
+      c.transcript("""
+          S: \\+OK gw\\.example\\.test POP3 ready
+          C: USER %s
+          S: \\+OK.*
+          C: PASS not-the-password
+          S: -ERR \\[AUTH\\] invalid user name or password
+          C: USER %s
+          S: \\+OK.*
+          C: PASS %s
+          S: \\+OK.*
+          C: STAT
+          S: \\+OK \\d+ \\d+
+          C: QUIT
+          S: \\+OK.*
+          """.formatted(MailServers.BOB.address(), MailServers.BOB.address(), MailServers.BOB.password()));
+    }
+  }
+
+  @Test
+  void backendDownIsSysTemp(MailServers s) throws Exception {
+    int dead;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      dead = socket.getLocalPort();
+    }
+    int port = gateway(dovecot(s, dead, BackendTlsMode.STARTTLS), TlsMode.STARTTLS, Pop3ProxySettings.defaults("gw.example.test"));
+    try (Pop3TestClient c = new Pop3TestClient(port)) {
+      c.transcript("""
+          S: \\+OK.*
+          C: USER %s
+          S: \\+OK.*
+          C: PASS %s
+          S: -ERR \\[SYS/TEMP\\] backend unavailable, try again later
+          C: QUIT
+          S: \\+OK.*
+          """.formatted(MailServers.BOB.address(), MailServers.BOB.password()));
+    }
+  }
+
+  @Test
+  void proxyV2IsAcceptedByDovecotsHaproxyListener(MailServers s) throws Exception {
+    int port = gateway(dovecot(s, s.pop3HaproxyPort(), BackendTlsMode.NONE), TlsMode.STARTTLS,
+        Pop3ProxySettings.defaults("gw.example.test").withProxyProtocol(true));
+    try (Pop3TestClient c = new Pop3TestClient(port)) {
+      c.transcript("""
+          S: \\+OK.*
+          C: USER %s
+          S: \\+OK.*
+          C: PASS %s
+          S: \\+OK.*
+          C: QUIT
+          S: \\+OK.*
+          """.formatted(MailServers.ALICE.address(), MailServers.ALICE.password()));
+    }
+  }
+}
