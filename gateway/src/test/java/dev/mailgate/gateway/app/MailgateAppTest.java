@@ -9,7 +9,6 @@ import dev.mailgate.policy.MailProtocol;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -74,6 +73,18 @@ class MailgateAppTest {
     }
   }
 
+  /**
+   * The greeting, or null when no session is served: the connect is refused or, while the close of
+   * the listening socket is still completing on the native transport, reset or closed unanswered.
+   */
+  private static String greetingIfServed(int port) {
+    try {
+      return greeting(port);
+    } catch (IOException notServed) {
+      return null;
+    }
+  }
+
   private static RunningListener listener(MailgateApp app, String name) {
     return app.listeners().stream().filter(l -> l.spec().name().equals(name)).findFirst().orElseThrow();
   }
@@ -101,7 +112,7 @@ class MailgateAppTest {
       assertThat(listener(app, "imap")).as("unchanged listener keeps its socket").isSameAs(imapBefore);
       assertThat(greeting(pop3Moved)).startsWith("pop3 LOCAL");
       assertThat(greeting(smtp)).startsWith("smtp LOCAL");
-      assertThatThrownBy(() -> greeting(pop3)).isInstanceOf(ConnectException.class);
+      assertThat(greetingIfServed(pop3)).as("no session served on a removed listener").isNull();
       assertThat(app.listeners()).hasSize(3);
     }
   }
@@ -159,7 +170,7 @@ class MailgateAppTest {
     Path f = config("  - { name: imap, protocol: imap, bind: \"127.0.0.1:" + imap + "\", tls: none }\n", "");
     try (MailgateApp app = start(f)) {
       assertThat(app.drain().block(Duration.ofSeconds(10))).isNotNull();
-      assertThatThrownBy(() -> greeting(imap)).isInstanceOf(ConnectException.class);
+      assertThat(greetingIfServed(imap)).as("no session served after drain").isNull();
       assertThat(get(app, "/ready").statusCode()).isEqualTo(503);
     }
   }
