@@ -112,6 +112,11 @@ public final class Pop3ResponseDecoder extends ByteToMessageDecoder {
   }
 
   private Object statusLine(ByteBuf in, int start, int end) {
+    // A NUL never belongs in a response line (found by the fuzzer: it reached the typed response's
+    // validation and escaped as an exception).
+    if (in.indexOf(start, end, (byte) 0) >= 0) {
+      return DecodeFailure.of(ProtocolError.BAD_CHARACTER, "NUL in response line");
+    }
     String line = in.toString(start, end - start, StandardCharsets.UTF_8);
     if (line.equals("+") || line.startsWith("+ ")) {
       return new Pop3Response.Continuation(line.length() > 2 ? line.substring(2) : "");

@@ -54,6 +54,15 @@ class Pop3ResponseDecoderTest {
   }
 
   @Test
+  void aNulInAContinuationLineIsAFailureAndTheNextLineStillDecodes() {
+    String wire = "+ abc\0def\r\n+OK fine\r\n";
+    List<String> out = decode(decoder(MultiLineBodyDecoder.Mode.UNSTUFF, false, false), wire);
+    assertThat(out).hasSize(2);
+    assertThat(out.get(0)).contains("BAD_CHARACTER");
+    assertThat(out.get(1)).isEqualTo("Status[ok=true, code=null, text=fine]");
+  }
+
+  @Test
   void rfc1939RetrExampleIsUnstuffed() {
     String wire = "+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>\r\n"
         + "+OK 120 octets\r\nSubject: hi\r\n\r\n..leading dot\r\nend.\r\n.\r\n"
