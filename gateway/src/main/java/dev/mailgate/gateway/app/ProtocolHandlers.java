@@ -58,12 +58,11 @@ public final class ProtocolHandlers {
     MaildropLocks locks = new MaildropLocks();
     h.register(MailProtocol.POP3, ListenerTier.LOCAL, (l, c) -> new LocalPop3Server(c.store(), c.users(), c.tls(),
         LocalPop3Settings.defaults(c.hostname()), locks));
-    // WIRING POINTS, one line each as the sessions land:
-    // Proxy tier (pre-login dialogue, route with c.router(), connect with c.backends(), relay):
-    // h.register(MailProtocol.IMAP, ListenerTier.BACKEND, ...);      // IMAP proxy session
-    // h.register(MailProtocol.POP3, ListenerTier.BACKEND, ...);      // POP3 proxy session
-    // h.register(MailProtocol.SMTP, ListenerTier.BACKEND, ...);      // SMTP relay session (proxy.smtp)
-    // h.register(MailProtocol.SUBMISSION, ListenerTier.BACKEND, ...);
+    // Proxy tier: the pre-login dialogue, routed per login with c.router(), relayed to a backend.
+    h.register(MailProtocol.IMAP, ListenerTier.BACKEND, ProxySessions::imap);
+    h.register(MailProtocol.POP3, ListenerTier.BACKEND, ProxySessions::pop3);
+    h.register(MailProtocol.SMTP, ListenerTier.BACKEND, ProxySessions::smtp);
+    h.register(MailProtocol.SUBMISSION, ListenerTier.BACKEND, ProxySessions::smtp);
     return h;
   }
 
