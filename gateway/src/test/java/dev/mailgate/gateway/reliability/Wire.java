@@ -228,8 +228,22 @@ final class Wire implements AutoCloseable {
     }
   }
 
-  OutputStream rawOut() {
-    return out;
+  /** Half-closes: the server reads end of stream, this side can still read. */
+  void rawShutdownOutput() {
+    try {
+      socket.shutdownOutput();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** After sending a ClientHello on this connection: what the server answered. */
+  ClientHello.Answer tlsAnswer() {
+    try {
+      return ClientHello.answer(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override
