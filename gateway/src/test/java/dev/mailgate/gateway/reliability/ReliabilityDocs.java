@@ -20,6 +20,9 @@ import java.util.stream.Stream;
  */
 final class ReliabilityDocs {
   private static final String PACKAGE = ReliabilityDocs.class.getPackageName();
+  private static final int MAX_OBSERVED = 240;
+  /** Hand-written findings, appended after the generated table. */
+  private static final String NOTES = "reliability-notes.md";
 
   private ReliabilityDocs() {}
 
@@ -69,11 +72,14 @@ final class ReliabilityDocs {
   static String render(List<String> classes, List<Path> tsvs) throws IOException {
     List<String[]> rows = new ArrayList<>();
     for (int i = 0; i < classes.size(); i++) {
-      for (String line : Files.readAllLines(tsvs.get(i), StandardCharsets.UTF_8)) {
+      for (String line : Files.readAllLines(tsvs.get(i), StandardCharsets.UTF_8).stream().sorted().toList()) {
         String[] f = line.split("\t", -1);
         String[] row = new String[7];
         row[0] = classes.get(i);
         System.arraycopy(f, 0, row, 1, Math.min(6, f.length));
+        if (row[6] != null && row[6].length() > MAX_OBSERVED) {
+          row[6] = row[6].substring(0, MAX_OBSERVED) + "...";
+        }
         rows.add(row);
       }
     }
@@ -96,6 +102,11 @@ final class ReliabilityDocs {
         b.append(' ').append(cell == null ? "" : cell.replace("|", "\\|")).append(" |");
       }
       b.append('\n');
+    }
+    try (var in = ReliabilityDocs.class.getResourceAsStream(NOTES)) {
+      if (in != null) {
+        b.append('\n').append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
     }
     return b.toString();
   }

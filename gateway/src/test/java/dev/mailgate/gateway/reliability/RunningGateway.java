@@ -43,14 +43,20 @@ final class RunningGateway implements AutoCloseable {
   static final Duration SHORT_PRE_LOGIN = Duration.ofSeconds(2);
 
   private final Path dir;
+  private final SuiteLog log = new SuiteLog();
   private final MailgateApp app;
 
   private RunningGateway(Path dir) throws IOException {
     this.dir = dir;
     Path config = dir.resolve("mailgate.yaml");
     Files.writeString(config, configuration(dir.resolve("data")));
-    app = MailgateApp.start(new AppOptions(Optional.of(config), Map.of(), 0, Duration.ofSeconds(2), false),
-        ProtocolHandlers.standard());
+    try {
+      app = MailgateApp.start(new AppOptions(Optional.of(config), Map.of(), 0, Duration.ofSeconds(2), false),
+          ProtocolHandlers.standard());
+    } catch (RuntimeException e) {
+      log.close();
+      throw e;
+    }
     app.context().users().add(USER, PASSWORD.toCharArray()).block(Duration.ofSeconds(60));
   }
 
@@ -112,7 +118,20 @@ final class RunningGateway implements AutoCloseable {
 
   @Override
   public void close() {
-    app.close();
+    try {
+      app.close();
+    } finally {
+      log.close();
+      deleteRecursively(dir);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Starts the shared gateway on first use and resolves it as a test or lifecycle parameter. */

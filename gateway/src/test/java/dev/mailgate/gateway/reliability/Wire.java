@@ -228,6 +228,11 @@ final class Wire implements AutoCloseable {
     }
   }
 
+  /** The socket's own stream, for a writer thread that must not go through this client. */
+  OutputStream rawOut() {
+    return out;
+  }
+
   /** Half-closes: the server reads end of stream, this side can still read. */
   void rawShutdownOutput() {
     try {
