@@ -10,7 +10,6 @@ import dev.mailgate.codec.sasl.Secret;
 import dev.mailgate.codec.smtp.SmtpCommand;
 import dev.mailgate.codec.smtp.SmtpCommandDecoder;
 import dev.mailgate.codec.smtp.SmtpReply;
-import java.util.Arrays;
 import java.util.List;
 import reactor.core.publisher.Mono;
 
@@ -103,17 +102,18 @@ final class SmtpAuth {
       s.resumeCommands();
       return s.fail(SmtpReplies.BAD_CREDENTIALS); // acting as another user is not supported
     }
-    char[] password = p.password().chars();
-    p.password().clear();
-    return s.server.users().verify(p.user(), password)
-        .flatMap(ok -> ok ? s.server.users().resolve(p.user()) : Mono.<String>empty())
+    return s.server.accounts().authenticate(p, s.facts())
         .map(user -> (Object) user)
         .defaultIfEmpty(Boolean.FALSE)
         .onErrorReturn(SmtpReplies.AUTH_UNAVAILABLE)
-        .doFinally(sig -> Arrays.fill(password, '\0'))
         .publishOn(s.loop)
         .flatMap(outcome -> {
           s.resumeCommands();
+          if (outcome instanceof String user && s.server.accounts().keepsCredentials()) {
+            s.authCredentials = p;
+          } else {
+            p.password().clear();
+          }
           if (outcome instanceof String user) {
             s.authUser = user;
             s.ctx.authenticated();
