@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * One gateway for the whole reliability suite: {@link MailgateApp} started from a configuration
  * file with the local tier on every listener type (plain + STARTTLS and implicit TLS), listeners
  * with a 2-second pre-login timeout for the slow-client cases, and a PROXY-enabled listener that
- * trusts only 10.0.0.0/8. Ports are chosen by the system (port 0). Started once per test run (JUnit
+ * trusts only 127.0.0.2 (the tests connect from 127.0.0.1 as an untrusted peer). Ports are chosen by the system (port 0). Started once per test run (JUnit
  * root store) and closed at its end, so the cases also prove the server survives every other case.
  *
  * <p>Test classes take it as a parameter: {@code @ExtendWith(RunningGateway.Extension.class)}.
@@ -58,6 +58,9 @@ final class RunningGateway implements AutoCloseable {
       throw e;
     }
     app.context().users().add(USER, PASSWORD.toCharArray()).block(Duration.ofSeconds(60));
+    // the store account is provisioned by a background poll (LocalAccounts); until then RCPT gets 550 5.1.1
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        .until(() -> app.context().store().quota(USER).block(Duration.ofSeconds(5)) != null);
   }
 
   private static String configuration(Path data) {
@@ -76,7 +79,7 @@ final class RunningGateway implements AutoCloseable {
         + "  - { name: slow-pop3,  protocol: pop3,       bind: \"127.0.0.1:0\", tls: starttls, " + slow + " }\n"
         + "  - { name: slow-imap,  protocol: imap,       bind: \"127.0.0.1:0\", tls: starttls, " + slow + " }\n"
         + "  - { name: lb-smtp,    protocol: smtp,       bind: \"127.0.0.1:0\", tls: starttls,"
-        + " proxy_protocol: { enabled: true, trusted_networks: [10.0.0.0/8] } }\n"
+        + " proxy_protocol: { enabled: true, trusted_networks: [127.0.0.2/32] } }\n"
         + "routes:\n"
         + "  - { name: everyone-local, target: local }\n"
         + "authentication: { mode: verify }\n"
