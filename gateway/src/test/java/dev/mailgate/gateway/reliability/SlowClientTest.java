@@ -65,7 +65,8 @@ class SlowClientTest {
         }
       }
     }
-    String lastLine = said.toString().strip().lines().reduce((a, b) -> b).orElse("");
+    // the APOP timestamp of a POP3 greeting changes every run: keep the document stable
+    String lastLine = said.toString().strip().lines().reduce((a, b) -> b).orElse("").replaceAll("<[^>]*>", "<...>");
     seen.saw("closed after " + sent + " bytes; last line: " + lastLine);
     assertThat(closed).as("closed by the server").isTrue();
     try (Wire fresh = Wire.connect(port)) {

@@ -51,7 +51,8 @@ class SmtpSmugglingTest {
       w.line("RCPT TO:<" + RunningGateway.USER + ">").expectReply("250 .*");
       w.line("DATA").expectReply("354 .*");
       w.send("Subject: clean " + tag + "\r\n\r\n..a dot-stuffed line\r\n.\r\n");
-      seen.saw(w.expectReply("250 .*"));
+      w.expectReply("250 .*");
+      seen.saw("next clean message: 250");
     }
     List<String> stored = gw.inbox(RunningGateway.USER).stream()
         .map(b -> new String(b, StandardCharsets.ISO_8859_1)).filter(m -> m.contains(tag)).toList();
