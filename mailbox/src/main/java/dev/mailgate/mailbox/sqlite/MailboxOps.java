@@ -30,6 +30,7 @@ final class MailboxOps {
           + " m.noselect,"
           + " (SELECT count(*) FROM messages WHERE mailbox_id = m.id),"
           + " (SELECT count(*) FROM messages WHERE mailbox_id = m.id AND (flags & 1) = 0),"
+          + " (SELECT count(*) FROM messages WHERE mailbox_id = m.id AND (flags & 8) <> 0),"
           + " (SELECT coalesce(sum(size), 0) FROM messages WHERE mailbox_id = m.id),"
           + " EXISTS(SELECT 1 FROM mailboxes c WHERE c.user = m.user"
           + "   AND substr(c.name, 1, length(m.name) + 1) = m.name || '/'),"
@@ -65,8 +66,9 @@ final class MailboxOps {
         out.add(new MailboxInfo(
             new MailboxId(rs.getLong(1)), rs.getString(2), MailboxName.of(rs.getString(3)),
             rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(9), rs.getLong(10),
-            rs.getLong(11), su == null ? Optional.empty() : Optional.of(SpecialUse.valueOf(su)),
-            rs.getInt(8) == 0, rs.getBoolean(12), rs.getBoolean(13)));
+            rs.getLong(11), rs.getLong(12),
+            su == null ? Optional.empty() : Optional.of(SpecialUse.valueOf(su)),
+            rs.getInt(8) == 0, rs.getBoolean(13), rs.getBoolean(14)));
       }
     }
     return out;

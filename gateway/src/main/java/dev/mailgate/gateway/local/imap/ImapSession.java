@@ -9,6 +9,7 @@ import dev.mailgate.codec.imap.ImapCommands;
 import dev.mailgate.codec.imap.ImapContinuationRequest;
 import dev.mailgate.codec.imap.ImapLiteralChunk;
 import dev.mailgate.codec.imap.ImapResponseEncoder;
+import dev.mailgate.codec.imap.ImapResponseWriter;
 import dev.mailgate.codec.imap.ImapStatus;
 import dev.mailgate.codec.imap.ResponseCode;
 import dev.mailgate.gateway.net.SessionContext;
@@ -69,6 +70,8 @@ final class ImapSession {
   SelectedMailbox selected;
   boolean condStore;
   boolean qresync;
+  /** UTF8=ACCEPT enabled (RFC 6855): mailbox names and strings travel as UTF-8. */
+  boolean utf8;
   int errors;
 
   private final Sinks.Many<Flux<MailboxEvent>> selections =
@@ -399,6 +402,11 @@ final class ImapSession {
   }
 
   // ---- writing ---------------------------------------------------------------------------------
+
+  /** A response writer that knows whether the client accepts UTF-8 (RFC 6855). */
+  ImapResponseWriter writer() {
+    return new ImapResponseWriter(alloc, utf8);
+  }
 
   Mono<Void> send(List<ByteBuf> responses) {
     if (responses.isEmpty()) {
