@@ -432,19 +432,29 @@ final class ImapSession {
 
   /** Like {@link #complete(String, ResponseCode, String)}; expunges held back when not allowed. */
   Mono<Void> complete(String tag, ResponseCode code, String text, boolean allowExpunge) {
-    return Mono.defer(() -> {
-      List<ByteBuf> out = new ArrayList<>(updates(allowExpunge));
+    return Mono.defer(() -> updates(allowExpunge)).flatMap(updates -> {
+      List<ByteBuf> out = new ArrayList<>(updates);
       out.add(ImapResponseEncoder.tagged(alloc, tag, ImapStatus.OK, code, text));
       return send(out);
     });
   }
 
-  /** Untagged updates for the queued store events of the selected mailbox. */
-  List<ByteBuf> updates(boolean allowExpunge) {
-    if (selected == null) {
-      return List.of();
+  /**
+   * Untagged updates for the queued store events of the selected mailbox. New arrivals are first
+   * claimed as \Recent in the store, so that only one session shows each as recent (RFC 3501
+   * section 2.3.2); a read-only session only looks.
+   */
+  Mono<List<ByteBuf>> updates(boolean allowExpunge) {
+    SelectedMailbox v = selected;
+    if (v == null) {
+      return Mono.just(List.of());
     }
-    return ChangeReporter.drain(alloc, selected, allowExpunge, condStore || qresync, qresync);
+    long newest = v.newestPendingArrival();
+    Mono<Void> claim = newest <= v.maxUid() ? Mono.empty()
+        : server.store().claimRecent(v.id, v.readOnly ? 0 : newest)
+            .doOnNext(first -> v.claimRecent(first, newest)).then();
+    return claim.then(Mono.fromSupplier(() -> selected != v ? List.<ByteBuf>of()
+        : ChangeReporter.drain(alloc, v, allowExpunge, condStore || qresync, qresync)));
   }
 
   private void timedOut() {

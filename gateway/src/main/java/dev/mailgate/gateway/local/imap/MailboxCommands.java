@@ -107,7 +107,7 @@ final class MailboxCommands {
         case UNSEEN -> value = info.unseen();
         case DELETED -> value = info.deleted();
         case SIZE -> value = info.bytes();
-        case RECENT -> value = 0;
+        case RECENT -> value = info.recent();
         case HIGHESTMODSEQ -> value = info.highestModSeq();
         case APPENDLIMIT -> value = session.server.settings().appendLimit();
         default -> value = -1;
