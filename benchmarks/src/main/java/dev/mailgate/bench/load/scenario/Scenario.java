@@ -1,0 +1,15 @@
+package dev.mailgate.bench.load.scenario;
+
+import dev.mailgate.bench.load.Target;
+import dev.mailgate.bench.load.report.LoadReport;
+import dev.mailgate.bench.load.report.Sample;
+
+/** One kind of load, run against one target at a time. */
+public interface Scenario {
+
+  /** Its row in the report: name, unit, and which way is better. */
+  LoadReport.Row row();
+
+  /** Runs it once against {@code target}; blocks the calling thread. */
+  Sample run(Target target) throws Exception;
+}
