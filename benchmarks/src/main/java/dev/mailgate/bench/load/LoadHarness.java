@@ -9,6 +9,7 @@ import dev.mailgate.bench.load.scenario.ImapSessionScenario;
 import dev.mailgate.bench.load.scenario.Pop3RetrScenario;
 import dev.mailgate.bench.load.scenario.Scenario;
 import dev.mailgate.bench.load.scenario.SmtpRelayScenario;
+import dev.mailgate.bench.load.scenario.SmtpSourceScenario;
 import dev.mailgate.bench.load.scenario.TlsHandshakeScenario;
 import dev.mailgate.bench.load.servers.AuthHttpEndpoint;
 import dev.mailgate.bench.load.servers.BenchPki;
@@ -67,6 +68,15 @@ public final class LoadHarness implements Callable<Integer> {
   @Option(names = "--smtp-messages", description = "Messages per SMTP session (default ${DEFAULT-VALUE}).")
   int smtpMessages = 10;
 
+  @Option(names = "--smtp-source-messages", description = "Messages smtp-source sends per run (default ${DEFAULT-VALUE}).")
+  int smtpSourceMessages = 1000;
+
+  @Option(names = "--warmup", description = "Seconds of untimed load per scenario and target before the rounds (default ${DEFAULT-VALUE}).")
+  double warmupSeconds = 1;
+
+  @Option(names = "--idle-rounds", description = "Rounds of the idle scenario, the slowest (default ${DEFAULT-VALUE}).")
+  int idleRounds = 1;
+
   @Option(names = "--idle-connections", description = "Connections of the idle scenario (default ${DEFAULT-VALUE}; the goal is stated for 10000).")
   int idleConnections = 2000;
 
@@ -89,7 +99,7 @@ public final class LoadHarness implements Callable<Integer> {
   Path reportFile = Path.of("benchmarks/target/load-report.md");
 
   /** The scenarios, in the order they run within a round. */
-  enum ScenarioName { imap_session, smtp_4k, smtp_1m, imap_fetch, pop3_retr, imaps_handshake, imaps_idle }
+  enum ScenarioName { imap_session, smtp_4k, smtp_1m, smtp_source, imap_fetch, pop3_retr, imaps_handshake, imaps_idle }
 
   static final Dovecot.Mailbox SESSION_BOX = new Dovecot.Mailbox("alice@example.test", "alice-Secret-1", 20, 4 * 1024);
   static final Dovecot.Mailbox LARGE_BOX = new Dovecot.Mailbox("bob@example.test", "bob-Secret-2", 10, 200 * 1024);
@@ -148,24 +158,43 @@ public final class LoadHarness implements Callable<Integer> {
     }
   }
 
-  private LoadReport run(Clients clients, List<Target> chosen) throws Exception {
-    Duration d = Duration.ofMillis((long) (durationSeconds * 1000));
+  private List<Scenario> scenarios(Clients clients, Duration d) {
     List<Scenario> list = new ArrayList<>();
     for (ScenarioName s : scenarios) {
       list.add(switch (s) {
         case imap_session -> new ImapSessionScenario(clients, SESSION_BOX, d, concurrency);
         case smtp_4k -> new SmtpRelayScenario(clients, 4 * 1024, smtpMessages, d, concurrency);
         case smtp_1m -> new SmtpRelayScenario(clients, 1024 * 1024, Math.max(1, smtpMessages / 5), d, Math.max(1, concurrency / 2));
+        case smtp_source -> new SmtpSourceScenario(concurrency, smtpSourceMessages, 4 * 1024);
         case imap_fetch -> new ImapLargeFetchScenario(clients, LARGE_BOX, d, Math.max(1, concurrency / 2));
         case pop3_retr -> new Pop3RetrScenario(clients, LARGE_BOX, d, Math.max(1, concurrency / 2));
         case imaps_handshake -> new TlsHandshakeScenario(clients, d, concurrency);
         case imaps_idle -> new IdleImapsScenario(clients, SESSION_BOX, idleConnections);
       });
     }
+    return list;
+  }
+
+  private LoadReport run(Clients clients, List<Target> chosen) throws Exception {
+    List<Scenario> list = scenarios(clients, Duration.ofMillis((long) (durationSeconds * 1000)));
+    if (warmupSeconds > 0) {
+      // JIT warm-up of mailgate and of the harness itself; the figures are discarded
+      for (Scenario scenario : scenarios(clients, Duration.ofMillis((long) (warmupSeconds * 1000)))) {
+        if (scenario.warmsUp()) {
+          for (Target t : chosen) {
+            scenario.run(t);
+          }
+        }
+      }
+      LOG.info("warm-up done");
+    }
     LoadReport report = new LoadReport(chosen.stream().map(Target::name).toList(), MAILGATE, DIRECT);
     String loadBefore = Machine.loadAverage();
     for (int round = 0; round < rounds; round++) {
       for (Scenario scenario : list) {
+        if (scenario instanceof IdleImapsScenario && round >= idleRounds) {
+          continue;
+        }
         for (int i = 0; i < chosen.size(); i++) {
           Target t = chosen.get((i + round) % chosen.size()); // rotate, so no target always runs first
           Sample s = scenario.run(t);
@@ -180,7 +209,8 @@ public final class LoadHarness implements Callable<Integer> {
     report.headerLine("date: " + Instant.now());
     report.headerLine("machine: " + Machine.description());
     report.headerLine("load average (1, 5, 15 min) before: " + loadBefore + "; after: " + Machine.loadAverage());
-    report.headerLine(rounds + " rounds × " + durationSeconds + " s per scenario and target, interleaved; client event loops: "
+    report.headerLine(rounds + " rounds × " + durationSeconds + " s per scenario and target, interleaved, after "
+        + warmupSeconds + " s of warm-up each (idle scenario: " + Math.min(idleRounds, rounds) + " round(s)); client event loops: "
         + clientThreads);
     report.headerLine("nginx tuned proxy_buffer: " + nginxTunedBuffer + "; backends: Dovecot " + Machine.dovecotVersion()
         + ", Postfix smtp-sink; " + Machine.nginxVersion());

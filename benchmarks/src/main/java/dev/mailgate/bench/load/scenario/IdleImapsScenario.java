@@ -24,7 +24,8 @@ import reactor.core.publisher.Mono;
  * Memory per idle connection: open {@code connections} IMAPS sessions (LOGIN, SELECT, IDLE), let
  * them settle, and divide the growth of the target's memory ({@link ProcessMemory}: PSS of its
  * process tree) by the number of connections. For a proxy this is the proxy's memory only (the
- * backend holds its own sessions behind it in every case).
+ * backend holds its own sessions behind it in every case). A JVM target is asked for a full GC
+ * before each measurement, so that garbage does not count.
  */
 public final class IdleImapsScenario implements Scenario {
 
@@ -43,6 +44,11 @@ public final class IdleImapsScenario implements Scenario {
   }
 
   @Override
+  public boolean warmsUp() {
+    return false;
+  }
+
+  @Override
   public LoadReport.Row row() {
     return new LoadReport.Row("imaps-idle (" + connections + " connections in IDLE)", "KB/conn (lower is better)", true);
   }
@@ -51,6 +57,7 @@ public final class IdleImapsScenario implements Scenario {
   public Sample run(Target target) {
     LatencyRecorder unused = new LatencyRecorder();
     settle();
+    ProcessMemory.collectJvmGarbage(target.processes());
     long before = ProcessMemory.pssKb(target.processes());
     ConcurrentLinkedQueue<MailConnection> open = new ConcurrentLinkedQueue<>();
     LongAdder errors = new LongAdder();
@@ -75,6 +82,7 @@ public final class IdleImapsScenario implements Scenario {
           .then()
           .block(Duration.ofMinutes(10));
       settle();
+      ProcessMemory.collectJvmGarbage(target.processes());
       long after = ProcessMemory.pssKb(target.processes());
       long idle = connections - errors.sum();
       LOG.info("{}: {} idle connections, memory {} KB -> {} KB", target.name(), idle, before, after);

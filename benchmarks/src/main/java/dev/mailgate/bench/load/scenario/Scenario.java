@@ -12,4 +12,9 @@ public interface Scenario {
 
   /** Runs it once against {@code target}; blocks the calling thread. */
   Sample run(Target target) throws Exception;
+
+  /** Whether a short untimed run before the rounds makes sense (not for the slow, fixed-size ones). */
+  default boolean warmsUp() {
+    return true;
+  }
 }

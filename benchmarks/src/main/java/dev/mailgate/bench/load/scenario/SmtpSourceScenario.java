@@ -1,0 +1,59 @@
+package dev.mailgate.bench.load.scenario;
+
+import dev.mailgate.bench.load.Target;
+import dev.mailgate.bench.load.report.LoadReport;
+import dev.mailgate.bench.load.report.Percentiles;
+import dev.mailgate.bench.load.report.Sample;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Postfix's {@code smtp-source} as a second, independent SMTP load generator: {@code messages}
+ * messages of {@code size} bytes over {@code sessions} parallel sessions, one message per
+ * connection (its default, the MX pattern). The figure is messages per second of its wall time; a
+ * run that prints an error counts one error.
+ */
+public final class SmtpSourceScenario implements Scenario {
+
+  private static final long TIMEOUT_MINUTES = 5;
+
+  private final int sessions;
+  private final int messages;
+  private final int size;
+
+  public SmtpSourceScenario(int sessions, int messages, int size) {
+    this.sessions = sessions;
+    this.messages = messages;
+    this.size = size;
+  }
+
+  @Override
+  public boolean warmsUp() {
+    return false;
+  }
+
+  @Override
+  public LoadReport.Row row() {
+    return new LoadReport.Row("smtp-source " + size / 1024 + " KB (" + sessions + " sessions, " + messages
+        + " msgs, 1 per connection)", "msgs/s", false);
+  }
+
+  @Override
+  public Sample run(Target target) throws IOException, InterruptedException {
+    List<String> command = List.of("/usr/sbin/smtp-source", "-s", Integer.toString(sessions), "-m", Integer.toString(messages),
+        "-l", Integer.toString(size), "-f", "sender@example.net", "-t", "alice@example.test", "-M", "load.example.net",
+        "127.0.0.1:" + target.smtp());
+    long start = System.nanoTime();
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IOException("smtp-source did not finish: " + command);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    boolean failed = p.exitValue() != 0 || output.contains("error") || output.contains("fatal");
+    return new Sample(messages / seconds, failed ? 1 : 0, Percentiles.NONE);
+  }
+}
