@@ -46,6 +46,18 @@ public final class LoadReport {
     return rows.getOrDefault(row, Map.of()).getOrDefault(target, new Series());
   }
 
+  public List<String> targets() {
+    return targets;
+  }
+
+  public String subject() {
+    return subject;
+  }
+
+  public List<Row> rows() {
+    return List.copyOf(rows.keySet());
+  }
+
   public String toMarkdown() {
     StringBuilder out = new StringBuilder("# mailgate load report\n\n");
     header.forEach(h -> out.append("- ").append(h).append('\n'));

@@ -11,7 +11,9 @@ import dev.mailgate.bench.load.report.Sample;
 import dev.mailgate.bench.load.servers.Dovecot;
 import dev.mailgate.bench.load.servers.ProcessMemory;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -53,8 +55,18 @@ public final class IdleImapsScenario implements Scenario {
     return new LoadReport.Row("imaps-idle (" + connections + " connections in IDLE)", "KB/conn (lower is better)", true);
   }
 
+  /** The second figure: the target's whole memory with the connections open. */
+  public LoadReport.Row totalRow() {
+    return new LoadReport.Row("imaps-idle total memory with " + connections + " connections", "MB (lower is better)", true);
+  }
+
   @Override
   public Sample run(Target target) {
+    return measure(target).get(row());
+  }
+
+  @Override
+  public Map<LoadReport.Row, Sample> measure(Target target) {
     LatencyRecorder unused = new LatencyRecorder();
     settle();
     ProcessMemory.collectJvmGarbage(target.processes());
@@ -86,7 +98,10 @@ public final class IdleImapsScenario implements Scenario {
       long after = ProcessMemory.pssKb(target.processes());
       long idle = connections - errors.sum();
       LOG.info("{}: {} idle connections, memory {} KB -> {} KB", target.name(), idle, before, after);
-      return new Sample(idle == 0 ? Double.NaN : (after - before) / (double) idle, errors.sum(), Percentiles.NONE);
+      Map<LoadReport.Row, Sample> figures = new LinkedHashMap<>();
+      figures.put(row(), new Sample(idle == 0 ? Double.NaN : (after - before) / (double) idle, errors.sum(), Percentiles.NONE));
+      figures.put(totalRow(), new Sample(after / 1024.0, errors.sum(), Percentiles.NONE));
+      return figures;
     } finally {
       List.copyOf(open).forEach(MailConnection::close);
       settle();
