@@ -69,8 +69,8 @@ public final class LoadHarness implements Callable<Integer> {
   @Option(names = "--smtp-messages", description = "Messages per SMTP session (default ${DEFAULT-VALUE}).")
   int smtpMessages = 10;
 
-  @Option(names = "--smtp-source-messages", description = "Messages smtp-source sends per run (default ${DEFAULT-VALUE}).")
-  int smtpSourceMessages = 1000;
+  @Option(names = "--smtp-source-batch", description = "Messages per smtp-source invocation, repeated for the duration (default ${DEFAULT-VALUE}).")
+  int smtpSourceBatch = 40;
 
   @Option(names = "--warmup", description = "Seconds of untimed load per scenario and target before the rounds (default ${DEFAULT-VALUE}).")
   double warmupSeconds = 1;
@@ -167,7 +167,7 @@ public final class LoadHarness implements Callable<Integer> {
         case imap_session -> new ImapSessionScenario(clients, SESSION_BOX, d, concurrency);
         case smtp_4k -> new SmtpRelayScenario(clients, 4 * 1024, smtpMessages, d, concurrency);
         case smtp_1m -> new SmtpRelayScenario(clients, 1024 * 1024, Math.max(1, smtpMessages / 5), d, Math.max(1, concurrency / 2));
-        case smtp_source -> new SmtpSourceScenario(concurrency, smtpSourceMessages, 4 * 1024);
+        case smtp_source -> new SmtpSourceScenario(concurrency, smtpSourceBatch, 4 * 1024, d);
         case imap_fetch -> new ImapLargeFetchScenario(clients, LARGE_BOX, d, Math.max(1, concurrency / 2));
         case pop3_retr -> new Pop3RetrScenario(clients, LARGE_BOX, d, Math.max(1, concurrency / 2));
         case imaps_handshake -> new TlsHandshakeScenario(clients, d, concurrency);
