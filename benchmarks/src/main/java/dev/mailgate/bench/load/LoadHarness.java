@@ -79,7 +79,7 @@ public final class LoadHarness implements Callable<Integer> {
   int idleRounds = 1;
 
   @Option(names = "--idle-connections", description = "Connections of the idle scenario (default ${DEFAULT-VALUE}; the goal is stated for 10000).")
-  int idleConnections = 2000;
+  int idleConnections = 1000;
 
   @Option(names = "--nginx-tuned-buffer", description = "proxy_buffer of the tuned nginx (default ${DEFAULT-VALUE}).")
   String nginxTunedBuffer = "256k";
@@ -98,6 +98,8 @@ public final class LoadHarness implements Callable<Integer> {
 
   @Option(names = "--report", description = "Where the Markdown report goes (default ${DEFAULT-VALUE}).")
   Path reportFile = Path.of("benchmarks/target/load-report.md");
+
+  private MailgateProcess mailgate;
 
   /** The scenarios, in the order they run within a round. */
   enum ScenarioName { imap_session, smtp_4k, smtp_1m, smtp_source, imap_fetch, pop3_retr, imaps_handshake, imaps_idle }
@@ -126,7 +128,7 @@ public final class LoadHarness implements Callable<Integer> {
       SmtpSink sink = add(started, SmtpSink.start(work, 1024));
       Map<String, Target> all = new LinkedHashMap<>();
       all.put(DIRECT, new Target(DIRECT, dovecot.imapPort(), dovecot.imapsPort(), dovecot.pop3Port(), dovecot.pop3sPort(), sink.port(),
-          List.of(dovecot.pid())));
+          () -> List.of(dovecot.pid())));
       if (targets.contains(NGINX) || targets.contains(NGINX_TUNED)) {
         AuthHttpEndpoint auth = add(started, AuthHttpEndpoint.start(
             Map.of(SESSION_BOX.address(), SESSION_BOX.password(), LARGE_BOX.address(), LARGE_BOX.password()),
@@ -136,14 +138,15 @@ public final class LoadHarness implements Callable<Integer> {
             List.of(new Nginx.Variant(NGINX, null), new Nginx.Variant(NGINX_TUNED, nginxTunedBuffer)), maxConnections));
         for (String v : nginx.variants()) {
           Nginx.Ports p = nginx.ports(v);
-          all.put(v, new Target(v, p.imap(), p.imaps(), p.pop3(), p.pop3s(), p.smtp(), List.of(nginx.pid())));
+          all.put(v, new Target(v, p.imap(), p.imaps(), p.pop3(), p.pop3s(), p.smtp(), () -> List.of(nginx.pid())));
         }
       }
       if (targets.contains(MAILGATE)) {
-        MailgateProcess mg = add(started, MailgateProcess.start(work.resolve("mailgate"), repo.toAbsolutePath().resolve("mailgate"),
+        mailgate = add(started, MailgateProcess.start(work.resolve("mailgate"), repo.toAbsolutePath().resolve("mailgate"),
             mailgateJavaOpts, pki, dovecot, sink));
-        MailgateProcess.Ports p = mg.ports();
-        all.put(MAILGATE, new Target(MAILGATE, p.imap(), p.imaps(), p.pop3(), p.pop3s(), p.smtp(), List.of(mg.pid())));
+        MailgateProcess.Ports p = mailgate.ports();
+        MailgateProcess mg = mailgate;
+        all.put(MAILGATE, new Target(MAILGATE, p.imap(), p.imaps(), p.pop3(), p.pop3s(), p.smtp(), () -> List.of(mg.pid())));
       }
       List<Target> chosen = targets.stream().map(all::get).toList();
       try (Clients clients = new Clients(clientThreads, pki.caFile())) {
@@ -190,6 +193,12 @@ public final class LoadHarness implements Callable<Integer> {
         }
       }
     }
+    if (mailgate != null && list.stream().anyMatch(IdleImapsScenario.class::isInstance)) {
+      // the other scenarios start from a fresh process too, not one that has just held (or
+      // failed to hold) thousands of sessions
+      LOG.info("restarting mailgate after the idle scenario");
+      mailgate.restart();
+    }
     if (warmupSeconds > 0) {
       // JIT warm-up of mailgate and of the harness itself; the figures are discarded
       for (Scenario scenario : scenarios(clients, Duration.ofMillis((long) (warmupSeconds * 1000)))) {
@@ -208,7 +217,7 @@ public final class LoadHarness implements Callable<Integer> {
         }
       }
     }
-    report.headerLine("command: `./benchmarks/run-load " + String.join(" ", Machine.arguments()) + "`");
+    report.headerLine("command: `" + String.join(" ", "./benchmarks/run-load", String.join(" ", Machine.arguments())).trim() + "`");
     report.headerLine("date: " + Instant.now());
     report.headerLine("machine: " + Machine.description());
     report.headerLine("load average (1, 5, 15 min) before: " + loadBefore + "; after: " + Machine.loadAverage());

@@ -69,8 +69,8 @@ public final class IdleImapsScenario implements Scenario {
   public Map<LoadReport.Row, Sample> measure(Target target) {
     LatencyRecorder unused = new LatencyRecorder();
     settle();
-    ProcessMemory.collectJvmGarbage(target.processes());
-    long before = ProcessMemory.pssKb(target.processes());
+    ProcessMemory.collectJvmGarbage(target.processes().get());
+    long before = ProcessMemory.pssKb(target.processes().get());
     ConcurrentLinkedQueue<MailConnection> open = new ConcurrentLinkedQueue<>();
     LongAdder errors = new LongAdder();
     try {
@@ -94,8 +94,8 @@ public final class IdleImapsScenario implements Scenario {
           .then()
           .block(Duration.ofMinutes(10));
       settle();
-      ProcessMemory.collectJvmGarbage(target.processes());
-      long after = ProcessMemory.pssKb(target.processes());
+      ProcessMemory.collectJvmGarbage(target.processes().get());
+      long after = ProcessMemory.pssKb(target.processes().get());
       long idle = connections - errors.sum();
       LOG.info("{}: {} idle connections, memory {} KB -> {} KB", target.name(), idle, before, after);
       Map<LoadReport.Row, Sample> figures = new LinkedHashMap<>();

@@ -17,11 +17,14 @@ public final class MailgateProcess implements AutoCloseable {
   /** Its listeners. */
   public record Ports(int imap, int imaps, int pop3, int pop3s, int smtp) {}
 
-  private final Process process;
+  private final ProcessBuilder command;
+  private final Path log;
   private final Ports ports;
+  private Process process;
 
-  private MailgateProcess(Process process, Ports ports) {
-    this.process = process;
+  private MailgateProcess(ProcessBuilder command, Path log, Ports ports) {
+    this.command = command;
+    this.log = log;
     this.ports = ports;
   }
 
@@ -54,16 +57,28 @@ public final class MailgateProcess implements AutoCloseable {
     if (javaOpts != null) {
       b.environment().put("MAILGATE_JAVA_OPTS", javaOpts);
     }
-    MailgateProcess m = new MailgateProcess(b.start(), p);
+    MailgateProcess m = new MailgateProcess(b, dir.resolve("mailgate.log"), p);
+    m.launch();
+    return m;
+  }
+
+  /** Stops it and starts a fresh process with the same config and ports. */
+  public void restart() throws IOException {
+    close();
+    command.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    launch();
+  }
+
+  private void launch() throws IOException {
+    process = command.start();
     try {
-      for (int port : List.of(p.imap(), p.imaps(), p.pop3(), p.pop3s(), p.smtp())) {
+      for (int port : List.of(ports.imap(), ports.imaps(), ports.pop3(), ports.pop3s(), ports.smtp())) {
         Processes.awaitPort(port, Duration.ofSeconds(180)); // the launcher may build the jar first
       }
     } catch (IOException e) {
-      m.close();
-      throw new IOException(e.getMessage() + "; see " + dir.resolve("mailgate.log"), e);
+      close();
+      throw new IOException(e.getMessage() + "; see " + log, e);
     }
-    return m;
   }
 
   public Ports ports() {
@@ -77,6 +92,8 @@ public final class MailgateProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    Processes.stop(process.pid());
+    if (process != null) {
+      Processes.stop(process.pid());
+    }
   }
 }
