@@ -3,11 +3,14 @@ package dev.mailgate.gateway.app;
 import dev.mailgate.config.model.BackendConfig;
 import dev.mailgate.config.model.ConveyClient;
 import dev.mailgate.config.model.ListenerConfig;
+import dev.mailgate.config.model.LookupConfig;
+import dev.mailgate.config.model.MailgateConfig;
 import dev.mailgate.gateway.backend.Backend;
 import dev.mailgate.gateway.backend.BackendUnavailable;
 import dev.mailgate.policy.MailProtocol;
 import dev.mailgate.policy.route.RouteDecision;
 import dev.mailgate.policy.route.RouteFacts;
+import dev.mailgate.policy.route.RouteRule;
 import dev.mailgate.policy.route.RouteTarget;
 import dev.mailgate.policy.route.lookup.AuthContext;
 import java.util.List;
@@ -42,6 +45,24 @@ final class BackendRouting {
     return context.router().get().route(facts, auth).flatMap(d -> candidates(d, facts));
   }
 
+  /**
+   * A server address from a lookup (nginx {@code auth_http}'s Auth-Server and Auth-Port), with the
+   * settings of the lookup's {@code template_backend}; built off the event loop (TLS context).
+   */
+  private Mono<List<Backend>> serverBackend(RouteTarget.Server server, RouteDecision d) {
+    MailgateConfig config = context.config().get();
+    Optional<BackendConfig> template = d.rule()
+        .flatMap(name -> config.routeRules().stream().filter(r -> r.name().equals(name)).findFirst())
+        .flatMap(RouteRule::lookup)
+        .map(name -> config.lookups().get(name))
+        .filter(LookupConfig.Http.class::isInstance)
+        .flatMap(l -> ((LookupConfig.Http) l).templateBackend())
+        .flatMap(config::backend);
+    return Mono.fromCallable(() -> List.of(
+            context.backends().server(server.host(), server.port(), listener.protocol(), template)))
+        .subscribeOn(context.io());
+  }
+
   /** How the configuration says the real client address reaches {@code backend}. */
   ConveyClient conveyance(Backend backend) {
     return backendConfig(backend).map(BackendConfig::conveyClient).orElse(ConveyClient.NONE);
@@ -49,9 +70,12 @@ final class BackendRouting {
 
   /** The configuration of {@code backend} (its name is {@code NAME:PROTOCOL}, see {@link Backends}). */
   Optional<BackendConfig> backendConfig(Backend backend) {
+    // NAME:PROTOCOL for configured backends, TEMPLATE@HOST:PORT:PROTOCOL for lookup servers
     String name = backend.name();
+    int at = name.indexOf('@');
     int colon = name.lastIndexOf(':');
-    return context.config().get().backend(colon < 0 ? name : name.substring(0, colon));
+    String configName = at >= 0 ? name.substring(0, at) : colon < 0 ? name : name.substring(0, colon);
+    return context.config().get().backend(configName);
   }
 
   MailProtocol protocol() {
@@ -74,8 +98,11 @@ final class BackendRouting {
           }
           return Mono.just(out);
         }
-        // A local target on a proxy listener, or a server address from a lookup: this listener
-        // cannot hand the session over yet, so it refuses like a missing route and says why.
+        if (target instanceof RouteTarget.Server server) {
+          return serverBackend(server, d);
+        }
+        // A local target on a proxy listener: this listener cannot hand the session over to the
+        // local tier, so it refuses like a missing route and says why.
         LOG.warn("listener {}: route '{}' gives {}, which a proxy listener cannot serve; login refused",
             listener.name(), d.rule().orElse("?"), target);
         return Mono.just(List.of());

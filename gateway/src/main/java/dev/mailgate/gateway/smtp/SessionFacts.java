@@ -28,7 +28,7 @@ public record SessionFacts(
     String tlsCipher,
     String authenticatedUser,
     boolean submission,
-    SaslCredentials.Password login) {
+    SaslCredentials login) {
 
   public SessionFacts {
     Objects.requireNonNull(serverHost, "serverHost");

@@ -2,8 +2,13 @@ package dev.mailgate.gateway.smtp;
 
 import dev.mailgate.codec.sasl.SaslCredentials;
 import dev.mailgate.mailbox.user.UserStore;
+import dev.mailgate.codec.sasl.SaslMechanism;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import reactor.core.publisher.Mono;
 
 /**
@@ -19,7 +24,28 @@ public interface SmtpAccounts {
    * temporary {@code 454 4.7.0}). Must not block; must not keep {@code credentials} unless {@link
    * #keepsCredentials()}.
    */
-  Mono<String> authenticate(SaslCredentials.Password credentials, SessionFacts session);
+  Mono<String> authenticate(SaslCredentials credentials, SessionFacts session);
+
+  /**
+   * The SASL mechanisms offered in EHLO and accepted in AUTH: PLAIN and LOGIN by default; token
+   * mechanisms (XOAUTH2, OAUTHBEARER) only where someone can check a token (a backend).
+   */
+  default Set<SaslMechanism> mechanisms() {
+    return PASSWORD_MECHANISMS;
+  }
+
+  /** PLAIN (RFC 4616) and LOGIN. */
+  Set<SaslMechanism> PASSWORD_MECHANISMS = Collections.unmodifiableSet(
+      new LinkedHashSet<>(List.of(SaslMechanism.PLAIN, SaslMechanism.LOGIN)));
+
+  /** Overwrites the secret the credentials hold. */
+  static void wipe(SaslCredentials credentials) {
+    if (credentials instanceof SaslCredentials.Password p) {
+      p.password().clear();
+    } else if (credentials instanceof SaslCredentials.Token t) {
+      t.token().clear();
+    }
+  }
 
   /** Whether {@code user} may send with the reverse-path mailbox {@code sender} (no spoofing). */
   Mono<Boolean> mayUseSender(String user, String sender);
@@ -41,7 +67,10 @@ public interface SmtpAccounts {
     Objects.requireNonNull(users, "users");
     return new SmtpAccounts() {
       @Override
-      public Mono<String> authenticate(SaslCredentials.Password p, SessionFacts session) {
+      public Mono<String> authenticate(SaslCredentials credentials, SessionFacts session) {
+        if (!(credentials instanceof SaslCredentials.Password p)) {
+          return Mono.empty(); // local users have passwords only
+        }
         char[] password = p.password().chars();
         return users.verify(p.user(), password)
             .flatMap(ok -> ok ? users.resolve(p.user()) : Mono.<String>empty())

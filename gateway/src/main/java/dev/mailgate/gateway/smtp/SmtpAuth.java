@@ -40,7 +40,7 @@ final class SmtpAuth {
         : !s.authAllowed() ? SmtpReplies.TLS_REQUIRED
         : null;
     SaslMechanism mechanism = SaslMechanism.lookup(a.mechanism());
-    if (refusal == null && mechanism != SaslMechanism.PLAIN && mechanism != SaslMechanism.LOGIN) {
+    if (refusal == null && (mechanism == null || !s.server.accounts().mechanisms().contains(mechanism))) {
       refusal = SmtpReplies.UNKNOWN_MECHANISM;
     }
     if (refusal != null) {
@@ -88,17 +88,17 @@ final class SmtpAuth {
     }
     exchange = null;
     if (step instanceof SaslStep.Success ok
-        && ok.credentials() instanceof SaslCredentials.Password p) {
-      return verify(p);
+        && (ok.credentials() instanceof SaslCredentials.Password || ok.credentials() instanceof SaslCredentials.Token)) {
+      return verify(ok.credentials());
     }
     s.resumeCommands();
     return s.fail(step == SaslStep.Cancelled.INSTANCE
         ? SmtpReplies.AUTH_CANCELLED : SmtpReplies.BAD_ENCODING);
   }
 
-  private Mono<Void> verify(SaslCredentials.Password p) {
-    if (!p.authzid().isEmpty() && !p.authzid().equalsIgnoreCase(p.user())) {
-      p.password().clear();
+  private Mono<Void> verify(SaslCredentials p) {
+    if (p instanceof SaslCredentials.Password pw && !pw.authzid().isEmpty() && !pw.authzid().equalsIgnoreCase(pw.user())) {
+      SmtpAccounts.wipe(p);
       s.resumeCommands();
       return s.fail(SmtpReplies.BAD_CREDENTIALS); // acting as another user is not supported
     }
@@ -112,7 +112,7 @@ final class SmtpAuth {
           if (outcome instanceof String user && s.server.accounts().keepsCredentials()) {
             s.authCredentials = p;
           } else {
-            p.password().clear();
+            SmtpAccounts.wipe(p);
           }
           if (outcome instanceof String user) {
             s.authUser = user;

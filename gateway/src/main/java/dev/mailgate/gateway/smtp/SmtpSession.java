@@ -2,6 +2,7 @@ package dev.mailgate.gateway.smtp;
 
 import dev.mailgate.codec.DecodeFailure;
 import dev.mailgate.codec.sasl.SaslCredentials;
+import dev.mailgate.codec.sasl.SaslMechanism;
 import dev.mailgate.codec.smtp.BdatEnd;
 import dev.mailgate.codec.smtp.DataEnd;
 import dev.mailgate.codec.smtp.MailParameters;
@@ -54,7 +55,7 @@ final class SmtpSession {
   boolean extended;
   String authUser;
   /** The client's credentials, kept only for accounts that pass logins through to a backend. */
-  SaslCredentials.Password authCredentials;
+  SaslCredentials authCredentials;
   private int errors;
   private boolean closing;
 
@@ -185,7 +186,7 @@ final class SmtpSession {
       lines.add("STARTTLS");
     }
     if (authAllowed() && authUser == null) {
-      lines.add("AUTH PLAIN LOGIN");
+      lines.add("AUTH " + String.join(" ", server.accounts().mechanisms().stream().map(SaslMechanism::wire).toList()));
     }
     return send(new SmtpReply(250, null, lines));
   }
@@ -376,7 +377,7 @@ final class SmtpSession {
     closing = true;
     resetTransaction();
     if (authCredentials != null) {
-      authCredentials.password().clear();
+      SmtpAccounts.wipe(authCredentials);
       authCredentials = null;
     }
   }

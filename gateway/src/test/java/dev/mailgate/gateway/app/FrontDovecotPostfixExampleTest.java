@@ -137,6 +137,56 @@ class FrontDovecotPostfixExampleTest {
     }
   }
 
+  @Test
+  void swaksSubmitsWithStarttlsAndAuthLoginAndCurlReadsItBackOverImapsAndPop3s() throws Exception {
+    String subject = "swaks " + UUID.randomUUID();
+    String out = run("swaks", "--server", "127.0.0.1", "--port", Integer.toString(3587 + offset), "--tls",
+        "--auth", "LOGIN", "--auth-user", MailServers.ALICE.address(),
+        "--auth-password", MailServers.ALICE.password(),
+        "--from", MailServers.ALICE.address(), "--to", MailServers.BOB.address(),
+        "--header", "Subject: " + subject, "--body", "Hello from swaks through mailgate",
+        "--helo", "swaks.example", "--timeout", "30");
+    // the 250 after the message is Postfix's own (queued as ...), relayed by the gateway
+    assertThat(out).contains("<-  220 ").contains("235 ").contains("queued as");
+    byte[] viaAngus = awaitImap("imaps", 3993, MailServers.BOB, subject);
+
+    String url = "imaps://127.0.0.1:" + (3993 + offset) + "/INBOX";
+    String search = run("curl", "-sS", "--max-time", "20", "-k", "-u", bobCredentials(), url,
+        "-X", "UID SEARCH SUBJECT \"" + subject + "\"");
+    String uid = search.replaceAll("(?s).*SEARCH ([0-9]+).*", "$1").trim();
+    assertThat(uid).matches("[0-9]+");
+    String viaCurl = run("curl", "-sS", "--max-time", "20", "-k", "-u", bobCredentials(), url + ";UID=" + uid);
+    assertThat(viaCurl.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo(viaAngus);
+
+    String list = run("curl", "-sS", "--max-time", "20", "-k", "-u", bobCredentials(),
+        "pop3s://127.0.0.1:" + (3995 + offset) + "/");
+    assertThat(list).matches("(?s)(\\d+ \\d+\r?\n)+");
+  }
+
+  @Test
+  void implicitTlsSessionsAreResumed() throws Exception {
+    Path session = data.resolve("tls-session.pem");
+    String connect = "127.0.0.1:" + (3993 + offset);
+    String first = run("sh", "-c", "echo | openssl s_client -connect " + connect
+        + " -tls1_2 -sess_out " + session + " 2>&1");
+    assertThat(first).contains("* OK").contains("New, TLSv1.2");
+    String second = run("sh", "-c", "echo | openssl s_client -connect " + connect
+        + " -tls1_2 -sess_in " + session + " 2>&1");
+    assertThat(second).contains("Reused, TLSv1.2");
+  }
+
+  private static String bobCredentials() {
+    return MailServers.BOB.address() + ":" + MailServers.BOB.password();
+  }
+
+  private static String run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + out).isZero();
+    return out;
+  }
+
   // ---- clients -------------------------------------------------------------------------------------
 
   private static Properties smtpProperties(String protocol, int basePort) {

@@ -5,7 +5,11 @@ import dev.mailgate.gateway.backend.Backend;
 import dev.mailgate.gateway.backend.BackendUnavailable;
 import dev.mailgate.gateway.smtp.SessionFacts;
 import dev.mailgate.gateway.smtp.SmtpAccounts;
+import dev.mailgate.codec.sasl.SaslMechanism;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -27,6 +31,10 @@ public final class BackendAccounts implements SmtpAccounts {
 
   private static final Logger LOG = LoggerFactory.getLogger(BackendAccounts.class);
 
+  /** Passwords and bearer tokens (RFC 7628 OAUTHBEARER, Google's XOAUTH2): the backend checks them. */
+  private static final Set<SaslMechanism> MECHANISMS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
+      SaslMechanism.PLAIN, SaslMechanism.LOGIN, SaslMechanism.XOAUTH2, SaslMechanism.OAUTHBEARER)));
+
   private final BackendSmtpClient client;
   private final Function<String, Mono<List<Backend>>> route;
 
@@ -40,7 +48,7 @@ public final class BackendAccounts implements SmtpAccounts {
   }
 
   @Override
-  public Mono<String> authenticate(SaslCredentials.Password credentials, SessionFacts session) {
+  public Mono<String> authenticate(SaslCredentials credentials, SessionFacts session) {
     String user = credentials.user();
     return route.apply(user)
         .flatMap(backends -> backends.isEmpty()
@@ -55,6 +63,11 @@ public final class BackendAccounts implements SmtpAccounts {
           return Mono.error(e);
         })
         .doOnError(BackendUnavailable.class, e -> LOG.info("AUTH for {}: {}", user, e.getMessage()));
+  }
+
+  @Override
+  public Set<SaslMechanism> mechanisms() {
+    return MECHANISMS;
   }
 
   @Override
