@@ -17,6 +17,7 @@ import dev.mailgate.gateway.net.ListenerRegistry;
 import dev.mailgate.gateway.net.ProtocolHandler;
 import dev.mailgate.gateway.net.ProxyProtocolReader;
 import dev.mailgate.gateway.net.RunningListener;
+import dev.mailgate.gateway.net.SessionTracking;
 import dev.mailgate.gateway.net.Transport;
 import dev.mailgate.gateway.session.DrainCoordinator;
 import dev.mailgate.gateway.session.DrainReport;
@@ -156,7 +157,8 @@ public final class MailgateApp implements AutoCloseable {
     context = new AppContext(config::get, tls, store, users, localDomains, policies::get,
         routing::router, backends, metrics, sessions, io, data);
 
-    ListenerRegistry registry = keep(new ListenerRegistry(transport));
+    // every accepted session is registered, metered and logged through the same registry and meters
+    ListenerRegistry registry = keep(new ListenerRegistry(transport, new SessionTracking(sessions, metrics)));
     listeners = new ListenerSet(registry, new ListenerMapping(options.portOffset()), tls, new ProxyProtocolReader());
     listeners.startAll(cfg.listeners(), handlerFor(cfg));
     drain = new DrainCoordinator(sessions, listeners::stopAccepting, options.drainTimeout(), Schedulers.parallel());
