@@ -13,6 +13,7 @@ import dev.mailgate.gateway.admin.Reloader;
 import dev.mailgate.gateway.backend.BackendConnector;
 import dev.mailgate.gateway.logging.SessionLog;
 import dev.mailgate.gateway.metrics.GatewayMetrics;
+import dev.mailgate.gateway.metrics.MeteredMailStore;
 import dev.mailgate.gateway.net.ListenerRegistry;
 import dev.mailgate.gateway.net.ProtocolHandler;
 import dev.mailgate.gateway.net.ProxyProtocolReader;
@@ -26,6 +27,7 @@ import dev.mailgate.gateway.session.SessionRegistry;
 import dev.mailgate.gateway.tls.ServerTls;
 import dev.mailgate.gateway.tls.TlsProvider;
 import dev.mailgate.mailbox.sqlite.SqliteMailStore;
+import dev.mailgate.mailbox.store.MailStore;
 import dev.mailgate.mailbox.store.StoreLimits;
 import dev.mailgate.mailbox.user.Argon2id;
 import dev.mailgate.mailbox.user.UserStore;
@@ -139,12 +141,12 @@ public final class MailgateApp implements AutoCloseable {
       resources.add(tls);
     }
     Path localDir = cfg.local().dataDir();
-    SqliteMailStore store = keep(SqliteMailStore.open(localDir, StoreLimits.defaults()));
+    metrics = GatewayMetrics.prometheus();
+    MailStore store = new MeteredMailStore(keep(SqliteMailStore.open(localDir, StoreLimits.defaults())), metrics);
     UserStore users = keep(UserStore.open(localDir, Argon2id.Params.defaults(), 2));
     Scheduler io = Schedulers.newBoundedElastic(8, 10_000, "mailgate-io", 60, true);
     resources.add(io::dispose);
 
-    metrics = GatewayMetrics.prometheus();
     SessionRegistry sessions = new SessionRegistry(Clock.systemUTC(), new SessionIds(),
         List.of(new SessionLog(), metrics.sessionListener()));
     policies.set(PolicyEngine.create(cfg.policySettings()));

@@ -130,6 +130,10 @@ class MetricsScrapeTest {
           .isEqualTo(1);
       assertThat(m.value("mailgate_smtp_messages_delivered_total")).isEqualTo(1);
       assertThat(m.value("mailgate_smtp_messages_relayed_total")).isZero();
+      assertThat(m.value("mailgate_store_operation_seconds_count", "operation", "append", "outcome", "success"))
+          .isEqualTo(1);
+      assertThat(m.value("mailgate_store_operation_seconds_count", "operation", "content", "outcome", "success"))
+          .isPositive();
       assertThat(m.value("mailgate_tls_handshakes_total", "listener", "imaps", "version", imap.tlsVersion()))
           .isEqualTo(1);
       // plaintext SMTP: the server read exactly what the client wrote, and wrote what it read
