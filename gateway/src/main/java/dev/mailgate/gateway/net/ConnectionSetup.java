@@ -39,7 +39,7 @@ final class ConnectionSetup {
     context.start();
     // Implicit TLS: the TLS handler goes in before the PROXY decoder, which adds itself ahead of it,
     // so the bytes after the header flow straight into TLS; the first read comes after the header.
-    return implicitTlsInstall(connection)
+    return implicitTlsInstall(connection, context)
         .flatMap(
             handshake ->
                 proxy(connection, context)
@@ -71,13 +71,14 @@ final class ConnectionSetup {
   }
 
   /** Installs the TLS handler; emits the (not yet completed) handshake, or empty without TLS. */
-  private Mono<Mono<SSLSession>> implicitTlsInstall(Connection connection) {
+  private Mono<Mono<SSLSession>> implicitTlsInstall(Connection connection, SessionContext context) {
     if (spec.tlsMode() != TlsMode.IMPLICIT) {
       return Mono.empty();
     }
     return EventLoops.on(
         connection.channel(),
         () -> {
+          context.tlsStarting();
           StartTls.install(connection.channel().pipeline(), binding.tls().newHandler());
           return Mono.just(TlsHandshake.listen(connection.channel(), StartTls.HANDLER).cache());
         });

@@ -56,6 +56,8 @@ public final class SessionContext {
   private volatile Runnable onDrain;
   /** How the protocol handler ended: null while it runs, else its error or {@link #COMPLETED}. */
   private volatile Throwable handlerEnd;
+  /** A TLS handler is in the pipeline and its handshake has not completed. */
+  private volatile boolean tlsPending;
 
   private static final Throwable COMPLETED = new Throwable("completed", null, false, false) {};
 
@@ -72,10 +74,16 @@ public final class SessionContext {
     this.inbound = new InboundHandoff(connection.inbound().receiveObject());
     this.record =
         tracking.registry().open(id, new SessionStart(listener.protocol(), listener.name(), peer), new Control());
-    connection.channel().pipeline().addFirst(WireMeter.NAME, new WireMeter(id, record,
-        metrics.bytesIn(listener.protocol()), metrics.bytesOut(listener.protocol())));
+    WireMeter meter = new WireMeter(id, record,
+        metrics.bytesIn(listener.protocol()), metrics.bytesOut(listener.protocol()));
+    connection.channel().pipeline().addFirst(WireMeter.NAME, meter);
     connection.onDispose(inbound::dispose);
-    connection.channel().closeFuture().addListener(f -> record.end(fallbackEndReason()));
+    connection.channel().closeFuture().addListener(f -> {
+      // a handshake still pending at close failed, however it failed (an SNI decoder's error
+      // closes the channel before any handshake event)
+      tlsFailed();
+      record.end(fallbackEndReason(meter));
+    });
   }
 
   public String id() {
@@ -271,16 +279,25 @@ public final class SessionContext {
     record.clientFromProxyHeader(realClient);
   }
 
+  /** A TLS handler went in: until {@link #tls(SSLSession)}, a close means the handshake failed. */
+  void tlsStarting() {
+    tlsPending = true;
+  }
+
   void tls(SSLSession session) {
+    tlsPending = false;
     this.tls = session;
     record.tlsEstablished(new TlsInfo(session.getProtocol(), session.getCipherSuite()));
     metrics.tlsHandshake(listener.name(), session.getProtocol());
   }
 
-  /** The implicit-TLS or STARTTLS handshake failed; the connection is being closed. */
+  /** The implicit-TLS or STARTTLS handshake failed; counted once, if one was pending. */
   void tlsFailed() {
-    ending(EndReason.TLS_FAILED);
-    metrics.tlsHandshakeFailure(listener.name(), null);
+    if (tlsPending) {
+      tlsPending = false;
+      ending(EndReason.TLS_FAILED);
+      metrics.tlsHandshakeFailure(listener.name(), null);
+    }
   }
 
   /** The protocol handler's publisher ended: {@code error} null when it completed. */
@@ -289,15 +306,12 @@ public final class SessionContext {
   }
 
   /** Why the session ended when it noted nothing itself; read when the channel has closed. */
-  private EndReason fallbackEndReason() {
+  private EndReason fallbackEndReason(WireMeter meter) {
     Throwable end = handlerEnd;
-    if (end == null) {
-      return EndReason.CLIENT_CLOSED; // the socket closed under a running session
+    if (end != null && end != COMPLETED && !Disconnects.isDisconnect(end)) {
+      return EndReason.SERVER_ERROR;
     }
-    if (end == COMPLETED) {
-      return EndReason.SERVER_CLOSED;
-    }
-    return Disconnects.isDisconnect(end) ? EndReason.CLIENT_CLOSED : EndReason.SERVER_ERROR;
+    return meter.closedByPeer() ? EndReason.CLIENT_CLOSED : EndReason.SERVER_CLOSED;
   }
 
   /** The registry's hooks: run on the connection's event loop, since they come from any thread. */

@@ -67,6 +67,7 @@ public final class StartTls {
             p.addBefore(next, e.getKey(), e.getValue().get());
           }
           context.discardDelivered();
+          context.tlsStarting();
           install(p, tls.newHandler());
           return TlsHandshake.await(ch, HANDLER).doOnNext(context::tls).doOnError(e -> context.tlsFailed());
         });

@@ -8,6 +8,8 @@ import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 
 /**
  * Counts a session's bytes as they cross the socket, into its {@link SessionRecord} and the
@@ -27,6 +29,10 @@ final class WireMeter extends ChannelDuplexHandler {
   private final SessionRecord record;
   private final Counter in;
   private final Counter out;
+  /** The peer ended its side: end of input (FIN) seen. */
+  private volatile boolean peerEnded;
+  /** Something on this side asked for the close (the session, a timeout, a kick). */
+  private volatile boolean closedHere;
 
   WireMeter(String sessionId, SessionRecord record, Counter in, Counter out) {
     this.sessionId = sessionId;
@@ -59,6 +65,9 @@ final class WireMeter extends ChannelDuplexHandler {
   @Override
   @SuppressWarnings("try")
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof ChannelInputShutdownEvent || evt instanceof ChannelInputShutdownReadComplete) {
+      peerEnded = true;
+    }
     try (SessionMdc.Scope s = SessionMdc.open(sessionId)) {
       ctx.fireUserEventTriggered(evt);
     }
@@ -73,6 +82,20 @@ final class WireMeter extends ChannelDuplexHandler {
       out.increment(n);
     }
     ctx.write(msg, promise);
+  }
+
+  @Override
+  public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+    closedHere = true;
+    ctx.close(promise);
+  }
+
+  /**
+   * Whether the client ended the connection: it closed its side first, or the socket went away
+   * (reset, I/O error) without anyone here closing it. Read once the channel is closed.
+   */
+  boolean closedByPeer() {
+    return peerEnded || !closedHere;
   }
 
   private static long size(Object msg) {
