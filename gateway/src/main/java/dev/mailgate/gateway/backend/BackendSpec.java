@@ -47,6 +47,10 @@ public record BackendSpec(
     return new BackendSpec(name, host, port, tlsMode, clientTls, connectTimeout, handshakeTimeout);
   }
 
+  public BackendSpec withName(String newName) {
+    return new BackendSpec(newName, host, port, tlsMode, tls, connectTimeout, handshakeTimeout);
+  }
+
   public BackendSpec withConnectTimeout(Duration timeout) {
     return new BackendSpec(name, host, port, tlsMode, tls, timeout, handshakeTimeout);
   }

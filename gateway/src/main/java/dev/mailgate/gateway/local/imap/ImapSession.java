@@ -95,7 +95,7 @@ final class ImapSession {
     this.connection = connection;
     this.alloc = connection.channel().alloc();
     this.parser = new ImapCommandParser(server.settings().limits());
-    this.capabilities = new Capabilities(server.settings());
+    this.capabilities = new Capabilities(server.settings(), server.settings().plaintextAuthAllowed(context.client()));
     this.auth = new AuthCommands(this);
     this.mailboxes = new MailboxCommands(this);
     this.list = new ListCommand(this);
