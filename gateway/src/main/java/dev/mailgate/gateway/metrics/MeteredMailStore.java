@@ -57,6 +57,11 @@ public final class MeteredMailStore implements MailStore {
   }
 
   @Override
+  public Mono<Long> claimRecent(MailboxId mailbox, long throughUid) {
+    return timed("claim_recent", store.claimRecent(mailbox, throughUid));
+  }
+
+  @Override
   public Flux<MailboxInfo> mailboxes(String user) {
     return timed("mailboxes", store.mailboxes(user));
   }
