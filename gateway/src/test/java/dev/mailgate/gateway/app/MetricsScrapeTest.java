@@ -53,6 +53,9 @@ class MetricsScrapeTest {
     try (CapturedLogs logs = new CapturedLogs();
         MailgateApp app = MailgateApp.start(options, ProtocolHandlers.standard())) {
       app.context().users().add(USER, PASSWORD.toCharArray()).block(Duration.ofSeconds(30));
+      // the mailbox is provisioned by a background poll within a second; until then RCPT gets 450
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !app.context().store()
+          .mailboxes(USER).collectList().block(Duration.ofSeconds(30)).isEmpty());
       String admin = "http://127.0.0.1:" + app.adminPort().orElseThrow();
 
       // SMTP on the MX listener, plaintext: the wire bytes are exactly the client's bytes.
