@@ -44,6 +44,7 @@ public final class PolicyEngine {
   private final ConnectionLimiter connections;
   private final AuthThrottle authThrottle;
   private final TlsBeforeAuthPolicy tlsBeforeAuth;
+  private final SenderOwnershipPolicy senderOwnership;
   private final List<RateLimitPolicy> rateLimits;
 
   private PolicyEngine(PolicySettings s, long maxKeys, Ticker ticker, Executor maintenance) {
@@ -64,8 +65,10 @@ public final class PolicyEngine {
     all.add(authThrottle);
     all.add(new MessageSizePolicy(MAX_MESSAGE_SIZE, s.messages().maxMessageSize()));
     all.add(new RecipientLimitPolicy(MAX_RECIPIENTS, s.messages().maxRecipients()));
-    if (s.messages().senderMustMatchUser()) {
-      all.add(new SenderOwnershipPolicy(SENDER_MUST_MATCH_USER, s.messages().senderAliases()));
+    this.senderOwnership = s.messages().senderMustMatchUser()
+        ? new SenderOwnershipPolicy(SENDER_MUST_MATCH_USER, s.messages().senderAliases()) : null;
+    if (senderOwnership != null) {
+      all.add(senderOwnership);
     }
     // Rate limits last: a step refused by a stateless rule above must not use up a permit.
     all.addAll(rateLimits);
@@ -103,6 +106,15 @@ public final class PolicyEngine {
   /** Also answers whether to advertise LOGINDISABLED / withhold AUTH before TLS. */
   public TlsBeforeAuthPolicy tlsBeforeAuth() {
     return tlsBeforeAuth;
+  }
+
+  /**
+   * The sender-ownership rule with the configured aliases, or null when
+   * {@code sender_must_match_user} is off. The gateway asks it first and then its account store
+   * (local users' aliases), and evaluates the chain with no sender once ownership is settled.
+   */
+  public SenderOwnershipPolicy senderOwnership() {
+    return senderOwnership;
   }
 
   public List<RateLimitPolicy> rateLimits() {

@@ -18,6 +18,7 @@ import dev.mailgate.gateway.net.ProtocolHandler;
 import dev.mailgate.gateway.net.ProxyProtocolReader;
 import dev.mailgate.gateway.net.RunningListener;
 import dev.mailgate.gateway.net.Transport;
+import dev.mailgate.gateway.policy.PolicyGate;
 import dev.mailgate.gateway.session.DrainCoordinator;
 import dev.mailgate.gateway.session.DrainReport;
 import dev.mailgate.gateway.session.SessionIds;
@@ -157,7 +158,8 @@ public final class MailgateApp implements AutoCloseable {
         routing::router, backends, metrics, sessions, io, data);
 
     ListenerRegistry registry = keep(new ListenerRegistry(transport));
-    listeners = new ListenerSet(registry, new ListenerMapping(options.portOffset()), tls, new ProxyProtocolReader());
+    listeners = new ListenerSet(registry, new ListenerMapping(options.portOffset()), tls, new ProxyProtocolReader(),
+        PolicyGate.of(policies::get, metrics));
     listeners.startAll(cfg.listeners(), handlerFor(cfg));
     drain = new DrainCoordinator(sessions, listeners::stopAccepting, options.drainTimeout(), Schedulers.parallel());
 

@@ -1,5 +1,6 @@
 package dev.mailgate.gateway.net;
 
+import dev.mailgate.gateway.policy.SessionPolicies;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -35,6 +36,7 @@ public final class SessionContext {
   private volatile long discardThrough;
   private long consumed;
   private final InboundHandoff inbound;
+  private volatile SessionPolicies policies = SessionPolicies.off();
 
   SessionContext(String id, ListenerSpec listener, Connection connection, InboundCounter counter) {
     this.id = id;
@@ -111,6 +113,19 @@ public final class SessionContext {
    */
   public void addCodec(String name, io.netty.channel.ChannelHandler codec) {
     connection.channel().pipeline().addBefore(InboundCounter.NAME, name, codec);
+  }
+
+  /**
+   * The session's policies (auth throttling, per-user limits, SMTP message rules), bound to the
+   * configuration the session started with; {@link SessionPolicies#off()} on listeners without
+   * policies.
+   */
+  public SessionPolicies policies() {
+    return policies;
+  }
+
+  void policies(SessionPolicies p) {
+    this.policies = p;
   }
 
   /** Lifts the pre-login timeout; call after a successful login. */

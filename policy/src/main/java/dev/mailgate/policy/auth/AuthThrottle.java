@@ -148,7 +148,14 @@ public final class AuthThrottle implements SyncPolicy {
    * {@code password} (used only to compute its fingerprint; the caller should wipe it).
    */
   public void recordFailure(PolicyFacts facts, CharSequence password) {
-    long fp = PasswordFingerprint.of(password == null ? "" : password);
+    recordFailure(facts, PasswordFingerprint.of(password == null ? "" : password));
+  }
+
+  /**
+   * Records a failed login with the tried password's {@link PasswordFingerprint}, for callers
+   * that must wipe the password before the outcome is known.
+   */
+  public void recordFailure(PolicyFacts facts, long fp) {
     // Per address, "the same failure" is the same user with the same password.
     fail(byIp, ip(facts), fp * 31 + user(facts).hashCode());
     fail(byUser, user(facts), fp);
