@@ -49,14 +49,16 @@ public final class PolicyEngine {
 
   private PolicyEngine(PolicySettings s, long maxKeys, Ticker ticker, Executor maintenance) {
     this.settings = s;
-    this.connections = new ConnectionLimiter(s.connectionLimits(), s.prefixes());
+    this.connections = new ConnectionLimiter(s.connectionLimits(), s.prefixes(),
+        s.connectionLimitExemptions());
     this.tlsBeforeAuth = new TlsBeforeAuthPolicy(TLS_BEFORE_AUTH, s.requireTlsForAuth(),
         s.plaintextAuthByListener());
     this.authThrottle = new AuthThrottle(AUTH_FAILURES, s.authFailures(), maxKeys, ticker,
         maintenance);
     List<RateLimitPolicy> rates = new ArrayList<>();
     for (RateLimitRule r : s.rateLimits()) {
-      rates.add(new RateLimitPolicy(r, s.prefixes(), maxKeys, ticker, maintenance));
+      rates.add(new RateLimitPolicy(r, s.prefixes(), maxKeys, ticker, maintenance,
+          s.connectionLimitExemptions()));
     }
     this.rateLimits = List.copyOf(rates);
     List<Policy> all = new ArrayList<>();
@@ -133,6 +135,9 @@ public final class PolicyEngine {
     var a = s.authFailures();
     out.add(AUTH_FAILURES + ": delay " + a.initialDelay() + " doubling to " + a.maxDelay()
         + ", lockout of (user, address) after " + a.lockoutAfter() + " for " + a.lockoutFor());
+    if (!s.connectionLimitExemptions().isEmpty()) {
+      out.add("connection limits: not applied to " + s.connectionLimitExemptions());
+    }
     for (var c : s.connectionLimits()) {
       out.add(c.name() + ": at most " + c.max() + " sessions per " + c.scope().configName());
     }

@@ -71,8 +71,9 @@ class ConnectionAdmissionTest {
 
   static PolicySettings settings(NetworkRules networks, List<ConnectionLimit> limits,
       List<RateLimitRule> rates) {
+    // loopback is exempt from connection limits by default: these clients are all loopback
     return new PolicySettings(networks, NetworkPrefixes.DEFAULT, limits, rates,
-        PolicyFixture.AUTH, MessageLimits.DEFAULT, true, Map.of());
+        PolicyFixture.AUTH, MessageLimits.DEFAULT, true, Map.of(), List.of());
   }
 
   int start(PolicyFixture f, String name, Protocol protocol, String greeting) {
@@ -164,6 +165,21 @@ class ConnectionAdmissionTest {
       assertThat(later.line()).isEqualTo("+OK ready");
     }
     assertThat(f.refusals("new-per-network")).isEqualTo(1);
+  }
+
+  @Test
+  void loopbackIsExemptFromConnectionLimitsByDefault() throws Exception {
+    PolicyFixture f = new PolicyFixture(new PolicySettings(NetworkRules.OPEN,
+        NetworkPrefixes.DEFAULT, List.of(new ConnectionLimit("one-per-ip", KeyScope.IP, 1)),
+        List.of(new RateLimitRule("one-new-per-ip", Counter.CONNECTIONS, KeyScope.IP,
+            new Rate(1, Duration.ofHours(1)))),
+        PolicyFixture.AUTH, MessageLimits.DEFAULT, true, Map.of()));
+    int port = start(f, "imap", Protocol.IMAP, "* OK ready");
+    try (LineClient a = new LineClient(port); LineClient b = new LineClient(port)) {
+      assertThat(a.line()).isEqualTo("* OK ready");
+      assertThat(b.line()).isEqualTo("* OK ready");
+    }
+    assertThat(f.refusals("one-per-ip") + f.refusals("one-new-per-ip")).isZero();
   }
 
   @Test
