@@ -24,7 +24,19 @@ import dev.mailgate.policy.limit.NetworkPrefixes;
 import dev.mailgate.policy.limit.NetworkRules;
 import dev.mailgate.policy.limit.RateLimitRule;
 import dev.mailgate.policy.net.Cidr;
+import dev.mailgate.gateway.tls.KeyPairs;
+import dev.mailgate.gateway.tls.ServerTls;
+import dev.mailgate.gateway.tls.TestPki;
+import dev.mailgate.gateway.tls.TlsSpec;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.io.TempDir;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -165,6 +177,48 @@ class ConnectionAdmissionTest {
       assertThat(later.line()).isEqualTo("+OK ready");
     }
     assertThat(f.refusals("new-per-network")).isEqualTo(1);
+  }
+
+  @Test
+  void aRefusedClientOfAnImplicitTlsListenerIsClosedBeforeAnyHandshakeByte(@TempDir Path dir)
+      throws Exception {
+    var cert = TestPki.create("ca").issue(dir, "srv", KeyPairs.Type.EC_P256,
+        TestPki.KeyFormat.PKCS8, "localhost");
+    try (ServerTls tls = ServerTls.start(TlsSpec.defaults(List.of(cert), dir, "localhost")
+        .withReloadInterval(Duration.ZERO))) {
+      PolicyFixture f = new PolicyFixture(settings(
+          new NetworkRules(List.of(), List.of(Cidr.parse("127.0.0.2/32"))), List.of(), List.of()));
+      registry = new ListenerRegistry(transport);
+      int port = registry.start(ListenerSpec.of("imaps", Protocol.IMAP,
+              new InetSocketAddress("127.0.0.1", 0), TlsMode.IMPLICIT),
+          ListenerBinding.of(greeter("* OK ready"), tls).withPolicies(f.gate))
+          .block(Duration.ofSeconds(10)).port();
+      try (Socket refused = new Socket()) {
+        refused.bind(new InetSocketAddress("127.0.0.2", 0));
+        refused.connect(new InetSocketAddress("127.0.0.1", port));
+        refused.setSoTimeout(20_000);
+        refused.getOutputStream().write(new byte[] {0x16, 0x03, 0x01}); // a ClientHello's start
+        assertThat(readOrEnd(refused)).as("closed with nothing sent").isEqualTo(-1);
+      }
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
+      try (SSLSocket allowed = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+        allowed.setSoTimeout(20_000);
+        allowed.startHandshake();
+        assertThat(new BufferedReader(new InputStreamReader(allowed.getInputStream(), US_ASCII))
+            .readLine()).isEqualTo("* OK ready");
+      }
+      assertThat(f.refusals(PolicyEngine.NETWORK_ACCESS)).isEqualTo(1);
+    }
+  }
+
+  /** The first byte, or -1 at end of stream or on a reset. */
+  static int readOrEnd(Socket s) {
+    try {
+      return s.getInputStream().read();
+    } catch (java.io.IOException e) {
+      return -1;
+    }
   }
 
   @Test
