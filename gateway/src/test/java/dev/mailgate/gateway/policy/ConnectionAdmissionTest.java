@@ -212,10 +212,12 @@ class ConnectionAdmissionTest {
     }
   }
 
-  /** The first byte, or -1 at end of stream or on a reset. */
+  /** The first byte, -1 at end of stream or on a reset, -2 when nothing came (still open). */
   static int readOrEnd(Socket s) {
     try {
       return s.getInputStream().read();
+    } catch (java.net.SocketTimeoutException e) {
+      return -2;
     } catch (java.io.IOException e) {
       return -1;
     }
