@@ -37,13 +37,19 @@ public final class PasswordFingerprint {
     }
   }
 
-  public static long of(byte[] password) {
+  /** One keyed MAC per thread: looking the algorithm up costs more than the MAC itself. */
+  private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(() -> {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
-      return ByteBuffer.wrap(mac.doFinal(password)).getLong();
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is always available", e);
     }
+  });
+
+  public static long of(byte[] password) {
+    // doFinal resets the MAC for the next call on this thread
+    return ByteBuffer.wrap(MAC.get().doFinal(password)).getLong();
   }
 }

@@ -44,18 +44,21 @@ public final class PolicyEngine {
   private final ConnectionLimiter connections;
   private final AuthThrottle authThrottle;
   private final TlsBeforeAuthPolicy tlsBeforeAuth;
+  private final SenderOwnershipPolicy senderOwnership;
   private final List<RateLimitPolicy> rateLimits;
 
   private PolicyEngine(PolicySettings s, long maxKeys, Ticker ticker, Executor maintenance) {
     this.settings = s;
-    this.connections = new ConnectionLimiter(s.connectionLimits(), s.prefixes());
+    this.connections = new ConnectionLimiter(s.connectionLimits(), s.prefixes(),
+        s.connectionLimitExemptions());
     this.tlsBeforeAuth = new TlsBeforeAuthPolicy(TLS_BEFORE_AUTH, s.requireTlsForAuth(),
         s.plaintextAuthByListener());
     this.authThrottle = new AuthThrottle(AUTH_FAILURES, s.authFailures(), maxKeys, ticker,
         maintenance);
     List<RateLimitPolicy> rates = new ArrayList<>();
     for (RateLimitRule r : s.rateLimits()) {
-      rates.add(new RateLimitPolicy(r, s.prefixes(), maxKeys, ticker, maintenance));
+      rates.add(new RateLimitPolicy(r, s.prefixes(), maxKeys, ticker, maintenance,
+          s.connectionLimitExemptions()));
     }
     this.rateLimits = List.copyOf(rates);
     List<Policy> all = new ArrayList<>();
@@ -64,8 +67,10 @@ public final class PolicyEngine {
     all.add(authThrottle);
     all.add(new MessageSizePolicy(MAX_MESSAGE_SIZE, s.messages().maxMessageSize()));
     all.add(new RecipientLimitPolicy(MAX_RECIPIENTS, s.messages().maxRecipients()));
-    if (s.messages().senderMustMatchUser()) {
-      all.add(new SenderOwnershipPolicy(SENDER_MUST_MATCH_USER, s.messages().senderAliases()));
+    this.senderOwnership = s.messages().senderMustMatchUser()
+        ? new SenderOwnershipPolicy(SENDER_MUST_MATCH_USER, s.messages().senderAliases()) : null;
+    if (senderOwnership != null) {
+      all.add(senderOwnership);
     }
     // Rate limits last: a step refused by a stateless rule above must not use up a permit.
     all.addAll(rateLimits);
@@ -105,6 +110,15 @@ public final class PolicyEngine {
     return tlsBeforeAuth;
   }
 
+  /**
+   * The sender-ownership rule with the configured aliases, or null when
+   * {@code sender_must_match_user} is off. The gateway asks it first and then its account store
+   * (local users' aliases), and evaluates the chain with no sender once ownership is settled.
+   */
+  public SenderOwnershipPolicy senderOwnership() {
+    return senderOwnership;
+  }
+
   public List<RateLimitPolicy> rateLimits() {
     return rateLimits;
   }
@@ -121,6 +135,9 @@ public final class PolicyEngine {
     var a = s.authFailures();
     out.add(AUTH_FAILURES + ": delay " + a.initialDelay() + " doubling to " + a.maxDelay()
         + ", lockout of (user, address) after " + a.lockoutAfter() + " for " + a.lockoutFor());
+    if (!s.connectionLimitExemptions().isEmpty()) {
+      out.add("connection limits: not applied to " + s.connectionLimitExemptions());
+    }
     for (var c : s.connectionLimits()) {
       out.add(c.name() + ": at most " + c.max() + " sessions per " + c.scope().configName());
     }

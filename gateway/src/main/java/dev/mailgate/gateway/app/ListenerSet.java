@@ -9,6 +9,7 @@ import dev.mailgate.gateway.net.ProtocolHandler;
 import dev.mailgate.gateway.net.ProxyHeaderReader;
 import dev.mailgate.gateway.net.RunningListener;
 import dev.mailgate.gateway.net.SessionContext;
+import dev.mailgate.gateway.policy.PolicyGate;
 import dev.mailgate.gateway.tls.ServerTls;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,9 +45,13 @@ public final class ListenerSet {
   private final ListenerMapping mapping;
   private final ServerTls tls;
   private final ProxyHeaderReader proxy;
+  private final PolicyGate policies;
   private final Map<String, AtomicReference<ProtocolHandler>> handlers = new ConcurrentHashMap<>();
 
-  public ListenerSet(ListenerRegistry registry, ListenerMapping mapping, ServerTls tls, ProxyHeaderReader proxy) {
+  /** @param policies admits every connection and gives sessions their policies (null: none) */
+  public ListenerSet(ListenerRegistry registry, ListenerMapping mapping, ServerTls tls, ProxyHeaderReader proxy,
+      PolicyGate policies) {
+    this.policies = policies;
     this.registry = registry;
     this.mapping = mapping;
     this.tls = tls;
@@ -120,7 +125,7 @@ public final class ListenerSet {
   }
 
   private ListenerBinding binding(AtomicReference<ProtocolHandler> ref) {
-    return new ListenerBinding(new Swappable(ref), tls, proxy);
+    return new ListenerBinding(new Swappable(ref), tls, proxy, policies);
   }
 
   private static String rootMessage(Throwable e) {

@@ -20,6 +20,7 @@ import dev.mailgate.gateway.net.ProxyProtocolReader;
 import dev.mailgate.gateway.net.RunningListener;
 import dev.mailgate.gateway.net.SessionTracking;
 import dev.mailgate.gateway.net.Transport;
+import dev.mailgate.gateway.policy.PolicyGate;
 import dev.mailgate.gateway.session.DrainCoordinator;
 import dev.mailgate.gateway.session.DrainReport;
 import dev.mailgate.gateway.session.SessionIds;
@@ -161,7 +162,8 @@ public final class MailgateApp implements AutoCloseable {
 
     // every accepted session is registered, metered and logged through the same registry and meters
     ListenerRegistry registry = keep(new ListenerRegistry(transport, new SessionTracking(sessions, metrics)));
-    listeners = new ListenerSet(registry, new ListenerMapping(options.portOffset()), tls, new ProxyProtocolReader());
+    listeners = new ListenerSet(registry, new ListenerMapping(options.portOffset()), tls, new ProxyProtocolReader(),
+        PolicyGate.of(policies::get, metrics));
     listeners.startAll(cfg.listeners(), handlerFor(cfg));
     drain = new DrainCoordinator(sessions, listeners::stopAccepting, options.drainTimeout(), Schedulers.parallel());
 

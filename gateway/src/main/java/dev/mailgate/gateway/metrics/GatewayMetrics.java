@@ -115,6 +115,16 @@ public final class GatewayMetrics {
         .increment();
   }
 
+  /** Counts a login held back by a policy rule's delay (auth throttling); not a refusal. */
+  public void policyDelay(Protocol protocol, String rule) {
+    Counter.builder("mailgate.policy.delays")
+        .description("Logins delayed by a policy rule before being checked")
+        .tag("protocol", ProtocolLabel.of(protocol))
+        .tag("rule", rule)
+        .register(registry)
+        .increment();
+  }
+
   /** Records how long connecting to a backend took, including TLS and greeting, and if it worked. */
   public void backendConnect(String backend, Duration latency, boolean success) {
     Timer.builder("mailgate.backend.connect")

@@ -3,7 +3,12 @@ package dev.mailgate.gateway.net;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import javax.net.ssl.SSLSession;
+import dev.mailgate.gateway.policy.AdmissionReplies;
+import dev.mailgate.gateway.policy.PolicyGate;
+import dev.mailgate.gateway.policy.SessionPolicies;
 import dev.mailgate.gateway.tls.TlsHandshake;
+import dev.mailgate.policy.Decision;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -39,18 +44,21 @@ final class ConnectionSetup {
     context.start();
     // Implicit TLS: the TLS handler goes in before the PROXY decoder, which adds itself ahead of it,
     // so the bytes after the header flow straight into TLS; the first read comes after the header.
-    return implicitTlsInstall(connection, context)
-        .flatMap(
-            handshake ->
-                proxy(connection, context)
-                    .then(EventLoops.on(connection.channel(), () -> {
+    // Admission comes after the PROXY header (the real client counts) and before the handshake
+    // (a refused client costs no TLS work).
+    Mono<Boolean> ready = spec.tlsMode() == TlsMode.IMPLICIT
+        ? implicitTlsInstall(connection, context)
+            .flatMap(handshake -> proxy(connection, context)
+                .then(admitted(connection, context))
+                .flatMap(ok -> !ok ? Mono.just(false)
+                    : EventLoops.on(connection.channel(), () -> {
                       connection.channel().read();
                       return handshake.doOnError(e -> context.tlsFailed());
-                    }))
-                    .doOnNext(context::tls)
-                    .then(Mono.just(true)))
-        .switchIfEmpty(proxy(connection, context).then(Mono.just(false)))
-        .then(Mono.defer(() -> Mono.from(binding.handler().handle(connection, context))))
+                    }).doOnNext(context::tls).thenReturn(true)))
+        : proxy(connection, context).then(admitted(connection, context));
+    return ready
+        .flatMap(ok -> ok ? Mono.defer(() -> Mono.from(binding.handler().handle(connection, context)))
+            : Mono.<Void>empty())
         .doOnSuccess(v -> context.handlerEnded(null))
         .onErrorResume(
             e -> {
@@ -58,7 +66,38 @@ final class ConnectionSetup {
               LOG.debug("{}: ended before or in the session: {}", context, e.toString());
               return Mono.empty();
             })
-        .doFinally(s -> context.stop());
+        .doFinally(s -> {
+          context.stop();
+          context.policies().close();
+        });
+  }
+
+  /**
+   * Opens the session's policies and asks for admission; a refused client gets the protocol's
+   * refusal line (not on implicit-TLS listeners, where it would have to follow a handshake) and
+   * the connection ends.
+   */
+  private Mono<Boolean> admitted(Connection connection, SessionContext context) {
+    PolicyGate gate = binding.policies();
+    if (gate == null) {
+      return Mono.just(true);
+    }
+    SessionPolicies policies = gate.open(context);
+    context.policies(policies);
+    return policies.admit().flatMap(d -> {
+      if (!(d instanceof Decision.Deny deny)) {
+        return Mono.just(true);
+      }
+      LOG.debug("{}: refused by {}: {}", context, deny.rule(), deny.reason());
+      if (spec.tlsMode() == TlsMode.IMPLICIT) {
+        return Mono.just(false);
+      }
+      return connection.outbound()
+          .sendString(Mono.just(AdmissionReplies.line(spec.protocol(), deny)), StandardCharsets.US_ASCII)
+          .then()
+          .onErrorResume(e -> Mono.empty())
+          .thenReturn(false);
+    });
   }
 
   private Mono<Void> proxy(Connection connection, SessionContext context) {

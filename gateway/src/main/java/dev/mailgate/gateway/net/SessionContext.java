@@ -2,6 +2,7 @@ package dev.mailgate.gateway.net;
 
 import dev.mailgate.gateway.metrics.GatewayMetrics;
 import dev.mailgate.gateway.metrics.LoginOutcome;
+import dev.mailgate.gateway.policy.SessionPolicies;
 import dev.mailgate.gateway.session.EndReason;
 import dev.mailgate.gateway.session.SessionControl;
 import dev.mailgate.gateway.session.SessionRecord;
@@ -58,6 +59,7 @@ public final class SessionContext {
   private volatile Throwable handlerEnd;
   /** A TLS handler is in the pipeline and its handshake has not completed. */
   private volatile boolean tlsPending;
+  private volatile SessionPolicies policies = SessionPolicies.off();
 
   private static final Throwable COMPLETED = new Throwable("completed", null, false, false) {};
 
@@ -218,6 +220,19 @@ public final class SessionContext {
    */
   public void onDrain(Runnable finish) {
     this.onDrain = finish;
+  }
+
+  /**
+   * The session's policies (auth throttling, per-user limits, SMTP message rules), bound to the
+   * configuration the session started with; {@link SessionPolicies#off()} on listeners without
+   * policies.
+   */
+  public SessionPolicies policies() {
+    return policies;
+  }
+
+  void policies(SessionPolicies p) {
+    this.policies = p;
   }
 
   /** Lifts the pre-login timeout; call after a successful login. */

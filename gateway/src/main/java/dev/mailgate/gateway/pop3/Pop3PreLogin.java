@@ -11,8 +11,10 @@ import dev.mailgate.codec.sasl.SaslServerExchange;
 import dev.mailgate.codec.sasl.SaslStep;
 import dev.mailgate.gateway.metrics.LoginOutcome;
 import dev.mailgate.gateway.net.TlsMode;
+import dev.mailgate.gateway.policy.SessionPolicies;
 import dev.mailgate.gateway.session.EndReason;
 import dev.mailgate.gateway.tls.ServerTls;
+import dev.mailgate.policy.Decision;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -27,6 +29,11 @@ import reactor.core.publisher.Mono;
  * <p>Before TLS, USER, PASS and AUTH are refused with {@code -ERR [SYS/PERM]} and not advertised
  * unless the client's network may log in in plaintext ({@link Pop3ServerSettings}); APOP needs the
  * clear-text password on the server, which the gateway never has, and is refused.
+ *
+ * <p>Every completed login passes the session's {@link SessionPolicies} first (throttling delays
+ * after failures, lockout per (user, address)); a refusal with {@code [AUTH]} counts as a failure.
+ * Per-user session limits are the authenticator's to take (the local tier's maildrop lock already
+ * allows one session per user).
  *
  * @param <T> what an accepted login carries into the next state
  */
@@ -197,24 +204,52 @@ public final class Pop3PreLogin<T> {
 
   private Mono<Outcome<T>> login(SaslCredentials.Password credentials, String mechanism) {
     var ctx = wire.context();
-    Pop3ClientFacts facts = new Pop3ClientFacts(ctx.client(), ctx.local(), ctx.listener().name(), ctx.isTls());
+    SessionPolicies policies = ctx.policies();
     String name = credentials.user();
-    return authenticator.login(credentials, facts)
-        .onErrorResume(e -> Mono.just(new Pop3LoginResult.Refused<>(
-            Status.err(Pop3RespCode.SYS_TEMP, "temporary failure, try again later"))))
-        .flatMap(
-            r -> {
-              if (r instanceof Pop3LoginResult.Accepted<T> a) {
-                ctx.loginSucceeded(name, mechanism);
-                Mono<Void> reply = a.reply() == null ? Mono.empty() : wire.answer(a.reply());
-                return reply.thenReturn(new Outcome.LoggedIn<>(a.value()));
-              }
-              Status reply = ((Pop3LoginResult.Refused<T>) r).reply();
-              // SYS/TEMP: the check could not be made (store or backend unavailable)
-              ctx.loginFailed(mechanism, Pop3RespCode.SYS_TEMP.wire().equals(reply.code())
-                  ? LoginOutcome.ERROR : LoginOutcome.FAILURE);
-              return refused(wire.refuse(reply));
-            });
+    // Computed now: the authenticator wipes the password before the outcome is known.
+    byte[] tried = credentials.password().bytes();
+    long fingerprint = SessionPolicies.fingerprint(tried);
+    java.util.Arrays.fill(tried, (byte) 0);
+    Pop3ClientFacts facts = new Pop3ClientFacts(ctx.client(), ctx.local(), ctx.listener().name(), ctx.isTls());
+    return policies.beforeAuth(name).flatMap(d -> {
+      if (d instanceof Decision.Deny deny) {
+        credentials.password().clear();
+        ctx.loginFailed(mechanism, LoginOutcome.REFUSED);
+        return refused(wire.refuse(refusal(deny)));
+      }
+      return authenticator.login(credentials, facts)
+          .onErrorResume(e -> Mono.just(new Pop3LoginResult.Refused<>(
+              Status.err(Pop3RespCode.SYS_TEMP, "temporary failure, try again later"))))
+          .flatMap(
+              r -> {
+                if (r instanceof Pop3LoginResult.Accepted<T> a) {
+                  policies.authSucceeded(name);
+                  ctx.loginSucceeded(name, mechanism);
+                  Mono<Void> reply = a.reply() == null ? Mono.empty() : wire.answer(a.reply());
+                  return reply.thenReturn(new Outcome.LoggedIn<>(a.value()));
+                }
+                Status no = ((Pop3LoginResult.Refused<T>) r).reply();
+                if (Pop3RespCode.AUTH.wire().equals(no.code())) {
+                  policies.authFailed(name, fingerprint);
+                }
+                // SYS/TEMP: the check could not be made (store or backend unavailable)
+                ctx.loginFailed(mechanism, Pop3RespCode.SYS_TEMP.wire().equals(no.code())
+                    ? LoginOutcome.ERROR : LoginOutcome.FAILURE);
+                return refused(wire.refuse(no));
+              });
+    });
+  }
+
+  /**
+   * A login a policy refused (PRODUCT.md "How it answers"); a locked-out (user, address) pair
+   * gets the same answer as a wrong password, so a guesser learns nothing from it.
+   */
+  private static Status refusal(Decision.Deny deny) {
+    return switch (deny.kind()) {
+      case TLS_REQUIRED -> tlsRequired();
+      case AUTH_THROTTLED -> Status.err(Pop3RespCode.AUTH, "authentication failed");
+      default -> Status.err(Pop3RespCode.SYS_TEMP, "too many logins, try again later");
+    };
   }
 
   private Mono<Void> quit() {

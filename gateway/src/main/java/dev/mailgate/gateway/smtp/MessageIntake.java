@@ -7,6 +7,7 @@ import dev.mailgate.codec.smtp.SmtpCommand;
 import dev.mailgate.codec.smtp.SmtpCommandDecoder;
 import dev.mailgate.codec.smtp.SmtpContent;
 import dev.mailgate.codec.smtp.SmtpReply;
+import dev.mailgate.policy.Decision;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,8 @@ final class MessageIntake {
   private boolean inData;
   private boolean inChunk;
   private SmtpReply chunkRefusal;
+  /** Content octets received for the transaction (bytes-per-interval policies). */
+  private long received;
 
   MessageIntake(SmtpSession session) {
     this.s = session;
@@ -75,7 +78,11 @@ final class MessageIntake {
   }
 
   Mono<Void> content(SmtpContent c) {
-    return pipe != null && chunkRefusal == null ? pipe.offer(c.content().retain()) : Mono.empty();
+    if (pipe == null || chunkRefusal != null) {
+      return Mono.empty();
+    }
+    received += c.content().readableBytes();
+    return pipe.offer(c.content().retain());
   }
 
   Mono<Void> dataEnd() {
@@ -120,6 +127,7 @@ final class MessageIntake {
     pipe = null;
     result = null;
     inData = false;
+    received = 0;
   }
 
   /** Opens the sink's content stream, with the {@code Received:} header first (RFC 5321 4.4). */
@@ -138,12 +146,22 @@ final class MessageIntake {
     result = done.asMono().publishOn(s.loop);
   }
 
+  /**
+   * The content is complete: the message policies (size, bytes per interval) decide before the
+   * sink may deliver it; a refused message is voided in the sink and never acknowledged.
+   */
   private Mono<Void> finish() {
-    pipe.complete();
-    return result.flatMap(reply -> {
-      s.countMessage(reply);
-      s.endTransaction();
-      return s.send(reply);
+    return s.policies.data(received).flatMap(d -> {
+      if (d instanceof Decision.Deny deny) {
+        s.resetTransaction();
+        return s.send(SmtpReplies.forDeny(deny));
+      }
+      pipe.complete();
+      return result.flatMap(reply -> {
+        s.countMessage(reply);
+        s.endTransaction();
+        return s.send(reply);
+      });
     });
   }
 }

@@ -11,6 +11,8 @@ import dev.mailgate.codec.smtp.SmtpCommand;
 import dev.mailgate.codec.smtp.SmtpCommandDecoder;
 import dev.mailgate.codec.smtp.SmtpReply;
 import dev.mailgate.gateway.metrics.LoginOutcome;
+import dev.mailgate.gateway.policy.SessionPolicies;
+import dev.mailgate.policy.Decision;
 import java.util.List;
 import reactor.core.publisher.Mono;
 
@@ -21,7 +23,9 @@ import reactor.core.publisher.Mono;
  * {@code 535 5.7.8} bad credentials, {@code 530 5.7.0} TLS first (PRODUCT.md: plaintext AUTH only
  * from the configured networks), {@code 504 5.5.4} other mechanisms, {@code 501} cancelled or
  * undecodable, {@code 454 4.7.0} when the user store fails. Credentials are never logged and the
- * password is wiped after the check.
+ * password is wiped after the check. Every login passes the session's {@link SessionPolicies}
+ * first: growing delays after failures, lockout per (user, address) answered like a wrong password,
+ * per-user session limits ({@code 421 4.7.0}).
  */
 final class SmtpAuth {
   private final SmtpSession s;
@@ -104,6 +108,28 @@ final class SmtpAuth {
       s.ctx.loginFailed(mechanismName);
       return s.fail(SmtpReplies.BAD_CREDENTIALS); // acting as another user is not supported
     }
+    String login = p instanceof SaslCredentials.Password pw ? pw.user()
+        : ((SaslCredentials.Token) p).user();
+    // Computed now: the accounts may wipe the secret before the outcome is known.
+    byte[] tried = p instanceof SaslCredentials.Password pw ? pw.password().bytes()
+        : ((SaslCredentials.Token) p).token().bytes();
+    long fingerprint = SessionPolicies.fingerprint(tried);
+    java.util.Arrays.fill(tried, (byte) 0);
+    return s.policies.beforeAuth(login == null ? "" : login)
+        .publishOn(s.loop)
+        .flatMap(d -> {
+          if (d instanceof Decision.Deny deny) {
+            SmtpAccounts.wipe(p);
+            s.resumeCommands();
+            s.ctx.loginFailed(mechanismName, LoginOutcome.REFUSED);
+            SmtpReply r = SmtpReplies.forDeny(deny);
+            return r == SmtpReplies.BAD_CREDENTIALS ? s.fail(r) : s.send(r);
+          }
+          return check(p, login == null ? "" : login, fingerprint);
+        });
+  }
+
+  private Mono<Void> check(SaslCredentials p, String login, long fingerprint) {
     return s.server.accounts().authenticate(p, s.facts())
         .map(user -> (Object) user)
         .defaultIfEmpty(Boolean.FALSE)
@@ -117,12 +143,22 @@ final class SmtpAuth {
             SmtpAccounts.wipe(p);
           }
           if (outcome instanceof String user) {
+            s.policies.authSucceeded(login);
+            Decision slot = s.policies.userSession(user);
+            if (slot instanceof Decision.Deny deny) {
+              s.ctx.loginFailed(mechanismName, LoginOutcome.REFUSED);
+              return s.close(SmtpReplies.forDeny(deny));
+            }
             s.authUser = user;
             s.ctx.loginSucceeded(user, mechanismName);
             return s.send(SmtpReplies.AUTH_OK);
           }
           s.ctx.loginFailed(mechanismName, outcome instanceof SmtpReply ? LoginOutcome.ERROR : LoginOutcome.FAILURE);
-          return outcome instanceof SmtpReply r ? s.send(r) : s.fail(SmtpReplies.BAD_CREDENTIALS);
+          if (outcome instanceof SmtpReply r) {
+            return s.send(r);
+          }
+          s.policies.authFailed(login, fingerprint);
+          return s.fail(SmtpReplies.BAD_CREDENTIALS);
         });
   }
 }

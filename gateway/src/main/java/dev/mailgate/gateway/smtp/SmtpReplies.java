@@ -2,6 +2,7 @@ package dev.mailgate.gateway.smtp;
 
 import dev.mailgate.codec.DecodeFailure;
 import dev.mailgate.codec.smtp.SmtpReply;
+import dev.mailgate.policy.Decision;
 
 /**
  * The SMTP session's reply table (PRODUCT.md "How it answers"; RFC 5321 4.2.2-4.2.3 codes with
@@ -75,6 +76,11 @@ final class SmtpReplies {
       "Relay access denied: no relay route");
   static final SmtpReply BARE_LINE_ENDING_IN_DATA = SmtpReply.of(550, "5.6.0",
       "Message contains bare CR or LF");
+  static final SmtpReply RATE_LIMITED = SmtpReply.of(451, "4.7.1",
+      "Rate limit exceeded, try again later");
+  static final SmtpReply TOO_MANY_SESSIONS = SmtpReply.of(421, "4.7.0",
+      "Too many sessions, closing connection");
+  static final SmtpReply ACCESS_DENIED = SmtpReply.of(554, "5.7.1", "Access denied");
   static final SmtpReply UNSUPPORTED_PARAMETER = SmtpReply.of(555, "5.5.4",
       "Unsupported MAIL/RCPT parameter");
 
@@ -97,5 +103,22 @@ final class SmtpReplies {
       default:
         return SYNTAX;
     }
+  }
+
+  /**
+   * The reply for a policy refusal (PRODUCT.md's table). A locked-out (user, address) pair gets
+   * the wrong-password reply, so a guesser learns nothing from it.
+   */
+  static SmtpReply forDeny(Decision.Deny deny) {
+    return switch (deny.kind()) {
+      case RATE_LIMIT -> RATE_LIMITED;
+      case TOO_MANY_CONNECTIONS -> TOO_MANY_SESSIONS;
+      case AUTH_THROTTLED -> BAD_CREDENTIALS;
+      case TLS_REQUIRED -> TLS_REQUIRED;
+      case TOO_BIG -> MESSAGE_TOO_BIG;
+      case TOO_MANY_RECIPIENTS -> TOO_MANY_RECIPIENTS;
+      case SENDER_MISMATCH -> SENDER_NOT_OWNED;
+      case NETWORK_DENIED -> ACCESS_DENIED;
+    };
   }
 }

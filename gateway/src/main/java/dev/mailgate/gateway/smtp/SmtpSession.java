@@ -11,13 +11,16 @@ import dev.mailgate.codec.smtp.SmtpCommand;
 import dev.mailgate.codec.smtp.SmtpCommandDecoder;
 import dev.mailgate.codec.smtp.SmtpContent;
 import dev.mailgate.codec.smtp.SmtpDataDecoder;
+import dev.mailgate.codec.smtp.SmtpLimits;
 import dev.mailgate.codec.smtp.SmtpPath;
 import dev.mailgate.codec.smtp.SmtpReply;
 import dev.mailgate.codec.smtp.SmtpReplyEncoder;
 import dev.mailgate.gateway.net.SessionContext;
 import dev.mailgate.gateway.net.StartTls;
 import dev.mailgate.gateway.net.TlsMode;
+import dev.mailgate.gateway.policy.SessionPolicies;
 import dev.mailgate.gateway.session.EndReason;
+import dev.mailgate.policy.Decision;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -49,6 +52,9 @@ final class SmtpSession {
   final Channel ch;
   final Scheduler loop;
   final boolean submission;
+  final SessionPolicies policies;
+  /** The listener's codec limits with the policies' maximum message size applied. */
+  final SmtpLimits limits;
   private final SmtpAuth auth;
 
   // connection state (RFC 5321 4.1.4: EHLO, RSET and STARTTLS reset parts of it)
@@ -75,6 +81,10 @@ final class SmtpSession {
     this.ch = ctx.connection().channel();
     this.loop = Schedulers.fromExecutor(ch.eventLoop());
     this.submission = ctx.listener().protocol() == dev.mailgate.gateway.net.Protocol.SUBMISSION;
+    this.policies = ctx.policies();
+    long maxSize = Math.min(settings.limits().maxDataSize(), policies.maxMessageSize());
+    this.limits = settings.limits().withMaxDataSize(maxSize)
+        .withMaxBdatChunkSize(Math.min(settings.limits().maxBdatChunkSize(), maxSize));
     this.auth = new SmtpAuth(this);
     this.intake = new MessageIntake(this);
   }
@@ -91,7 +101,7 @@ final class SmtpSession {
   }
 
   private SmtpCommandDecoder newDecoder() {
-    return new SmtpCommandDecoder(settings.limits(), SmtpDataDecoder.Mode.UNSTUFF);
+    return new SmtpCommandDecoder(limits, SmtpDataDecoder.Mode.UNSTUFF);
   }
 
   // ---- dispatch -------------------------------------------------------------------------------
@@ -122,6 +132,20 @@ final class SmtpSession {
     if (c instanceof SmtpCommand.AuthResponse r) {
       return auth.response(r);
     }
+    if (c instanceof SmtpCommand.Bdat || policies.isOff()) {
+      // a BDAT chunk's octets follow the command: refusing it here would lose the framing
+      return dispatch(c);
+    }
+    return policies.command().flatMap(d -> {
+      if (d instanceof Decision.Deny deny) {
+        resumeCommands(); // a paused command (DATA, AUTH, STARTTLS) was refused: read on
+        return send(SmtpReplies.forDeny(deny));
+      }
+      return dispatch(c);
+    });
+  }
+
+  private Mono<Void> dispatch(SmtpCommand c) {
     if (c instanceof SmtpCommand.Ehlo e) {
       return hello(e.domain(), true);
     }
@@ -179,7 +203,7 @@ final class SmtpSession {
     List<String> lines = new ArrayList<>();
     lines.add(settings.hostname() + " greets " + TraceHeaders.clean(domain));
     lines.add("PIPELINING");
-    lines.add("SIZE " + settings.limits().maxDataSize());
+    lines.add("SIZE " + limits.maxDataSize());
     lines.add("8BITMIME");
     lines.add("SMTPUTF8");
     lines.add("ENHANCEDSTATUSCODES");
@@ -242,21 +266,37 @@ final class SmtpSession {
         || !p.others().isEmpty()) {
       return fail(SmtpReplies.UNSUPPORTED_PARAMETER);
     }
-    if (p.size() > settings.limits().maxDataSize()) {
+    if (p.size() > limits.maxDataSize()) {
+      policies.countRefusal(dev.mailgate.policy.PolicyEngine.MAX_MESSAGE_SIZE);
       return send(SmtpReplies.MESSAGE_TOO_BIG);
     }
     if (m.from().utf8() && !p.smtpUtf8()) {
       return fail(SmtpReplies.NON_ASCII_ADDRESS);
     }
-    if (authUser == null || m.from().isNull()) {
-      return startTransaction(m);
+    if (authUser == null || m.from().isNull() || !policies.senderMustMatchUser()) {
+      return mailPolicies(m);
     }
-    // an authenticated client may only send as itself or one of its aliases (no spoofing)
-    return server.accounts().mayUseSender(authUser, RecipientRules.mailbox(m.from()))
-        .defaultIfEmpty(false)
-        .onErrorReturn(false)
+    // an authenticated client may only send as itself or one of its aliases (no spoofing): the
+    // configured aliases first, then the account store's
+    String sender = RecipientRules.mailbox(m.from());
+    Mono<Boolean> owned = policies.senderOwnedByRule(authUser, sender) ? Mono.just(true)
+        : server.accounts().mayUseSender(authUser, sender).defaultIfEmpty(false).onErrorReturn(false);
+    return owned
         .publishOn(loop)
-        .flatMap(own -> own ? startTransaction(m) : fail(SmtpReplies.SENDER_NOT_OWNED));
+        .flatMap(own -> {
+          if (own) {
+            return mailPolicies(m);
+          }
+          policies.countRefusal(dev.mailgate.policy.PolicyEngine.SENDER_MUST_MATCH_USER);
+          return fail(SmtpReplies.SENDER_NOT_OWNED);
+        });
+  }
+
+  /** Messages per interval and the declared size, then the transaction starts. */
+  private Mono<Void> mailPolicies(SmtpCommand.Mail m) {
+    return policies.mailFrom(Math.max(0, m.parameters().size()))
+        .flatMap(d -> d instanceof Decision.Deny deny
+            ? send(SmtpReplies.forDeny(deny)) : startTransaction(m));
   }
 
   private Mono<Void> startTransaction(SmtpCommand.Mail m) {
@@ -295,6 +335,11 @@ final class SmtpSession {
     if (RecipientRules.isRelayHack(to)) {
       return fail(SmtpReplies.RELAY_DENIED);
     }
+    return policies.rcpt(RecipientRules.mailbox(to), recipients + 1).flatMap(d ->
+        d instanceof Decision.Deny deny ? send(SmtpReplies.forDeny(deny)) : route(to, p));
+  }
+
+  private Mono<Void> route(SmtpPath to, RcptParameters p) {
     String domain = RecipientRules.domain(to);
     Mono<Boolean> local = domain == null ? Mono.just(true)
         : to.isAddressLiteral() ? Mono.just(false) : server.domains().isLocal(domain);
@@ -422,7 +467,7 @@ final class SmtpSession {
 
   /** A refused command: counts towards {@link dev.mailgate.codec.smtp.SmtpLimits#maxErrors()}. */
   Mono<Void> fail(SmtpReply reply) {
-    if (++errors >= settings.limits().maxErrors()) {
+    if (++errors >= limits.maxErrors()) {
       ch.write(reply);
       return close(SmtpReplies.TOO_MANY_ERRORS);
     }

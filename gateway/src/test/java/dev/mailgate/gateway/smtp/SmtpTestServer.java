@@ -7,6 +7,7 @@ import dev.mailgate.gateway.net.Protocol;
 import dev.mailgate.gateway.net.RunningListener;
 import dev.mailgate.gateway.net.TlsMode;
 import dev.mailgate.gateway.net.Transport;
+import dev.mailgate.gateway.policy.PolicyGate;
 import dev.mailgate.gateway.tls.KeyPairs;
 import dev.mailgate.gateway.tls.ServerTls;
 import dev.mailgate.gateway.tls.TestPki;
@@ -92,9 +93,15 @@ final class SmtpTestServer implements AutoCloseable {
 
   /** Starts one more listener with other settings or timeouts on the same store. */
   RunningListener listener(ListenerSpec spec, SmtpServerSettings settings) {
+    return listener(spec, settings, null);
+  }
+
+  /** One more listener whose sessions are under the gate's policies (null: none). */
+  RunningListener listener(ListenerSpec spec, SmtpServerSettings settings, PolicyGate gate) {
     SmtpServerHandler handler = SmtpServerHandler.localDelivery(settings, tls, store, users,
         LocalDomains.ofUsers(users, Duration.ofSeconds(1)), dir.resolve("spool"), io);
-    return registry.start(spec, ListenerBinding.of(handler, tls)).block();
+    ListenerBinding binding = ListenerBinding.of(handler, tls);
+    return registry.start(spec, gate == null ? binding : binding.withPolicies(gate)).block();
   }
 
   MailboxId inbox(String user) {

@@ -3,6 +3,7 @@ package dev.mailgate.policy.limit;
 import dev.mailgate.policy.Decision;
 import dev.mailgate.policy.DenyKind;
 import dev.mailgate.policy.PolicyFacts;
+import dev.mailgate.policy.net.Cidr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -21,11 +22,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ConnectionLimiter {
   private final List<ConnectionLimit> limits;
   private final NetworkPrefixes prefixes;
+  private final List<Cidr> exempt;
   private final ConcurrentHashMap<String, Integer> counts = new ConcurrentHashMap<>();
 
   public ConnectionLimiter(List<ConnectionLimit> limits, NetworkPrefixes prefixes) {
+    this(limits, prefixes, List.of());
+  }
+
+  /** @param exempt clients whose connect-time limits (IP, network, listener) are not counted */
+  public ConnectionLimiter(List<ConnectionLimit> limits, NetworkPrefixes prefixes,
+      List<Cidr> exempt) {
     this.limits = List.copyOf(limits);
     this.prefixes = prefixes;
+    this.exempt = List.copyOf(exempt);
   }
 
   /** An acquisition's outcome: a lease to close later, or the refusal. */
@@ -54,6 +63,9 @@ public final class ConnectionLimiter {
 
   /** At connect: the IP, network and listener limits. */
   public Result onConnect(PolicyFacts facts) {
+    if (!exempt.isEmpty() && Cidr.anyContains(exempt, facts.clientIp())) {
+      return new Acquired(new Lease(List.of()));
+    }
     return acquire(facts, false);
   }
 

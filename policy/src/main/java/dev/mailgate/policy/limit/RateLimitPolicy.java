@@ -6,7 +6,9 @@ import dev.mailgate.policy.DenyKind;
 import dev.mailgate.policy.SyncPolicy;
 import dev.mailgate.policy.PolicyFacts;
 import dev.mailgate.policy.Stage;
+import dev.mailgate.policy.net.Cidr;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
@@ -19,9 +21,17 @@ public final class RateLimitPolicy implements SyncPolicy {
   private final RateLimitRule rule;
   private final NetworkPrefixes prefixes;
   private final KeyedRateLimiter limiter;
+  private final List<Cidr> exempt;
 
   public RateLimitPolicy(RateLimitRule rule, NetworkPrefixes prefixes, long maxKeys,
       Ticker ticker, Executor maintenance) {
+    this(rule, prefixes, maxKeys, ticker, maintenance, List.of());
+  }
+
+  /** @param exempt clients whose new connections are not counted (CONNECTIONS rules only) */
+  public RateLimitPolicy(RateLimitRule rule, NetworkPrefixes prefixes, long maxKeys,
+      Ticker ticker, Executor maintenance, List<Cidr> exempt) {
+    this.exempt = rule.counter() == Counter.CONNECTIONS ? List.copyOf(exempt) : List.of();
     this.rule = rule;
     this.prefixes = prefixes;
     this.limiter = new KeyedRateLimiter(rule.rate(), maxKeys, ticker, maintenance);
@@ -51,6 +61,9 @@ public final class RateLimitPolicy implements SyncPolicy {
   @Override
   public Decision decide(PolicyFacts facts) {
     if (facts.stage() != stageOf(rule.counter())) {
+      return Decision.ALLOW;
+    }
+    if (!exempt.isEmpty() && Cidr.anyContains(exempt, facts.clientIp())) {
       return Decision.ALLOW;
     }
     String key = Keys.of(rule.scope(), facts, prefixes);

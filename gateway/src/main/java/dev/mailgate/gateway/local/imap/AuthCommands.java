@@ -7,8 +7,10 @@ import dev.mailgate.codec.imap.ImapStatus;
 import dev.mailgate.codec.imap.ResponseCode;
 import dev.mailgate.gateway.metrics.LoginOutcome;
 import dev.mailgate.gateway.net.StartTls;
+import dev.mailgate.gateway.policy.SessionPolicies;
 import dev.mailgate.mailbox.store.MailStoreException;
 import dev.mailgate.mailbox.store.Quota;
+import dev.mailgate.policy.Decision;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -21,7 +23,9 @@ import reactor.core.publisher.Mono;
  * section 6.2.3), AUTHENTICATE PLAIN (RFC 4616) with SASL-IR (RFC 4959), and ID (RFC 2971).
  * Passwords are verified by the {@code UserStore} on its own scheduler (Argon2id is slow on
  * purpose), never logged, and wiped from memory after use. Plaintext credentials before TLS are
- * refused with {@code NO [PRIVACYREQUIRED]} unless the listener allows them.
+ * refused with {@code NO [PRIVACYREQUIRED]} unless the listener allows them. Every login passes
+ * the session's {@link SessionPolicies}: throttling delays after failures, lockout per (user,
+ * address), per-user session limits ({@code NO [LIMIT]}).
  */
 final class AuthCommands {
   /** The {@code mechanism} tag of the IMAP LOGIN command and of AUTHENTICATE PLAIN. */
@@ -132,18 +136,49 @@ final class AuthCommands {
       session.context.loginFailed(mechanism);
       return session.tagged(tag, ImapStatus.NO, ResponseCode.AUTHENTICATIONFAILED, "Invalid credentials");
     }
-    return session.server.users().resolve(login)
-        .defaultIfEmpty(login)
-        .flatMap(name -> session.server.users().verify(name, password).map(ok -> ok ? name : ""))
-        .doFinally(s -> Arrays.fill(password, '\0'))
-        .doOnError(e -> session.context.loginFailed(mechanism, LoginOutcome.ERROR))
-        .flatMap(name -> {
-          if (name.isEmpty()) {
-            session.context.loginFailed(mechanism);
-            return session.tagged(tag, ImapStatus.NO, ResponseCode.AUTHENTICATIONFAILED, "Invalid credentials");
-          }
-          return loggedIn(tag, name, mechanism);
-        });
+    SessionPolicies policies = session.context.policies();
+    // Computed now: the password is wiped before the outcome is known.
+    long fingerprint = SessionPolicies.fingerprint(password);
+    return policies.beforeAuth(login).flatMap(d -> {
+      if (d instanceof Decision.Deny deny) {
+        Arrays.fill(password, '\0');
+        session.context.loginFailed(mechanism, LoginOutcome.REFUSED);
+        return refused(tag, deny);
+      }
+      return session.server.users().resolve(login)
+          .defaultIfEmpty(login)
+          .flatMap(name -> session.server.users().verify(name, password).map(ok -> ok ? name : ""))
+          .doFinally(s -> Arrays.fill(password, '\0'))
+          .doOnError(e -> session.context.loginFailed(mechanism, LoginOutcome.ERROR))
+          .flatMap(name -> {
+            if (name.isEmpty()) {
+              policies.authFailed(login, fingerprint);
+              session.context.loginFailed(mechanism);
+              return session.tagged(tag, ImapStatus.NO, ResponseCode.AUTHENTICATIONFAILED, "Invalid credentials");
+            }
+            policies.authSucceeded(login);
+            Decision slot = policies.userSession(name);
+            if (slot instanceof Decision.Deny deny) {
+              session.context.loginFailed(mechanism, LoginOutcome.REFUSED);
+              return refused(tag, deny);
+            }
+            return loggedIn(tag, name, mechanism);
+          });
+    });
+  }
+
+  /**
+   * A login a policy refused (PRODUCT.md "How it answers"). A locked-out (user, address) pair gets
+   * the same answer as a wrong password, so a guesser learns nothing from it.
+   */
+  private Mono<Void> refused(String tag, Decision.Deny deny) {
+    return switch (deny.kind()) {
+      case TLS_REQUIRED -> session.tagged(tag, ImapStatus.NO, ResponseCode.PRIVACYREQUIRED,
+          "Plaintext login is disabled; use STARTTLS");
+      case AUTH_THROTTLED -> session.tagged(tag, ImapStatus.NO, ResponseCode.AUTHENTICATIONFAILED,
+          "Invalid credentials");
+      default -> session.tagged(tag, ImapStatus.NO, ResponseCode.LIMIT, "Too many logins, try again later");
+    };
   }
 
   private Mono<Void> loggedIn(String tag, String user, String mechanism) {

@@ -10,6 +10,7 @@ import dev.mailgate.gateway.net.Protocol;
 import dev.mailgate.gateway.net.RunningListener;
 import dev.mailgate.gateway.net.TlsMode;
 import dev.mailgate.gateway.net.Transport;
+import dev.mailgate.gateway.policy.PolicyGate;
 import dev.mailgate.gateway.tls.ServerTls;
 import dev.mailgate.mailbox.sqlite.SqliteMailStore;
 import dev.mailgate.mailbox.store.AppendRequest;
@@ -41,7 +42,7 @@ final class LocalImapServer implements AutoCloseable {
   final ListenerRegistry registry;
   final RunningListener listener;
 
-  private LocalImapServer(Path dir, LocalImapSettings settings, TlsMode mode) {
+  private LocalImapServer(Path dir, LocalImapSettings settings, TlsMode mode, PolicyGate gate) {
     store = SqliteMailStore.open(dir.resolve("store"), StoreLimits.defaults());
     users = UserStore.open(dir.resolve("users"), new Argon2id.Params(64, 1, 1), 2);
     users.add(USER, PASSWORD.toCharArray()).block();
@@ -49,7 +50,8 @@ final class LocalImapServer implements AutoCloseable {
     transport = Transport.create("imap-test", 2);
     registry = new ListenerRegistry(transport);
     ListenerSpec spec = ListenerSpec.of("imap", Protocol.IMAP, new InetSocketAddress("127.0.0.1", 0), mode);
-    listener = registry.start(spec, ListenerBinding.of(new LocalImapHandler(store, users, settings), settings.tls()))
+    ListenerBinding binding = ListenerBinding.of(new LocalImapHandler(store, users, settings), settings.tls());
+    listener = registry.start(spec, gate == null ? binding : binding.withPolicies(gate))
         .block(Duration.ofSeconds(10));
   }
 
@@ -60,7 +62,13 @@ final class LocalImapServer implements AutoCloseable {
 
   static LocalImapServer start(Path dir, LocalImapSettings settings) {
     ServerTls tls = settings.tls();
-    return new LocalImapServer(dir, settings, tls == null ? TlsMode.NONE : TlsMode.STARTTLS);
+    return new LocalImapServer(dir, settings, tls == null ? TlsMode.NONE : TlsMode.STARTTLS, null);
+  }
+
+  /** Plaintext login allowed, sessions under the gate's policies. */
+  static LocalImapServer start(Path dir, PolicyGate gate) {
+    return new LocalImapServer(dir, LocalImapSettings.of("imap.test", ImapLimits.DEFAULTS)
+        .withAllowPlaintextAuth(true), TlsMode.NONE, gate);
   }
 
   InetSocketAddress address() {

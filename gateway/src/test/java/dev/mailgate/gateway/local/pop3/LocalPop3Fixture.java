@@ -9,6 +9,7 @@ import dev.mailgate.gateway.net.Protocol;
 import dev.mailgate.gateway.net.RunningListener;
 import dev.mailgate.gateway.net.TlsMode;
 import dev.mailgate.gateway.net.Transport;
+import dev.mailgate.gateway.policy.PolicyGate;
 import dev.mailgate.gateway.tls.KeyPairs;
 import dev.mailgate.gateway.tls.ServerTls;
 import dev.mailgate.gateway.tls.TestPki;
@@ -65,10 +66,16 @@ public final class LocalPop3Fixture implements AutoCloseable {
 
   /** Starts a local POP3 listener; returns its port. */
   public int start(LocalPop3Settings settings, TlsMode mode) {
+    return start(settings, mode, null);
+  }
+
+  /** Starts a local POP3 listener whose sessions are under the gate's policies (null: none). */
+  public int start(LocalPop3Settings settings, TlsMode mode, PolicyGate gate) {
     String name = "pop3-" + USERS.incrementAndGet();
+    ListenerBinding binding = ListenerBinding.of(new LocalPop3Server(store, users, tls, settings, locks), tls);
     RunningListener l = registry.start(
             ListenerSpec.of(name, Protocol.POP3, new InetSocketAddress("127.0.0.1", 0), mode),
-            ListenerBinding.of(new LocalPop3Server(store, users, tls, settings, locks), tls))
+            gate == null ? binding : binding.withPolicies(gate))
         .block(Duration.ofSeconds(10));
     return l.port();
   }

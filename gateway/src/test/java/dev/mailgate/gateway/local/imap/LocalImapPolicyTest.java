@@ -1,0 +1,147 @@
+package dev.mailgate.gateway.local.imap;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.mailgate.gateway.policy.LineClient;
+import dev.mailgate.gateway.policy.PolicyFixture;
+import dev.mailgate.policy.PolicyEngine;
+import dev.mailgate.policy.PolicySettings;
+import dev.mailgate.policy.limit.ConnectionLimit;
+import dev.mailgate.policy.limit.KeyScope;
+import dev.mailgate.policy.limit.MessageLimits;
+import dev.mailgate.policy.limit.NetworkPrefixes;
+import dev.mailgate.policy.limit.NetworkRules;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Authentication throttling and per-user session limits in the local IMAP server's LOGIN and
+ * AUTHENTICATE, over real sockets. Delays run on virtual time: a delayed login has no answer until
+ * the test lets the delay pass, while other sessions are served.
+ */
+class LocalImapPolicyTest {
+  @TempDir Path dir;
+  LocalImapServer server;
+  PolicyFixture f;
+
+  void start(List<ConnectionLimit> limits) {
+    f = new PolicyFixture(new PolicySettings(NetworkRules.OPEN, NetworkPrefixes.DEFAULT, limits,
+        List.of(), PolicyFixture.AUTH, MessageLimits.DEFAULT, true, Map.of()));
+    server = LocalImapServer.start(dir, f.gate);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  LineClient client(String from) throws Exception {
+    LineClient c = new LineClient(from, server.address().getPort());
+    assertThat(c.line()).startsWith("* OK");
+    return c;
+  }
+
+  static String plain(String user, String password) {
+    return Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(UTF_8));
+  }
+
+  @Test
+  void aFailedLoginIsAnsweredAtOnceAndTheNextWaitsItsDelayWhileOtherSessionsAreServed()
+      throws Exception {
+    start(List.of());
+    try (LineClient c = client("127.0.0.1"); LineClient other = client("127.0.0.5")) {
+      c.send("a1 LOGIN alice wrong\r\n");
+      assertThat(c.until("a1 .*")).isEqualTo("a1 NO [AUTHENTICATIONFAILED] Invalid credentials");
+      c.send("a2 LOGIN alice secret\r\n");
+      await().atMost(Duration.ofSeconds(20)).until(() -> f.delayed() >= 1);
+      other.send("b1 NOOP\r\n");
+      assertThat(other.until("b1 .*")).startsWith("b1 OK");
+      assertThat(c.nothingPending()).as("the delayed login is not answered yet").isTrue();
+      f.delays.advanceTimeBy(PolicyFixture.AUTH.initialDelay());
+      assertThat(c.until("a2 .*")).matches("a2 OK .*Logged in");
+    }
+  }
+
+  @Test
+  void pipelinedLoginsAreAnsweredInOrderWithTheDelayBetweenThem() throws Exception {
+    start(List.of());
+    try (LineClient c = client("127.0.0.1")) {
+      c.send("a1 LOGIN alice wrong\r\na2 LOGIN alice secret\r\na3 NOOP\r\n");
+      assertThat(c.until("a1 .*")).isEqualTo("a1 NO [AUTHENTICATIONFAILED] Invalid credentials");
+      f.releaseDelay(1);
+      assertThat(c.until("a2 .*")).matches("a2 OK .*Logged in");
+      assertThat(c.until("a3 .*")).startsWith("a3 OK");
+    }
+  }
+
+  @Test
+  void distinctFailuresLockTheUserOutFromThatAddressOnlyEvenWithTheRightPassword()
+      throws Exception {
+    start(List.of());
+    try (LineClient c = client("127.0.0.1")) {
+      c.send("a1 LOGIN alice guess1\r\n");
+      assertThat(c.until("a1 .*")).contains("NO [AUTHENTICATIONFAILED]");
+      c.send("a2 AUTHENTICATE PLAIN " + plain("alice", "guess2") + "\r\n");
+      f.releaseDelay(1);
+      assertThat(c.until("a2 .*")).contains("NO [AUTHENTICATIONFAILED]");
+      c.send("a3 LOGIN alice guess3\r\n");
+      f.releaseDelay(2);
+      assertThat(c.until("a3 .*")).contains("NO [AUTHENTICATIONFAILED]");
+      c.send("a4 LOGIN alice secret\r\n");
+      assertThat(c.until("a4 .*")).as("locked out: refused like a wrong password, unchecked")
+          .isEqualTo("a4 NO [AUTHENTICATIONFAILED] Invalid credentials");
+    }
+    assertThat(f.refusals(PolicyEngine.AUTH_FAILURES)).isEqualTo(1);
+    try (LineClient elsewhere = client("127.0.0.6")) {
+      elsewhere.send("b1 LOGIN alice secret\r\n");
+      f.releaseDelay(3); // the user is slowed down everywhere, but not locked out
+      assertThat(elsewhere.until("b1 .*")).matches("b1 OK .*Logged in");
+    }
+  }
+
+  @Test
+  void identicalRepeatedFailuresCountOnceSoAnOldPasswordDoesNotLockTheOwnerOut()
+      throws Exception {
+    start(List.of());
+    try (LineClient c = client("127.0.0.1")) {
+      c.send("a0 LOGIN alice old-password\r\n");
+      assertThat(c.until("a0 .*")).contains("NO [AUTHENTICATIONFAILED]");
+      for (int i = 1; i <= 4; i++) {
+        c.send("a" + i + " LOGIN alice old-password\r\n");
+        f.releaseDelay(i);
+        assertThat(c.until("a" + i + " .*")).contains("NO [AUTHENTICATIONFAILED]");
+      }
+      c.send("a5 LOGIN alice secret\r\n");
+      f.releaseDelay(5);
+      assertThat(c.until("a5 .*")).matches("a5 OK .*Logged in");
+    }
+    assertThat(f.refusals(PolicyEngine.AUTH_FAILURES)).isZero();
+  }
+
+  @Test
+  void aSecondSessionOverThePerUserLimitGetsNoLimitUntilTheFirstEnds() throws Exception {
+    start(List.of(new ConnectionLimit("one-per-user", KeyScope.USER, 1)));
+    LineClient first = client("127.0.0.1");
+    first.send("a1 LOGIN alice secret\r\n");
+    assertThat(first.until("a1 .*")).matches("a1 OK .*Logged in");
+    try (LineClient second = client("127.0.0.1")) {
+      second.send("b1 LOGIN alice secret\r\n");
+      assertThat(second.until("b1 .*")).isEqualTo("b1 NO [LIMIT] Too many logins, try again later");
+      first.send("a2 LOGOUT\r\n");
+      assertThat(first.closedByServer()).isFalse(); // the BYE line
+      first.close();
+      await().atMost(Duration.ofSeconds(20)).until(() -> f.engine.connections().keys() == 0);
+      second.send("b2 LOGIN alice secret\r\n");
+      assertThat(second.until("b2 .*")).matches("b2 OK .*Logged in");
+    }
+    assertThat(f.refusals("one-per-user")).isEqualTo(1);
+  }
+}

@@ -1,0 +1,102 @@
+package dev.mailgate.gateway.local.pop3;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailgate.gateway.net.TlsMode;
+import dev.mailgate.gateway.policy.LineClient;
+import dev.mailgate.gateway.policy.PolicyFixture;
+import dev.mailgate.policy.PolicyEngine;
+import dev.mailgate.policy.PolicySettings;
+import dev.mailgate.policy.limit.MessageLimits;
+import dev.mailgate.policy.limit.NetworkPrefixes;
+import dev.mailgate.policy.limit.NetworkRules;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Authentication throttling in the POP3 AUTHORIZATION state (USER/PASS and AUTH PLAIN) of the
+ * local tier, over real sockets, one command at a time and pipelined; delays on virtual time.
+ */
+class LocalPop3PolicyTest {
+  static LocalPop3Fixture fx;
+  PolicyFixture f;
+  int port;
+  String user;
+
+  @BeforeAll
+  static void startStore() throws Exception {
+    fx = new LocalPop3Fixture();
+  }
+
+  @AfterAll
+  static void stopStore() {
+    fx.close();
+  }
+
+  @BeforeEach
+  void startListener() {
+    f = new PolicyFixture(new PolicySettings(NetworkRules.OPEN, NetworkPrefixes.DEFAULT,
+        List.of(), List.of(), PolicyFixture.AUTH, MessageLimits.DEFAULT, true, Map.of()));
+    port = fx.start(LocalPop3Settings.defaults("pop.example.org"), TlsMode.STARTTLS, f.gate);
+    user = fx.user("pat", "Subject: one\r\n\r\nhello\r\n");
+  }
+
+  LineClient client(String from) throws Exception {
+    LineClient c = new LineClient(from, port);
+    assertThat(c.line()).startsWith("+OK");
+    return c;
+  }
+
+  static String plain(String user, String password) {
+    return Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(UTF_8));
+  }
+
+  @Test
+  void distinctFailuresLockTheUserOutFromThatAddressOnly() throws Exception {
+    try (LineClient c = client("127.0.0.1")) {
+      c.send("USER " + user + "\r\n");
+      assertThat(c.line()).startsWith("+OK");
+      c.send("PASS guess1\r\n");
+      assertThat(c.line()).startsWith("-ERR [AUTH]");
+      c.send("AUTH PLAIN " + plain(user, "guess2") + "\r\n");
+      f.releaseDelay(1);
+      assertThat(c.line()).startsWith("-ERR [AUTH]");
+      c.send("USER " + user + "\r\nPASS guess3\r\n");
+      assertThat(c.line()).startsWith("+OK");
+      f.releaseDelay(2);
+      assertThat(c.line()).startsWith("-ERR [AUTH]");
+      c.send("USER " + user + "\r\nPASS " + LocalPop3Fixture.PASSWORD + "\r\n");
+      assertThat(c.line()).startsWith("+OK");
+      assertThat(c.line()).as("locked out: answered like a wrong password")
+          .isEqualTo("-ERR [AUTH] authentication failed");
+    }
+    assertThat(f.refusals(PolicyEngine.AUTH_FAILURES)).isEqualTo(1);
+    try (LineClient elsewhere = client("127.0.0.7")) {
+      elsewhere.send("USER " + user + "\r\nPASS " + LocalPop3Fixture.PASSWORD + "\r\nSTAT\r\n");
+      assertThat(elsewhere.line()).startsWith("+OK");
+      f.releaseDelay(3);
+      assertThat(elsewhere.line()).startsWith("+OK");
+      assertThat(elsewhere.line()).isEqualTo("+OK 1 " + "Subject: one\r\n\r\nhello\r\n".length());
+    }
+  }
+
+  @Test
+  void pipelinedRetryAfterAFailureWaitsItsDelayThenLogsIn() throws Exception {
+    try (LineClient c = client("127.0.0.1")) {
+      c.send("USER " + user + "\r\nPASS wrong\r\nUSER " + user + "\r\nPASS "
+          + LocalPop3Fixture.PASSWORD + "\r\nSTAT\r\n");
+      assertThat(c.line()).startsWith("+OK");
+      assertThat(c.line()).startsWith("-ERR [AUTH]");
+      assertThat(c.line()).startsWith("+OK");
+      f.releaseDelay(1);
+      assertThat(c.line()).startsWith("+OK");
+      assertThat(c.line()).startsWith("+OK 1 ");
+    }
+  }
+}
