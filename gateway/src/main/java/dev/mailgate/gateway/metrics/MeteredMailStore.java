@@ -127,6 +127,11 @@ public final class MeteredMailStore implements MailStore {
   }
 
   @Override
+  public Mono<Long> claimRecent(MailboxId mailbox, long throughUid) {
+    return timed("claim_recent", store.claimRecent(mailbox, throughUid));
+  }
+
+  @Override
   public Mono<StoreResult> store(MailboxId mailbox, UidSet uids, FlagUpdate update) {
     return timed("store", store.store(mailbox, uids, update));
   }
