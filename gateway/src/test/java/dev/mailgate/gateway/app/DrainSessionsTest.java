@@ -44,9 +44,10 @@ class DrainSessionsTest {
     AppOptions options = new AppOptions(Optional.of(f), Map.of(), 0, Duration.ofSeconds(30), false);
     try (MailgateApp app = MailgateApp.start(options, ProtocolHandlers.standard())) {
       app.context().users().add("me@example.test", "s3cret".toCharArray()).block(Duration.ofSeconds(30));
-      // the local domains are refreshed from the users every second: until then RCPT is refused
-      Awaitility.await().atMost(Duration.ofSeconds(20))
-          .until(() -> app.context().localDomains().isLocal("example.test").block(Duration.ofSeconds(10)));
+      // the new user's domain and mailboxes appear within a second or so: until then RCPT is refused
+      Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
+          app.context().localDomains().isLocal("example.test").block(Duration.ofSeconds(10))
+              && app.context().store().quota("me@example.test").block(Duration.ofSeconds(10)) != null);
 
       Client idle = new Client(imap);
       idle.expect("* OK");

@@ -53,9 +53,10 @@ class MetricsScrapeTest {
     try (CapturedLogs logs = new CapturedLogs();
         MailgateApp app = MailgateApp.start(options, ProtocolHandlers.standard())) {
       app.context().users().add(USER, PASSWORD.toCharArray()).block(Duration.ofSeconds(30));
-      // the local domains are refreshed from the users every second: until then RCPT is refused
-      Awaitility.await().atMost(Duration.ofSeconds(20))
-          .until(() -> app.context().localDomains().isLocal("example.test").block(Duration.ofSeconds(10)));
+      // the new user's domain and mailboxes appear within a second or so: until then RCPT is refused
+      Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
+          app.context().localDomains().isLocal("example.test").block(Duration.ofSeconds(10))
+              && app.context().store().quota(USER).block(Duration.ofSeconds(10)) != null);
       String admin = "http://127.0.0.1:" + app.adminPort().orElseThrow();
 
       // SMTP on the MX listener, plaintext: the wire bytes are exactly the client's bytes.
