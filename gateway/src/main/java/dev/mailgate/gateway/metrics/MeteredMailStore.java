@@ -57,6 +57,11 @@ public final class MeteredMailStore implements MailStore {
   }
 
   @Override
+  public Mono<Long> claimRecent(MailboxId mailbox, long throughUid) {
+    return timed("claim_recent", store.claimRecent(mailbox, throughUid));
+  }
+
+  @Override
   public Flux<MailboxInfo> mailboxes(String user) {
     return timed("mailboxes", store.mailboxes(user));
   }
@@ -124,11 +129,6 @@ public final class MeteredMailStore implements MailStore {
   @Override
   public Flux<ByteBuffer> content(MailboxId mailbox, long uid, ByteRange range) {
     return timed("content", store.content(mailbox, uid, range));
-  }
-
-  @Override
-  public Mono<Long> claimRecent(MailboxId mailbox, long throughUid) {
-    return timed("claim_recent", store.claimRecent(mailbox, throughUid));
   }
 
   @Override

@@ -72,13 +72,7 @@ final class SmtpAuth {
   /** A line in the exchange could not be read (too long, bare LF). */
   Mono<Void> failed(DecodeFailure f) {
     exchange = null;
-    SmtpCommandDecoder d = s.decoder();
-    if (d != null && !d.isPaused()) {
-      // still discarding an over-long response: the decoder would pause again after it with no
-      // one to resume it, so end the session instead of guessing where the next command starts
-      s.ch.write(SmtpReplies.forFailure(f));
-      return s.close(SmtpReplies.TOO_MANY_ERRORS);
-    }
+    // a no-op after an over-long response: the decoder drops the rest of it and resumes by itself
     s.resumeCommands();
     return s.fail(f.error() == ProtocolError.LINE_TOO_LONG
         ? SmtpReplies.LINE_TOO_LONG : SmtpReplies.BAD_ENCODING);

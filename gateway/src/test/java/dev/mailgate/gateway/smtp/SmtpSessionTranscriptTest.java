@@ -213,6 +213,15 @@ class SmtpSessionTranscriptTest {
   }
 
   @Test
+  void overlongAuthResponseGets500AndTheSessionGoesOn() throws Exception {
+    try (SmtpWire w = submissionOverTls()) {
+      w.send("AUTH LOGIN\r\n").expect("334 VXNlcm5hbWU6");
+      w.send("QUJD".repeat(4000) + "\r\n").expect("500 5\\.5\\.6 .*");
+      w.send("NOOP\r\n").expect("250 .*");
+    }
+  }
+
+  @Test
   void authBeforeTlsIsRefusedOutsideThePlaintextNetworks() throws Exception {
     RunningListener strict = server.listener(
         ListenerSpec.of("sub-strict", Protocol.SUBMISSION, new InetSocketAddress("127.0.0.1", 0),

@@ -27,7 +27,15 @@ import java.util.Objects;
  * literal larger than the limit of the session's state ({@link #authenticated(boolean)}) is
  * refused from its announcement: for {@code {n}} the client waits for a continuation that never
  * comes, so the command ends there; for {@code {n+}} the n octets are skipped without buffering.
- * Either way nothing of the literal is allocated and the session answers {@code BAD [TOOBIG]}.
+ * Either way nothing of the literal is allocated. The failure says how to answer:
+ * <ul>
+ *   <li>MESSAGE_TOO_BIG for an APPEND message over {@link ImapLimits#maxLiteralAfterLogin()}, the
+ *       APPENDLIMIT: {@code NO [TOOBIG]} and the session carries on (RFC 7889 section 3, RFC 9051
+ *       section 7.1);
+ *   <li>LITERAL_TOO_BIG otherwise, including a {@code {n+}} over
+ *       {@link ImapLimits#maxNonSyncLiteral()} under LITERAL- whatever its size (RFC 7888 section
+ *       4): {@code BAD [TOOBIG]}.
+ * </ul>
  *
  * <p><b>Resynchronisation.</b> After a broken line the framer discards to the next LF, still
  * recognising a literal announced at the end of the discarded line so that literal bytes are never
@@ -55,10 +63,10 @@ public final class ImapCommandFramer extends ByteToMessageDecoder {
   private int literalCount;
   private long remaining;
   private String streamTag;
+  private boolean streamAppend;
 
-  private ProtocolError pendingError;
-  private String pendingTag;
-  private String pendingDetail;
+  /** The failure of the command being discarded, emitted once its end is found. */
+  private DecodeFailure pending;
   private final byte[] tail = new byte[LiteralMarker.MAX_LENGTH + 1];
   private int tailLength;
   private int scanned;
@@ -164,17 +172,10 @@ public final class ImapCommandFramer extends ByteToMessageDecoder {
     }
     long size = LiteralMarker.size(marker);
     boolean nonSync = LiteralMarker.nonSync(marker);
-    String refusal = refuseLiteral(size, nonSync, length);
+    DecodeFailure refusal = refuseLiteral(in, size, nonSync, length);
     if (refusal != null) {
-      ProtocolError error =
-          literalCount + 1 > limits.maxLiteralsPerCommand()
-              ? ProtocolError.TOO_MANY_PARAMETERS
-              : size > limits.maxLiteral(authenticated) && authenticated && isAppend(in)
-                  ? ProtocolError.MESSAGE_TOO_BIG
-                  : ProtocolError.LITERAL_TOO_BIG;
-      String tag = currentTag(in);
       in.skipBytes(length + 2);
-      refuse(out, error, tag, refusal, nonSync, size);
+      refuse(out, refusal, nonSync, size);
       return true;
     }
     commandBytes += length;
@@ -185,7 +186,9 @@ public final class ImapCommandFramer extends ByteToMessageDecoder {
       out.add(new ImapContinuationRequest(size));
     }
     if (size > limits.maxInlineLiteral()) {
-      streamTag = tagOf(lines.isEmpty() ? line : lines.get(0));
+      ByteBuf first = lines.isEmpty() ? line : lines.get(0);
+      streamTag = tagOf(first);
+      streamAppend = continuationFrame ? streamAppend : isAppend(first);
       lines.add(line);
       emitFrame(out, size);
       remaining = size;
@@ -199,49 +202,51 @@ public final class ImapCommandFramer extends ByteToMessageDecoder {
     return true;
   }
 
-  /** Why an announced literal cannot be taken, or null when it can. */
-  private String refuseLiteral(long size, boolean nonSync, int lineLength) {
+  /** Why the literal announced by the line at {@code in} cannot be taken, or null when it can. */
+  private DecodeFailure refuseLiteral(ByteBuf in, long size, boolean nonSync, int lineLength) {
+    String tag = currentTag(in);
     if (literalCount + 1 > limits.maxLiteralsPerCommand()) {
-      return "more than " + limits.maxLiteralsPerCommand() + " literals";
+      return new DecodeFailure(ProtocolError.TOO_MANY_PARAMETERS, tag,
+          "more than " + limits.maxLiteralsPerCommand() + " literals");
     }
     long max = limits.maxLiteral(authenticated);
-    if (nonSync) {
-      max = Math.min(max, limits.maxNonSyncLiteral());
+    if (nonSync && size > limits.maxNonSyncLiteral() && limits.maxNonSyncLiteral() < max) {
+      return new DecodeFailure(ProtocolError.LITERAL_TOO_BIG, tag, "non-synchronising literal of "
+          + size + " octets exceeds " + limits.maxNonSyncLiteral());
     }
     if (size > max) {
-      return "literal of " + size + " octets exceeds " + max;
+      boolean message = authenticated && (continuationFrame ? streamAppend
+          : isAppend(lines.isEmpty() ? in : lines.get(0)));
+      return new DecodeFailure(message ? ProtocolError.MESSAGE_TOO_BIG : ProtocolError.LITERAL_TOO_BIG,
+          tag, "literal of " + size + " octets exceeds " + max);
     }
     if (size <= limits.maxInlineLiteral()
         && (long) commandBytes + lineLength + size > limits.maxCommandBytes()) {
-      return "command exceeds " + limits.maxCommandBytes() + " octets";
+      return new DecodeFailure(ProtocolError.LITERAL_TOO_BIG, tag,
+          "command exceeds " + limits.maxCommandBytes() + " octets");
     }
     return null;
   }
 
   /** Refuses a literal from its announcement, without reading any of it. */
-  private void refuse(
-      List<Object> out, ProtocolError error, String tag, String detail, boolean nonSync, long size) {
+  private void refuse(List<Object> out, DecodeFailure failure, boolean nonSync, long size) {
     releaseCommand();
     if (nonSync) {
       // The client sends the literal without waiting: skip it and the rest of the command.
-      pendingError = error;
-      pendingTag = tag;
-      pendingDetail = detail;
+      pending = failure;
       remaining = size;
       state = size == 0 ? State.DISCARD_LINE : State.DISCARD_LITERAL;
       tailLength = 0;
     } else {
       // The client waits for "+" before sending the literal: the command ends here.
-      out.add(new DecodeFailure(error, tag, detail));
+      out.add(failure);
       state = State.LINE;
     }
   }
 
   /** Fails the command being read at the current line and discards to the end of that line. */
   private void fail(ByteBuf in, ProtocolError error, String detail) {
-    pendingTag = currentTag(in);
-    pendingError = error;
-    pendingDetail = detail;
+    pending = new DecodeFailure(error, currentTag(in), detail);
     releaseCommand();
     tailLength = 0;
     scanned = 0;
@@ -270,10 +275,8 @@ public final class ImapCommandFramer extends ByteToMessageDecoder {
       return true;
     }
     // End of the command (a synchronising literal would wait for a "+" that never comes).
-    out.add(new DecodeFailure(pendingError, pendingTag, pendingDetail));
-    pendingError = null;
-    pendingTag = null;
-    pendingDetail = null;
+    out.add(pending);
+    pending = null;
     state = State.LINE;
     return true;
   }
@@ -310,35 +313,29 @@ public final class ImapCommandFramer extends ByteToMessageDecoder {
     }
   }
 
-  /**
-   * True when the command being read is APPEND (or a MULTIAPPEND continuation): a message over the
-   * literal limit is then a message too big for APPENDLIMIT, answered {@code NO [TOOBIG]} (RFC 7889
-   * section 4), not a malformed command.
-   */
-  private boolean isAppend(ByteBuf in) {
-    if (continuationFrame || streamTag != null) {
-      return true;
-    }
-    ByteBuf first = lines.isEmpty() ? in : lines.get(0);
-    int base = first.readerIndex();
-    int end = Math.min(first.writerIndex(), base + MAX_TAG + 2 + APPEND.length);
-    int sp = first.indexOf(base, end, (byte) ' ');
-    if (sp < 0 || end - sp - 1 < APPEND.length + 1) {
-      return false;
-    }
-    for (int i = 0; i < APPEND.length; i++) {
-      if ((first.getByte(sp + 1 + i) & 0xDF) != APPEND[i]) { // ASCII letters, any case
-        return false;
-      }
-    }
-    return first.getByte(sp + 1 + APPEND.length) == ' ';
-  }
+
 
   private String currentTag(ByteBuf in) {
     if (continuationFrame) {
       return streamTag;
     }
     return lines.isEmpty() ? tagOf(in) : tagOf(lines.get(0));
+  }
+
+  /** Whether the command line starting at {@code buf}'s reader index is an APPEND. */
+  private static boolean isAppend(ByteBuf buf) {
+    int base = buf.readerIndex();
+    int sp = buf.indexOf(base, Math.min(buf.writerIndex(), base + MAX_TAG + 1), (byte) ' ');
+    int from = sp + 1;
+    if (sp <= base || buf.writerIndex() - from <= APPEND.length) {
+      return false;
+    }
+    for (int i = 0; i < APPEND.length; i++) {
+      if ((buf.getByte(from + i) & 0xDF) != APPEND[i]) {
+        return false;
+      }
+    }
+    return buf.getByte(from + APPEND.length) == ' ';
   }
 
   /** The tag at {@code from}, or null when what is there is not a plausible tag. */

@@ -9,7 +9,9 @@ package dev.mailgate.codec.imap;
  * @param maxLiteralBeforeLogin largest literal accepted before authentication; a larger one is
  *     refused ({@code BAD [TOOBIG]}) without allocating
  * @param maxLiteralAfterLogin largest literal accepted once authenticated (APPEND messages); this is
- *     also the APPENDLIMIT (RFC 7889) the server may advertise
+ *     also the APPENDLIMIT (RFC 7889) the server may advertise: a larger APPEND is refused with
+ *     {@code NO [TOOBIG]} (MESSAGE_TOO_BIG) without reading it, a larger literal in another command
+ *     with {@code BAD [TOOBIG]}
  * @param maxNonSyncLiteral largest non-synchronising literal {@code {n+}}: 4096 for LITERAL- (RFC
  *     7888 section 4); raise it to the literal limit only when advertising LITERAL+
  * @param maxInlineLiteral literals up to this size are aggregated into the command frame; larger

@@ -17,12 +17,15 @@ import java.util.List;
  * <p><b>Lines.</b> Only CRLF ends a line. A bare CR or LF makes the whole line up to the next CRLF
  * a BAD_LINE_ENDING (it is never split into two commands). A line longer than
  * {@link SmtpLimits#maxCommandLineLength()} (AUTH: {@link SmtpLimits#maxAuthLineLength()}) gives
- * LINE_TOO_LONG at once and is then dropped, unbuffered, up to the next CRLF.
+ * LINE_TOO_LONG at once and is then dropped, unbuffered, up to the next CRLF. An over-long AUTH
+ * response ends the exchange (the session answers 500 5.5.6, RFC 4954 4): the decoder does not
+ * pause after it but decodes commands again once the line is dropped.
  *
  * <p><b>Pipelining (RFC 2920).</b> One command is decoded at a time and passed on before the next
  * is looked at, so a session that reacts synchronously sees the bytes after a command in the mode
- * it chose. After {@code DATA}, {@code AUTH}, an {@link SmtpCommand.AuthResponse} (or a failed
- * one) and {@code STARTTLS} the decoder <em>pauses</em>: it buffers but decodes nothing until the
+ * it chose. After {@code DATA}, {@code AUTH}, an {@link SmtpCommand.AuthResponse} (or one that
+ * failed but for its length) and {@code STARTTLS} the decoder <em>pauses</em>: it buffers but
+ * decodes nothing until the
  * session calls, on the event loop, one of {@link #startData()}, {@link #expectAuthResponse()},
  * {@link #resumeCommands()} or {@link #discardBufferedAndResume()}; then it decodes what it
  * buffered in the chosen mode, right away if called while the paused command is being handled, or
@@ -123,6 +126,11 @@ public final class SmtpCommandDecoder extends ByteToMessageDecoder {
 
   private void switchTo(Mode next) {
     if (mode == Mode.CLOSED) {
+      return;
+    }
+    if (mode == Mode.DISCARD_LINE) {
+      // the rest of an over-long line is still arriving: it must not be decoded in any mode
+      afterDiscard = next;
       return;
     }
     mode = next;
@@ -302,7 +310,7 @@ public final class SmtpCommandDecoder extends ByteToMessageDecoder {
     // No LF in the first `limit` bytes: drop them and everything up to the next CRLF.
     lastWasCr = in.getByte(r + limit - 1) == '\r';
     in.readerIndex(r + limit);
-    afterDiscard = mode == Mode.AUTH_RESPONSE ? Mode.PAUSED : Mode.COMMAND;
+    afterDiscard = Mode.COMMAND; // an over-long AUTH response aborts the exchange: no pause
     mode = Mode.DISCARD_LINE;
     scanned = 0;
     bareInLine = false;

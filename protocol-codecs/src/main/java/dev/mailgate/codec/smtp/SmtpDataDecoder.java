@@ -3,6 +3,7 @@ package dev.mailgate.codec.smtp;
 import dev.mailgate.codec.DecodeFailure;
 import dev.mailgate.codec.ProtocolError;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import java.util.List;
 
 /**
@@ -30,6 +31,10 @@ import java.util.List;
  * <p>Only CR and LF are examined inside a line, found with {@link CrLfScanner}; the few bytes
  * after a line break are followed by a tiny state machine. State across buffers: one state value
  * and counters. A dot at a line start is held back until the next bytes decide its fate.
+ *
+ * <p>Each call emits at most one {@link SmtpContent} (plus one per {@value #MAX_PIECES} removed
+ * dots): a consumer pays per chunk, not per line. The pieces between removed dots are gathered
+ * as zero-copy slices into a {@link CompositeByteBuf}.
  */
 public final class SmtpDataDecoder {
   /** What happens to dot-stuffing (RFC 5321 4.5.2). */
@@ -40,6 +45,8 @@ public final class SmtpDataDecoder {
   private static final int BOL = 2;
   private static final int DOT = 3;
   private static final int DOT_CR = 4;
+  /** Slices gathered into one chunk at most: bounds the bookkeeping when every line is stuffed. */
+  static final int MAX_PIECES = 1024;
 
   private final Mode mode;
   private final long maxSize;
@@ -51,6 +58,8 @@ public final class SmtpDataDecoder {
   private long bareCr;
   private boolean tooBig;
   private boolean refused;
+  private ByteBuf gathered;
+  private int pieces;
 
   public SmtpDataDecoder(Mode mode, SmtpLimits limits) {
     this.mode = java.util.Objects.requireNonNull(mode, "mode");
@@ -70,6 +79,11 @@ public final class SmtpDataDecoder {
     bareCr = 0;
     tooBig = false;
     refused = false;
+    if (gathered != null) {
+      gathered.release();
+      gathered = null;
+      pieces = 0;
+    }
   }
 
   /**
@@ -124,6 +138,7 @@ public final class SmtpDataDecoder {
         default: // DOT_CR
           if (b == '\n') {
             emit(in, emitFrom, dotAt, out);
+            flush(out);
             in.readerIndex(i + 1);
             out.add(finish());
             return true;
@@ -145,6 +160,7 @@ public final class SmtpDataDecoder {
       in.readerIndex(w);
       state = s;
     }
+    flush(out);
     return false;
   }
 
@@ -179,7 +195,34 @@ public final class SmtpDataDecoder {
       tooBig = true;
     }
     if (!tooBig && !refused) {
-      out.add(new SmtpContent(in.retainedSlice(from, len)));
+      gather(in.retainedSlice(from, len), out);
+    }
+  }
+
+  private void gather(ByteBuf piece, List<Object> out) {
+    if (gathered == null) {
+      gathered = piece;
+    } else {
+      CompositeByteBuf whole;
+      if (pieces == 1) {
+        whole = piece.alloc().compositeBuffer(MAX_PIECES);
+        whole.addComponent(true, gathered);
+        gathered = whole;
+      } else {
+        whole = (CompositeByteBuf) gathered;
+      }
+      whole.addComponent(true, piece);
+    }
+    if (++pieces == MAX_PIECES) {
+      flush(out);
+    }
+  }
+
+  private void flush(List<Object> out) {
+    if (gathered != null) {
+      out.add(new SmtpContent(gathered));
+      gathered = null;
+      pieces = 0;
     }
   }
 

@@ -137,6 +137,49 @@ class ImapCommandFramerTest {
   }
 
   @Test
+  void appendOverTheAppendLimitIsMessageTooBigWithoutAContinuation() {
+    // SMALL: 4096 octets after login; the client waits for "+", gets NO [TOOBIG] and goes on
+    assertThat(frame(SMALL, true, "a1 APPEND INBOX (\\Seen) {5000}\r\na2 NOOP\r\n"))
+        .containsExactly("fail MESSAGE_TOO_BIG a1", "cmd[a2 NOOP]");
+    assertThat(frame(SMALL, true, "a1 append INBOX {5000}\r\na2 NOOP\r\n"))
+        .containsExactly("fail MESSAGE_TOO_BIG a1", "cmd[a2 NOOP]");
+  }
+
+  @Test
+  void literalPlusAppendOverTheAppendLimitIsSkippedAndMessageTooBig() {
+    ImapLimits literalPlus = SMALL.withLiteralLimits(16, 4096, 4096);
+    String body = "z".repeat(5000);
+    assertThat(frame(literalPlus, true, "a1 APPEND INBOX {5000+}\r\n" + body + "\r\na2 NOOP\r\n"))
+        .containsExactly("fail MESSAGE_TOO_BIG a1", "cmd[a2 NOOP]");
+  }
+
+  @Test
+  void literalMinusNonSynchronisingAppendOverItsCapIsBadWhateverTheMessageSize() {
+    // RFC 7888 section 4: over 4096 (8 in SMALL) a {n+} is a protocol error, not a size refusal
+    assertThat(frame(SMALL, true, "a1 APPEND INBOX {20+}\r\n" + "z".repeat(20) + "\r\na2 NOOP\r\n"))
+        .containsExactly("fail LITERAL_TOO_BIG a1", "cmd[a2 NOOP]");
+    assertThat(frame(SMALL, true, "a1 APPEND INBOX {5000+}\r\n" + "z".repeat(5000) + "\r\na2 NOOP\r\n"))
+        .containsExactly("fail LITERAL_TOO_BIG a1", "cmd[a2 NOOP]");
+  }
+
+  @Test
+  void oversizedLiteralIsMessageTooBigOnlyForAnAppendAfterLogin() {
+    assertThat(frame(SMALL, true, "a1 SEARCH TEXT {5000}\r\na2 NOOP\r\n"))
+        .containsExactly("fail LITERAL_TOO_BIG a1", "cmd[a2 NOOP]");
+    assertThat(frame(SMALL, false, "a1 APPEND INBOX {5000}\r\na2 NOOP\r\n"))
+        .containsExactly("fail LITERAL_TOO_BIG a1", "cmd[a2 NOOP]");
+  }
+
+  @Test
+  void multiappendWithASecondMessageOverTheLimitIsMessageTooBig() {
+    String a = "a".repeat(2000);
+    assertThat(frame(SMALL, true, "t APPEND X {2000}\r\n" + a + " {5000}\r\nt2 NOOP\r\n"))
+        .containsExactly(
+            "+2000", "cmd[t APPEND X {2000}] stream 2000", "literal:" + a + "$",
+            "fail MESSAGE_TOO_BIG t", "cmd[t2 NOOP]");
+  }
+
+  @Test
   void largeLiteralAfterLoginIsStreamedAsChunks() {
     String body = "x".repeat(3000);
     assertThat(frame(SMALL, true, "a1 APPEND INBOX (\\Seen) {3000}\r\n" + body + "\r\na2 NOOP\r\n"))

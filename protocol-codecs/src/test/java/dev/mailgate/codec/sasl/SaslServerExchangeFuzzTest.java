@@ -3,19 +3,17 @@ package dev.mailgate.codec.sasl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
-import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.mailgate.codec.testing.CodecFuzzTest;
 import java.util.Base64;
-import org.junit.jupiter.api.Tag;
 
 /**
  * Fuzzes the SASL message decoders through {@link SaslServerExchange}: arbitrary mechanisms, raw
  * or base64-wrapped arbitrary messages, in any number of steps. Asserts: never an exception, every
  * step is one of the typed outcomes, and a finished exchange accepts nothing more.
  */
-@Tag("fuzz")
 class SaslServerExchangeFuzzTest {
 
-  @FuzzTest(maxDuration = "15s")
+  @CodecFuzzTest
   void exchangeNeverThrowsAndEndsInATypedOutcome(FuzzedDataProvider data) {
     SaslMechanism mech = data.pickValue(SaslMechanism.values());
     SaslServerExchange x = SaslServerExchange.create(mech, "fuzz.example");

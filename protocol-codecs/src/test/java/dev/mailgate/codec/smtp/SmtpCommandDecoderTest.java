@@ -115,6 +115,35 @@ class SmtpCommandDecoderTest {
   }
 
   @Test
+  void overlongAuthResponseIsLineTooLongAndCommandsResumeAfterIt() {
+    String response = "QUJD".repeat(SmtpLimits.DEFAULTS.maxAuthLineLength() / 4 + 10);
+    assertThat(ServerHarness.decodeAllWays("AUTH LOGIN\r\n" + response + "\r\nNOOP\r\nQUIT\r\n"))
+        .containsExactly("Auth[mechanism=LOGIN]", F_TOO_LONG, "Noop[argument=null]", "Quit[]");
+  }
+
+  @Test
+  void resumingWhileAnOverlongAuthResponseIsDroppedDropsItToTheEnd() {
+    SmtpCommandDecoder decoder = new SmtpCommandDecoder();
+    EmbeddedChannel ch = new EmbeddedChannel(decoder);
+    try {
+      ch.writeInbound(ascii("AUTH LOGIN\r\n"));
+      assertThat(drain(ch)).singleElement().isInstanceOf(SmtpCommand.Auth.class);
+      decoder.expectAuthResponse();
+      ch.writeInbound(ascii("x".repeat(SmtpLimits.DEFAULTS.maxAuthLineLength() + 100)));
+      assertThat(drain(ch)).singleElement().extracting(o -> ((DecodeFailure) o).error())
+          .isEqualTo(ProtocolError.LINE_TOO_LONG);
+      decoder.resumeCommands(); // the session answers 500 5.5.6 and carries on
+      ch.runPendingTasks();
+      ch.writeInbound(ascii("xxQUIT\r\nNOOP\r\n")); // the end of the long line is not a command
+      ch.runPendingTasks();
+      assertThat(drain(ch)).singleElement().isInstanceOf(SmtpCommand.Noop.class);
+      assertThat(decoder.isPaused()).isFalse();
+    } finally {
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  @Test
   void badBase64AuthResponseIsBadEncoding() {
     assertThat(ServerHarness.decodeAllWays("AUTH LOGIN\r\n!!!!\r\nQUIT\r\n"))
         .containsExactly("Auth[mechanism=LOGIN]", "F:" + ProtocolError.BAD_ENCODING, "Quit[]");

@@ -3,25 +3,23 @@ package dev.mailgate.codec.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
-import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.mailgate.codec.DecodeFailure;
+import dev.mailgate.codec.testing.CodecFuzzTest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Tag;
 
 /**
  * Differential: the bulk-scanning DATA decoder against a byte-by-byte model of RFC 5321 4.5.2
  * (end only at CRLF.CRLF, leading dot removed in UNSTUFF mode), on bodies biased towards CR, LF
  * and dots, cut into arbitrary pieces. Content, end position and bare counts must agree.
  */
-@Tag("fuzz")
 class SmtpDataDecoderFuzzTest {
   private static final byte[] ALPHABET = {'\r', '\n', '.', 'a', '\r', '\n', '.', 0};
 
-  @FuzzTest(maxDuration = "15s")
+  @CodecFuzzTest
   void bulkScanAgreesWithTheByteByByteModel(FuzzedDataProvider data) {
     boolean unstuff = data.consumeBoolean();
     int n = data.consumeInt(0, 4000);

@@ -3,13 +3,21 @@ package dev.mailgate.codec.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailgate.codec.ProtocolError;
+import dev.mailgate.codec.testing.Splits;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Random;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** DATA content: the terminator, dot-stuffing in both modes, smuggling, bare line endings, size. */
@@ -115,5 +123,91 @@ class SmtpDataDecoderTest {
     }
     List<String> r = data(UNSTUFF, body + ".\r\n");
     assertThat(r.get(1)).isEqualTo("C:" + unstuffed);
+  }
+
+  /** The wire bytes of a message and the content each mode must deliver for them. */
+  private record Message(byte[] wire, byte[] passThrough, byte[] unstuffed) {
+    static Message of(int size, int stuffOneIn) {
+      Random random = new Random(size);
+      ByteArrayOutputStream wire = new ByteArrayOutputStream(size + 100);
+      ByteArrayOutputStream unstuffed = new ByteArrayOutputStream(size + 100);
+      byte[] line = new byte[76];
+      line[74] = '\r';
+      line[75] = '\n';
+      boolean first = true;
+      while (wire.size() < size - 80) {
+        for (int i = 0; i < 74; i++) {
+          line[i] = (byte) ('a' + random.nextInt(26));
+        }
+        if (first || random.nextInt(stuffOneIn) == 0) {
+          line[0] = '.';
+          wire.write('.');
+        }
+        first = false;
+        wire.write(line, 0, line.length);
+        unstuffed.write(line, 0, line.length);
+      }
+      byte[] body = wire.toByteArray();
+      wire.write('.');
+      wire.write('\r');
+      wire.write('\n');
+      return new Message(wire.toByteArray(), body, unstuffed.toByteArray());
+    }
+  }
+
+  private record Chunks(int reads, int chunks, byte[] content) {}
+
+  /** DATA then {@code wire} in reads of {@code readSize}, as a socket would deliver it. */
+  private static Chunks readInPieces(SmtpDataDecoder.Mode mode, byte[] wire, int readSize) {
+    SmtpCommandDecoder decoder =
+        new SmtpCommandDecoder(SmtpLimits.DEFAULTS.withMaxDataSize(64L << 20), mode);
+    EmbeddedChannel ch = new EmbeddedChannel(decoder);
+    ch.writeInbound(Unpooled.copiedBuffer("DATA\r\n", StandardCharsets.US_ASCII));
+    ReferenceCountUtil.release(ch.readInbound());
+    decoder.startData();
+    ByteArrayOutputStream content = new ByteArrayOutputStream(wire.length);
+    int reads = 0;
+    int chunks = 0;
+    boolean ended = false;
+    for (int at = 0; at < wire.length; at += readSize) {
+      ch.writeInbound(Unpooled.wrappedBuffer(wire, at, Math.min(readSize, wire.length - at)));
+      reads++;
+      Object m;
+      while ((m = ch.readInbound()) != null) {
+        try {
+          if (m instanceof SmtpContent c) {
+            chunks++;
+            content.writeBytes(Splits.bytes(c.content()));
+          } else {
+            assertThat(m).isInstanceOf(DataEnd.class);
+            ended = true;
+          }
+        } finally {
+          ReferenceCountUtil.release(m);
+        }
+      }
+    }
+    assertThat(ch.finishAndReleaseAll()).isFalse();
+    assertThat(ended).as("DataEnd").isTrue();
+    return new Chunks(reads, chunks, content.toByteArray());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(SmtpDataDecoder.Mode.class)
+  void tenMegabytesIn64KReadsComeOutAsOneChunkPerRead(SmtpDataDecoder.Mode mode) {
+    Message m = Message.of(10 << 20, 50);
+    Chunks r = readInPieces(mode, m.wire(), 64 * 1024);
+    assertThat(r.content())
+        .isEqualTo(mode == SmtpDataDecoder.Mode.UNSTUFF ? m.unstuffed() : m.passThrough());
+    assertThat(r.chunks()).isLessThanOrEqualTo(r.reads());
+  }
+
+  @Test
+  void unstuffingEveryLineStillGivesFewChunks() {
+    Message m = Message.of(1 << 20, 1);
+    Chunks r = readInPieces(SmtpDataDecoder.Mode.UNSTUFF, m.wire(), 64 * 1024);
+    assertThat(r.content()).isEqualTo(m.unstuffed());
+    int dots = m.wire().length - m.unstuffed().length - 3;
+    assertThat(r.chunks()).isLessThanOrEqualTo(r.reads() + dots / SmtpDataDecoder.MAX_PIECES);
   }
 }
