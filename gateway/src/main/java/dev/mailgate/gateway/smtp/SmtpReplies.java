@@ -35,6 +35,10 @@ final class SmtpReplies {
   static final SmtpReply TIMEOUT = SmtpReply.of(421, "4.4.2", "Timeout, closing connection");
   static final SmtpReply TOO_MANY_ERRORS = SmtpReply.of(421, "4.7.0",
       "Too many errors, closing connection");
+  static final SmtpReply SHUTTING_DOWN = SmtpReply.of(421, "4.3.2",
+      "Service shutting down, try again later");
+  static final SmtpReply KICKED = SmtpReply.of(421, "4.3.2",
+      "Disconnected by the administrator, try again later");
 
   // ---- 5yz ----
   static final SmtpReply UNKNOWN_COMMAND = SmtpReply.of(500, "5.5.1", "Command unrecognized");

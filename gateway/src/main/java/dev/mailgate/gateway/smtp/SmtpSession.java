@@ -65,6 +65,10 @@ final class SmtpSession {
   SaslCredentials authCredentials;
   private int errors;
   private boolean closing;
+  /** A drain asked this session to finish: the next command outside a transaction gets 421. */
+  private boolean draining;
+  /** A message (command or content) is being handled; touched on the event loop only. */
+  private boolean busy;
 
   // the mail transaction (its content: MessageIntake)
   Envelope envelope;
@@ -93,9 +97,11 @@ final class SmtpSession {
     ctx.addCodec(DECODER, newDecoder());
     ctx.addCodec(ENCODER, SmtpReplyEncoder.INSTANCE);
     ctx.onTimeout(() -> ch.eventLoop().execute(() -> close(SmtpReplies.TIMEOUT)));
+    ctx.onKick(() -> close(SmtpReplies.KICKED)); // abandons a transaction: no 250, the client retries
+    ctx.onDrain(this::drain);
     SmtpReply greeting = SmtpReply.of(220, null, settings.hostname() + " ESMTP mailgate");
     return send(greeting)
-        .thenMany(ctx.receiveObject().concatMap(this::onMessage, 0))
+        .thenMany(ctx.receiveObject().concatMap(this::handle, 0))
         .then()
         .doFinally(s -> connectionGone());
   }
@@ -106,9 +112,32 @@ final class SmtpSession {
 
   // ---- dispatch -------------------------------------------------------------------------------
 
+  private Mono<Void> handle(Object msg) {
+    busy = true;
+    return onMessage(msg).doFinally(s -> ch.eventLoop().execute(() -> {
+      busy = false;
+      closeIfDrained();
+    }));
+  }
+
+  /** A drain (on the event loop): close now unless a command or a transaction is in flight. */
+  private void drain() {
+    draining = true;
+    closeIfDrained();
+  }
+
+  private void closeIfDrained() {
+    if (draining && !busy && envelope == null && !intake.isReading()) {
+      close(SmtpReplies.SHUTTING_DOWN);
+    }
+  }
+
   private Mono<Void> onMessage(Object msg) {
     if (closing) {
       return Mono.empty();
+    }
+    if (draining && envelope == null && !intake.isReading()) {
+      return close(SmtpReplies.SHUTTING_DOWN);
     }
     if (msg instanceof SmtpContent c) {
       return intake.content(c);

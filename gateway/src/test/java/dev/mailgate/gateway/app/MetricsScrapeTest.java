@@ -53,26 +53,27 @@ class MetricsScrapeTest {
     try (CapturedLogs logs = new CapturedLogs();
         MailgateApp app = MailgateApp.start(options, ProtocolHandlers.standard())) {
       app.context().users().add(USER, PASSWORD.toCharArray()).block(Duration.ofSeconds(30));
-      // the mailbox is provisioned by a background poll within a second; until then RCPT gets 450
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !app.context().store()
-          .mailboxes(USER).collectList().block(Duration.ofSeconds(30)).isEmpty());
+      // the new user's domain and mailboxes appear within a second or so: until then RCPT is refused
+      Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() ->
+          app.context().localDomains().isLocal("example.test").block(Duration.ofSeconds(10))
+              && app.context().store().quota(USER).block(Duration.ofSeconds(10)) != null);
       String admin = "http://127.0.0.1:" + app.adminPort().orElseThrow();
 
       // SMTP on the MX listener, plaintext: the wire bytes are exactly the client's bytes.
       LineClient smtp = LineClient.plain(3025 + offset);
-      smtp.expect("220");
+      smtp.reply("220");
       smtp.send("EHLO client.test");
-      smtp.expectLast("250");
+      smtp.reply("250");
       smtp.send("MAIL FROM:<someone@elsewhere.test>");
-      smtp.expect("250");
+      smtp.reply("250");
       smtp.send("RCPT TO:<" + USER + ">");
-      smtp.expect("250");
+      smtp.reply("250");
       smtp.send("DATA");
-      smtp.expect("354");
+      smtp.reply("354");
       smtp.send("Subject: counted\r\n\r\nhello\r\n.");
-      smtp.expect("250");
+      smtp.reply("250");
       smtp.send("QUIT");
-      smtp.expect("221");
+      smtp.reply("221");
       smtp.awaitClose();
 
       // POP3 USER/PASS in plaintext from loopback (allowed there by the embedded default).
@@ -226,7 +227,7 @@ class MetricsScrapeTest {
 
     private LineClient(Socket socket) throws IOException {
       this.socket = socket;
-      socket.setSoTimeout(10_000);
+      socket.setSoTimeout(30_000);
       this.out = socket.getOutputStream();
       this.in = socket.getInputStream();
     }
@@ -260,9 +261,13 @@ class MetricsScrapeTest {
       }
     }
 
-    /** Reads an SMTP multi-line reply up to its last line ({@code 250 } rather than {@code 250-}). */
-    void expectLast(String code) throws IOException {
-      expect(code + " ");
+    /** Reads a whole SMTP reply (its last line has a space after the code) and checks its code. */
+    void reply(String code) throws IOException {
+      String line;
+      do {
+        line = readLine();
+        assertThat(line).as("SMTP reply").startsWith(code);
+      } while (line.length() > 3 && line.charAt(3) == '-');
     }
 
     /** Waits for the server to close the connection after a goodbye. */
