@@ -86,6 +86,22 @@ public final class Backends {
     return out;
   }
 
+  /**
+   * The backend for a server address a lookup handed back ({@code auth_http}'s Auth-Server and
+   * Auth-Port), connected to with the settings (TLS, timeouts) of {@code template}, or plaintext
+   * with default timeouts when there is none. Named {@code TEMPLATE@HOST:PORT:PROTOCOL} so that
+   * the template's configuration (conveyance, master user) applies to it too. Builds a TLS context
+   * on first use (reads CA files): call off the event loop.
+   */
+  public Backend server(String host, int port, MailProtocol protocol, Optional<BackendConfig> template)
+      throws IOException {
+    HostPort address = new HostPort(host, port);
+    String prefix = template.map(BackendConfig::name).orElse("server") + "@" + host + ":" + port;
+    BackendSpec spec = template.map(t -> spec(t, protocol, address))
+        .orElseGet(() -> BackendSpec.of("", host, port, BackendTlsMode.NONE));
+    return connector.backend(spec.withName(prefix + ":" + protocol.configName()));
+  }
+
   /** False while any circuit breaker of the backend is open. */
   public boolean available(String name) {
     for (Backend b : backends.getOrDefault(name, Map.of()).values()) {

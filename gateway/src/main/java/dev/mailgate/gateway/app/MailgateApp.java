@@ -15,7 +15,7 @@ import dev.mailgate.gateway.logging.SessionLog;
 import dev.mailgate.gateway.metrics.GatewayMetrics;
 import dev.mailgate.gateway.net.ListenerRegistry;
 import dev.mailgate.gateway.net.ProtocolHandler;
-import dev.mailgate.gateway.net.ProxyHeaderReader;
+import dev.mailgate.gateway.net.ProxyProtocolReader;
 import dev.mailgate.gateway.net.RunningListener;
 import dev.mailgate.gateway.net.Transport;
 import dev.mailgate.gateway.session.DrainCoordinator;
@@ -157,8 +157,7 @@ public final class MailgateApp implements AutoCloseable {
         routing::router, backends, metrics, sessions, io, data);
 
     ListenerRegistry registry = keep(new ListenerRegistry(transport));
-    listeners = new ListenerSet(registry, new ListenerMapping(options.portOffset()), tls, ProxyHeaderReader.NONE);
-    // WIRING POINT: replace ProxyHeaderReader.NONE with the protocol-codecs PROXY v1/v2 reader.
+    listeners = new ListenerSet(registry, new ListenerMapping(options.portOffset()), tls, new ProxyProtocolReader());
     listeners.startAll(cfg.listeners(), handlerFor(cfg));
     drain = new DrainCoordinator(sessions, listeners::stopAccepting, options.drainTimeout(), Schedulers.parallel());
 

@@ -7,6 +7,7 @@ import dev.mailgate.gateway.local.pop3.LocalPop3Server;
 import dev.mailgate.gateway.local.pop3.LocalPop3Settings;
 import dev.mailgate.gateway.local.pop3.MaildropLocks;
 import dev.mailgate.gateway.net.ProtocolHandler;
+import dev.mailgate.gateway.pop3.Pop3ServerSettings;
 import dev.mailgate.gateway.smtp.SmtpServerHandler;
 import dev.mailgate.gateway.smtp.SmtpServerSettings;
 import dev.mailgate.policy.MailProtocol;
@@ -46,7 +47,8 @@ public final class ProtocolHandlers {
     ProtocolHandlers h = new ProtocolHandlers();
     // Local tier: the IMAP server and the SMTP server with local delivery over the mailbox store.
     h.register(MailProtocol.IMAP, ListenerTier.LOCAL, (l, c) -> new LocalImapHandler(c.store(), c.users(),
-        LocalImapSettings.of(c.hostname(), l.limits().imapLimits()).withTls(c.tls())));
+        LocalImapSettings.of(c.hostname(), l.limits().imapLimits()).withTls(c.tls())
+            .withPlaintextAuthNetworks(ListenerMapping.plaintextAuthNetworks(l))));
     Builder smtp = (l, c) -> SmtpServerHandler.localDelivery(SmtpServerSettings.defaults(c.hostname())
             .withLimits(l.limits().smtpLimits())
             .withPlaintextAuthNetworks(ListenerMapping.plaintextAuthNetworks(l)),
@@ -57,13 +59,14 @@ public final class ProtocolHandlers {
     // One maildrop lock table for every POP3 listener: a second session gets -ERR [IN-USE].
     MaildropLocks locks = new MaildropLocks();
     h.register(MailProtocol.POP3, ListenerTier.LOCAL, (l, c) -> new LocalPop3Server(c.store(), c.users(), c.tls(),
-        LocalPop3Settings.defaults(c.hostname()), locks));
-    // WIRING POINTS, one line each as the sessions land:
-    // Proxy tier (pre-login dialogue, route with c.router(), connect with c.backends(), relay):
-    // h.register(MailProtocol.IMAP, ListenerTier.BACKEND, ...);      // IMAP proxy session
-    // h.register(MailProtocol.POP3, ListenerTier.BACKEND, ...);      // POP3 proxy session
-    // h.register(MailProtocol.SMTP, ListenerTier.BACKEND, ...);      // SMTP relay session (proxy.smtp)
-    // h.register(MailProtocol.SUBMISSION, ListenerTier.BACKEND, ...);
+        new LocalPop3Settings(Pop3ServerSettings.defaults(c.hostname()).withLimits(l.limits().pop3Limits())
+            .withPlaintextAuthNetworks(ListenerMapping.plaintextAuthNetworks(l)),
+            LocalPop3Settings.DEFAULT_MAX_MESSAGES), locks));
+    // Proxy tier: the pre-login dialogue, routed per login with c.router(), relayed to a backend.
+    h.register(MailProtocol.IMAP, ListenerTier.BACKEND, ProxySessions::imap);
+    h.register(MailProtocol.POP3, ListenerTier.BACKEND, ProxySessions::pop3);
+    h.register(MailProtocol.SMTP, ListenerTier.BACKEND, ProxySessions::smtp);
+    h.register(MailProtocol.SUBMISSION, ListenerTier.BACKEND, ProxySessions::smtp);
     return h;
   }
 

@@ -97,7 +97,7 @@ public final class Relay {
             .send(Flux.concat(residual(toBackend), bytes(clientTracked, clientToBackend)))
             .then()
             .onErrorResume(e -> {
-              LOG.debug("relay client->backend ended: {}", e.toString());
+              LOG.debug("relay client->backend ended: {}", e.toString(), e);
               return Mono.empty();
             })
             .then(Mono.defer(() -> Mono.delay(DRAIN_GRACE).map(t -> ended())));

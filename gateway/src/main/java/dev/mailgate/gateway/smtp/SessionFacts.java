@@ -1,5 +1,6 @@
 package dev.mailgate.gateway.smtp;
 
+import dev.mailgate.codec.sasl.SaslCredentials;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 
@@ -15,6 +16,8 @@ import java.util.Objects;
  * @param tlsCipher the TLS cipher suite, or {@code null} in plaintext
  * @param authenticatedUser the canonical local user after a successful AUTH, or {@code null}
  * @param submission whether the listener is a submission listener (RFC 6409)
+ * @param login the client's own credentials, kept only when the session's {@link SmtpAccounts}
+ *     passes logins through to a backend (replayed there for each transaction); else {@code null}
  */
 public record SessionFacts(
     String serverHost,
@@ -24,12 +27,19 @@ public record SessionFacts(
     String tlsProtocol,
     String tlsCipher,
     String authenticatedUser,
-    boolean submission) {
+    boolean submission,
+    SaslCredentials login) {
 
   public SessionFacts {
     Objects.requireNonNull(serverHost, "serverHost");
     Objects.requireNonNull(helo, "helo");
     Objects.requireNonNull(client, "client");
+  }
+
+  /** Facts without kept credentials. */
+  public SessionFacts(String serverHost, String helo, boolean extended, InetSocketAddress client,
+      String tlsProtocol, String tlsCipher, String authenticatedUser, boolean submission) {
+    this(serverHost, helo, extended, client, tlsProtocol, tlsCipher, authenticatedUser, submission, null);
   }
 
   public boolean isTls() {

@@ -10,7 +10,6 @@ import dev.mailgate.codec.sasl.Secret;
 import dev.mailgate.codec.smtp.SmtpCommand;
 import dev.mailgate.codec.smtp.SmtpCommandDecoder;
 import dev.mailgate.codec.smtp.SmtpReply;
-import java.util.Arrays;
 import java.util.List;
 import reactor.core.publisher.Mono;
 
@@ -41,7 +40,7 @@ final class SmtpAuth {
         : !s.authAllowed() ? SmtpReplies.TLS_REQUIRED
         : null;
     SaslMechanism mechanism = SaslMechanism.lookup(a.mechanism());
-    if (refusal == null && mechanism != SaslMechanism.PLAIN && mechanism != SaslMechanism.LOGIN) {
+    if (refusal == null && (mechanism == null || !s.server.accounts().mechanisms().contains(mechanism))) {
       refusal = SmtpReplies.UNKNOWN_MECHANISM;
     }
     if (refusal != null) {
@@ -83,31 +82,32 @@ final class SmtpAuth {
     }
     exchange = null;
     if (step instanceof SaslStep.Success ok
-        && ok.credentials() instanceof SaslCredentials.Password p) {
-      return verify(p);
+        && (ok.credentials() instanceof SaslCredentials.Password || ok.credentials() instanceof SaslCredentials.Token)) {
+      return verify(ok.credentials());
     }
     s.resumeCommands();
     return s.fail(step == SaslStep.Cancelled.INSTANCE
         ? SmtpReplies.AUTH_CANCELLED : SmtpReplies.BAD_ENCODING);
   }
 
-  private Mono<Void> verify(SaslCredentials.Password p) {
-    if (!p.authzid().isEmpty() && !p.authzid().equalsIgnoreCase(p.user())) {
-      p.password().clear();
+  private Mono<Void> verify(SaslCredentials p) {
+    if (p instanceof SaslCredentials.Password pw && !pw.authzid().isEmpty() && !pw.authzid().equalsIgnoreCase(pw.user())) {
+      SmtpAccounts.wipe(p);
       s.resumeCommands();
       return s.fail(SmtpReplies.BAD_CREDENTIALS); // acting as another user is not supported
     }
-    char[] password = p.password().chars();
-    p.password().clear();
-    return s.server.users().verify(p.user(), password)
-        .flatMap(ok -> ok ? s.server.users().resolve(p.user()) : Mono.<String>empty())
+    return s.server.accounts().authenticate(p, s.facts())
         .map(user -> (Object) user)
         .defaultIfEmpty(Boolean.FALSE)
         .onErrorReturn(SmtpReplies.AUTH_UNAVAILABLE)
-        .doFinally(sig -> Arrays.fill(password, '\0'))
         .publishOn(s.loop)
         .flatMap(outcome -> {
           s.resumeCommands();
+          if (outcome instanceof String user && s.server.accounts().keepsCredentials()) {
+            s.authCredentials = p;
+          } else {
+            SmtpAccounts.wipe(p);
+          }
           if (outcome instanceof String user) {
             s.authUser = user;
             s.ctx.authenticated();

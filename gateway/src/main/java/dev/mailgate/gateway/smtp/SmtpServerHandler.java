@@ -32,25 +32,31 @@ import reactor.netty.Connection;
 public final class SmtpServerHandler implements ProtocolHandler {
   private final SmtpServerSettings settings;
   private final ServerTls tls;
-  private final UserStore users;
+  private final SmtpAccounts accounts;
   private final LocalDomains domains;
   private final TransactionSink local;
   private final TransactionSink relay;
 
   /**
    * @param tls for STARTTLS (may be null when no listener using this handler offers it)
-   * @param users verifies AUTH and resolves sender ownership
+   * @param accounts verifies AUTH and resolves sender ownership
    * @param local the sink for recipients in local domains
    * @param relay the sink for authenticated clients' foreign recipients, or null (refused)
    */
-  public SmtpServerHandler(SmtpServerSettings settings, ServerTls tls, UserStore users,
+  public SmtpServerHandler(SmtpServerSettings settings, ServerTls tls, SmtpAccounts accounts,
       LocalDomains domains, TransactionSink local, TransactionSink relay) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.tls = tls;
-    this.users = Objects.requireNonNull(users, "users");
+    this.accounts = Objects.requireNonNull(accounts, "accounts");
     this.domains = Objects.requireNonNull(domains, "domains");
     this.local = Objects.requireNonNull(local, "local");
     this.relay = relay;
+  }
+
+  /** A server whose logins are the local users'. */
+  public SmtpServerHandler(SmtpServerSettings settings, ServerTls tls, UserStore users,
+      LocalDomains domains, TransactionSink local, TransactionSink relay) {
+    this(settings, tls, SmtpAccounts.localUsers(users), domains, local, relay);
   }
 
   /**
@@ -65,7 +71,7 @@ public final class SmtpServerHandler implements ProtocolHandler {
 
   /** The same server with a relay sink for authenticated clients' foreign recipients. */
   public SmtpServerHandler withRelay(TransactionSink relaySink) {
-    return new SmtpServerHandler(settings, tls, users, domains, local, relaySink);
+    return new SmtpServerHandler(settings, tls, accounts, domains, local, relaySink);
   }
 
   @Override
@@ -81,8 +87,8 @@ public final class SmtpServerHandler implements ProtocolHandler {
     return tls;
   }
 
-  UserStore users() {
-    return users;
+  SmtpAccounts accounts() {
+    return accounts;
   }
 
   LocalDomains domains() {

@@ -1,6 +1,8 @@
 package dev.mailgate.gateway.smtp;
 
 import dev.mailgate.codec.DecodeFailure;
+import dev.mailgate.codec.sasl.SaslCredentials;
+import dev.mailgate.codec.sasl.SaslMechanism;
 import dev.mailgate.codec.smtp.BdatEnd;
 import dev.mailgate.codec.smtp.DataEnd;
 import dev.mailgate.codec.smtp.MailParameters;
@@ -52,6 +54,8 @@ final class SmtpSession {
   String helo;
   boolean extended;
   String authUser;
+  /** The client's credentials, kept only for accounts that pass logins through to a backend. */
+  SaslCredentials authCredentials;
   private int errors;
   private boolean closing;
 
@@ -182,7 +186,7 @@ final class SmtpSession {
       lines.add("STARTTLS");
     }
     if (authAllowed() && authUser == null) {
-      lines.add("AUTH PLAIN LOGIN");
+      lines.add("AUTH " + String.join(" ", server.accounts().mechanisms().stream().map(SaslMechanism::wire).toList()));
     }
     return send(new SmtpReply(250, null, lines));
   }
@@ -246,8 +250,7 @@ final class SmtpSession {
       return startTransaction(m);
     }
     // an authenticated client may only send as itself or one of its aliases (no spoofing)
-    return server.users().resolve(RecipientRules.mailbox(m.from()))
-        .map(owner -> owner.equalsIgnoreCase(authUser))
+    return server.accounts().mayUseSender(authUser, RecipientRules.mailbox(m.from()))
         .defaultIfEmpty(false)
         .onErrorReturn(false)
         .publishOn(loop)
@@ -266,7 +269,7 @@ final class SmtpSession {
   SessionFacts facts() {
     return new SessionFacts(settings.hostname(), helo, extended, ctx.client(),
         ctx.isTls() ? ctx.tls().getProtocol() : null,
-        ctx.isTls() ? ctx.tls().getCipherSuite() : null, authUser, submission);
+        ctx.isTls() ? ctx.tls().getCipherSuite() : null, authUser, submission, authCredentials);
   }
 
   private Mono<Void> rcpt(SmtpCommand.Rcpt r) {
@@ -373,6 +376,10 @@ final class SmtpSession {
   private void connectionGone() {
     closing = true;
     resetTransaction();
+    if (authCredentials != null) {
+      SmtpAccounts.wipe(authCredentials);
+      authCredentials = null;
+    }
   }
 
   // ---- replies -------------------------------------------------------------------------------------

@@ -57,7 +57,19 @@ public final class MailServers implements AutoCloseable {
 
   /** Renders the configs, starts Dovecot then Postfix, and waits until their ports answer. */
   public static MailServers start() throws Exception {
-    Path base = Path.of("target", "interop", Long.toString(ProcessHandle.current().pid())).toAbsolutePath();
+    return start(Long.toString(ProcessHandle.current().pid()), true);
+  }
+
+  /**
+   * Another Dovecot alone (no Postfix), with the same users and its own CA, ports and state under
+   * {@code target/interop/PID-NAME}: for routing between several backends.
+   */
+  public static MailServers startDovecotOnly(String name) throws Exception {
+    return start(ProcessHandle.current().pid() + "-" + name, false);
+  }
+
+  private static MailServers start(String directory, boolean withPostfix) throws Exception {
+    Path base = Path.of("target", "interop", directory).toAbsolutePath();
     deleteTree(base);
     Files.createDirectories(base);
     TestPki pki = TestPki.create("mailgate interop CA");
@@ -77,7 +89,9 @@ public final class MailServers implements AutoCloseable {
     MailServers servers = new MailServers(base, Map.copyOf(ports), ca);
     try {
       servers.startDovecot(vars);
-      servers.startPostfix(vars);
+      if (withPostfix) {
+        servers.startPostfix(vars);
+      }
     } catch (Exception e) {
       servers.close();
       throw e;

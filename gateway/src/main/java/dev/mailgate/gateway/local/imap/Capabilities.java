@@ -11,9 +11,12 @@ import java.util.List;
  */
 final class Capabilities {
   private final LocalImapSettings settings;
+  private final boolean plaintextAuthAllowed;
 
-  Capabilities(LocalImapSettings settings) {
+  /** @param plaintextAuthAllowed whether this session's client may log in without TLS */
+  Capabilities(LocalImapSettings settings, boolean plaintextAuthAllowed) {
     this.settings = settings;
+    this.plaintextAuthAllowed = plaintextAuthAllowed;
   }
 
   /** LITERAL+ only when a non-synchronising literal may be as large as any literal (RFC 7888). */
@@ -24,7 +27,7 @@ final class Capabilities {
 
   /** True when LOGIN / AUTHENTICATE must be refused on this connection. */
   boolean loginDisabled(boolean tlsActive) {
-    return !tlsActive && !settings.allowPlaintextAuth();
+    return !tlsActive && !plaintextAuthAllowed;
   }
 
   List<String> beforeLogin(boolean tlsActive) {
@@ -44,7 +47,7 @@ final class Capabilities {
     return List.of("IMAP4rev1", literal(), "SASL-IR", "IDLE", "UIDPLUS", "MOVE", "NAMESPACE", "ID",
         "ENABLE", "SPECIAL-USE", "UNSELECT", "CHILDREN", "APPENDLIMIT=" + settings.appendLimit(),
         "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "CONDSTORE", "QRESYNC", "LIST-EXTENDED",
-        "LIST-STATUS", "ESEARCH", "MULTIAPPEND");
+        "LIST-STATUS", "ESEARCH", "MULTIAPPEND", "STATUS=SIZE", "UTF8=ACCEPT");
   }
 
   List<String> forState(boolean authenticated, boolean tlsActive) {

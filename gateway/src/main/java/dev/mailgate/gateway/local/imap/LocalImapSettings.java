@@ -1,9 +1,13 @@
 package dev.mailgate.gateway.local.imap;
 
 import dev.mailgate.codec.imap.ImapLimits;
+import dev.mailgate.gateway.net.CidrRange;
 import dev.mailgate.gateway.tls.ServerTls;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,9 +19,9 @@ import java.util.Objects;
  *     as large as that, else LITERAL- (RFC 7888 section 4)
  * @param tls the server TLS for STARTTLS (RFC 9051 section 6.2.1), or null when the listener has
  *     none
- * @param allowPlaintextAuth true to accept LOGIN / AUTHENTICATE PLAIN over plaintext (the
- *     listener's allow-plaintext setting); false answers {@code NO [PRIVACYREQUIRED]} and
- *     advertises LOGINDISABLED before TLS (RFC 3501 section 6.2.3)
+ * @param plaintextAuthNetworks clients in these networks may LOGIN / AUTHENTICATE PLAIN over
+ *     plaintext (the listener's {@code allow_plaintext_auth}); others get {@code NO
+ *     [PRIVACYREQUIRED]} and see LOGINDISABLED before TLS (RFC 3501 section 6.2.3)
  * @param idleTimeout how long an IDLE (RFC 2177) may last without traffic (RFC 9051 section 5.4:
  *     at least 30 minutes)
  * @param searchZone the zone in which SEARCH compares dates
@@ -26,15 +30,18 @@ public record LocalImapSettings(
     String hostname,
     ImapLimits limits,
     ServerTls tls,
-    boolean allowPlaintextAuth,
+    List<CidrRange> plaintextAuthNetworks,
     Duration idleTimeout,
     ZoneId searchZone) {
+
+  private static final List<CidrRange> EVERYWHERE = List.of(CidrRange.parse("0.0.0.0/0"), CidrRange.parse("::/0"));
 
   public LocalImapSettings {
     Objects.requireNonNull(hostname, "hostname");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(searchZone, "searchZone");
+    plaintextAuthNetworks = List.copyOf(plaintextAuthNetworks);
     if (hostname.isBlank() || hostname.indexOf('\r') >= 0 || hostname.indexOf('\n') >= 0) {
       throw new IllegalArgumentException("bad hostname");
     }
@@ -42,19 +49,30 @@ public record LocalImapSettings(
 
   /** Secure defaults: no TLS configured, plaintext login refused, 30 minute IDLE, UTC dates. */
   public static LocalImapSettings of(String hostname, ImapLimits limits) {
-    return new LocalImapSettings(hostname, limits, null, false, Duration.ofMinutes(30), ZoneId.of("UTC"));
+    return new LocalImapSettings(hostname, limits, null, List.of(), Duration.ofMinutes(30), ZoneId.of("UTC"));
   }
 
   public LocalImapSettings withTls(ServerTls serverTls) {
-    return new LocalImapSettings(hostname, limits, serverTls, allowPlaintextAuth, idleTimeout, searchZone);
+    return new LocalImapSettings(hostname, limits, serverTls, plaintextAuthNetworks, idleTimeout, searchZone);
   }
 
+  /** Plaintext login from everywhere ({@code true}) or nowhere ({@code false}). */
   public LocalImapSettings withAllowPlaintextAuth(boolean allow) {
-    return new LocalImapSettings(hostname, limits, tls, allow, idleTimeout, searchZone);
+    return withPlaintextAuthNetworks(allow ? EVERYWHERE : List.of());
+  }
+
+  public LocalImapSettings withPlaintextAuthNetworks(List<CidrRange> networks) {
+    return new LocalImapSettings(hostname, limits, tls, networks, idleTimeout, searchZone);
+  }
+
+  /** Whether a client at {@code client} may log in without TLS. */
+  public boolean plaintextAuthAllowed(InetSocketAddress client) {
+    InetAddress a = client.getAddress();
+    return a != null && plaintextAuthNetworks.stream().anyMatch(n -> n.contains(a));
   }
 
   public LocalImapSettings withIdleTimeout(Duration idle) {
-    return new LocalImapSettings(hostname, limits, tls, allowPlaintextAuth, idle, searchZone);
+    return new LocalImapSettings(hostname, limits, tls, plaintextAuthNetworks, idle, searchZone);
   }
 
   /** The APPENDLIMIT (RFC 7889): the largest message literal accepted after login. */

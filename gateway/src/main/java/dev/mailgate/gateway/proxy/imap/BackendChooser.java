@@ -1,5 +1,6 @@
 package dev.mailgate.gateway.proxy.imap;
 
+import dev.mailgate.codec.sasl.SaslCredentials;
 import java.util.List;
 import reactor.core.publisher.Mono;
 
@@ -12,4 +13,12 @@ import reactor.core.publisher.Mono;
 public interface BackendChooser {
 
   Mono<List<ImapBackend>> candidates(String user, ClientFacts client);
+
+  /**
+   * The candidates for a login with its credentials, for routes whose lookup also authenticates
+   * (nginx {@code auth_http} is sent the password). By default the credentials are not looked at.
+   */
+  default Mono<List<ImapBackend>> candidates(SaslCredentials credentials, ClientFacts client) {
+    return candidates(credentials.user(), client);
+  }
 }

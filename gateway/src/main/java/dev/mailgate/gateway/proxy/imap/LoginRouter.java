@@ -42,7 +42,7 @@ final class LoginRouter {
 
   Mono<Result> login(LoginRequest request) {
     String user = request.credentials().user();
-    return handler.chooser().candidates(user, request.client())
+    return handler.chooser().candidates(request.credentials(), request.client())
         .defaultIfEmpty(List.of())
         .flatMap(candidates -> candidates.isEmpty() ? Mono.just((Result) BAD_CREDENTIALS) : verified(request, candidates))
         .onErrorResume(

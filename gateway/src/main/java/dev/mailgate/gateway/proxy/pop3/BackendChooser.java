@@ -1,5 +1,6 @@
 package dev.mailgate.gateway.proxy.pop3;
 
+import dev.mailgate.codec.sasl.SaslCredentials;
 import dev.mailgate.gateway.backend.Backend;
 import dev.mailgate.gateway.pop3.Pop3ClientFacts;
 import java.util.List;
@@ -14,6 +15,19 @@ import reactor.core.publisher.Mono;
 public interface BackendChooser {
 
   Mono<List<Backend>> candidates(String user, Pop3ClientFacts client);
+
+  /**
+   * The candidates for a login with its credentials, for routes whose lookup also authenticates
+   * (nginx {@code auth_http} is sent the password). By default the credentials are not looked at.
+   */
+  default Mono<List<Backend>> candidates(SaslCredentials.Password credentials, Pop3ClientFacts client) {
+    return candidates(credentials.user(), client);
+  }
+
+  /** Whether {@code backend} wants a PROXY protocol v2 header with the client's address first. */
+  default boolean sendsProxyHeader(Backend backend) {
+    return false;
+  }
 
   /** Always the same candidates (one backend, or a fixed pool). */
   static BackendChooser fixed(List<Backend> backends) {

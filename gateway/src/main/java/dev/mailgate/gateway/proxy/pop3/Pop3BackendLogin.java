@@ -10,10 +10,10 @@ import dev.mailgate.codec.proxy.ProxyProtocolEncoder;
 import dev.mailgate.codec.sasl.SaslClientExchange;
 import dev.mailgate.codec.sasl.SaslCredentials;
 import dev.mailgate.codec.sasl.SaslMechanism;
+import dev.mailgate.gateway.backend.Backend;
 import dev.mailgate.gateway.backend.BackendConnection;
 import dev.mailgate.gateway.backend.BackendConnector;
 import dev.mailgate.gateway.backend.BackendTlsMode;
-import dev.mailgate.gateway.backend.BackendUnavailable;
 import dev.mailgate.gateway.pop3.Pop3Authenticator;
 import dev.mailgate.gateway.pop3.Pop3ClientFacts;
 import dev.mailgate.gateway.pop3.Pop3LoginResult;
@@ -54,10 +54,25 @@ final class Pop3BackendLogin implements Pop3Authenticator<BackendDialogue> {
 
   @Override
   public Mono<Pop3LoginResult<BackendDialogue>> login(SaslCredentials.Password credentials, Pop3ClientFacts client) {
-    return chooser.candidates(credentials.user(), client)
-        .filter(list -> !list.isEmpty())
-        .switchIfEmpty(Mono.error(() -> new BackendUnavailable(List.of())))
-        .flatMap(connector::connect)
+    return chooser.candidates(credentials, client)
+        .flatMap(list -> list.isEmpty() ? noRoute(credentials) : connectAndReplay(list, credentials, client))
+        .onErrorResume(e -> {
+          LOG.info("pop3 login replay for {} failed: {}", credentials.user(), describe(e));
+          return Mono.just(new Pop3LoginResult.Refused<>(
+              Status.err(Pop3RespCode.SYS_TEMP, "backend unavailable, try again later")));
+        })
+        .doFinally(s -> credentials.password().clear());
+  }
+
+  /** No route for the user: answered like a wrong password, so that user names cannot be probed. */
+  private static Mono<Pop3LoginResult<BackendDialogue>> noRoute(SaslCredentials.Password credentials) {
+    LOG.info("pop3 login for {}: no route", credentials.user());
+    return Mono.just(new Pop3LoginResult.Refused<>(Status.err(Pop3RespCode.AUTH, "invalid user name or password")));
+  }
+
+  private Mono<Pop3LoginResult<BackendDialogue>> connectAndReplay(
+      List<Backend> candidates, SaslCredentials.Password credentials, Pop3ClientFacts client) {
+    return connector.connect(candidates)
         .flatMap(bc -> {
           // the session cancels this chain right after it receives the result (it leaves the
           // login loop), so only a cancel before the result means the client went away
@@ -71,13 +86,7 @@ final class Pop3BackendLogin implements Pop3Authenticator<BackendDialogue> {
                   bc.close();
                 }
               });
-        })
-        .onErrorResume(e -> {
-          LOG.info("pop3 login replay for {} failed: {}", credentials.user(), describe(e));
-          return Mono.just(new Pop3LoginResult.Refused<>(
-              Status.err(Pop3RespCode.SYS_TEMP, "backend unavailable, try again later")));
-        })
-        .doFinally(s -> credentials.password().clear());
+        });
   }
 
   private Mono<Pop3LoginResult<BackendDialogue>> replay(
@@ -85,7 +94,7 @@ final class Pop3BackendLogin implements Pop3Authenticator<BackendDialogue> {
     BackendDialogue d = new BackendDialogue(bc, settings.backendLimits());
     return proxyHeader(bc, client)
         .then(d.attach())
-        .then(d.greeting())
+        .then(d.greeting().timeout(bc.backend().spec().handshakeTimeout()))
         .flatMap(g -> g.ok() ? Mono.just(g) : Mono.error(new BackendDialogue.BackendProtocolException("greeting refused")))
         .then(bc.backend().spec().tlsMode() == BackendTlsMode.STARTTLS ? stls(d) : Mono.empty())
         .then(d.command(Pop3Command.Simple.of(Pop3Verb.CAPA)))
@@ -95,7 +104,7 @@ final class Pop3BackendLogin implements Pop3Authenticator<BackendDialogue> {
 
   /** PROXY v2 (HAProxy spec section 2.2) before any protocol byte; not possible before implicit TLS. */
   private Mono<Void> proxyHeader(BackendConnection bc, Pop3ClientFacts client) {
-    if (!settings.proxyProtocol()) {
+    if (!settings.proxyProtocol() && !chooser.sendsProxyHeader(bc.backend())) {
       return Mono.empty();
     }
     if (bc.backend().spec().tlsMode() == BackendTlsMode.IMPLICIT) {

@@ -12,6 +12,7 @@ import dev.mailgate.gateway.pop3.Pop3PreLogin;
 import dev.mailgate.gateway.pop3.Pop3Wire;
 import dev.mailgate.gateway.tls.ServerTls;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.util.List;
 import java.util.Objects;
@@ -90,9 +91,12 @@ public final class Pop3ProxyServer implements ProtocolHandler {
   /**
    * Turns what the client sent after its login back into bytes: commands the decoder had already
    * parsed are re-encoded, raw buffers pass as they are, decode failures (whose bytes are gone) are
-   * dropped. A synchronous {@code handle} kept from fusing ({@code hide()}): the relay retains what
-   * it takes inside {@code next}, so the re-encoded buffer this side allocated can be released right
-   * after (a fused downstream would poll it later, after the release).
+   * dropped. Synchronous ({@code handle}, kept from fusing by {@code hide()}), so a raw buffer is
+   * still alive when the relay retains it in its {@code onNext}, before the inbound releases it.
+   *
+   * <p>A re-encoded command becomes a buffer over a plain byte array: {@code handle} emits only
+   * after this method returns, so it cannot release a buffer it made, and a heap array nobody
+   * releases is simply collected (these are a few short lines, once per session).
    */
   private static void toBytes(Object msg, SynchronousSink<Object> sink) {
     if (msg instanceof ByteBuf) {
@@ -100,13 +104,9 @@ public final class Pop3ProxyServer implements ProtocolHandler {
     } else if (msg instanceof Pop3Command cmd) {
       ByteBuf b = Unpooled.buffer();
       Pop3CommandEncoder.write(cmd, b);
-      try {
-        sink.next(b);
-      } finally {
-        if (b.refCnt() > 0) { // a discard hook may have released it already
-          b.release();
-        }
-      }
+      byte[] line = ByteBufUtil.getBytes(b);
+      b.release();
+      sink.next(Unpooled.wrappedBuffer(line));
     } else if (msg instanceof DecodeFailure f) {
       LOG.debug("dropping a line pipelined after login that did not decode: {}", f.detail());
     }

@@ -6,6 +6,7 @@ import dev.mailgate.codec.smtp.SmtpCommand;
 import dev.mailgate.codec.smtp.SmtpPath;
 import dev.mailgate.codec.smtp.SmtpReply;
 import dev.mailgate.gateway.backend.Backend;
+import dev.mailgate.gateway.backend.BackendUnavailable;
 import dev.mailgate.gateway.smtp.Envelope;
 import dev.mailgate.gateway.smtp.RecipientVerdict;
 import dev.mailgate.gateway.smtp.SessionFacts;
@@ -35,7 +36,7 @@ import reactor.core.publisher.Mono;
 public final class BackendRelaySink implements TransactionSink {
 
   private final BackendSmtpClient client;
-  private final Function<Envelope, List<Backend>> route;
+  private final RelayRoute route;
   private final Function<Envelope, BackendLogin> login;
   private final Duration idleReuse;
   private final int maxParked;
@@ -48,7 +49,7 @@ public final class BackendRelaySink implements TransactionSink {
    * @param idleReuse how long a backend session waits for the same client's next transaction
    * @param maxParked bound on idle backend sessions kept for reuse
    */
-  public BackendRelaySink(BackendSmtpClient client, Function<Envelope, List<Backend>> route,
+  public BackendRelaySink(BackendSmtpClient client, RelayRoute route,
       Function<Envelope, BackendLogin> login, Duration idleReuse, int maxParked) {
     this.client = Objects.requireNonNull(client, "client");
     this.route = Objects.requireNonNull(route, "route");
@@ -84,7 +85,13 @@ public final class BackendRelaySink implements TransactionSink {
         .then();
   }
 
-  private Mono<SmtpTransactionClient> session(Envelope envelope) {
+  /** A sink whose every transaction goes to {@code backends}. */
+  public BackendRelaySink(BackendSmtpClient client, List<Backend> backends,
+      Function<Envelope, BackendLogin> login, Duration idleReuse, int maxParked) {
+    this(client, RelayRoute.fixed(backends), login, idleReuse, maxParked);
+  }
+
+  private Mono<SmtpTransactionClient> session(Envelope envelope, SmtpPath firstRecipient) {
     SmtpTransactionClient reused = parked.remove(envelope.session());
     if (reused != null && reused.usable()) {
       return Mono.just(reused);
@@ -92,7 +99,10 @@ public final class BackendRelaySink implements TransactionSink {
     if (reused != null) {
       reused.abort();
     }
-    return Mono.defer(() -> client.open(route.apply(envelope), clientFacts(envelope.session()), login.apply(envelope)));
+    return route.backends(envelope, firstRecipient)
+        .filter(backends -> !backends.isEmpty())
+        .switchIfEmpty(Mono.error(() -> new BackendUnavailable(List.of())))
+        .flatMap(backends -> client.open(backends, clientFacts(envelope.session()), login.apply(envelope)));
   }
 
   private void park(SessionFacts key, SmtpTransactionClient s) {
@@ -142,7 +152,7 @@ public final class BackendRelaySink implements TransactionSink {
         return Mono.just(mailRefused);
       }
       SmtpCommand.Mail mail = new SmtpCommand.Mail(envelope.sender(), envelope.parameters());
-      return session(envelope)
+      return session(envelope, rcpt.to())
           .flatMap(s -> {
             tx = s;
             return s.envelope(mail, List.of(rcpt));

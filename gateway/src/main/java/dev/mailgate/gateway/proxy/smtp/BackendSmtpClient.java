@@ -10,10 +10,12 @@ import dev.mailgate.gateway.backend.Backend;
 import dev.mailgate.gateway.backend.BackendConnector;
 import dev.mailgate.gateway.backend.BackendTlsMode;
 import dev.mailgate.gateway.backend.BackendUnavailable;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -42,6 +44,7 @@ public final class BackendSmtpClient {
   private final String heloName;
   private final BackendSmtpLimits limits;
   private final Set<String> discardedKeywords;
+  private final Predicate<Backend> xclient;
 
   /**
    * @param connector opens the connections
@@ -53,13 +56,15 @@ public final class BackendSmtpClient {
     this.heloName = Objects.requireNonNull(heloName, "heloName");
     this.limits = Objects.requireNonNull(limits, "limits");
     this.discardedKeywords = Set.of();
+    this.xclient = b -> true;
   }
 
-  private BackendSmtpClient(BackendSmtpClient base, Set<String> discarded) {
+  private BackendSmtpClient(BackendSmtpClient base, Set<String> discarded, Predicate<Backend> xclient) {
     this.connector = base.connector;
     this.heloName = base.heloName;
     this.limits = base.limits;
     this.discardedKeywords = discarded;
+    this.xclient = xclient;
   }
 
   /**
@@ -70,7 +75,15 @@ public final class BackendSmtpClient {
   public BackendSmtpClient withDiscardedKeywords(Set<String> keywords) {
     Set<String> upper = new java.util.HashSet<>();
     keywords.forEach(k -> upper.add(k.toUpperCase(java.util.Locale.ROOT)));
-    return new BackendSmtpClient(this, Set.copyOf(upper));
+    return new BackendSmtpClient(this, Set.copyOf(upper), xclient);
+  }
+
+  /**
+   * A client that sends XCLIENT only to the backends {@code allowed} accepts (the configuration's
+   * {@code convey_client: xclient}); others see the gateway as the client.
+   */
+  public BackendSmtpClient withXclientOnlyFor(Predicate<Backend> allowed) {
+    return new BackendSmtpClient(this, discardedKeywords, Objects.requireNonNull(allowed, "allowed"));
   }
 
   /**
@@ -98,12 +111,26 @@ public final class BackendSmtpClient {
 
   private Mono<EhloCapabilities> handshake(SmtpWire wire, ClientFacts facts, BackendLogin login) {
     boolean starttls = wire.connection().backend().spec().tlsMode() == BackendTlsMode.STARTTLS;
-    return wire.reply(limits.greetingTimeout())
+    Duration backendGreeting = wire.connection().backend().spec().handshakeTimeout();
+    return wire.reply(backendGreeting.compareTo(limits.greetingTimeout()) < 0 ? backendGreeting : limits.greetingTimeout())
         .flatMap(greeting -> expect(greeting, 220, "greeting"))
         .then(ehlo(wire))
         .flatMap(caps -> starttls ? startTls(wire, caps) : Mono.just(caps))
-        .flatMap(caps -> facts != null && caps.has("XCLIENT") ? xclient(wire, caps, facts) : Mono.just(caps))
-        .flatMap(caps -> login != null ? auth(wire, caps, login).thenReturn(caps) : Mono.just(caps));
+        .flatMap(caps -> sendsXclient(wire, caps, facts) ? xclient(wire, caps, facts) : Mono.just(caps))
+        .flatMap(caps -> login != null && !loggedInByXclient(wire, caps, facts)
+            ? auth(wire, caps, login).thenReturn(caps) : Mono.just(caps));
+  }
+
+  private boolean sendsXclient(SmtpWire wire, EhloCapabilities caps, ClientFacts facts) {
+    return facts != null && caps.has("XCLIENT") && xclient.test(wire.connection().backend());
+  }
+
+  /**
+   * Whether XCLIENT already told the backend who logged in (its LOGIN attribute): the backend then
+   * treats the session as authenticated and would refuse AUTH with {@code 503}.
+   */
+  private boolean loggedInByXclient(SmtpWire wire, EhloCapabilities caps, ClientFacts facts) {
+    return sendsXclient(wire, caps, facts) && facts.attributes(caps.xclientAttributes()).containsKey("LOGIN");
   }
 
   /** EHLO, or HELO when the backend does not know EHLO (RFC 5321 4.1.1.1, 3.2). */

@@ -125,6 +125,23 @@ class Pop3ProxyServerTest {
   }
 
   @Test
+  void commandsPipelinedWithTheLoginAreAnsweredByTheBackendInOrder() throws Exception {
+    String user = fx.user("pipelined", M1, M2);
+    try (Pop3TestClient c = new Pop3TestClient(proxy(plainBackend))) {
+      assertThat(c.line()).startsWith("+OK");
+      // RFC 2449 PIPELINING: the whole conversation in one write, login included
+      c.write("USER " + user + "\r\nPASS " + LocalPop3Fixture.PASSWORD + "\r\nSTAT\r\nUIDL 1\r\nNOOP\r\nQUIT\r\n");
+      assertThat(c.line()).startsWith("+OK");
+      assertThat(c.line()).startsWith("+OK maildrop has 2 messages");
+      assertThat(c.line()).isEqualTo("+OK 2 " + (M1.length() + M2.length()));
+      assertThat(c.line()).startsWith("+OK 1 ");
+      assertThat(c.line()).startsWith("+OK");
+      assertThat(c.line()).startsWith("+OK backend.example.org POP3 server signing off");
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
   void backendRefusalIsAuthAndTheSessionStaysUsable() throws Exception {
     String user = fx.user("refuse", M1);
     try (Pop3TestClient c = new Pop3TestClient(proxy(plainBackend))) {

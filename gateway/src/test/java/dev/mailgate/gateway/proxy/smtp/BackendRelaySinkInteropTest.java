@@ -82,7 +82,7 @@ class BackendRelaySinkInteropTest {
       throws Exception {
     BackendSmtpClient client = new BackendSmtpClient(connector, "gw.example.test", BackendSmtpLimits.DEFAULTS);
     List<dev.mailgate.gateway.backend.Backend> route = backend(connector, servers, "postfix-sink", servers.smtpPort());
-    BackendRelaySink sink = new BackendRelaySink(client, e -> route, e -> null, Duration.ofSeconds(30), 10);
+    BackendRelaySink sink = new BackendRelaySink(client, route, e -> null, Duration.ofSeconds(30), 10);
     SessionFacts facts = session("203.0.113.10", 40100);
 
     String first = "sink-1 " + UUID.randomUUID();
@@ -115,7 +115,7 @@ class BackendRelaySinkInteropTest {
   void deliverWithoutAcceptedRecipientsNeverReachesTheBackend(MailServers servers) throws Exception {
     BackendSmtpClient client = new BackendSmtpClient(connector, "gw.example.test", BackendSmtpLimits.DEFAULTS);
     List<dev.mailgate.gateway.backend.Backend> route = backend(connector, servers, "postfix-sink", servers.smtpPort());
-    BackendRelaySink sink = new BackendRelaySink(client, e -> route, e -> null, Duration.ofSeconds(30), 10);
+    BackendRelaySink sink = new BackendRelaySink(client, route, e -> null, Duration.ofSeconds(30), 10);
     TransactionSink.Transaction t = sink.begin(envelope(session("203.0.113.11", 40101), "carol@elsewhere.test"));
     assertThat(rcpt(t, "dave@elsewhere.test").code()).isEqualTo(554);
     ByteBuf content = Unpooled.copiedBuffer("Subject: x\r\n\r\nx\r\n", StandardCharsets.US_ASCII);
