@@ -1,8 +1,6 @@
 package dev.mailgate.codec.imap;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.AbstractReferenceCounted;
-import io.netty.util.ReferenceCounted;
 
 /**
  * One framed client command (RFC 3501 section 2.2.1): its lines without CRLF and its literals as
@@ -19,17 +17,12 @@ import io.netty.util.ReferenceCounted;
  *
  * <p>Release the frame when done; that releases every slice.
  */
-public final class ImapCommandFrame extends AbstractReferenceCounted implements ImapSegments {
-  private static final ByteBuf[] NO_LITERALS = new ByteBuf[0];
-
-  private final ByteBuf[] lines;
-  private final ByteBuf[] literals;
+public final class ImapCommandFrame extends SegmentedFrame {
   private final boolean continuation;
   private final long streamedLiteralSize;
 
   ImapCommandFrame(ByteBuf[] lines, ByteBuf[] literals, boolean continuation, long streamed) {
-    this.lines = lines;
-    this.literals = literals == null ? NO_LITERALS : literals;
+    super(lines, literals);
     this.continuation = continuation;
     this.streamedLiteralSize = streamed;
   }
@@ -37,28 +30,6 @@ public final class ImapCommandFrame extends AbstractReferenceCounted implements 
   /** A single-line frame (tests, IDLE {@code DONE}, SASL responses). Takes ownership of {@code line}. */
   public static ImapCommandFrame ofLine(ByteBuf line) {
     return new ImapCommandFrame(new ByteBuf[] {line}, null, false, -1);
-  }
-
-  @Override
-  public int lineCount() {
-    return lines.length;
-  }
-
-  /** Line {@code i} without CRLF. Not retained: slice or retain it to keep it past the frame. */
-  @Override
-  public ByteBuf line(int i) {
-    return lines[i];
-  }
-
-  @Override
-  public int literalCount() {
-    return literals.length;
-  }
-
-  /** Literal {@code i}'s bytes. Not retained. */
-  @Override
-  public ByteBuf literal(int i) {
-    return literals[i];
   }
 
   /** True when this frame carries the rest of a command after a streamed literal. */
@@ -78,30 +49,12 @@ public final class ImapCommandFrame extends AbstractReferenceCounted implements 
 
   /** The first line decoded as ASCII, for logs of non-sensitive lines and tests. */
   public String firstLineAscii() {
-    return lines[0].toString(java.nio.charset.StandardCharsets.ISO_8859_1);
-  }
-
-  @Override
-  protected void deallocate() {
-    for (ByteBuf b : lines) {
-      b.release();
-    }
-    for (ByteBuf b : literals) {
-      b.release();
-    }
-  }
-
-  @Override
-  public ReferenceCounted touch(Object hint) {
-    for (ByteBuf b : lines) {
-      b.touch(hint);
-    }
-    return this;
+    return line(0).toString(java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
   @Override
   public String toString() {
-    return "ImapCommandFrame(lines=" + lines.length + ", literals=" + literals.length
+    return "ImapCommandFrame(lines=" + lineCount() + ", literals=" + literalCount()
         + (continuation ? ", continuation" : "")
         + (streamed() ? ", streamed=" + streamedLiteralSize : "") + ")";
   }

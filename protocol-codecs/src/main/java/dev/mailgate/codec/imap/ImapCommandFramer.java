@@ -47,7 +47,7 @@ import java.util.Objects;
  * ByteBuf#readRetainedSlice}, so no per-byte work is done on literal contents.
  */
 public final class ImapCommandFramer extends ByteToMessageDecoder {
-  private enum State { LINE, LITERAL, STREAM, DISCARD_LITERAL, DISCARD_LINE }
+  private enum State { LINE, LITERAL, STREAM, DISCARD }
 
   private static final int MAX_TAG = 64;
   private static final byte[] APPEND = {'A', 'P', 'P', 'E', 'N', 'D'};
@@ -67,12 +67,11 @@ public final class ImapCommandFramer extends ByteToMessageDecoder {
 
   /** The failure of the command being discarded, emitted once its end is found. */
   private DecodeFailure pending;
-  private final byte[] tail = new byte[LiteralMarker.MAX_LENGTH + 1];
-  private int tailLength;
-  private int scanned;
+  private final ImapLineScanner scanner;
 
   public ImapCommandFramer(ImapLimits limits) {
     this.limits = Objects.requireNonNull(limits, "limits");
+    this.scanner = new ImapLineScanner(limits.maxLineLength());
   }
 
   /**
@@ -117,22 +116,13 @@ public final class ImapCommandFramer extends ByteToMessageDecoder {
             state = State.LINE;
           }
         }
-        case DISCARD_LITERAL -> {
-          int n = (int) Math.min(in.readableBytes(), remaining);
-          if (n == 0) {
+        case DISCARD -> {
+          if (!scanner.discard(in, false)) {
             return;
           }
-          in.skipBytes(n);
-          remaining -= n;
-          if (remaining == 0) {
-            tailLength = 0;
-            state = State.DISCARD_LINE;
-          }
-        }
-        case DISCARD_LINE -> {
-          if (!discardLine(in, out)) {
-            return;
-          }
+          out.add(pending);
+          pending = null;
+          state = State.LINE;
         }
       }
     }
@@ -141,19 +131,15 @@ public final class ImapCommandFramer extends ByteToMessageDecoder {
   /** Reads one line of the current command; false when more bytes are needed. */
   private boolean readLine(ByteBuf in, List<Object> out) {
     int start = in.readerIndex();
-    int readable = in.readableBytes();
-    int window = Math.min(readable, limits.maxLineLength() + 2);
-    // Resume the LF search where the previous call stopped: no rescans of a slowly arriving line.
-    int lf = in.indexOf(start + Math.min(scanned, window), start + window, (byte) '\n');
-    scanned = lf < 0 ? window : 0;
-    if (lf < 0) {
-      if (readable < limits.maxLineLength() + 2) {
-        return false;
-      }
+    int lf = scanner.findLf(in);
+    if (lf == ImapLineScanner.NEED_MORE) {
+      return false;
+    }
+    if (lf == ImapLineScanner.TOO_LONG) {
       fail(in, ProtocolError.LINE_TOO_LONG, "line exceeds " + limits.maxLineLength() + " octets");
       return true;
     }
-    if (lf == start || in.getByte(lf - 1) != '\r' || in.indexOf(start, lf - 1, (byte) '\r') >= 0) {
+    if (!ImapLineScanner.strictCrlf(in, start, lf)) {
       fail(in, ProtocolError.BAD_LINE_ENDING, "line not terminated by CRLF");
       return true;
     }
@@ -234,9 +220,8 @@ public final class ImapCommandFramer extends ByteToMessageDecoder {
     if (nonSync) {
       // The client sends the literal without waiting: skip it and the rest of the command.
       pending = failure;
-      remaining = size;
-      state = size == 0 ? State.DISCARD_LINE : State.DISCARD_LITERAL;
-      tailLength = 0;
+      scanner.startDiscard(size);
+      state = State.DISCARD;
     } else {
       // The client waits for "+" before sending the literal: the command ends here.
       out.add(failure);
@@ -248,56 +233,11 @@ public final class ImapCommandFramer extends ByteToMessageDecoder {
   private void fail(ByteBuf in, ProtocolError error, String detail) {
     pending = new DecodeFailure(error, currentTag(in), detail);
     releaseCommand();
-    tailLength = 0;
-    scanned = 0;
-    state = State.DISCARD_LINE;
+    scanner.startDiscard(0);
+    state = State.DISCARD;
   }
 
-  /** Skips to the next LF; false when more bytes are needed. Honours a literal announced there. */
-  private boolean discardLine(ByteBuf in, List<Object> out) {
-    int start = in.readerIndex();
-    int lf = in.indexOf(start, in.writerIndex(), (byte) '\n');
-    if (lf < 0) {
-      remember(in, start, in.writerIndex());
-      in.skipBytes(in.readableBytes());
-      return false;
-    }
-    remember(in, start, lf);
-    in.readerIndex(lf + 1);
-    if (tailLength > 0 && tail[tailLength - 1] == '\r') {
-      tailLength--;
-    }
-    long marker = LiteralMarker.parse(tail, tailLength);
-    tailLength = 0;
-    if (marker != LiteralMarker.NONE && LiteralMarker.nonSync(marker)) {
-      remaining = LiteralMarker.size(marker);
-      state = remaining == 0 ? State.DISCARD_LINE : State.DISCARD_LITERAL;
-      return true;
-    }
-    // End of the command (a synchronising literal would wait for a "+" that never comes).
-    out.add(pending);
-    pending = null;
-    state = State.LINE;
-    return true;
-  }
 
-  /** Keeps the last bytes of a discarded line, enough to recognise a literal marker. */
-  private void remember(ByteBuf in, int from, int to) {
-    int n = to - from;
-    int keep = tail.length;
-    if (n >= keep) {
-      in.getBytes(to - keep, tail, 0, keep);
-      tailLength = keep;
-      return;
-    }
-    int drop = Math.max(0, tailLength + n - keep);
-    if (drop > 0) {
-      System.arraycopy(tail, drop, tail, 0, tailLength - drop);
-      tailLength -= drop;
-    }
-    in.getBytes(from, tail, tailLength, n);
-    tailLength += n;
-  }
 
   private void emitFrame(List<Object> out, long streamed) {
     ByteBuf[] l = lines.toArray(new ByteBuf[0]);
@@ -312,8 +252,6 @@ public final class ImapCommandFramer extends ByteToMessageDecoder {
       streamTag = null;
     }
   }
-
-
 
   private String currentTag(ByteBuf in) {
     if (continuationFrame) {

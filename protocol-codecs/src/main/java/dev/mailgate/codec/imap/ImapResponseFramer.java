@@ -23,21 +23,20 @@ import java.util.Objects;
  * <p>Lines are found with {@link ByteBuf#indexOf}; literals are sliced, never scanned.
  */
 public final class ImapResponseFramer extends ByteToMessageDecoder {
-  private enum State { LINE, LITERAL, DISCARD_LITERAL, DISCARD_LINE }
+  private enum State { LINE, LITERAL, DISCARD }
 
   private final ImapLimits limits;
   private State state = State.LINE;
   private final List<ByteBuf> lines = new ArrayList<>(2);
   private final List<ByteBuf> literals = new ArrayList<>(2);
+  private final ImapLineScanner scanner;
   private long remaining;
   private ProtocolError pendingError;
   private String pendingDetail;
-  private final byte[] tail = new byte[LiteralMarker.MAX_LENGTH + 1];
-  private int tailLength;
-  private int scanned;
 
   public ImapResponseFramer(ImapLimits limits) {
     this.limits = Objects.requireNonNull(limits, "limits");
+    this.scanner = new ImapLineScanner(limits.maxLineLength());
   }
 
   @Override
@@ -56,22 +55,15 @@ public final class ImapResponseFramer extends ByteToMessageDecoder {
           literals.add(in.readRetainedSlice((int) remaining));
           state = State.LINE;
         }
-        case DISCARD_LITERAL -> {
-          int n = (int) Math.min(in.readableBytes(), remaining);
-          if (n == 0) {
+        case DISCARD -> {
+          // The server sends every literal without waiting: skip them and the rest of the response.
+          if (!scanner.discard(in, true)) {
             return;
           }
-          in.skipBytes(n);
-          remaining -= n;
-          if (remaining == 0) {
-            tailLength = 0;
-            state = State.DISCARD_LINE;
-          }
-        }
-        case DISCARD_LINE -> {
-          if (!discardLine(in, out)) {
-            return;
-          }
+          out.add(DecodeFailure.of(pendingError, pendingDetail));
+          pendingError = null;
+          pendingDetail = null;
+          state = State.LINE;
         }
       }
     }
@@ -79,20 +71,15 @@ public final class ImapResponseFramer extends ByteToMessageDecoder {
 
   private boolean readLine(ByteBuf in, List<Object> out) {
     int start = in.readerIndex();
-    int readable = in.readableBytes();
-    int max = limits.maxLineLength() + 2;
-    int window = Math.min(readable, max);
-    // Resume the LF search where the previous call stopped: no rescans of a slowly arriving line.
-    int lf = in.indexOf(start + Math.min(scanned, window), start + window, (byte) '\n');
-    scanned = lf < 0 ? window : 0;
-    if (lf < 0) {
-      if (readable < max) {
-        return false;
-      }
+    int lf = scanner.findLf(in);
+    if (lf == ImapLineScanner.NEED_MORE) {
+      return false;
+    }
+    if (lf == ImapLineScanner.TOO_LONG) {
       fail(ProtocolError.LINE_TOO_LONG, "response line too long");
       return true;
     }
-    if (lf == start || in.getByte(lf - 1) != '\r' || in.indexOf(start, lf - 1, (byte) '\r') >= 0) {
+    if (!ImapLineScanner.strictCrlf(in, start, lf)) {
       fail(ProtocolError.BAD_LINE_ENDING, "response line not terminated by CRLF");
       return true;
     }
@@ -113,9 +100,8 @@ public final class ImapResponseFramer extends ByteToMessageDecoder {
         releaseResponse();
         pendingError = error;
         pendingDetail = refusal;
-        remaining = size;
-        tailLength = 0;
-        state = size == 0 ? State.DISCARD_LINE : State.DISCARD_LITERAL;
+        scanner.startDiscard(size);
+        state = State.DISCARD;
         return true;
       }
       lines.add(in.readRetainedSlice(end - start));
@@ -138,55 +124,11 @@ public final class ImapResponseFramer extends ByteToMessageDecoder {
     releaseResponse();
     pendingError = error;
     pendingDetail = detail;
-    tailLength = 0;
-    scanned = 0;
-    state = State.DISCARD_LINE;
+    scanner.startDiscard(0);
+    state = State.DISCARD;
   }
 
-  private boolean discardLine(ByteBuf in, List<Object> out) {
-    int start = in.readerIndex();
-    int lf = in.indexOf(start, in.writerIndex(), (byte) '\n');
-    if (lf < 0) {
-      remember(in, start, in.writerIndex());
-      in.skipBytes(in.readableBytes());
-      return false;
-    }
-    remember(in, start, lf);
-    in.readerIndex(lf + 1);
-    if (tailLength > 0 && tail[tailLength - 1] == '\r') {
-      tailLength--;
-    }
-    long marker = LiteralMarker.parse(tail, tailLength);
-    tailLength = 0;
-    if (marker != LiteralMarker.NONE) {
-      // The server sends every literal without waiting: skip it and the rest of the response.
-      remaining = LiteralMarker.size(marker);
-      state = remaining == 0 ? State.DISCARD_LINE : State.DISCARD_LITERAL;
-      return true;
-    }
-    out.add(DecodeFailure.of(pendingError, pendingDetail));
-    pendingError = null;
-    pendingDetail = null;
-    state = State.LINE;
-    return true;
-  }
 
-  private void remember(ByteBuf in, int from, int to) {
-    int n = to - from;
-    int keep = tail.length;
-    if (n >= keep) {
-      in.getBytes(to - keep, tail, 0, keep);
-      tailLength = keep;
-      return;
-    }
-    int drop = Math.max(0, tailLength + n - keep);
-    if (drop > 0) {
-      System.arraycopy(tail, drop, tail, 0, tailLength - drop);
-      tailLength -= drop;
-    }
-    in.getBytes(from, tail, tailLength, n);
-    tailLength += n;
-  }
 
   private void releaseResponse() {
     for (ByteBuf b : lines) {
