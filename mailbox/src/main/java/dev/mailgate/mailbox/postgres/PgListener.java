@@ -30,6 +30,7 @@ final class PgListener implements AutoCloseable {
 
   private final PgConnections connections;
   private final PgChangeBus bus;
+  private final PgDeliveries deliveries;
   private final Thread thread;
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -37,9 +38,11 @@ final class PgListener implements AutoCloseable {
   private volatile boolean running = true;
 
   /** Connects and LISTENs before returning, so no change committed after open is missed. */
-  PgListener(PgConnections connections, PgChangeBus bus, String name) throws SQLException {
+  PgListener(PgConnections connections, PgChangeBus bus, PgDeliveries deliveries, String name)
+      throws SQLException {
     this.connections = connections;
     this.bus = bus;
+    this.deliveries = deliveries;
     this.conn = listen();
     this.thread = new Thread(this::loop, "mailstore-pg-listener-" + name);
     thread.setDaemon(true);
@@ -54,6 +57,7 @@ final class PgListener implements AutoCloseable {
       PgConnections.closeQuietly(c);
       throw e;
     }
+    deliveries.listening(true);
     return c;
   }
 
@@ -70,6 +74,7 @@ final class PgListener implements AutoCloseable {
             break;
           }
           log.warn("change notifications interrupted, reconnecting: {}", e.toString());
+          deliveries.listening(false);
           Connection broken = conn;
           conn = null;
           if (broken != null) {
@@ -81,6 +86,7 @@ final class PgListener implements AutoCloseable {
         }
       }
     } finally {
+      deliveries.listening(false);
       stopped.countDown();
     }
   }
@@ -91,7 +97,10 @@ final class PgListener implements AutoCloseable {
       return;
     }
     for (PGNotification n : batch) {
-      String payload = n.getParameter();
+      String tagged = n.getParameter();
+      int space = tagged.indexOf(' ');
+      String token = tagged.substring(0, space);
+      String payload = tagged.substring(space + 1);
       if (payload.startsWith("O ")) {
         payload = overflow(c, Long.parseLong(payload.substring(2)));
         if (payload == null) {
@@ -99,6 +108,9 @@ final class PgListener implements AutoCloseable {
         }
       }
       bus.publish(PgEventCodec.decode(payload));
+      if (!token.equals("-")) {
+        deliveries.seen(token);
+      }
     }
   }
 

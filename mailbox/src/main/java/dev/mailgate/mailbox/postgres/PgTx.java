@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs one unit of work in a transaction on a pooled connection (blocking: call it on the store's
@@ -15,6 +16,10 @@ import java.util.List;
  * so PostgreSQL delivers them to every node's listener if and only if the change commits, and in
  * commit order. Deadlocks and serialisation failures (two nodes changing the same rows) and a
  * foreign-key race on a shared body are retried from scratch, at most {@link #ATTEMPTS} times.
+ *
+ * <p>A payload is a token and the encoded event ({@link PgEventCodec}), or {@code O id} for one
+ * stored in {@code event_overflow}. The token is {@code -} except on a transaction's last event,
+ * which carries the {@link PgDeliveries} token its writer waits for.
  */
 final class PgTx {
   static final String CHANNEL = "mailgate_events";
@@ -36,31 +41,48 @@ final class PgTx {
     }
   }
 
-  private final PgConnections pool;
+  /** A committed transaction's result and, if it had events, their local delivery. */
+  record Committed<T>(T value, CompletableFuture<Void> delivered) {}
 
-  PgTx(PgConnections pool) {
+  private final PgConnections pool;
+  private final PgDeliveries deliveries;
+
+  PgTx(PgConnections pool, PgDeliveries deliveries) {
     this.pool = pool;
+    this.deliveries = deliveries;
   }
 
-  <T> T run(Work<T> work) throws Exception {
+  <T> Committed<T> run(Work<T> work) throws Exception {
     for (int attempt = 1; ; attempt++) {
       Connection c = pool.borrow();
       boolean broken = false;
+      String token = null;
       try {
         Effects fx = new Effects();
         T value = work.run(c, fx);
-        notify(c, fx.events);
+        CompletableFuture<Void> delivered = null;
+        if (!fx.events.isEmpty()) {
+          token = deliveries.nextToken();
+          delivered = deliveries.expect(token);
+        }
+        notify(c, fx.events, token);
         c.commit();
-        return value;
+        return new Committed<>(value, delivered);
       } catch (SQLException e) {
         broken = PgConnections.isConnectionError(e);
         rollbackQuietly(c);
+        if (token != null) {
+          deliveries.forget(token);
+        }
         if (!broken && retryable(e) && attempt < ATTEMPTS) {
           continue;
         }
         throw e;
       } catch (Exception | Error e) {
         rollbackQuietly(c);
+        if (token != null) {
+          deliveries.forget(token);
+        }
         throw e;
       } finally {
         pool.release(c, broken);
@@ -74,17 +96,18 @@ final class PgTx {
         || "23505".equals(state);
   }
 
-  private static void notify(Connection c, List<MailboxEvent> events) throws SQLException {
+  private static void notify(Connection c, List<MailboxEvent> events, String token)
+      throws SQLException {
     if (events.isEmpty()) {
       return;
     }
     try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + CHANNEL + "', ?)")) {
-      for (MailboxEvent e : events) {
-        String payload = PgEventCodec.encode(e);
+      for (int i = 0; i < events.size(); i++) {
+        String payload = PgEventCodec.encode(events.get(i));
         if (payload.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
           payload = "O " + overflow(c, payload);
         }
-        ps.setString(1, payload);
+        ps.setString(1, (i == events.size() - 1 ? token : "-") + " " + payload);
         ps.executeQuery().close();
       }
     }

@@ -26,6 +26,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -52,6 +54,9 @@ import reactor.core.scheduler.Schedulers;
  * append is buffered in the heap rather than a temp file before it is stored.
  */
 public final class PostgresMailStore implements MailStore {
+  /** Longest a write waits for the local delivery of its own events before acknowledging anyway. */
+  private static final Duration DELIVERY_WAIT = Duration.ofSeconds(2);
+
   private final StoreLimits limits;
   private final Scheduler io;
   private final PgConnections connections;
@@ -71,10 +76,11 @@ public final class PostgresMailStore implements MailStore {
     }
     String name = UUID.randomUUID().toString().substring(0, 8);
     this.io = Schedulers.newBoundedElastic(limits.ioThreads(), limits.ioQueue(), "mailstore-pg-io-" + name, 60, true);
-    this.tx = new PgTx(connections);
+    PgDeliveries deliveries = new PgDeliveries();
+    this.tx = new PgTx(connections, deliveries);
     this.bus = new PgChangeBus(limits.eventBacklog(), io);
     try {
-      this.listener = new PgListener(connections, bus, name);
+      this.listener = new PgListener(connections, bus, deliveries, name);
     } catch (SQLException e) {
       io.dispose();
       connections.close();
@@ -96,10 +102,21 @@ public final class PostgresMailStore implements MailStore {
     }
   }
 
-  /** Runs one transaction on the I/O scheduler. */
+  /**
+   * Runs one transaction on the I/O scheduler; once committed, waits (without blocking a thread)
+   * until this node's listener has published the transaction's events, and completes on the I/O
+   * scheduler.
+   */
   private <T> Mono<T> run(PgTx.Work<T> work) {
     return Mono.fromCallable(() -> tx.run(work)).subscribeOn(io)
-        .onErrorMap(e -> !(e instanceof MailStoreException), PostgresMailStore::unavailable);
+        .onErrorMap(e -> !(e instanceof MailStoreException), PostgresMailStore::unavailable)
+        .flatMap(done -> done.delivered() == null || done.delivered().isDone()
+            ? Mono.justOrEmpty(done.value())
+            : Mono.fromFuture(done.delivered())
+                .timeout(DELIVERY_WAIT, io)
+                .onErrorResume(TimeoutException.class, e -> Mono.empty())
+                .publishOn(io)
+                .then(Mono.justOrEmpty(done.value())));
   }
 
   private interface Read<T> {
