@@ -30,13 +30,18 @@ final class PgConnections implements AutoCloseable {
     if (password != null) {
       props.setProperty("password", password);
     }
-    props.setProperty("ApplicationName", "mailgate");
     this.size = size;
   }
 
-  /** A new connection outside the pool (the listener's), set up like pooled ones. */
-  Connection openDedicated(boolean autoCommit) throws SQLException {
-    Connection c = DriverManager.getConnection(url, props);
+  /**
+   * A new connection set up like pooled ones; {@code role} names it in {@code pg_stat_activity}
+   * ({@code application_name} "mailgate-" + role).
+   */
+  Connection openDedicated(boolean autoCommit, String role) throws SQLException {
+    Properties p = new Properties();
+    p.putAll(props);
+    p.setProperty("ApplicationName", "mailgate-" + role);
+    Connection c = DriverManager.getConnection(url, p);
     try (Statement st = c.createStatement()) {
       // durability of an acknowledged change must not depend on the server's default
       st.execute("SET synchronous_commit = on");
@@ -68,7 +73,7 @@ final class PgConnections implements AutoCloseable {
       }
     }
     try {
-      return openDedicated(false);
+      return openDedicated(false, "store");
     } catch (SQLException | RuntimeException e) {
       synchronized (this) {
         open--;
@@ -94,9 +99,17 @@ final class PgConnections implements AutoCloseable {
     }
   }
 
-  static boolean isConnectionError(SQLException e) {
+  /** Whether the connection is unusable after {@code e} (broken link, server shutting it down). */
+  static boolean isBroken(Connection c, SQLException e) {
     String state = e.getSQLState();
-    return state != null && state.startsWith("08");
+    if (state != null && (state.startsWith("08") || state.startsWith("57P"))) {
+      return true;
+    }
+    try {
+      return c.isClosed();
+    } catch (SQLException ignored) {
+      return true;
+    }
   }
 
   @Override

@@ -27,6 +27,8 @@ final class PgListener implements AutoCloseable {
   /** How long one wait for notifications lasts before the thread checks whether it should stop. */
   private static final int POLL_MS = 1000;
   private static final long RECONNECT_DELAY_MS = 1000;
+  /** Names the listener's connection in {@code pg_stat_activity} ("mailgate-listener"). */
+  static final String ROLE = "listener";
 
   private final PgConnections connections;
   private final PgChangeBus bus;
@@ -50,7 +52,7 @@ final class PgListener implements AutoCloseable {
   }
 
   private Connection listen() throws SQLException {
-    Connection c = connections.openDedicated(true);
+    Connection c = connections.openDedicated(true, ROLE);
     try (Statement st = c.createStatement()) {
       st.execute("LISTEN " + PgTx.CHANNEL);
     } catch (SQLException e) {

@@ -69,7 +69,7 @@ final class PgTx {
         c.commit();
         return new Committed<>(value, delivered);
       } catch (SQLException e) {
-        broken = PgConnections.isConnectionError(e);
+        broken = PgConnections.isBroken(c, e);
         rollbackQuietly(c);
         if (token != null) {
           deliveries.forget(token);
