@@ -1,6 +1,7 @@
 package dev.mailgate.mailbox.postgres;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -56,6 +57,10 @@ final class PgSchema {
 
   static void apply(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {
+      if (current(st)) {
+        c.commit();
+        return; // every node opening an existing database: no DDL, no lock
+      }
       st.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
       for (String ddl : DDL) {
         st.execute(ddl);
@@ -64,5 +69,18 @@ final class PgSchema {
       st.execute("INSERT INTO schema_version VALUES (" + VERSION + ")");
     }
     c.commit();
+  }
+
+  private static boolean current(Statement st) throws SQLException {
+    try (ResultSet rs = st.executeQuery("SELECT to_regclass('schema_version') IS NOT NULL")) {
+      rs.next();
+      if (!rs.getBoolean(1)) {
+        return false;
+      }
+    }
+    try (ResultSet rs = st.executeQuery("SELECT coalesce(max(version), 0) FROM schema_version")) {
+      rs.next();
+      return rs.getInt(1) == VERSION;
+    }
   }
 }

@@ -198,4 +198,14 @@ class PostgresTwoNodeTest {
       idle.dispose();
     }
   }
+
+  @Test
+  void mailboxesCreatedOnTwoNodesAtOnceGetDistinctUidValidities() {
+    String user = newUser(Quota.unlimited());
+    List<Long> validities = Flux.range(0, 20)
+        .flatMap(i -> (i % 2 == 0 ? nodeA : nodeB).create(user, MailboxName.of("Box" + i), Set.of()), 8)
+        .map(MailboxInfo::uidValidity)
+        .collectList().block(TIMEOUT);
+    assertThat(validities).hasSize(20).doesNotHaveDuplicates();
+  }
 }
