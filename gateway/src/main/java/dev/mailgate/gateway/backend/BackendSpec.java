@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param tlsMode none, STARTTLS or implicit
  * @param tls trust, client certificate and SNI; ignored for {@link BackendTlsMode#NONE}
  * @param connectTimeout TCP connect limit
- * @param handshakeTimeout TLS handshake limit
+ * @param handshakeTimeout the limit for the TLS handshake and for the backend's greeting (the
+ *     configuration's {@code greeting_timeout})
  */
 public record BackendSpec(
     String name,

@@ -33,8 +33,8 @@ class ReloadUnderLoadTest {
   private static final int IMAP = 4143;
   private static final int SMTP = 4025;
   private static final int EXTRA = 4110;
-  private static final int SESSIONS = 8;
-  private static final int RELOADS = 8;
+  private static final int SESSIONS = 4;
+  private static final int RELOADS = 6;
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
   private static final AtomicInteger ANSWERED = new AtomicInteger();
@@ -63,7 +63,14 @@ class ReloadUnderLoadTest {
         sessions.add(pool.submit(() -> imapSession(imap, reloading, loggedIn)));
       }
       Future<Integer> deliveries = pool.submit(() -> deliverWhile(smtp, reloading));
-      assertThat(loggedIn.await(60, TimeUnit.SECONDS)).as("every session logged in").isTrue();
+      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+        for (Future<Integer> f : sessions) {
+          if (f.isDone()) {
+            f.get(); // a session that failed before the reloads: its error is the test's
+          }
+        }
+        return loggedIn.getCount() == 0;
+      });
 
       for (int r = 0; r < RELOADS; r++) {
         write(config, r % 2 == 0, r % 2 == 0 ? "45m" : "30m");

@@ -83,14 +83,44 @@ record MimeFields(
         h.get("in-reply-to"), h.get("message-id"));
   }
 
-  /** The Date: header as an instant (RFC 5322 section 3.3), empty if absent or unparseable. */
+  /**
+   * The Date: header's date and time as written, read as if it were UTC (RFC 5322 section 3.3),
+   * empty if absent or unparseable. SEARCH SENTBEFORE / SENTON / SENTSINCE compare the date the
+   * header shows, disregarding time and zone (RFC 3501 section 6.4.4), so the zone is undone here:
+   * "Thu, 10 Feb 1994 23:30:00 -0500" stays on 10 February.
+   */
   static Optional<Instant> sentDate(HeaderBlock h) {
     String d = h.get("date");
     if (d == null) {
       return Optional.empty();
     }
     DateTimeField f = parse("Date", d, DateTimeField.class);
-    return f == null || f.getDate() == null ? Optional.empty() : Optional.of(f.getDate().toInstant());
+    if (f == null || f.getDate() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(f.getDate().toInstant().plusSeconds(zoneOffsetSeconds(d)));
+  }
+
+  /** Offsets of the obsolete zone names of RFC 5322 section 4.3, in hours. */
+  private static final Map<String, Integer> OBS_ZONES = Map.ofEntries(Map.entry("UT", 0),
+      Map.entry("GMT", 0), Map.entry("Z", 0), Map.entry("EST", -5), Map.entry("EDT", -4),
+      Map.entry("CST", -6), Map.entry("CDT", -5), Map.entry("MST", -7), Map.entry("MDT", -6),
+      Map.entry("PST", -8), Map.entry("PDT", -7));
+
+  /** The zone of a Date: value in seconds east of UTC: "+hhmm" / "-hhmm" or an obsolete name. */
+  static int zoneOffsetSeconds(String date) {
+    String v = date.replaceAll("\\([^()]*\\)", " ").trim();
+    int sp = v.lastIndexOf(' ');
+    String zone = sp < 0 ? v : v.substring(sp + 1);
+    if (zone.length() == 5 && (zone.charAt(0) == '+' || zone.charAt(0) == '-')
+        && zone.substring(1).chars().allMatch(Character::isDigit)) {
+      int hours = Integer.parseInt(zone.substring(1, 3));
+      int minutes = Integer.parseInt(zone.substring(3));
+      int seconds = hours * 3600 + minutes * 60;
+      return zone.charAt(0) == '-' ? -seconds : seconds;
+    }
+    Integer hours = OBS_ZONES.get(zone.toUpperCase(Locale.ROOT));
+    return hours == null ? 0 : hours * 3600;
   }
 
   private static <T extends ParsedField> T parse(String name, String value, Class<T> type) {

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -107,7 +108,9 @@ public final class SearchEvaluator {
     } else if (c instanceof SearchCriteria.Internal d) {
       return compare(d.op(), m.internalDate(), d.date());
     } else if (c instanceof SearchCriteria.Sent d) {
-      return m.sentDate().isPresent() && compare(d.op(), m.sentDate().get(), d.date());
+      // The sent date is stored as written, zone undone: its date is read in UTC, whatever the zone.
+      return m.sentDate().isPresent()
+          && compare(d.op(), m.sentDate().get().atZone(ZoneOffset.UTC).toLocalDate(), d.date());
     } else if (c instanceof SearchCriteria.ModSeqAtLeast q) {
       return m.modSeq() >= q.modSeq();
     } else if (c instanceof SearchCriteria.Not n) {
@@ -157,7 +160,10 @@ public final class SearchEvaluator {
   }
 
   private boolean compare(DateOp op, Instant instant, LocalDate date) {
-    LocalDate d = instant.atZone(zone).toLocalDate();
+    return compare(op, instant.atZone(zone).toLocalDate(), date);
+  }
+
+  private static boolean compare(DateOp op, LocalDate d, LocalDate date) {
     return switch (op) {
       case BEFORE -> d.isBefore(date);
       case ON -> d.isEqual(date);

@@ -30,6 +30,8 @@ final class MailboxOps {
           + " m.noselect,"
           + " (SELECT count(*) FROM messages WHERE mailbox_id = m.id),"
           + " (SELECT count(*) FROM messages WHERE mailbox_id = m.id AND (flags & 1) = 0),"
+          + " (SELECT count(*) FROM messages WHERE mailbox_id = m.id AND (flags & 8) <> 0),"
+          + " (SELECT count(*) FROM messages WHERE mailbox_id = m.id AND uid >= m.first_recent_uid),"
           + " (SELECT coalesce(sum(size), 0) FROM messages WHERE mailbox_id = m.id),"
           + " EXISTS(SELECT 1 FROM mailboxes c WHERE c.user = m.user"
           + "   AND substr(c.name, 1, length(m.name) + 1) = m.name || '/'),"
@@ -65,8 +67,9 @@ final class MailboxOps {
         out.add(new MailboxInfo(
             new MailboxId(rs.getLong(1)), rs.getString(2), MailboxName.of(rs.getString(3)),
             rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(9), rs.getLong(10),
-            rs.getLong(11), su == null ? Optional.empty() : Optional.of(SpecialUse.valueOf(su)),
-            rs.getInt(8) == 0, rs.getBoolean(12), rs.getBoolean(13)));
+            rs.getLong(11), rs.getLong(12), rs.getLong(13),
+            su == null ? Optional.empty() : Optional.of(SpecialUse.valueOf(su)),
+            rs.getInt(8) == 0, rs.getBoolean(14), rs.getBoolean(15)));
       }
     }
     return out;
@@ -100,6 +103,18 @@ final class MailboxOps {
             su.name(), user, name.value());
       }
       SqlUtil.update(c, "INSERT OR IGNORE INTO subscriptions VALUES (?, ?)", user, name.value());
+    }
+  }
+
+  static long firstRecentUid(Connection c, MailboxId mailbox) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT first_recent_uid FROM mailboxes WHERE id = ?")) {
+      ps.setLong(1, mailbox.value());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new MailStoreException(NO_SUCH_MAILBOX, "no mailbox " + mailbox.value());
+        }
+        return rs.getLong(1);
+      }
     }
   }
 

@@ -11,7 +11,7 @@ import java.sql.Statement;
  * a body.
  */
 final class Schema {
-  static final int VERSION = 1;
+  static final int VERSION = 2;
   static final String INLINE_PREFIX = "i-";
 
   private static final String[] DDL = {
@@ -40,10 +40,26 @@ final class Schema {
 
   private Schema() {}
 
+  private static boolean hasColumn(Connection c, String table, String column) throws SQLException {
+    try (Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("PRAGMA table_info(" + table + ")")) {
+      while (rs.next()) {
+        if (column.equalsIgnoreCase(rs.getString("name"))) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
   static void apply(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {
       for (String ddl : DDL) {
         st.execute(ddl);
+      }
+      if (!hasColumn(c, "mailboxes", "first_recent_uid")) {
+        // Version 2: the \Recent claim mark. Existing messages count as recent once more.
+        st.execute("ALTER TABLE mailboxes ADD COLUMN first_recent_uid INTEGER NOT NULL DEFAULT 1");
       }
       st.execute("PRAGMA user_version = " + VERSION);
     }

@@ -205,6 +205,20 @@ public final class SqliteMailStore implements MailStore {
   }
 
   @Override
+  public Mono<Long> claimRecent(MailboxId mailbox, long throughUid) {
+    Mono<Long> first = read(c -> MailboxOps.firstRecentUid(c, mailbox));
+    // Most SELECTs find nothing new to claim: only then is a durable write needed.
+    return first.flatMap(f -> f > throughUid ? Mono.just(f) : write((c, fx) -> {
+      long current = MailboxOps.firstRecentUid(c, mailbox);
+      if (current <= throughUid) {
+        SqlUtil.update(c, "UPDATE mailboxes SET first_recent_uid = ? WHERE id = ?", throughUid + 1,
+            mailbox.value());
+      }
+      return current;
+    }));
+  }
+
+  @Override
   public Mono<Void> subscribe(String user, MailboxName name, boolean subscribed) {
     return write((c, fx) -> {
       SqlUtil.update(c, subscribed ? "INSERT OR IGNORE INTO subscriptions VALUES (?, ?)"

@@ -99,6 +99,15 @@ public interface MailStore extends AutoCloseable {
   /** The message's bytes in {@code range}, streamed in chunks of at most 64 KiB. */
   Flux<ByteBuffer> content(MailboxId mailbox, long uid, ByteRange range);
 
+  /**
+   * Claims the \Recent messages of a mailbox for one session (RFC 3501 section 2.3.2: a message
+   * is recent in exactly one session, the first to learn of it). Returns the first UID no session
+   * had claimed before this call, and marks every UID up to {@code throughUid} claimed, so the
+   * caller alone shows UIDs from the returned one to {@code throughUid} as recent. A
+   * {@code throughUid} of 0 only reads (EXAMINE, which leaves \Recent alone).
+   */
+  Mono<Long> claimRecent(MailboxId mailbox, long throughUid);
+
   /** Changes flags (STORE), bumping MODSEQ of the messages that actually change. */
   Mono<StoreResult> store(MailboxId mailbox, UidSet uids, FlagUpdate update);
 

@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * The per-message metadata kept in the index (RFC 3501 section 2.3): UID, flags, MODSEQ (RFC 7162
- * section 3.1.1), RFC822.SIZE, INTERNALDATE, and the Date: header parsed for SENTBEFORE and friends
+ * section 3.1.1), RFC822.SIZE, INTERNALDATE, and the Date: header parsed for SENTBEFORE and friends,
+ * as its date and time were written read as UTC (the zone undone: SENT* disregard it)
  * (empty when missing or unparseable).
  */
 public record MessageMeta(

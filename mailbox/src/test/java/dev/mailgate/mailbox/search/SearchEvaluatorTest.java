@@ -97,6 +97,27 @@ class SearchEvaluatorTest {
   }
 
   @Test
+  void sentDatesCompareTheDateTheHeaderShowsWhateverItsZone() {
+    // RFC 3501 6.4.4: SENT* disregard time and timezone. In UTC these are 11 and 10 February.
+    MailboxId box = store.create("s@example.org", MailboxName.of("Dates"), Set.of()).block(T).id();
+    long west = append(box, "Subject: w\r\nDate: Thu, 10 Feb 1994 23:30:00 -0500\r\n\r\nx\r\n");
+    long east = append(box, "Subject: e\r\nDate: Fri, 11 Feb 1994 01:00:00 +0200 (EET)\r\n\r\nx\r\n");
+    long named = append(box, "Subject: n\r\nDate: 10 Feb 1994 22:00:00 PST\r\n\r\nx\r\n");
+    SequenceView view = SequenceView.of(new long[] {west, east, named});
+    assertThat(search.search(box, new SearchCriteria.Sent(DateOp.ON, LocalDate.of(1994, 2, 10)), view)
+        .collectList().block(T)).containsExactly(west, named);
+    assertThat(search.search(box, new SearchCriteria.Sent(DateOp.SINCE, LocalDate.of(1994, 2, 11)), view)
+        .collectList().block(T)).containsExactly(east);
+    assertThat(search.search(box, new SearchCriteria.Sent(DateOp.BEFORE, LocalDate.of(1994, 2, 11)), view)
+        .collectList().block(T)).containsExactly(west, named);
+  }
+
+  long append(MailboxId box, String msg) {
+    return store.append(box, new AppendRequest(Flags.NONE, Instant.parse("2024-06-01T00:00:00Z"), -1),
+        Flux.just(ByteBuffer.wrap(msg.getBytes(StandardCharsets.UTF_8)))).block(T).uid();
+  }
+
+  @Test
   void sizesDatesSequencesUidsAndModSeq() {
     assertThat(find(new SearchCriteria.Larger(100_000))).containsExactly(big);
     assertThat(find(new SearchCriteria.Smaller(200))).containsExactly(plain);

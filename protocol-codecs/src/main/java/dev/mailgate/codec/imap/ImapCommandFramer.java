@@ -42,6 +42,7 @@ public final class ImapCommandFramer extends ByteToMessageDecoder {
   private enum State { LINE, LITERAL, STREAM, DISCARD_LITERAL, DISCARD_LINE }
 
   private static final int MAX_TAG = 64;
+  private static final byte[] APPEND = {'A', 'P', 'P', 'E', 'N', 'D'};
 
   private final ImapLimits limits;
   private boolean authenticated;
@@ -168,7 +169,9 @@ public final class ImapCommandFramer extends ByteToMessageDecoder {
       ProtocolError error =
           literalCount + 1 > limits.maxLiteralsPerCommand()
               ? ProtocolError.TOO_MANY_PARAMETERS
-              : ProtocolError.LITERAL_TOO_BIG;
+              : size > limits.maxLiteral(authenticated) && authenticated && isAppend(in)
+                  ? ProtocolError.MESSAGE_TOO_BIG
+                  : ProtocolError.LITERAL_TOO_BIG;
       String tag = currentTag(in);
       in.skipBytes(length + 2);
       refuse(out, error, tag, refusal, nonSync, size);
@@ -305,6 +308,30 @@ public final class ImapCommandFramer extends ByteToMessageDecoder {
       literalCount = 0;
       streamTag = null;
     }
+  }
+
+  /**
+   * True when the command being read is APPEND (or a MULTIAPPEND continuation): a message over the
+   * literal limit is then a message too big for APPENDLIMIT, answered {@code NO [TOOBIG]} (RFC 7889
+   * section 4), not a malformed command.
+   */
+  private boolean isAppend(ByteBuf in) {
+    if (continuationFrame || streamTag != null) {
+      return true;
+    }
+    ByteBuf first = lines.isEmpty() ? in : lines.get(0);
+    int base = first.readerIndex();
+    int end = Math.min(first.writerIndex(), base + MAX_TAG + 2 + APPEND.length);
+    int sp = first.indexOf(base, end, (byte) ' ');
+    if (sp < 0 || end - sp - 1 < APPEND.length + 1) {
+      return false;
+    }
+    for (int i = 0; i < APPEND.length; i++) {
+      if ((first.getByte(sp + 1 + i) & 0xDF) != APPEND[i]) { // ASCII letters, any case
+        return false;
+      }
+    }
+    return first.getByte(sp + 1 + APPEND.length) == ' ';
   }
 
   private String currentTag(ByteBuf in) {

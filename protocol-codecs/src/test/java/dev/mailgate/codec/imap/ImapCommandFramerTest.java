@@ -109,6 +109,21 @@ class ImapCommandFramerTest {
   }
 
   @Test
+  void appendOverTheLimitAfterLoginIsAMessageTooBig() {
+    // APPENDLIMIT (RFC 7889): NO [TOOBIG], not a malformed command; any case of APPEND.
+    assertThat(frame(SMALL, true, "a1 APPEND INBOX {5000}\r\na2 append INBOX (\\Seen) {5000}\r\na3 NOOP\r\n"))
+        .containsExactly("fail MESSAGE_TOO_BIG a1", "fail MESSAGE_TOO_BIG a2", "cmd[a3 NOOP]");
+  }
+
+  @Test
+  void oversizedLiteralOfAnotherCommandOrBeforeLoginStaysALiteralTooBig() {
+    assertThat(frame(SMALL, true, "a1 APPENDX INBOX {5000}\r\na2 SEARCH TEXT {5000}\r\n"))
+        .containsExactly("fail LITERAL_TOO_BIG a1", "fail LITERAL_TOO_BIG a2");
+    assertThat(frame(SMALL, false, "a1 APPEND INBOX {5000}\r\n"))
+        .containsExactly("fail LITERAL_TOO_BIG a1");
+  }
+
+  @Test
   void literalMinusCapsNonSynchronisingLiteralsAfterLogin() {
     // maxNonSyncLiteral is 8 in SMALL; a synchronising literal of the same size is fine.
     assertThat(frame(SMALL, true, "a1 X {9+}\r\n123456789\r\na2 X {9}\r\n123456789\r\n"))

@@ -35,7 +35,7 @@ final class ChangeReporter {
       }
       pending.poll();
       if (e instanceof MailboxEvent.Added a) {
-        announce |= view.add(a.uid(), a.flags(), a.modSeq(), true);
+        announce |= view.add(a.uid(), a.flags(), a.modSeq());
       } else if (e instanceof MailboxEvent.FlagsChanged f) {
         int msn = view.msn(f.uid());
         if (msn > 0 && f.modSeq() > view.modSeq(msn) && view.update(f.uid(), f.flags(), f.modSeq())) {

@@ -191,7 +191,7 @@ final class FetchCommand {
       return section(v, m, s, b, sep);
     }
     Attribute a = ((FetchItem.Simple) item).attribute();
-    ImapResponseWriter w = new ImapResponseWriter(session.alloc, false).text(sep);
+    ImapResponseWriter w = session.writer().text(sep);
     switch (a) {
       case FLAGS -> w.atom("FLAGS").sp().text(FlagNames.list(m.flags(), v.isRecent(m.uid())));
       case UID -> w.atom("UID").sp().number(m.uid());

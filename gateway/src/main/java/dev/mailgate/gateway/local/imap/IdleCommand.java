@@ -32,7 +32,7 @@ final class IdleCommand {
 
   /** Sends what is queued; expunges are allowed during IDLE. */
   Mono<Void> push() {
-    return Mono.defer(() -> session.send(session.updates(true)));
+    return Mono.defer(() -> session.updates(true)).flatMap(session::send);
   }
 
   Mono<Void> done() {

@@ -9,6 +9,7 @@ import dev.mailgate.codec.imap.ImapCommands;
 import dev.mailgate.codec.imap.ImapContinuationRequest;
 import dev.mailgate.codec.imap.ImapLiteralChunk;
 import dev.mailgate.codec.imap.ImapResponseEncoder;
+import dev.mailgate.codec.imap.ImapResponseWriter;
 import dev.mailgate.codec.imap.ImapStatus;
 import dev.mailgate.codec.imap.ResponseCode;
 import dev.mailgate.gateway.net.SessionContext;
@@ -69,6 +70,8 @@ final class ImapSession {
   SelectedMailbox selected;
   boolean condStore;
   boolean qresync;
+  /** UTF8=ACCEPT enabled (RFC 6855): mailbox names and strings travel as UTF-8. */
+  boolean utf8;
   int errors;
 
   private final Sinks.Many<Flux<MailboxEvent>> selections =
@@ -400,6 +403,11 @@ final class ImapSession {
 
   // ---- writing ---------------------------------------------------------------------------------
 
+  /** A response writer that knows whether the client accepts UTF-8 (RFC 6855). */
+  ImapResponseWriter writer() {
+    return new ImapResponseWriter(alloc, utf8);
+  }
+
   Mono<Void> send(List<ByteBuf> responses) {
     if (responses.isEmpty()) {
       return Mono.empty();
@@ -424,19 +432,29 @@ final class ImapSession {
 
   /** Like {@link #complete(String, ResponseCode, String)}; expunges held back when not allowed. */
   Mono<Void> complete(String tag, ResponseCode code, String text, boolean allowExpunge) {
-    return Mono.defer(() -> {
-      List<ByteBuf> out = new ArrayList<>(updates(allowExpunge));
+    return Mono.defer(() -> updates(allowExpunge)).flatMap(updates -> {
+      List<ByteBuf> out = new ArrayList<>(updates);
       out.add(ImapResponseEncoder.tagged(alloc, tag, ImapStatus.OK, code, text));
       return send(out);
     });
   }
 
-  /** Untagged updates for the queued store events of the selected mailbox. */
-  List<ByteBuf> updates(boolean allowExpunge) {
-    if (selected == null) {
-      return List.of();
+  /**
+   * Untagged updates for the queued store events of the selected mailbox. New arrivals are first
+   * claimed as \Recent in the store, so that only one session shows each as recent (RFC 3501
+   * section 2.3.2); a read-only session only looks.
+   */
+  Mono<List<ByteBuf>> updates(boolean allowExpunge) {
+    SelectedMailbox v = selected;
+    if (v == null) {
+      return Mono.just(List.of());
     }
-    return ChangeReporter.drain(alloc, selected, allowExpunge, condStore || qresync, qresync);
+    long newest = v.newestPendingArrival();
+    Mono<Void> claim = newest <= v.maxUid() ? Mono.empty()
+        : server.store().claimRecent(v.id, v.readOnly ? 0 : newest)
+            .doOnNext(first -> v.claimRecent(first, newest)).then();
+    return claim.then(Mono.fromSupplier(() -> selected != v ? List.<ByteBuf>of()
+        : ChangeReporter.drain(alloc, v, allowExpunge, condStore || qresync, qresync)));
   }
 
   private void timedOut() {

@@ -1,7 +1,6 @@
 package dev.mailgate.gateway.local.imap;
 
 import dev.mailgate.codec.imap.ImapCommand;
-import dev.mailgate.codec.imap.ImapResponseWriter;
 import dev.mailgate.mailbox.store.MailboxInfo;
 import dev.mailgate.mailbox.store.MailboxName;
 import io.netty.buffer.ByteBuf;
@@ -117,7 +116,7 @@ final class ListCommand {
   }
 
   private ByteBuf line(String kind, List<String> attrs, String name) {
-    return new ImapResponseWriter(session.alloc, false).untagged().atom(kind).sp()
+    return session.writer().untagged().atom(kind).sp()
         .text("(" + String.join(" ", attrs) + ") \"" + MailboxName.DELIMITER + "\" ")
         .mailbox(name).crlf().build();
   }

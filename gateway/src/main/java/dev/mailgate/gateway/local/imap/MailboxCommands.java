@@ -21,7 +21,7 @@ import reactor.core.publisher.Mono;
  * Mailbox management in the authenticated state: CREATE with USE (RFC 3501 section 6.3.3, RFC 6154
  * section 3), DELETE, RENAME (INBOX too), SUBSCRIBE / UNSUBSCRIBE, STATUS (RFC 3501 section
  * 6.3.10, with HIGHESTMODSEQ of RFC 7162, APPENDLIMIT of RFC 7889, SIZE of RFC 8438), NAMESPACE
- * (RFC 2342), ENABLE (RFC 5161) and GETQUOTA / GETQUOTAROOT (RFC 9208, one root "" per user).
+ * (RFC 2342), ENABLE (RFC 5161: CONDSTORE, QRESYNC, UTF8=ACCEPT of RFC 6855) and GETQUOTA / GETQUOTAROOT (RFC 9208, one root "" per user).
  */
 final class MailboxCommands {
   private final ImapSession session;
@@ -95,7 +95,7 @@ final class MailboxCommands {
 
   /** {@code * STATUS name (MESSAGES n ...)}; items the store cannot count are left out. */
   ByteBuf statusLine(MailboxInfo info, List<StatusItem> items, String wireName) {
-    ImapResponseWriter w = new ImapResponseWriter(session.alloc, false).untagged().atom("STATUS").sp()
+    ImapResponseWriter w = session.writer().untagged().atom("STATUS").sp()
         .mailbox(info.name().value()).sp().open();
     boolean first = true;
     for (StatusItem item : items) {
@@ -105,8 +105,9 @@ final class MailboxCommands {
         case UIDNEXT -> value = info.uidNext();
         case UIDVALIDITY -> value = info.uidValidity();
         case UNSEEN -> value = info.unseen();
+        case DELETED -> value = info.deleted();
         case SIZE -> value = info.bytes();
-        case RECENT -> value = 0;
+        case RECENT -> value = info.recent();
         case HIGHESTMODSEQ -> value = info.highestModSeq();
         case APPENDLIMIT -> value = session.server.settings().appendLimit();
         default -> value = -1;
@@ -134,6 +135,10 @@ final class MailboxCommands {
       if (u.equals("CONDSTORE") && !session.condStore) {
         session.condStore = true;
         enabled.add(u);
+      } else if (u.equals("UTF8=ACCEPT") && !session.utf8) {
+        session.utf8 = true;
+        session.parser.utf8Accept(true);
+        enabled.add(u);
       } else if (u.equals("QRESYNC") && !session.qresync) {
         session.qresync = true;
         if (!session.condStore) {
@@ -152,7 +157,7 @@ final class MailboxCommands {
     return session.server.store().mailbox(session.user, n)
         .then(session.server.store().quota(session.user))
         .flatMap(q -> {
-          ByteBuf root = new ImapResponseWriter(session.alloc, false).untagged().atom("QUOTAROOT").sp()
+          ByteBuf root = session.writer().untagged().atom("QUOTAROOT").sp()
               .mailbox(n.value()).sp().string("").crlf().build();
           return session.send(List.of(root, quotaLine(q)));
         })

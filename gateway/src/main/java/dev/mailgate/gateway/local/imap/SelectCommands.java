@@ -66,7 +66,11 @@ final class SelectCommands {
                 v.pending().addAll(session.selected.pending());
                 session.selected = v;
                 view[0] = v;
-                return session.send(selectResponses(v, info)).then(qresync(c, v));
+                // \Recent: what no session has seen becomes this session's (EXAMINE only looks).
+                return store.claimRecent(v.id, c.readOnly() ? 0 : v.maxUid())
+                    .doOnNext(firstRecent -> v.claimRecent(firstRecent, v.maxUid()))
+                    .then(Mono.defer(() -> session.send(selectResponses(v, info))))
+                    .then(qresync(c, v));
               })
               .then(Mono.defer(() -> session.complete(c.tag(),
                   c.readOnly() ? ResponseCode.READ_ONLY : ResponseCode.READ_WRITE,
@@ -85,7 +89,7 @@ final class SelectCommands {
     out.add(ChangeReporter.line(session.alloc, "* FLAGS (" + String.join(" ", FlagNames.SYSTEM) + ")"));
     out.add(ok(ResponseCode.permanentFlags(v.readOnly ? List.of() : FlagNames.PERMANENT), "Limited"));
     out.add(ChangeReporter.exists(session.alloc, v));
-    out.add(ChangeReporter.line(session.alloc, "* 0 RECENT"));
+    out.add(ChangeReporter.line(session.alloc, "* " + v.recentCount() + " RECENT"));
     for (int msn = 1; msn <= v.count(); msn++) {
       if (!v.flags(msn).has(SystemFlag.SEEN)) {
         out.add(ok(ResponseCode.unseen(msn), "First unseen"));

@@ -6,6 +6,7 @@ import dev.mailgate.mailbox.store.MailboxId;
 import dev.mailgate.mailbox.store.MailboxName;
 import dev.mailgate.mailbox.store.MessageMeta;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
@@ -32,7 +33,8 @@ final class SelectedMailbox {
   private Flags[] flags = new Flags[16];
   private long[] modSeqs = new long[16];
   private int count;
-  private final Set<Long> recent = new HashSet<>();
+  /** The UID ranges this session claimed as \Recent, ascending and disjoint ({first, through}). */
+  private final List<long[]> recent = new ArrayList<>(2);
   private final Deque<MailboxEvent> pending = new ArrayDeque<>();
 
   SelectedMailbox(MailboxId id, MailboxName name, boolean readOnly, long uidValidity, long highestModSeq) {
@@ -96,12 +98,45 @@ final class SelectedMailbox {
     return Arrays.copyOf(uids, count);
   }
 
-  boolean isRecent(long uid) {
-    return recent.contains(uid);
+  /** The largest UID among the queued arrivals, 0 when none is queued. */
+  long newestPendingArrival() {
+    long newest = 0;
+    for (MailboxEvent e : pending) {
+      if (e instanceof MailboxEvent.Added a) {
+        newest = Math.max(newest, a.uid());
+      }
+    }
+    return newest;
   }
 
+  /**
+   * Records a \Recent claim (see {@code MailStore.claimRecent}): UIDs from {@code first} to {@code
+   * through} are recent in this session, shown already or still to come. Claims only move up, so
+   * the ranges stay few and ordered.
+   */
+  void claimRecent(long first, long through) {
+    long from = recent.isEmpty() ? first : Math.max(first, recent.get(recent.size() - 1)[1] + 1);
+    if (from <= through) {
+      recent.add(new long[] {from, through});
+    }
+  }
+
+  boolean isRecent(long uid) {
+    for (long[] r : recent) {
+      if (uid >= r[0] && uid <= r[1]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** How many of the messages shown are recent in this session. */
   int recentCount() {
-    return recent.size();
+    int n = 0;
+    for (long[] r : recent) {
+      n += msnAtOrAfter(r[1] + 1) - msnAtOrAfter(r[0]);
+    }
+    return n;
   }
 
   /** Records flags the session learnt (its own STORE, a FETCH); returns true if they changed. */
@@ -118,14 +153,11 @@ final class SelectedMailbox {
   }
 
   /** Adds a message that arrived (an EXISTS to report); false if it is already shown. */
-  boolean add(long uid, Flags f, long modSeq, boolean markRecent) {
+  boolean add(long uid, Flags f, long modSeq) {
     if (uid <= maxUid()) {
       return false;
     }
     append(uid, f, modSeq);
-    if (markRecent) {
-      recent.add(uid);
-    }
     raiseModSeq(modSeq);
     return true;
   }
@@ -142,7 +174,6 @@ final class SelectedMailbox {
     for (int r = 0; r < count; r++) {
       if (gone.contains(uids[r])) {
         out[n++] = w + 1;
-        recent.remove(uids[r]);
         continue;
       }
       uids[w] = uids[r];

@@ -87,10 +87,17 @@ final class BackendLogin {
     this.framing = new Framing(() -> new ImapResponseFramer(limits));
   }
 
-  /** Runs the dialogue; never fails (errors become {@link Outcome.Failed}). */
+  /**
+   * Runs the dialogue; never fails (errors become {@link Outcome.Failed}). The backend's first bytes
+   * must come within its greeting timeout ({@link dev.mailgate.gateway.backend.BackendSpec#handshakeTimeout()}),
+   * the whole dialogue within {@code timeout}.
+   */
   Mono<Outcome> run(Duration timeout) {
+    Duration greeting = connection.backend().spec().handshakeTimeout();
     return proxyHeader()
-        .thenMany(connection.receive().concatMap(this::onRead, 0))
+        .thenMany(connection.receive()
+            .timeout(Mono.delay(greeting), first -> Mono.never())
+            .concatMap(this::onRead, 0))
         .next()
         .switchIfEmpty(Mono.fromSupplier(() -> new Outcome.Failed("backend closed the connection")))
         .timeout(timeout, Mono.fromSupplier(() -> new Outcome.Failed("backend login timed out")))

@@ -94,7 +94,7 @@ final class Pop3BackendLogin implements Pop3Authenticator<BackendDialogue> {
     BackendDialogue d = new BackendDialogue(bc, settings.backendLimits());
     return proxyHeader(bc, client)
         .then(d.attach())
-        .then(d.greeting())
+        .then(d.greeting().timeout(bc.backend().spec().handshakeTimeout()))
         .flatMap(g -> g.ok() ? Mono.just(g) : Mono.error(new BackendDialogue.BackendProtocolException("greeting refused")))
         .then(bc.backend().spec().tlsMode() == BackendTlsMode.STARTTLS ? stls(d) : Mono.empty())
         .then(d.command(Pop3Command.Simple.of(Pop3Verb.CAPA)))

@@ -10,6 +10,7 @@ import dev.mailgate.gateway.backend.Backend;
 import dev.mailgate.gateway.backend.BackendConnector;
 import dev.mailgate.gateway.backend.BackendTlsMode;
 import dev.mailgate.gateway.backend.BackendUnavailable;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -110,7 +111,8 @@ public final class BackendSmtpClient {
 
   private Mono<EhloCapabilities> handshake(SmtpWire wire, ClientFacts facts, BackendLogin login) {
     boolean starttls = wire.connection().backend().spec().tlsMode() == BackendTlsMode.STARTTLS;
-    return wire.reply(limits.greetingTimeout())
+    Duration backendGreeting = wire.connection().backend().spec().handshakeTimeout();
+    return wire.reply(backendGreeting.compareTo(limits.greetingTimeout()) < 0 ? backendGreeting : limits.greetingTimeout())
         .flatMap(greeting -> expect(greeting, 220, "greeting"))
         .then(ehlo(wire))
         .flatMap(caps -> starttls ? startTls(wire, caps) : Mono.just(caps))

@@ -48,6 +48,7 @@ class LocalImapConcurrencyTest {
         """.formatted(tag));
   }
 
+  /** b6b shows b has taken in its append, so b holds its \\Recent and a sees 0 (RFC 3501 2.3.2). */
   @Test
   void twoSessionsSeeEachOthersFlagsExpungesAndAppends() {
     try (Transcript.Client a = login("a"); Transcript.Client b = login("b")) {
@@ -89,7 +90,7 @@ class LocalImapConcurrencyTest {
           C: a5 NOOP
           S: \\* 1 FETCH \\(FLAGS \\(\\\\Flagged\\) UID 1\\)
           S: \\* 3 EXISTS
-          S: \\* 1 RECENT
+          S: \\* 0 RECENT
           S: a5 OK NOOP completed
           C: a6 UID FETCH 4 (UID RFC822.SIZE)
           S: \\* 3 FETCH \\(UID 4 RFC822.SIZE 5\\)

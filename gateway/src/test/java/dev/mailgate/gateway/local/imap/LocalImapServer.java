@@ -71,8 +71,18 @@ final class LocalImapServer implements AutoCloseable {
     return store.mailbox(USER, MailboxName.of(name)).block().id();
   }
 
-  /** Appends a message (CRLF line ends) to a mailbox of alice; returns its UID. */
+  /**
+   * Appends a message (CRLF line ends) to a mailbox of alice as if an earlier session had already
+   * seen it (not \Recent); returns its UID.
+   */
   long deliver(String mailbox, String message, Flags flags) {
+    long uid = deliverRecent(mailbox, message, flags);
+    store.claimRecent(mailbox(mailbox), uid).block();
+    return uid;
+  }
+
+  /** Appends a message that no session has seen yet (\Recent for the first to select it). */
+  long deliverRecent(String mailbox, String message, Flags flags) {
     byte[] bytes = message.replace("\r\n", "\n").replace("\n", "\r\n").getBytes(UTF_8);
     return store.append(mailbox(mailbox), new AppendRequest(flags, Instant.parse("2026-11-17T09:30:00Z"), bytes.length),
         Flux.just(ByteBuffer.wrap(bytes))).block().uid();

@@ -16,7 +16,7 @@ class SelectedMailboxTest {
   private static SelectedMailbox view(long... uids) {
     SelectedMailbox v = new SelectedMailbox(new MailboxId(1), MailboxName.INBOX, false, 7, 1);
     for (long u : uids) {
-      v.add(u, Flags.NONE, 1, false);
+      v.add(u, Flags.NONE, 1);
     }
     return v;
   }
@@ -36,13 +36,12 @@ class SelectedMailboxTest {
   @Test
   void arrivalsGrowTheViewOnlyWithHigherUids() {
     SelectedMailbox v = view(1, 2);
-    assertThat(v.add(2, Flags.NONE, 5, true)).isFalse();
-    assertThat(v.add(10, Flags.NONE, 6, true)).isTrue();
+    assertThat(v.add(2, Flags.NONE, 5)).isFalse();
+    assertThat(v.add(10, Flags.NONE, 6)).isTrue();
     assertThat(v.msn(10)).isEqualTo(3);
-    assertThat(v.isRecent(10)).isTrue();
     assertThat(v.highestModSeq()).isEqualTo(6);
     for (long u = 11; u < 100; u++) {
-      v.add(u, Flags.NONE, u, false);
+      v.add(u, Flags.NONE, u);
     }
     assertThat(v.count()).isEqualTo(92);
     assertThat(v.uid(92)).isEqualTo(99);
@@ -70,5 +69,20 @@ class SelectedMailboxTest {
     assertThat(chunks).hasSize(3);
     assertThat(chunks).allSatisfy(c -> assertThat(c.ranges().size()).isLessThanOrEqualTo(UidSet.MAX_RANGES));
     assertThat(MessageSets.compact(List.of(1L, 2L, 3L, 7L, 9L, 10L))).isEqualTo("1:3,7,9:10");
+  }
+
+  @Test
+  void recentIsWhatTheSessionClaimedWhetherShownYetOrNot() {
+    SelectedMailbox v = view(1, 2, 3);
+    v.claimRecent(2, 5); // 2 and 3 shown, 4 and 5 still to arrive
+    assertThat(v.recentCount()).isEqualTo(2);
+    assertThat(v.isRecent(1)).isFalse();
+    v.add(5, Flags.NONE, 2);
+    assertThat(v.isRecent(5)).isTrue();
+    assertThat(v.recentCount()).isEqualTo(3);
+    v.claimRecent(2, 6); // a later look from the same first UID does not count twice
+    assertThat(v.recentCount()).isEqualTo(3);
+    v.remove(List.of(3L));
+    assertThat(v.recentCount()).isEqualTo(2);
   }
 }

@@ -69,6 +69,21 @@ public interface FlagsContract extends MailStoreContract {
     assertThat(changed).extracting(MessageMeta::uid).containsExactly(a.uid());
   }
 
+  @Test
+  default void mailboxInfoCountsUnseenAndDeletedMessagesAndTheirSize() {
+    String user = newUser();
+    MailboxId inbox = inbox(user);
+    append(inbox, MailStoreContract.message("a"), Flags.of(SystemFlag.SEEN));
+    append(inbox, MailStoreContract.message("bb"), new Flags(EnumSet.of(SystemFlag.DELETED), Set.of()));
+    append(inbox, MailStoreContract.message("ccc"), Flags.of(SystemFlag.DELETED));
+    var info = store().mailbox(user, dev.mailgate.mailbox.store.MailboxName.INBOX).block(TIMEOUT);
+    assertThat(info.messages()).isEqualTo(3);
+    assertThat(info.unseen()).isEqualTo(2);
+    assertThat(info.deleted()).isEqualTo(2);
+    assertThat(info.bytes()).isEqualTo(MailStoreContract.message("a").length()
+        + MailStoreContract.message("bb").length() + MailStoreContract.message("ccc").length());
+  }
+
   private MessageMeta meta(MailboxId box, long uid) {
     return store().messages(box, UidSet.of(uid)).blockFirst(TIMEOUT);
   }

@@ -123,4 +123,19 @@ public interface UidContract extends MailStoreContract {
     assertThat(m1).isLessThan(m2);
     assertThat(m2).isLessThan(m3);
   }
+
+  @Test
+  default void recentMessagesAreClaimedByOneCallerOnlyAndPeekingClaimsNothing() {
+    String user = newUser();
+    MailboxId inbox = inbox(user);
+    long a = append(inbox, MailStoreContract.message("a")).uid();
+    long b = append(inbox, MailStoreContract.message("b")).uid();
+    assertThat(store().claimRecent(inbox, 0).block(TIMEOUT)).as("a peek").isEqualTo(a);
+    assertThat(store().mailbox(user, MailboxName.INBOX).block(TIMEOUT).recent()).isEqualTo(2);
+    assertThat(store().claimRecent(inbox, b).block(TIMEOUT)).as("the first claim gets both").isEqualTo(a);
+    assertThat(store().claimRecent(inbox, b).block(TIMEOUT)).as("a second claim gets none").isEqualTo(b + 1);
+    assertThat(store().mailbox(user, MailboxName.INBOX).block(TIMEOUT).recent()).isZero();
+    long c = append(inbox, MailStoreContract.message("c")).uid();
+    assertThat(store().claimRecent(inbox, c).block(TIMEOUT)).isEqualTo(c);
+  }
 }

@@ -1,0 +1,280 @@
+package dev.mailgate.bench.load;
+
+import dev.mailgate.bench.load.client.Clients;
+import dev.mailgate.bench.load.report.LoadReport;
+import dev.mailgate.bench.load.report.RatioChart;
+import dev.mailgate.bench.load.report.Sample;
+import dev.mailgate.bench.load.scenario.IdleImapsScenario;
+import dev.mailgate.bench.load.scenario.ImapLargeFetchScenario;
+import dev.mailgate.bench.load.scenario.ImapSessionScenario;
+import dev.mailgate.bench.load.scenario.Pop3RetrScenario;
+import dev.mailgate.bench.load.scenario.Scenario;
+import dev.mailgate.bench.load.scenario.SmtpRelayScenario;
+import dev.mailgate.bench.load.scenario.SmtpSourceScenario;
+import dev.mailgate.bench.load.scenario.TlsHandshakeScenario;
+import dev.mailgate.bench.load.servers.AuthHttpEndpoint;
+import dev.mailgate.bench.load.servers.BenchPki;
+import dev.mailgate.bench.load.servers.Dovecot;
+import dev.mailgate.bench.load.servers.MailgateProcess;
+import dev.mailgate.bench.load.servers.Nginx;
+import dev.mailgate.bench.load.servers.SmtpSink;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The end-to-end load harness: starts Dovecot, smtp-sink, nginx's mail proxy (default and tuned
+ * proxy_buffer) with its auth_http endpoint, and mailgate; runs every scenario against every
+ * target, interleaved (round by round, the target order rotating), and writes the report with the
+ * ratios of mailgate to the others. Run it with {@code ./benchmarks/run-load}; see
+ * docs/performance.md.
+ */
+@Command(name = "run-load", mixinStandardHelpOptions = true,
+    description = "Load mailgate, Dovecot/smtp-sink directly, and nginx's mail proxy side by side.")
+public final class LoadHarness implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LoadHarness.class);
+
+  static final String DIRECT = "direct";
+  static final String NGINX = "nginx";
+  static final String NGINX_TUNED = "nginx-tuned";
+  static final String MAILGATE = "mailgate";
+
+  @Option(names = "--duration", description = "Seconds per scenario, per target, per round (default ${DEFAULT-VALUE}).")
+  double durationSeconds = 2;
+
+  @Option(names = "--rounds", description = "Rounds; figures are medians over them (default ${DEFAULT-VALUE}).")
+  int rounds = 3;
+
+  @Option(names = "--scenarios", split = ",", description = "Among: ${COMPLETION-CANDIDATES} (default: all).")
+  List<ScenarioName> scenarios = List.of(ScenarioName.values());
+
+  @Option(names = "--targets", split = ",", description = "Among direct, nginx, nginx-tuned, mailgate (default: all).")
+  List<String> targets = List.of(DIRECT, NGINX, NGINX_TUNED, MAILGATE);
+
+  @Option(names = "--concurrency", description = "Concurrent sessions of the throughput scenarios (default ${DEFAULT-VALUE}).")
+  int concurrency = 8;
+
+  @Option(names = "--smtp-messages", description = "Messages per SMTP session (default ${DEFAULT-VALUE}).")
+  int smtpMessages = 10;
+
+  @Option(names = "--smtp-source-batch", description = "Messages per smtp-source invocation, repeated for the duration (default ${DEFAULT-VALUE}).")
+  int smtpSourceBatch = 40;
+
+  @Option(names = "--warmup", description = "Seconds of untimed load per scenario and target before the rounds (default ${DEFAULT-VALUE}).")
+  double warmupSeconds = 1;
+
+  @Option(names = "--idle-rounds", description = "Rounds of the idle scenario, the slowest (default ${DEFAULT-VALUE}).")
+  int idleRounds = 1;
+
+  @Option(names = "--idle-connections", description = "Connections of the idle scenario (default ${DEFAULT-VALUE}; the goal is stated for 10000).")
+  int idleConnections = 1000;
+
+  @Option(names = "--nginx-tuned-buffer", description = "proxy_buffer of the tuned nginx (default ${DEFAULT-VALUE}).")
+  String nginxTunedBuffer = "256k";
+
+  @Option(names = "--client-threads", description = "Event loop threads of the load clients (default ${DEFAULT-VALUE}).")
+  int clientThreads = 1;
+
+  @Option(names = "--mailgate-java-opts", description = "MAILGATE_JAVA_OPTS for the launcher (default: the launcher's).")
+  String mailgateJavaOpts;
+
+  @Option(names = "--repo", description = "Repository root, where the mailgate launcher is (default ${DEFAULT-VALUE}).")
+  Path repo = Path.of(".");
+
+  @Option(names = "--work-dir", description = "Configs, mailboxes and logs of the servers (default ${DEFAULT-VALUE}).")
+  Path workDir = Path.of("benchmarks/target/load");
+
+  @Option(names = "--report", description = "Where the Markdown report goes (default ${DEFAULT-VALUE}).")
+  Path reportFile = Path.of("benchmarks/target/load-report.md");
+
+  private MailgateProcess mailgate;
+
+  /** The scenarios, in the order they run within a round. */
+  enum ScenarioName { imap_session, smtp_4k, smtp_1m, smtp_source, imap_fetch, pop3_retr, imaps_handshake, imaps_idle }
+
+  static final Dovecot.Mailbox SESSION_BOX = new Dovecot.Mailbox("alice@example.test", "alice-Secret-1", 20, 4 * 1024);
+  static final Dovecot.Mailbox LARGE_BOX = new Dovecot.Mailbox("bob@example.test", "bob-Secret-2", 10, 200 * 1024);
+
+  public static void main(String[] args) {
+    Machine.arguments(args);
+    int code = new CommandLine(new LoadHarness()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    System.exit(code);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path work = workDir.toAbsolutePath();
+    deleteTree(work);
+    Files.createDirectories(work);
+    int maxConnections = Math.max(idleConnections, 4 * concurrency) + 100;
+    List<AutoCloseable> started = new ArrayList<>();
+    Thread cleanup = new Thread(() -> closeAll(started), "load-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
+    try {
+      BenchPki pki = BenchPki.create(work.resolve("tls"));
+      Dovecot dovecot = add(started, Dovecot.start(work.resolve("dovecot"), pki, List.of(SESSION_BOX, LARGE_BOX), maxConnections));
+      SmtpSink sink = add(started, SmtpSink.start(work, 1024));
+      Map<String, Target> all = new LinkedHashMap<>();
+      all.put(DIRECT, new Target(DIRECT, dovecot.imapPort(), dovecot.imapsPort(), dovecot.pop3Port(), dovecot.pop3sPort(), sink.port(),
+          () -> List.of(dovecot.pid())));
+      if (targets.contains(NGINX) || targets.contains(NGINX_TUNED)) {
+        AuthHttpEndpoint auth = add(started, AuthHttpEndpoint.start(
+            Map.of(SESSION_BOX.address(), SESSION_BOX.password(), LARGE_BOX.address(), LARGE_BOX.password()),
+            Map.of("imap", dovecot.imapPort(), "pop3", dovecot.pop3Port(), "smtp", sink.port())));
+        Files.createDirectories(work.resolve("nginx"));
+        Nginx nginx = add(started, Nginx.start(work.resolve("nginx"), pki, auth.port(),
+            List.of(new Nginx.Variant(NGINX, null), new Nginx.Variant(NGINX_TUNED, nginxTunedBuffer)), maxConnections));
+        for (String v : nginx.variants()) {
+          Nginx.Ports p = nginx.ports(v);
+          all.put(v, new Target(v, p.imap(), p.imaps(), p.pop3(), p.pop3s(), p.smtp(), () -> List.of(nginx.pid())));
+        }
+      }
+      if (targets.contains(MAILGATE)) {
+        mailgate = add(started, MailgateProcess.start(work.resolve("mailgate"), repo.toAbsolutePath().resolve("mailgate"),
+            mailgateJavaOpts, pki, dovecot, sink));
+        MailgateProcess.Ports p = mailgate.ports();
+        MailgateProcess mg = mailgate;
+        all.put(MAILGATE, new Target(MAILGATE, p.imap(), p.imaps(), p.pop3(), p.pop3s(), p.smtp(), () -> List.of(mg.pid())));
+      }
+      List<Target> chosen = targets.stream().map(all::get).toList();
+      try (Clients clients = new Clients(clientThreads, pki.caFile())) {
+        LoadReport report = run(clients, chosen);
+        Files.createDirectories(reportFile.toAbsolutePath().getParent());
+        Files.writeString(reportFile, report.toMarkdown());
+        Files.writeString(chartFile(), RatioChart.svg(report));
+        LOG.info("report written to {} (chart {}):\n{}", reportFile, chartFile(), report.toMarkdown());
+      }
+      return 0;
+    } finally {
+      closeAll(started);
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    }
+  }
+
+  private List<Scenario> scenarios(Clients clients, Duration d) {
+    List<Scenario> list = new ArrayList<>();
+    for (ScenarioName s : scenarios) {
+      list.add(switch (s) {
+        case imap_session -> new ImapSessionScenario(clients, SESSION_BOX, d, concurrency);
+        case smtp_4k -> new SmtpRelayScenario(clients, 4 * 1024, smtpMessages, d, concurrency);
+        case smtp_1m -> new SmtpRelayScenario(clients, 1024 * 1024, Math.max(1, smtpMessages / 5), d, Math.max(1, concurrency / 2));
+        case smtp_source -> new SmtpSourceScenario(concurrency, smtpSourceBatch, 4 * 1024, d);
+        case imap_fetch -> new ImapLargeFetchScenario(clients, LARGE_BOX, d, Math.max(1, concurrency / 2));
+        case pop3_retr -> new Pop3RetrScenario(clients, LARGE_BOX, d, Math.max(1, concurrency / 2));
+        case imaps_handshake -> new TlsHandshakeScenario(clients, d, concurrency);
+        case imaps_idle -> new IdleImapsScenario(clients, SESSION_BOX, idleConnections);
+      });
+    }
+    return list;
+  }
+
+  private LoadReport run(Clients clients, List<Target> chosen) throws Exception {
+    List<Scenario> list = scenarios(clients, Duration.ofMillis((long) (durationSeconds * 1000)));
+    LoadReport report = new LoadReport(chosen.stream().map(Target::name).toList(), MAILGATE, DIRECT);
+    String loadBefore = Machine.loadAverage();
+    // memory first, on servers that have served nothing yet: a JVM's heap, once touched by the
+    // throughput scenarios, stays resident and would hide what idle connections cost
+    for (int round = 0; round < Math.min(idleRounds, rounds); round++) {
+      for (Scenario scenario : list) {
+        if (scenario instanceof IdleImapsScenario) {
+          runAgainstAll(scenario, chosen, round, report);
+        }
+      }
+    }
+    if (mailgate != null && list.stream().anyMatch(IdleImapsScenario.class::isInstance)) {
+      // the other scenarios start from a fresh process too, not one that has just held (or
+      // failed to hold) thousands of sessions
+      LOG.info("restarting mailgate after the idle scenario");
+      mailgate.restart();
+    }
+    if (warmupSeconds > 0) {
+      // JIT warm-up of mailgate and of the harness itself; the figures are discarded
+      for (Scenario scenario : scenarios(clients, Duration.ofMillis((long) (warmupSeconds * 1000)))) {
+        if (scenario.warmsUp()) {
+          for (Target t : chosen) {
+            scenario.run(t);
+          }
+        }
+      }
+      LOG.info("warm-up done");
+    }
+    for (int round = 0; round < rounds; round++) {
+      for (Scenario scenario : list) {
+        if (!(scenario instanceof IdleImapsScenario)) {
+          runAgainstAll(scenario, chosen, round, report);
+        }
+      }
+    }
+    report.headerLine("command: `" + String.join(" ", "./benchmarks/run-load", String.join(" ", Machine.arguments())).trim() + "`");
+    report.headerLine("date: " + Instant.now());
+    report.headerLine("machine: " + Machine.description());
+    report.headerLine("load average (1, 5, 15 min) before: " + loadBefore + "; after: " + Machine.loadAverage());
+    report.headerLine(rounds + " rounds × " + durationSeconds + " s per scenario and target, interleaved, after "
+        + warmupSeconds + " s of warm-up each (idle scenario: " + Math.min(idleRounds, rounds) + " round(s)); client event loops: "
+        + clientThreads);
+    report.headerLine("nginx tuned proxy_buffer: " + nginxTunedBuffer + "; backends: Dovecot " + Machine.dovecotVersion()
+        + ", Postfix smtp-sink; " + Machine.nginxVersion());
+    return report;
+  }
+
+  /** One scenario against every target, the order rotated by the round so no target always goes first. */
+  private static void runAgainstAll(Scenario scenario, List<Target> chosen, int round, LoadReport report) throws Exception {
+    for (int i = 0; i < chosen.size(); i++) {
+      Target t = chosen.get((i + round) % chosen.size());
+      for (Map.Entry<LoadReport.Row, Sample> e : scenario.measure(t).entrySet()) {
+        Sample s = e.getValue();
+        LOG.info("round {} {} {}: {} {} (errors {}, p50 {} ms, p99 {} ms)", round + 1, e.getKey().scenario(), t.name(),
+            String.format("%.1f", s.value()), e.getKey().unit(), s.errors(),
+            String.format("%.2f", s.latency().p50Millis()), String.format("%.2f", s.latency().p99Millis()));
+        report.add(e.getKey(), t.name(), s);
+      }
+    }
+  }
+
+  /** The chart goes next to the report: load-report.md → load-report.svg. */
+  private Path chartFile() {
+    String name = reportFile.getFileName().toString().replaceFirst("\\.md$", "") + ".svg";
+    return reportFile.resolveSibling(name);
+  }
+
+  private static <T extends AutoCloseable> T add(List<AutoCloseable> started, T server) {
+    synchronized (started) {
+      started.add(server);
+    }
+    return server;
+  }
+
+  private static void closeAll(List<AutoCloseable> started) {
+    synchronized (started) {
+      for (int i = started.size() - 1; i >= 0; i--) {
+        try {
+          started.get(i).close();
+        } catch (Exception e) {
+          LOG.warn("stopping {}: {}", started.get(i), e.toString());
+        }
+      }
+      started.clear();
+    }
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

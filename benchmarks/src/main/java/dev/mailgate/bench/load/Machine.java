@@ -1,0 +1,68 @@
+package dev.mailgate.bench.load;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** What the report says about where it ran: CPU, kernel, JVM, load average, server versions. */
+final class Machine {
+
+  private static volatile List<String> arguments = List.of();
+
+  private Machine() {}
+
+  static void arguments(String[] args) {
+    arguments = List.of(args);
+  }
+
+  static List<String> arguments() {
+    return arguments;
+  }
+
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  static String description() {
+    String cpu = "unknown CPU";
+    try {
+      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name")).findFirst()
+          .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+    } catch (IOException e) {
+      // keep "unknown CPU"
+    }
+    return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), Linux " + System.getProperty("os.version")
+        + ", Java " + System.getProperty("java.version");
+  }
+
+  static String dovecotVersion() {
+    return output(List.of("/usr/sbin/dovecot", "--version"));
+  }
+
+  static String nginxVersion() {
+    return output(List.of("/usr/sbin/nginx", "-v"));
+  }
+
+  private static String output(List<String> command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      p.waitFor(10, TimeUnit.SECONDS);
+      return out;
+    } catch (IOException e) {
+      return "unknown";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unknown";
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.mailgate.bench.load.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The results of one harness run as Markdown: per scenario, the median figure of every target over
+ * the rounds with its min and max, the subject's ratio to each other target measured in the same
+ * run, and command latencies (p50 / p99) with the latency each proxy adds over the direct target.
+ */
+public final class LoadReport {
+
+  /** A scenario's row heading: its name, its unit, and whether smaller figures are better. */
+  public record Row(String scenario, String unit, boolean lowerIsBetter) {}
+
+  private final List<String> targets;
+  private final String subject;
+  private final String direct;
+  private final List<String> header = new ArrayList<>();
+  private final Map<Row, Map<String, Series>> rows = new LinkedHashMap<>();
+
+  /**
+   * @param targets the targets in column order
+   * @param subject the target whose ratios are reported (mailgate)
+   * @param direct the target without a proxy, the base of "added latency"
+   */
+  public LoadReport(List<String> targets, String subject, String direct) {
+    this.targets = List.copyOf(targets);
+    this.subject = subject;
+    this.direct = direct;
+  }
+
+  /** A "- " line under the title (command, machine, load average). */
+  public void headerLine(String line) {
+    header.add(line);
+  }
+
+  public void add(Row row, String target, Sample sample) {
+    rows.computeIfAbsent(row, r -> new LinkedHashMap<>()).computeIfAbsent(target, t -> new Series()).add(sample);
+  }
+
+  public Series series(Row row, String target) {
+    return rows.getOrDefault(row, Map.of()).getOrDefault(target, new Series());
+  }
+
+  public List<String> targets() {
+    return targets;
+  }
+
+  public String subject() {
+    return subject;
+  }
+
+  public List<Row> rows() {
+    return List.copyOf(rows.keySet());
+  }
+
+  public String toMarkdown() {
+    StringBuilder out = new StringBuilder("# mailgate load report\n\n");
+    header.forEach(h -> out.append("- ").append(h).append('\n'));
+    out.append("\n## Throughput\n\nMedian over the rounds, [min–max]. Ratios are ").append(subject)
+        .append(" / other, on the medians");
+    out.append(" (for a lower-is-better unit, a ratio below 1 favours ").append(subject).append(").\n\n");
+    List<String> others = targets.stream().filter(t -> !t.equals(subject)).toList();
+    out.append("| scenario | unit |");
+    targets.forEach(t -> out.append(' ').append(t).append(" |"));
+    others.forEach(t -> out.append(' ').append(subject).append('/').append(t).append(" |"));
+    out.append(" errors |\n|---|---|");
+    out.append("---:|".repeat(targets.size() + others.size())).append("---:|\n");
+    for (Map.Entry<Row, Map<String, Series>> e : rows.entrySet()) {
+      Row row = e.getKey();
+      out.append("| ").append(row.scenario()).append(" | ").append(row.unit()).append(" |");
+      long errors = 0;
+      for (String t : targets) {
+        Series s = series(row, t);
+        errors += s.errors();
+        out.append(' ').append(s.isEmpty() ? "–" : figure(s.median()) + " [" + figure(s.min()) + "–" + figure(s.max()) + "]").append(" |");
+      }
+      for (String t : others) {
+        out.append(' ').append(ratio(series(row, subject), series(row, t))).append(" |");
+      }
+      out.append(' ').append(errors).append(" |\n");
+    }
+    appendLatency(out);
+    return out.toString();
+  }
+
+  private void appendLatency(StringBuilder out) {
+    List<Row> timed = rows.keySet().stream()
+        .filter(r -> targets.stream().anyMatch(t -> !Double.isNaN(series(r, t).medianP50())))
+        .toList();
+    if (timed.isEmpty()) {
+      return;
+    }
+    out.append("\n## Latency per command\n\nMilliseconds, p50 / p99 of each round, median over the rounds;")
+        .append(" \"added\" is the proxy's figure minus ").append(direct).append("'s.\n\n| scenario |");
+    List<String> proxies = targets.stream().filter(t -> !t.equals(direct)).toList();
+    targets.forEach(t -> out.append(' ').append(t).append(" |"));
+    proxies.forEach(t -> out.append(" added by ").append(t).append(" |"));
+    out.append("\n|---|").append("---:|".repeat(targets.size() + proxies.size())).append('\n');
+    for (Row row : timed) {
+      out.append("| ").append(row.scenario()).append(" |");
+      for (String t : targets) {
+        Series s = series(row, t);
+        out.append(' ').append(millis(s.medianP50())).append(" / ").append(millis(s.medianP99())).append(" |");
+      }
+      Series base = series(row, direct);
+      for (String t : proxies) {
+        Series s = series(row, t);
+        out.append(' ').append(millis(s.medianP50() - base.medianP50())).append(" / ")
+            .append(millis(s.medianP99() - base.medianP99())).append(" |");
+      }
+      out.append('\n');
+    }
+  }
+
+  static String ratio(Series subject, Series other) {
+    if (subject.isEmpty() || other.isEmpty() || other.median() == 0) {
+      return "–";
+    }
+    return String.format(Locale.ROOT, "%.2f×", subject.median() / other.median());
+  }
+
+  /** Three significant digits at most, no exponent: 12345 → "12345", 12.345 → "12.3", 0.1234 → "0.123". */
+  static String figure(double v) {
+    if (Double.isNaN(v)) {
+      return "–";
+    }
+    double a = Math.abs(v);
+    String pattern = a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f";
+    return String.format(Locale.ROOT, pattern, v);
+  }
+
+  static String millis(double v) {
+    return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.2f", v);
+  }
+}

@@ -1,0 +1,114 @@
+package dev.mailgate.bench.load.scenario;
+
+import dev.mailgate.bench.load.Target;
+import dev.mailgate.bench.load.client.Clients;
+import dev.mailgate.bench.load.client.Expect;
+import dev.mailgate.bench.load.client.MailConnection;
+import dev.mailgate.bench.load.report.LatencyRecorder;
+import dev.mailgate.bench.load.report.LoadReport;
+import dev.mailgate.bench.load.report.Percentiles;
+import dev.mailgate.bench.load.report.Sample;
+import dev.mailgate.bench.load.servers.Dovecot;
+import dev.mailgate.bench.load.servers.ProcessMemory;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Memory per idle connection: open {@code connections} IMAPS sessions (LOGIN, SELECT, IDLE), let
+ * them settle, and divide the growth of the target's memory ({@link ProcessMemory}: PSS of its
+ * process tree) by the number of connections. For a proxy this is the proxy's memory only (the
+ * backend holds its own sessions behind it in every case). A JVM target is asked for a full GC
+ * before each measurement, so that garbage does not count.
+ */
+public final class IdleImapsScenario implements Scenario {
+
+  private static final Logger LOG = LoggerFactory.getLogger(IdleImapsScenario.class);
+  private static final int OPENING_AT_ONCE = 32;
+  private static final Duration SETTLE = Duration.ofSeconds(2);
+
+  private final Clients clients;
+  private final Dovecot.Mailbox mailbox;
+  private final int connections;
+
+  public IdleImapsScenario(Clients clients, Dovecot.Mailbox mailbox, int connections) {
+    this.clients = clients;
+    this.mailbox = mailbox;
+    this.connections = connections;
+  }
+
+  @Override
+  public boolean warmsUp() {
+    return false;
+  }
+
+  @Override
+  public LoadReport.Row row() {
+    return new LoadReport.Row("imaps-idle (" + connections + " connections in IDLE)", "KB/conn (lower is better)", true);
+  }
+
+  /** The second figure: the target's whole memory with the connections open. */
+  public LoadReport.Row totalRow() {
+    return new LoadReport.Row("imaps-idle total memory with " + connections + " connections", "MB (lower is better)", true);
+  }
+
+  @Override
+  public Sample run(Target target) {
+    return measure(target).get(row());
+  }
+
+  @Override
+  public Map<LoadReport.Row, Sample> measure(Target target) {
+    LatencyRecorder unused = new LatencyRecorder();
+    settle();
+    ProcessMemory.collectJvmGarbage(target.processes().get());
+    long before = ProcessMemory.pssKb(target.processes().get());
+    ConcurrentLinkedQueue<MailConnection> open = new ConcurrentLinkedQueue<>();
+    LongAdder errors = new LongAdder();
+    try {
+      Flux.range(0, connections)
+          .flatMap(i -> Mono.defer(() -> MailConnection.open(clients.client(target.imaps(), true), Expect.LINE))
+              .flatMap(c -> {
+                open.add(c);
+                return Mono.fromFuture(ImapSessionScenario.step(c, unused, "a1",
+                        "LOGIN \"" + mailbox.address() + "\" \"" + mailbox.password() + "\"")
+                    .thenCompose(r -> ImapSessionScenario.step(c, unused, "a2", "SELECT INBOX"))
+                    .thenCompose(r -> c.command("a3 IDLE", Expect.IMAP_CONTINUATION, "a3"))
+                    .thenApply(Checks::imapContinuation));
+              })
+              .onErrorResume(e -> {
+                errors.increment();
+                if (errors.sum() == 1) {
+                  LOG.warn("idle connection failed: {}", e.toString());
+                }
+                return Mono.empty();
+              }), OPENING_AT_ONCE)
+          .then()
+          .block(Duration.ofMinutes(10));
+      settle();
+      ProcessMemory.collectJvmGarbage(target.processes().get());
+      long after = ProcessMemory.pssKb(target.processes().get());
+      long idle = connections - errors.sum();
+      LOG.info("{}: {} idle connections, memory {} KB -> {} KB", target.name(), idle, before, after);
+      Map<LoadReport.Row, Sample> figures = new LinkedHashMap<>();
+      figures.put(row(), new Sample(idle == 0 ? Double.NaN : (after - before) / (double) idle, errors.sum(), Percentiles.NONE));
+      figures.put(totalRow(), new Sample(after / 1024.0, errors.sum(), Percentiles.NONE));
+      return figures;
+    } finally {
+      List.copyOf(open).forEach(MailConnection::close);
+      settle();
+    }
+  }
+
+  private static void settle() {
+    LockSupport.parkNanos(SETTLE.toNanos()); // main thread: lets the servers finish their work
+  }
+}

@@ -1,0 +1,26 @@
+package dev.mailgate.bench.load.scenario;
+
+import dev.mailgate.bench.load.Target;
+import dev.mailgate.bench.load.report.LoadReport;
+import dev.mailgate.bench.load.report.Sample;
+import java.util.Map;
+
+/** One kind of load, run against one target at a time. */
+public interface Scenario {
+
+  /** Its row in the report: name, unit, and which way is better. */
+  LoadReport.Row row();
+
+  /** Runs it once against {@code target}; blocks the calling thread. */
+  Sample run(Target target) throws Exception;
+
+  /** Runs it once and returns its figures by row; most scenarios have one row. */
+  default Map<LoadReport.Row, Sample> measure(Target target) throws Exception {
+    return Map.of(row(), run(target));
+  }
+
+  /** Whether a short untimed run before the rounds makes sense (not for the slow, fixed-size ones). */
+  default boolean warmsUp() {
+    return true;
+  }
+}

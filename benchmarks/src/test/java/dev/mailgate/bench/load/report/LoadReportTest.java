@@ -1,0 +1,44 @@
+package dev.mailgate.bench.load.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LoadReportTest {
+
+  private static final LoadReport.Row SMTP = new LoadReport.Row("smtp-relay 4 KB", "msgs/s", false);
+
+  @Test
+  void tableShowsMediansWithMinMaxAndTheSubjectsRatioToEveryOtherTarget() {
+    LoadReport r = new LoadReport(List.of("direct", "nginx", "mailgate"), "mailgate", "direct");
+    for (double v : new double[] {1000, 1200, 1100}) {
+      r.add(SMTP, "direct", new Sample(v, 0, Percentiles.NONE));
+    }
+    r.add(SMTP, "nginx", new Sample(400, 0, Percentiles.NONE));
+    r.add(SMTP, "mailgate", new Sample(600, 2, Percentiles.NONE));
+    String md = r.toMarkdown();
+    assertThat(md).contains("| scenario | unit | direct | nginx | mailgate | mailgate/direct | mailgate/nginx | errors |");
+    assertThat(md).contains("| smtp-relay 4 KB | msgs/s | 1100 [1000–1200] | 400 [400–400] | 600 [600–600] | 0.55× | 1.50× | 2 |");
+    assertThat(md).doesNotContain("## Latency");
+  }
+
+  @Test
+  void latencyTableSubtractsTheDirectTargetsPercentiles() {
+    LoadReport r = new LoadReport(List.of("direct", "mailgate"), "mailgate", "direct");
+    r.add(SMTP, "direct", new Sample(1, 0, new Percentiles(10, 0.5, 2.0)));
+    r.add(SMTP, "mailgate", new Sample(1, 0, new Percentiles(10, 0.8, 2.5)));
+    assertThat(r.toMarkdown()).contains("| smtp-relay 4 KB | 0.50 / 2.00 | 0.80 / 2.50 | 0.30 / 0.50 |");
+  }
+
+  @Test
+  void missingTargetsAndEvenCountsAreHandled() {
+    Series s = new Series();
+    s.add(new Sample(1, 0, Percentiles.NONE));
+    s.add(new Sample(4, 0, Percentiles.NONE));
+    assertThat(s.median()).isEqualTo(2.5);
+    assertThat(LoadReport.ratio(s, new Series())).isEqualTo("–");
+    assertThat(LoadReport.figure(0.12345)).isEqualTo("0.123");
+    assertThat(LoadReport.figure(12.345)).isEqualTo("12.3");
+  }
+}
