@@ -32,6 +32,8 @@ final class PgMailboxOps {
           + " m.noselect,"
           + " (SELECT count(*) FROM messages WHERE mailbox_id = m.id),"
           + " (SELECT count(*) FROM messages WHERE mailbox_id = m.id AND (flags & 1) = 0),"
+          + " (SELECT count(*) FROM messages WHERE mailbox_id = m.id AND (flags & 8) <> 0),"
+          + " (SELECT count(*) FROM messages WHERE mailbox_id = m.id AND uid >= m.first_recent_uid),"
           + " (SELECT coalesce(sum(size), 0) FROM messages WHERE mailbox_id = m.id),"
           + " EXISTS(SELECT 1 FROM mailboxes c WHERE c.username = m.username"
           + "   AND substr(c.name, 1, length(m.name) + 1) = m.name || '/'),"
@@ -67,8 +69,9 @@ final class PgMailboxOps {
         out.add(new MailboxInfo(
             new MailboxId(rs.getLong(1)), rs.getString(2), MailboxName.of(rs.getString(3)),
             rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getLong(9), rs.getLong(10),
-            rs.getLong(11), su == null ? Optional.empty() : Optional.of(SpecialUse.valueOf(su)),
-            !rs.getBoolean(8), rs.getBoolean(12), rs.getBoolean(13)));
+            rs.getLong(11), rs.getLong(12), rs.getLong(13),
+            su == null ? Optional.empty() : Optional.of(SpecialUse.valueOf(su)),
+            !rs.getBoolean(8), rs.getBoolean(14), rs.getBoolean(15)));
       }
     }
     return out;
@@ -107,6 +110,23 @@ final class PgMailboxOps {
 
   static void subscribe(Connection c, String user, MailboxName name) throws SQLException {
     PgSql.update(c, "INSERT INTO subscriptions VALUES (?, ?) ON CONFLICT DO NOTHING", user, name.value());
+  }
+
+  /**
+   * The mailbox's first unclaimed \Recent UID; with {@code lock}, the row stays locked until
+   * commit, so two nodes' sessions cannot both claim the same messages.
+   */
+  static long firstRecentUid(Connection c, MailboxId mailbox, boolean lock) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT first_recent_uid FROM mailboxes WHERE id = ?"
+        + (lock ? " FOR UPDATE" : ""))) {
+      ps.setLong(1, mailbox.value());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new MailStoreException(NO_SUCH_MAILBOX, "no mailbox " + mailbox.value());
+        }
+        return rs.getLong(1);
+      }
+    }
   }
 
   static long find(Connection c, String user, MailboxName name) throws SQLException {

@@ -17,7 +17,7 @@ import java.sql.Statement;
  * node's uncommitted copy still points at it (the remover's transaction fails and is retried).
  */
 final class PgSchema {
-  static final int VERSION = 1;
+  static final int VERSION = 2;
   /** Advisory lock key for schema changes ("mailgate" in ASCII, as a number). */
   private static final long SCHEMA_LOCK = 0x6d61696c67617465L;
 
@@ -32,6 +32,8 @@ final class PgSchema {
         + " name text NOT NULL, uidvalidity bigint NOT NULL, uidnext bigint NOT NULL,"
         + " highestmodseq bigint NOT NULL, special_use text,"
         + " noselect boolean NOT NULL DEFAULT false, UNIQUE(username, name))",
+    // version 2: the \Recent claim mark (MailStore.claimRecent)
+    "ALTER TABLE mailboxes ADD COLUMN IF NOT EXISTS first_recent_uid bigint NOT NULL DEFAULT 1",
     "CREATE TABLE IF NOT EXISTS subscriptions(username text NOT NULL, name text NOT NULL,"
         + " PRIMARY KEY(username, name))",
     "CREATE TABLE IF NOT EXISTS bodies(id bigserial PRIMARY KEY, size bigint NOT NULL)",

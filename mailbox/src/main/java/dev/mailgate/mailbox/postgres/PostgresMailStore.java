@@ -210,6 +210,20 @@ public final class PostgresMailStore implements MailStore {
   }
 
   @Override
+  public Mono<Long> claimRecent(MailboxId mailbox, long throughUid) {
+    Mono<Long> first = read(c -> PgMailboxOps.firstRecentUid(c, mailbox, false));
+    // Most SELECTs find nothing new to claim: only then is a locking write needed.
+    return first.flatMap(f -> f > throughUid ? Mono.just(f) : run((c, fx) -> {
+      long current = PgMailboxOps.firstRecentUid(c, mailbox, true);
+      if (current <= throughUid) {
+        PgSql.update(c, "UPDATE mailboxes SET first_recent_uid = ? WHERE id = ?", throughUid + 1,
+            mailbox.value());
+      }
+      return current;
+    }));
+  }
+
+  @Override
   public Mono<Void> subscribe(String user, MailboxName name, boolean subscribed) {
     return run((c, fx) -> {
       if (subscribed) {
