@@ -208,4 +208,19 @@ class PostgresTwoNodeTest {
         .collectList().block(TIMEOUT);
     assertThat(validities).hasSize(20).doesNotHaveDuplicates();
   }
+
+  @Test
+  void recentMessagesClaimedOnTwoNodesAtOnceGoToExactlyOneSession() {
+    String user = newUser(Quota.unlimited());
+    MailboxId inbox = nodeA.mailbox(user, MailboxName.INBOX).block(TIMEOUT).id();
+    long first = deliver(nodeA, inbox, "r1").block(TIMEOUT).uid();
+    long last = deliver(nodeA, inbox, "r2").block(TIMEOUT).uid();
+
+    List<Long> claims = Flux.merge(nodeA.claimRecent(inbox, last), nodeB.claimRecent(inbox, last))
+        .collectList().block(TIMEOUT);
+
+    // one session shows first..last as \Recent, the other none (its first unclaimed UID is last + 1)
+    assertThat(claims).containsExactlyInAnyOrder(first, last + 1);
+    assertThat(nodeB.mailbox(user, MailboxName.INBOX).block(TIMEOUT).recent()).isZero();
+  }
 }
