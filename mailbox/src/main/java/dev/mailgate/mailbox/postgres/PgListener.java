@@ -69,6 +69,9 @@ final class PgListener implements AutoCloseable {
         try {
           if (conn == null) {
             conn = listen();
+            // streams opened during the outage missed what was committed meanwhile
+            bus.failAll(new MailStoreException(MailStoreException.Reason.UNAVAILABLE,
+                "change notifications resumed after an outage; resynchronise"));
           }
           receive(conn);
         } catch (SQLException | RuntimeException e) {
