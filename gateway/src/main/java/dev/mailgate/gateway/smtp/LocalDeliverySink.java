@@ -88,7 +88,11 @@ public final class LocalDeliverySink implements TransactionSink {
               .map(q -> full(q) ? RecipientVerdict.refused(SmtpReplies.MAILBOX_FULL)
                   : accept(user)))
           .defaultIfEmpty(RecipientVerdict.refused(SmtpReplies.UNKNOWN_USER))
-          .onErrorResume(MailStoreException.class, e -> Mono.just(refusal(e)));
+          // the user exists (it resolved) but its mailbox is not provisioned yet: a new user, a
+          // second old; a permanent 550 would bounce mail the sender can deliver in a moment
+          .onErrorResume(MailStoreException.class, e -> Mono.just(
+              e.reason() == MailStoreException.Reason.NO_SUCH_USER
+                  ? RecipientVerdict.refused(SmtpReplies.MAILBOX_NOT_READY) : refusal(e)));
     }
 
     private RecipientVerdict accept(String user) {

@@ -27,6 +27,8 @@ final class SmtpReplies {
   static final SmtpReply OTHER_ROUTE = SmtpReply.of(452, "4.5.3",
       "Recipient routed elsewhere: send it in another transaction");
   static final SmtpReply MAILBOX_FULL = SmtpReply.of(452, "4.2.2", "Mailbox full");
+  /** A user who exists but whose mailbox the gateway has not set up yet (within a second of user add). */
+  static final SmtpReply MAILBOX_NOT_READY = SmtpReply.of(450, "4.2.1", "Mailbox not ready yet, try again shortly");
   static final SmtpReply LOCAL_ERROR = SmtpReply.of(451, "4.3.0",
       "Local error in processing, try again later");
   static final SmtpReply TIMEOUT = SmtpReply.of(421, "4.4.2", "Timeout, closing connection");

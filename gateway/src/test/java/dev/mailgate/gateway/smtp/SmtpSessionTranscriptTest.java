@@ -80,6 +80,20 @@ class SmtpSessionTranscriptTest {
   }
 
   @Test
+  void aUserWhoseMailboxIsNotSetUpYetGetsATemporaryRefusalNotA550() throws Exception {
+    // the gateway provisions a new user's mailbox within a second of `user add`; mail in that
+    // second must be retried by the sender, not bounced
+    server.users.add("newcomer@example.test", "newcomer secret".toCharArray()).block();
+    try (SmtpWire w = mx()) {
+      w.send("EHLO client.example\r\n").expect("250-.*");
+      w.send("MAIL FROM:<someone@elsewhere.example>\r\n").expect("250 .*");
+      w.send("RCPT TO:<newcomer@example.test>\r\n").expect("450 4\\.2\\.1 .*");
+      w.send("RCPT TO:<nobody-at-all@example.test>\r\n").expect("550 5\\.1\\.1 .*");
+      w.send("QUIT\r\n").expect("221 .*");
+    }
+  }
+
+  @Test
   void deliveredMessageIsStoredByteForByteAfterTheTraceHeaders() throws Exception {
     String message = "From: Smith <smith@bar.example>\r\nTo: alice@example.test\r\n"
         + "Subject: =?UTF-8?Q?caf=C3=A9?=\r\n\r\nBody with 8-bit caf\u00e9 and\r\n.a leading dot\r\n"
