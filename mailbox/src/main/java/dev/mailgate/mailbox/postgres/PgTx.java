@@ -15,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * I/O scheduler). The work's events are sent with {@code pg_notify} inside the same transaction,
  * so PostgreSQL delivers them to every node's listener if and only if the change commits, and in
  * commit order. Deadlocks and serialisation failures (two nodes changing the same rows) and a
- * foreign-key race on a shared body are retried from scratch, at most {@link #ATTEMPTS} times.
+ * foreign-key race on a shared body are retried from scratch, at most {@link #ATTEMPTS} times, and
+ * so is a transaction whose connection broke before COMMIT.
  *
  * <p>A payload is a token and the encoded event ({@link PgEventCodec}), or {@code O id} for one
  * stored in {@code event_overflow}. The token is {@code -} except on a transaction's last event,
@@ -56,6 +57,7 @@ final class PgTx {
     for (int attempt = 1; ; attempt++) {
       Connection c = pool.borrow();
       boolean broken = false;
+      boolean committing = false;
       String token = null;
       try {
         Effects fx = new Effects();
@@ -66,6 +68,7 @@ final class PgTx {
           delivered = deliveries.expect(token);
         }
         notify(c, fx.events, token);
+        committing = true;
         c.commit();
         return new Committed<>(value, delivered);
       } catch (SQLException e) {
@@ -74,7 +77,10 @@ final class PgTx {
         if (token != null) {
           deliveries.forget(token);
         }
-        if (!broken && retryable(e) && attempt < ATTEMPTS) {
+        // a connection that broke before COMMIT committed nothing (a pooled one may have gone
+        // stale in a database restart): try again on a fresh one; after COMMIT the outcome is
+        // unknown, so the caller must see the failure
+        if ((broken ? !committing : retryable(e)) && attempt < ATTEMPTS) {
           continue;
         }
         throw e;

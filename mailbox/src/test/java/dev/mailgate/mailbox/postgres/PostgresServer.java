@@ -59,11 +59,28 @@ public final class PostgresServer implements AutoCloseable {
     PostgresServer s = new PostgresServer(bin, dir, freePort(), root);
     s.run("initdb", "-D", s.data().toString(), "-U", "postgres", "--auth=trust", "-E", "UTF8",
         "--locale=C", "--no-sync");
-    s.run("pg_ctl", "-D", s.data().toString(), "-l", dir.resolve("server.log").toString(), "-w",
-        "-t", "60", "-o", "-p " + s.port + " -k " + dir + " -c listen_addresses=127.0.0.1"
-            + " -c max_connections=200", "start");
+    s.startServer();
     Runtime.getRuntime().addShutdownHook(s.hook);
     return s;
+  }
+
+  private void startServer() throws IOException, InterruptedException {
+    run("pg_ctl", "-D", data().toString(), "-l", dir.resolve("server.log").toString(), "-w",
+        "-t", "60", "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1"
+            + " -c max_connections=200", "start");
+  }
+
+  /**
+   * Simulates a crash of the database server: {@code pg_ctl stop -m immediate} kills it without a
+   * checkpoint, so what was committed survives only through WAL replay at the next start.
+   */
+  public void crash() throws IOException, InterruptedException {
+    run("pg_ctl", "-D", data().toString(), "-m", "immediate", "-w", "-t", "60", "stop");
+  }
+
+  /** Starts the server again after {@link #crash} (recovery runs first). */
+  public void restart() throws IOException, InterruptedException {
+    startServer();
   }
 
   private static Path serverBinaries() throws IOException {
