@@ -17,10 +17,14 @@ import dev.mailgate.codec.sasl.SaslServerExchange;
 import dev.mailgate.codec.sasl.SaslStep;
 import dev.mailgate.codec.sasl.Secret;
 import dev.mailgate.gateway.backend.Relay;
+import dev.mailgate.gateway.metrics.LoginOutcome;
 import dev.mailgate.gateway.net.CidrRange;
 import dev.mailgate.gateway.net.SessionContext;
 import dev.mailgate.gateway.net.StartTls;
 import dev.mailgate.gateway.net.TlsMode;
+import dev.mailgate.gateway.policy.SessionPolicies;
+import dev.mailgate.gateway.session.EndReason;
+import dev.mailgate.policy.Decision;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
@@ -164,6 +168,7 @@ final class ImapProxySession {
     }
     if (c instanceof ImapCommand.Logout) {
       finished = true;
+      context.ending(EndReason.CLIENT_QUIT);
       return write(untagged(ImapStatus.BYE, null, "Logging out"), ok(c.tag(), "LOGOUT completed"));
     }
     if (c instanceof ImapCommand.StartTls) {
@@ -252,20 +257,66 @@ final class ImapProxySession {
   private Mono<Void> login(String tag, SaslCredentials credentials, SaslMechanism mechanism) {
     ClientFacts facts =
         new ClientFacts(context.id(), context.listener().name(), context.client(), context.local(), context.isTls());
-    return new LoginRouter(handler)
-        .login(new LoginRequest(credentials, mechanism, facts, clientId))
-        .flatMap(
-            result -> {
-              if (result instanceof LoginRouter.Result.Relay r) {
-                relay = r;
-                finished = true;
-                context.authenticated();
-                return write(tagged(tag, ImapStatus.OK, ResponseCode.capability(r.capabilities()), "Logged in"));
-              }
-              LoginRouter.Result.No no = (LoginRouter.Result.No) result;
-              ByteBuf reply = tagged(tag, ImapStatus.NO, no.code(), no.text());
-              return no.countsAsError() ? error(reply) : write(reply);
-            });
+    String user = credentials.user() == null ? "" : credentials.user();
+    String mech = mechanism == null ? "login" : mechanism.wire();
+    SessionPolicies policies = context.policies();
+    long fingerprint = fingerprint(credentials);
+    return policies.beforeAuth(user).flatMap(d -> {
+      if (d instanceof Decision.Deny deny) {
+        context.loginFailed(mech, LoginOutcome.REFUSED);
+        return refused(tag, deny);
+      }
+      return new LoginRouter(handler)
+          .login(new LoginRequest(credentials, mechanism, facts, clientId))
+          .flatMap(
+              result -> {
+                if (result instanceof LoginRouter.Result.Relay r) {
+                  policies.authSucceeded(user);
+                  if (policies.userSession(user) instanceof Decision.Deny deny) {
+                    r.backend().close();
+                    context.loginFailed(mech, LoginOutcome.REFUSED);
+                    return refused(tag, deny);
+                  }
+                  relay = r;
+                  finished = true;
+                  context.loginSucceeded(user, mech);
+                  context.backend(r.backend().backend().name());
+                  return write(tagged(tag, ImapStatus.OK, ResponseCode.capability(r.capabilities()), "Logged in"));
+                }
+                LoginRouter.Result.No no = (LoginRouter.Result.No) result;
+                if (no.countsAsError()) {
+                  policies.authFailed(user, fingerprint);
+                  context.loginFailed(mech);
+                } else {
+                  context.loginFailed(mech, LoginOutcome.ERROR);
+                }
+                ByteBuf reply = tagged(tag, ImapStatus.NO, no.code(), no.text());
+                return no.countsAsError() ? error(reply) : write(reply);
+              });
+    });
+  }
+
+  /** The password or token's fingerprint for the throttle (identical retries count once). */
+  private static long fingerprint(SaslCredentials credentials) {
+    byte[] secret = credentials instanceof SaslCredentials.Password p ? p.password().bytes()
+        : credentials instanceof SaslCredentials.Token t ? t.token().bytes() : new byte[0];
+    long f = SessionPolicies.fingerprint(secret);
+    java.util.Arrays.fill(secret, (byte) 0);
+    return f;
+  }
+
+  /**
+   * A login a policy refused (PRODUCT.md "How it answers"); a locked-out (user, address) pair gets
+   * the same answer as a wrong password, so a guesser learns nothing from it.
+   */
+  private Mono<Void> refused(String tag, Decision.Deny deny) {
+    return switch (deny.kind()) {
+      case TLS_REQUIRED -> write(tagged(tag, ImapStatus.NO, ResponseCode.PRIVACYREQUIRED,
+          "Plaintext login is disabled; use STARTTLS"));
+      case AUTH_THROTTLED -> error(tagged(tag, ImapStatus.NO, ResponseCode.AUTHENTICATIONFAILED,
+          LoginRouter.BAD_CREDENTIALS.text()));
+      default -> write(tagged(tag, ImapStatus.NO, ResponseCode.LIMIT, "Too many logins, try again later"));
+    };
   }
 
   /** After the dialogue: the relay when logged in, else nothing (the listener closes). */
@@ -280,6 +331,11 @@ final class ImapProxySession {
     context.idleTimeout(settings.relayIdleTimeout());
     context.onTimeout(connection::dispose);
     return Relay.run(connection, context.receiveObject(), r.backend(), settings.relayIdleTimeout(), toBackend, r.residual())
+        .doOnNext(res -> {
+          if (res.end() == Relay.End.BACKEND_CLOSED) {
+            context.ending(EndReason.BACKEND_CLOSED);
+          }
+        })
         .doOnNext(
             res ->
                 LOG.debug("{}: relay to {} ended ({}), {} bytes up, {} down", context.id(), r.backend().backend().name(),

@@ -73,6 +73,7 @@ public final class Pop3ProxyServer implements ProtocolHandler {
   private Mono<Void> relay(Pop3Wire wire, BackendDialogue backend) {
     SessionContext context = wire.context();
     context.authenticated();
+    context.backend(backend.backend().backend().name());
     return wire.removeCodecs()
         .then(backend.detach())
         .then(Relay.run(
