@@ -9,6 +9,7 @@ import dev.mailgate.codec.sasl.SaslCredentials;
 import dev.mailgate.codec.sasl.SaslMechanism;
 import dev.mailgate.codec.sasl.SaslServerExchange;
 import dev.mailgate.codec.sasl.SaslStep;
+import dev.mailgate.codec.sasl.Secret;
 import dev.mailgate.gateway.metrics.LoginOutcome;
 import dev.mailgate.gateway.net.TlsMode;
 import dev.mailgate.gateway.policy.SessionPolicies;
@@ -53,7 +54,6 @@ public final class Pop3PreLogin<T> {
 
   /** The {@code mechanism} tag of a USER/PASS login. */
   private static final String USER_PASS = "user";
-  private static final List<SaslMechanism> MECHANISMS = List.of(SaslMechanism.PLAIN, SaslMechanism.LOGIN);
 
   private final Pop3Wire wire;
   private final ServerTls tls;
@@ -112,7 +112,7 @@ public final class Pop3PreLogin<T> {
     }
     if (loginAllowed()) {
       caps.add("USER");
-      caps.add("SASL PLAIN LOGIN");
+      caps.add("SASL " + String.join(" ", mechanismNames()));
     }
     caps.add("IMPLEMENTATION mailgate");
     return new Pop3Response.Listing("Capability list follows", caps);
@@ -163,14 +163,14 @@ public final class Pop3PreLogin<T> {
   private Mono<Outcome<T>> auth(Pop3Command.Auth cmd) {
     if (cmd.mechanism() == null) {
       // RFC 1734's list form, which clients still send to discover mechanisms
-      List<String> names = loginAllowed() ? MECHANISMS.stream().map(SaslMechanism::wire).toList() : List.of();
+      List<String> names = loginAllowed() ? mechanismNames() : List.of();
       return answer(new Pop3Response.Listing("SASL mechanisms follow", names));
     }
     if (!loginAllowed()) {
       return refused(wire.refuse(tlsRequired()));
     }
     SaslMechanism m = SaslMechanism.lookup(cmd.mechanism());
-    if (m == null || !MECHANISMS.contains(m)) {
+    if (m == null || !authenticator.mechanisms().contains(m)) {
       return refused(wire.refuse(Status.err("unsupported SASL mechanism")));
     }
     mechanism = m.wire();
@@ -193,8 +193,9 @@ public final class Pop3PreLogin<T> {
           .thenReturn(new Outcome.Continue<>());
     }
     exchange = null;
-    if (step instanceof SaslStep.Success s && s.credentials() instanceof SaslCredentials.Password p) {
-      return login(p, mechanism);
+    if (step instanceof SaslStep.Success s && (s.credentials() instanceof SaslCredentials.Password
+        || s.credentials() instanceof SaslCredentials.Token)) {
+      return login(s.credentials(), mechanism);
     }
     if (step == SaslStep.Cancelled.INSTANCE) {
       return refused(wire.refuse(Status.err("authentication cancelled")));
@@ -202,18 +203,22 @@ public final class Pop3PreLogin<T> {
     return refused(wire.refuse(Status.err("malformed authentication exchange")));
   }
 
-  private Mono<Outcome<T>> login(SaslCredentials.Password credentials, String mechanism) {
+  private List<String> mechanismNames() {
+    return authenticator.mechanisms().stream().map(SaslMechanism::wire).toList();
+  }
+
+  private Mono<Outcome<T>> login(SaslCredentials credentials, String mechanism) {
     var ctx = wire.context();
     SessionPolicies policies = ctx.policies();
     String name = credentials.user();
     // Computed now: the authenticator wipes the password before the outcome is known.
-    byte[] tried = credentials.password().bytes();
+    byte[] tried = secret(credentials).bytes();
     long fingerprint = SessionPolicies.fingerprint(tried);
     java.util.Arrays.fill(tried, (byte) 0);
     Pop3ClientFacts facts = new Pop3ClientFacts(ctx.client(), ctx.local(), ctx.listener().name(), ctx.isTls());
     return policies.beforeAuth(name).flatMap(d -> {
       if (d instanceof Decision.Deny deny) {
-        credentials.password().clear();
+        secret(credentials).clear();
         ctx.loginFailed(mechanism, LoginOutcome.REFUSED);
         return refused(wire.refuse(refusal(deny)));
       }
@@ -238,6 +243,11 @@ public final class Pop3PreLogin<T> {
                 return refused(wire.refuse(no));
               });
     });
+  }
+
+  /** The password or bearer token the credentials carry. */
+  private static Secret secret(SaslCredentials credentials) {
+    return credentials instanceof SaslCredentials.Password p ? p.password() : ((SaslCredentials.Token) credentials).token();
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.mailgate.codec.proxy.ProxyProtocolEncoder;
 import dev.mailgate.codec.sasl.SaslClientExchange;
 import dev.mailgate.codec.sasl.SaslCredentials;
 import dev.mailgate.codec.sasl.SaslMechanism;
+import dev.mailgate.codec.sasl.Secret;
 import dev.mailgate.gateway.backend.Backend;
 import dev.mailgate.gateway.backend.BackendConnection;
 import dev.mailgate.gateway.backend.BackendConnector;
@@ -41,6 +42,8 @@ import reactor.core.publisher.Mono;
 final class Pop3BackendLogin implements Pop3Authenticator<BackendDialogue> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Pop3BackendLogin.class);
+  private static final List<SaslMechanism> MECHANISMS =
+      List.of(SaslMechanism.PLAIN, SaslMechanism.LOGIN, SaslMechanism.XOAUTH2, SaslMechanism.OAUTHBEARER);
 
   private final BackendConnector connector;
   private final BackendChooser chooser;
@@ -54,24 +57,41 @@ final class Pop3BackendLogin implements Pop3Authenticator<BackendDialogue> {
 
   @Override
   public Mono<Pop3LoginResult<BackendDialogue>> login(SaslCredentials.Password credentials, Pop3ClientFacts client) {
-    return chooser.candidates(credentials, client)
+    return login((SaslCredentials) credentials, client);
+  }
+
+  /** Passwords and bearer tokens alike: the backend checks them. */
+  @Override
+  public List<SaslMechanism> mechanisms() {
+    return MECHANISMS;
+  }
+
+  @Override
+  public Mono<Pop3LoginResult<BackendDialogue>> login(SaslCredentials credentials, Pop3ClientFacts client) {
+    Mono<List<Backend>> candidates = credentials instanceof SaslCredentials.Password p
+        ? chooser.candidates(p, client) : chooser.candidates(credentials.user(), client);
+    return candidates
         .flatMap(list -> list.isEmpty() ? noRoute(credentials) : connectAndReplay(list, credentials, client))
         .onErrorResume(e -> {
           LOG.info("pop3 login replay for {} failed: {}", credentials.user(), describe(e));
           return Mono.just(new Pop3LoginResult.Refused<>(
               Status.err(Pop3RespCode.SYS_TEMP, "backend unavailable, try again later")));
         })
-        .doFinally(s -> credentials.password().clear());
+        .doFinally(s -> secret(credentials).clear());
   }
 
   /** No route for the user: answered like a wrong password, so that user names cannot be probed. */
-  private static Mono<Pop3LoginResult<BackendDialogue>> noRoute(SaslCredentials.Password credentials) {
+  private static Secret secret(SaslCredentials credentials) {
+    return credentials instanceof SaslCredentials.Password p ? p.password() : ((SaslCredentials.Token) credentials).token();
+  }
+
+  private static Mono<Pop3LoginResult<BackendDialogue>> noRoute(SaslCredentials credentials) {
     LOG.info("pop3 login for {}: no route", credentials.user());
     return Mono.just(new Pop3LoginResult.Refused<>(Status.err(Pop3RespCode.AUTH, "invalid user name or password")));
   }
 
   private Mono<Pop3LoginResult<BackendDialogue>> connectAndReplay(
-      List<Backend> candidates, SaslCredentials.Password credentials, Pop3ClientFacts client) {
+      List<Backend> candidates, SaslCredentials credentials, Pop3ClientFacts client) {
     return connector.connect(candidates)
         .flatMap(bc -> {
           // the session cancels this chain right after it receives the result (it leaves the
@@ -90,7 +110,7 @@ final class Pop3BackendLogin implements Pop3Authenticator<BackendDialogue> {
   }
 
   private Mono<Pop3LoginResult<BackendDialogue>> replay(
-      BackendConnection bc, SaslCredentials.Password credentials, Pop3ClientFacts client) {
+      BackendConnection bc, SaslCredentials credentials, Pop3ClientFacts client) {
     BackendDialogue d = new BackendDialogue(bc, settings.backendLimits());
     return proxyHeader(bc, client)
         .then(d.attach())
@@ -125,8 +145,19 @@ final class Pop3BackendLogin implements Pop3Authenticator<BackendDialogue> {
   }
 
   private Mono<BackendDialogue.Reply> authenticate(
-      BackendDialogue d, List<String> capa, SaslCredentials.Password credentials) {
+      BackendDialogue d, List<String> capa, SaslCredentials given) {
     List<String> sasl = saslMechanisms(capa);
+    if (given instanceof SaslCredentials.Token token) {
+      // a bearer token replays only as a token mechanism the backend offers (RFC 7628, XOAUTH2)
+      for (SaslMechanism m : List.of(SaslMechanism.OAUTHBEARER, SaslMechanism.XOAUTH2)) {
+        if (sasl.contains(m.wire())) {
+          SaslClientExchange x = SaslClientExchange.create(m, token);
+          return d.command(new Pop3Command.Auth(m.wire(), x.initialResponse()));
+        }
+      }
+      return Mono.error(new BackendDialogue.BackendProtocolException("backend offers no token mechanism"));
+    }
+    SaslCredentials.Password credentials = (SaslCredentials.Password) given;
     boolean user = capa.isEmpty() || capa.stream().anyMatch(l -> l.equalsIgnoreCase("USER"));
     if (sasl.contains("PLAIN")) {
       SaslClientExchange x = SaslClientExchange.create(SaslMechanism.PLAIN, credentials);

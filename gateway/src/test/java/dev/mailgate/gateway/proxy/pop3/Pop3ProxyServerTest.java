@@ -97,7 +97,7 @@ class Pop3ProxyServerTest {
           S: PIPELINING
           S: STLS
           S: USER
-          S: SASL PLAIN LOGIN
+          S: SASL PLAIN LOGIN XOAUTH2 OAUTHBEARER
           S: IMPLEMENTATION mailgate
           S: \\.
           %s
@@ -210,7 +210,7 @@ class Pop3ProxyServerTest {
           S: AUTH-RESP-CODE
           S: PIPELINING
           S: USER
-          S: SASL PLAIN LOGIN
+          S: SASL PLAIN LOGIN XOAUTH2 OAUTHBEARER
           S: IMPLEMENTATION mailgate
           S: \\.
           %s
@@ -236,6 +236,28 @@ class Pop3ProxyServerTest {
             """.formatted(plain));
       }
       assertThat(b.received).startsWith("CAPA", "AUTH LOGIN", "am9l", "cHc=", "STAT");
+    }
+  }
+
+  @Test
+  void bearerTokensAreReplayedToABackendThatOffersATokenMechanism() throws Exception {
+    try (ScriptedPop3Backend b = new ScriptedPop3Backend(List.of("SASL XOAUTH2"), "tok-123", false)) {
+      Backend backend = connector.backend(BackendSpec.of("scripted-token", "127.0.0.1", b.port(), BackendTlsMode.NONE));
+      String good = Base64.getEncoder().encodeToString(
+          "user=joe@example.org\u0001auth=Bearer tok-123\u0001\u0001".getBytes(StandardCharsets.UTF_8));
+      String bad = Base64.getEncoder().encodeToString(
+          "n,a=joe@example.org,\u0001auth=Bearer stolen\u0001\u0001".getBytes(StandardCharsets.UTF_8));
+      try (Pop3TestClient c = new Pop3TestClient(proxy(backend))) {
+        c.transcript("""
+            S: \\+OK.*
+            C: AUTH OAUTHBEARER %s
+            S: -ERR \\[AUTH\\].*
+            C: AUTH XOAUTH2 %s
+            S: \\+OK token accepted
+            C: STAT
+            S: \\+OK 0 0
+            """.formatted(bad, good));
+      }
     }
   }
 

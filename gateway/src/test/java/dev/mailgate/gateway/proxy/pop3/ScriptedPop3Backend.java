@@ -102,6 +102,12 @@ final class ScriptedPop3Backend implements AutoCloseable {
         }
         case "PASS" -> send(out, line.substring(5).equals(password) ? "+OK logged in as " + user : "-ERR [AUTH] bad");
         case "AUTH" -> {
+          String[] parts = line.split(" ");
+          if (parts.length == 3 && (parts[1].equalsIgnoreCase("XOAUTH2") || parts[1].equalsIgnoreCase("OAUTHBEARER"))) {
+            String ir = new String(Base64.getDecoder().decode(parts[2]), ISO_8859_1);
+            send(out, ir.contains("auth=Bearer " + password + "\u0001") ? "+OK token accepted" : "-ERR [AUTH] bad token");
+            continue;
+          }
           loginStep = "user";
           send(out, "+ VXNlcm5hbWU6");
         }
