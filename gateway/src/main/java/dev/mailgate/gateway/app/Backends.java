@@ -129,7 +129,8 @@ public final class Backends {
       return Mono.just(new Readiness.Backend(b.name(), false, "circuit open"));
     }
     BackendSpec s = b.spec();
-    return TcpClient.create()
+    // A probe connection, not from the shared pool.
+    return TcpClient.newConnection()
         .runOn(transport.loops())
         .host(s.host())
         .port(s.port())

@@ -13,10 +13,12 @@ import dev.mailgate.gateway.admin.Reloader;
 import dev.mailgate.gateway.backend.BackendConnector;
 import dev.mailgate.gateway.logging.SessionLog;
 import dev.mailgate.gateway.metrics.GatewayMetrics;
+import dev.mailgate.gateway.metrics.MeteredMailStore;
 import dev.mailgate.gateway.net.ListenerRegistry;
 import dev.mailgate.gateway.net.ProtocolHandler;
 import dev.mailgate.gateway.net.ProxyProtocolReader;
 import dev.mailgate.gateway.net.RunningListener;
+import dev.mailgate.gateway.net.SessionTracking;
 import dev.mailgate.gateway.net.Transport;
 import dev.mailgate.gateway.session.DrainCoordinator;
 import dev.mailgate.gateway.session.DrainReport;
@@ -25,6 +27,7 @@ import dev.mailgate.gateway.session.SessionRegistry;
 import dev.mailgate.gateway.tls.ServerTls;
 import dev.mailgate.gateway.tls.TlsProvider;
 import dev.mailgate.mailbox.sqlite.SqliteMailStore;
+import dev.mailgate.mailbox.store.MailStore;
 import dev.mailgate.mailbox.store.StoreLimits;
 import dev.mailgate.mailbox.user.Argon2id;
 import dev.mailgate.mailbox.user.UserStore;
@@ -138,12 +141,12 @@ public final class MailgateApp implements AutoCloseable {
       resources.add(tls);
     }
     Path localDir = cfg.local().dataDir();
-    SqliteMailStore store = keep(SqliteMailStore.open(localDir, StoreLimits.defaults()));
+    metrics = GatewayMetrics.prometheus();
+    MailStore store = new MeteredMailStore(keep(SqliteMailStore.open(localDir, StoreLimits.defaults())), metrics);
     UserStore users = keep(UserStore.open(localDir, Argon2id.Params.defaults(), 2));
     Scheduler io = Schedulers.newBoundedElastic(8, 10_000, "mailgate-io", 60, true);
     resources.add(io::dispose);
 
-    metrics = GatewayMetrics.prometheus();
     SessionRegistry sessions = new SessionRegistry(Clock.systemUTC(), new SessionIds(),
         List.of(new SessionLog(), metrics.sessionListener()));
     policies.set(PolicyEngine.create(cfg.policySettings()));
@@ -156,7 +159,8 @@ public final class MailgateApp implements AutoCloseable {
     context = new AppContext(config::get, tls, store, users, localDomains, policies::get,
         routing::router, backends, metrics, sessions, io, data);
 
-    ListenerRegistry registry = keep(new ListenerRegistry(transport));
+    // every accepted session is registered, metered and logged through the same registry and meters
+    ListenerRegistry registry = keep(new ListenerRegistry(transport, new SessionTracking(sessions, metrics)));
     listeners = new ListenerSet(registry, new ListenerMapping(options.portOffset()), tls, new ProxyProtocolReader());
     listeners.startAll(cfg.listeners(), handlerFor(cfg));
     drain = new DrainCoordinator(sessions, listeners::stopAccepting, options.drainTimeout(), Schedulers.parallel());

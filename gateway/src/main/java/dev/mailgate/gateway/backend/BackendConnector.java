@@ -122,7 +122,9 @@ public final class BackendConnector {
 
   private Mono<BackendConnection> connectOnce(Backend b) {
     BackendSpec spec = b.spec();
-    return TcpClient.create()
+    // A backend connection belongs to one session for its whole life: never from reactor-netty's
+    // shared pool, which would also cap every backend at 500 connections.
+    return TcpClient.newConnection()
         .runOn(transport.loops())
         .host(spec.host())
         .port(spec.port())

@@ -73,12 +73,30 @@ public final class MailgateCommand implements Runnable {
     return ExitCodes.USAGE;
   }
 
-  /** Reads the version Maven wrote into the jar manifest. */
+  /**
+   * The version Maven wrote into the jar manifest ({@code Implementation-Version}), else the one it
+   * wrote into {@code version.properties} (a run from the classes directory: tests, an IDE).
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
+      return new String[] {"mailgate " + version()};
+    }
+
+    static String version() {
       String v = MailgateCommand.class.getPackage().getImplementationVersion();
-      return new String[] {"mailgate " + (v == null ? "development build" : v)};
+      if (v != null) {
+        return v;
+      }
+      try (InputStream in = MailgateCommand.class.getResourceAsStream("version.properties")) {
+        java.util.Properties p = new java.util.Properties();
+        if (in != null) {
+          p.load(in);
+        }
+        return p.getProperty("version", "development build");
+      } catch (java.io.IOException e) {
+        return "development build";
+      }
     }
   }
 }

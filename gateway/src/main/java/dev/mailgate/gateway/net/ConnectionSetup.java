@@ -2,7 +2,6 @@ package dev.mailgate.gateway.net;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSession;
 import dev.mailgate.gateway.tls.TlsHandshake;
 import org.slf4j.Logger;
@@ -19,39 +18,43 @@ import reactor.netty.NettyPipeline;
 final class ConnectionSetup {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionSetup.class);
-  private static final AtomicLong IDS = new AtomicLong();
 
   private final ListenerSpec spec;
   private final ListenerBinding binding;
+  private final SessionTracking tracking;
 
-  ConnectionSetup(ListenerSpec spec, ListenerBinding binding) {
+  ConnectionSetup(ListenerSpec spec, ListenerBinding binding, SessionTracking tracking) {
     this.spec = spec;
     this.binding = binding;
+    this.tracking = tracking;
   }
 
   /** Runs one connection; the returned Mono completes when the connection should close. */
   Mono<Void> run(Connection connection) {
     InboundCounter counter = new InboundCounter();
     connection.channel().pipeline().addBefore(NettyPipeline.ReactiveBridge, InboundCounter.NAME, counter);
+    // registered at accept: the session is listed, metered and logged whatever happens next
     SessionContext context =
-        new SessionContext(Long.toString(IDS.incrementAndGet(), 36), spec, connection, counter);
+        new SessionContext(tracking.registry().nextId(), spec, connection, counter, tracking);
     context.start();
     // Implicit TLS: the TLS handler goes in before the PROXY decoder, which adds itself ahead of it,
     // so the bytes after the header flow straight into TLS; the first read comes after the header.
-    return implicitTlsInstall(connection)
+    return implicitTlsInstall(connection, context)
         .flatMap(
             handshake ->
                 proxy(connection, context)
                     .then(EventLoops.on(connection.channel(), () -> {
                       connection.channel().read();
-                      return handshake;
+                      return handshake.doOnError(e -> context.tlsFailed());
                     }))
                     .doOnNext(context::tls)
                     .then(Mono.just(true)))
         .switchIfEmpty(proxy(connection, context).then(Mono.just(false)))
         .then(Mono.defer(() -> Mono.from(binding.handler().handle(connection, context))))
+        .doOnSuccess(v -> context.handlerEnded(null))
         .onErrorResume(
             e -> {
+              context.handlerEnded(e);
               LOG.debug("{}: ended before or in the session: {}", context, e.toString());
               return Mono.empty();
             })
@@ -68,14 +71,15 @@ final class ConnectionSetup {
   }
 
   /** Installs the TLS handler; emits the (not yet completed) handshake, or empty without TLS. */
-  private Mono<Mono<SSLSession>> implicitTlsInstall(Connection connection) {
+  private Mono<Mono<SSLSession>> implicitTlsInstall(Connection connection, SessionContext context) {
     if (spec.tlsMode() != TlsMode.IMPLICIT) {
       return Mono.empty();
     }
     return EventLoops.on(
         connection.channel(),
         () -> {
-          connection.channel().pipeline().addFirst(StartTls.HANDLER, binding.tls().newHandler());
+          context.tlsStarting();
+          StartTls.install(connection.channel().pipeline(), binding.tls().newHandler());
           return Mono.just(TlsHandshake.listen(connection.channel(), StartTls.HANDLER).cache());
         });
   }

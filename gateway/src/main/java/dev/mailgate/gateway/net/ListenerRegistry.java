@@ -28,10 +28,18 @@ public final class ListenerRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ListenerRegistry.class);
 
   private final Transport transport;
+  private final SessionTracking tracking;
   private final Map<String, RunningListener> running = new ConcurrentHashMap<>();
 
+  /** Listeners whose sessions are tracked in a private registry (tests, tools). */
   public ListenerRegistry(Transport transport) {
+    this(transport, SessionTracking.detached());
+  }
+
+  /** Listeners whose sessions are registered, metered and logged through {@code tracking}. */
+  public ListenerRegistry(Transport transport, SessionTracking tracking) {
     this.transport = transport;
+    this.tracking = tracking;
   }
 
   /** Binds a new listener; fails when the name is already running or the address is taken. */
@@ -43,7 +51,7 @@ public final class ListenerRegistry implements AutoCloseable {
       return Mono.error(new IllegalStateException("listener " + spec.name() + " is already running"));
     }
     ChannelGroup connections = new DefaultChannelGroup(spec.name(), GlobalEventExecutor.INSTANCE);
-    ConnectionSetup setup = new ConnectionSetup(spec, binding);
+    ConnectionSetup setup = new ConnectionSetup(spec, binding, tracking);
     return TcpServer.create()
         .runOn(transport.loops())
         .bindAddress(spec::bind)

@@ -1,5 +1,12 @@
 package dev.mailgate.gateway.net;
 
+import dev.mailgate.gateway.metrics.GatewayMetrics;
+import dev.mailgate.gateway.metrics.LoginOutcome;
+import dev.mailgate.gateway.session.EndReason;
+import dev.mailgate.gateway.session.SessionControl;
+import dev.mailgate.gateway.session.SessionRecord;
+import dev.mailgate.gateway.session.SessionStart;
+import dev.mailgate.gateway.session.TlsInfo;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -18,6 +25,14 @@ import reactor.netty.Connection;
  * ({@link #idleTimeout(Duration)}, e.g. to the 30 minutes of an IMAP IDLE). A session that wants to
  * say goodbye first (SMTP 421, IMAP {@code * BYE}) registers {@link #onTimeout(Runnable)}; it must
  * then close the connection itself.
+ *
+ * <p>Tracking: the listener registers every session in the {@link
+ * dev.mailgate.gateway.session.SessionRegistry} at accept, counts its wire bytes, records its TLS
+ * parameters, and when the connection closes writes its session log line and unregisters it. A
+ * protocol session only reports what the listener cannot see: {@link #loginSucceeded} / {@link
+ * #loginFailed} at its login point, {@link #backend} once connected, {@link #ending} when it knows
+ * why it ends (a LOGOUT or QUIT), {@link #messageDelivered} / {@link #messageRelayed} on each 250
+ * to a message, and, to say goodbye on a kick or a drain, {@link #onKick} / {@link #onDrain}.
  */
 public final class SessionContext {
 
@@ -35,16 +50,40 @@ public final class SessionContext {
   private volatile long discardThrough;
   private long consumed;
   private final InboundHandoff inbound;
+  private final GatewayMetrics metrics;
+  private final SessionRecord record;
+  private volatile Runnable onKick;
+  private volatile Runnable onDrain;
+  /** How the protocol handler ended: null while it runs, else its error or {@link #COMPLETED}. */
+  private volatile Throwable handlerEnd;
+  /** A TLS handler is in the pipeline and its handshake has not completed. */
+  private volatile boolean tlsPending;
 
-  SessionContext(String id, ListenerSpec listener, Connection connection, InboundCounter counter) {
+  private static final Throwable COMPLETED = new Throwable("completed", null, false, false) {};
+
+  /** Creates the context and registers the session (the caller closes it if this throws). */
+  SessionContext(
+      String id, ListenerSpec listener, Connection connection, InboundCounter counter, SessionTracking tracking) {
     this.id = id;
     this.listener = listener;
     this.connection = connection;
     this.counter = counter;
     this.peer = (InetSocketAddress) connection.channel().remoteAddress();
     this.client = peer;
+    this.metrics = tracking.metrics();
     this.inbound = new InboundHandoff(connection.inbound().receiveObject());
+    this.record =
+        tracking.registry().open(id, new SessionStart(listener.protocol(), listener.name(), peer), new Control());
+    WireMeter meter = new WireMeter(id, record,
+        metrics.bytesIn(listener.protocol()), metrics.bytesOut(listener.protocol()));
+    connection.channel().pipeline().addFirst(WireMeter.NAME, meter);
     connection.onDispose(inbound::dispose);
+    connection.channel().closeFuture().addListener(f -> {
+      // a handshake still pending at close failed, however it failed (an SNI decoder's error
+      // closes the channel before any handshake event)
+      tlsFailed();
+      record.end(fallbackEndReason(meter));
+    });
   }
 
   public String id() {
@@ -113,6 +152,74 @@ public final class SessionContext {
     connection.channel().pipeline().addBefore(InboundCounter.NAME, name, codec);
   }
 
+  /**
+   * A login succeeded: lifts the pre-login timeout ({@link #authenticated()}), names the user in
+   * the session record (admin API, session log line) and counts the login.
+   *
+   * @param mechanism the SASL mechanism ({@code PLAIN}, {@code LOGIN}, ...), or {@code login} for
+   *     the IMAP LOGIN command, {@code user} for POP3 USER/PASS
+   */
+  public void loginSucceeded(String user, String mechanism) {
+    authenticated();
+    record.authenticated(user);
+    metrics.login(listener.protocol(), mechanism, LoginOutcome.SUCCESS);
+  }
+
+  /** A login was refused for bad credentials (same {@code mechanism} names as above). */
+  public void loginFailed(String mechanism) {
+    loginFailed(mechanism, LoginOutcome.FAILURE);
+  }
+
+  /**
+   * A login did not succeed, with why: {@link LoginOutcome#FAILURE} bad credentials, {@link
+   * LoginOutcome#REFUSED} refused by policy before the check, {@link LoginOutcome#ERROR} the check
+   * could not be made (backend or user store unavailable).
+   */
+  public void loginFailed(String mechanism, LoginOutcome outcome) {
+    metrics.login(listener.protocol(), mechanism, outcome);
+  }
+
+  /** The session is relayed to this backend from now on (admin API, session log line). */
+  public void backend(String name) {
+    record.backendConnected(name);
+  }
+
+  /**
+   * Notes why the session is about to end, for its log line and {@code mailgate_sessions_ended}:
+   * e.g. {@link EndReason#CLIENT_QUIT} on LOGOUT or QUIT, {@link EndReason#BACKEND_CLOSED}. The
+   * first reason noted wins. Without one, the listener tells a client's close ({@code
+   * client_closed}) from the session finishing on its own ({@code server_closed}).
+   */
+  public void ending(EndReason reason) {
+    record.endingBecause(reason);
+  }
+
+  /** An SMTP message was stored in the local tier and its 250 sent. */
+  public void messageDelivered() {
+    metrics.smtpMessageDelivered();
+  }
+
+  /** An SMTP message was accepted by a backend and its 250 sent. */
+  public void messageRelayed() {
+    metrics.smtpMessageRelayed();
+  }
+
+  /**
+   * What an administrator's kick runs, on the event loop, instead of closing the connection: the
+   * protocol's goodbye (IMAP {@code * BYE}, SMTP {@code 421}), after which the callback closes.
+   */
+  public void onKick(Runnable goodbye) {
+    this.onKick = goodbye;
+  }
+
+  /**
+   * What a drain runs, on the event loop, instead of closing the connection: finish the unit of
+   * work in flight, say goodbye ({@code * BYE [UNAVAILABLE]}, {@code 421 4.3.2}) and close.
+   */
+  public void onDrain(Runnable finish) {
+    this.onDrain = finish;
+  }
+
   /** Lifts the pre-login timeout; call after a successful login. */
   public void authenticated() {
     authenticated = true;
@@ -124,7 +231,12 @@ public final class SessionContext {
 
   /** Replaces the idle timeout (no read for this long closes the session). */
   public void idleTimeout(Duration idle) {
-    connection.onReadIdle(idle.toMillis(), this::timedOut);
+    connection.onReadIdle(
+        idle.toMillis(),
+        () -> {
+          ending(EndReason.IDLE_TIMEOUT);
+          timedOut();
+        });
   }
 
   /** Runs instead of closing when a timeout fires; the callback must close the connection. */
@@ -138,6 +250,7 @@ public final class SessionContext {
         connection.channel().eventLoop().schedule(
             () -> {
               if (!authenticated) {
+                ending(EndReason.PRE_LOGIN_TIMEOUT);
                 timedOut();
               }
             },
@@ -163,10 +276,64 @@ public final class SessionContext {
 
   void client(InetSocketAddress realClient) {
     this.client = realClient;
+    record.clientFromProxyHeader(realClient);
+  }
+
+  /** A TLS handler went in: until {@link #tls(SSLSession)}, a close means the handshake failed. */
+  void tlsStarting() {
+    tlsPending = true;
   }
 
   void tls(SSLSession session) {
+    tlsPending = false;
     this.tls = session;
+    record.tlsEstablished(new TlsInfo(session.getProtocol(), session.getCipherSuite()));
+    metrics.tlsHandshake(listener.name(), session.getProtocol());
+  }
+
+  /** The implicit-TLS or STARTTLS handshake failed; counted once, if one was pending. */
+  void tlsFailed() {
+    if (tlsPending) {
+      tlsPending = false;
+      ending(EndReason.TLS_FAILED);
+      metrics.tlsHandshakeFailure(listener.name(), null);
+    }
+  }
+
+  /** The protocol handler's publisher ended: {@code error} null when it completed. */
+  void handlerEnded(Throwable error) {
+    handlerEnd = error == null ? COMPLETED : error;
+  }
+
+  /** Why the session ended when it noted nothing itself; read when the channel has closed. */
+  private EndReason fallbackEndReason(WireMeter meter) {
+    Throwable end = handlerEnd;
+    if (end != null && end != COMPLETED && !Disconnects.isDisconnect(end)) {
+      return EndReason.SERVER_ERROR;
+    }
+    return meter.closedByPeer() ? EndReason.CLIENT_CLOSED : EndReason.SERVER_CLOSED;
+  }
+
+  /** The registry's hooks: run on the connection's event loop, since they come from any thread. */
+  private final class Control implements SessionControl {
+    @Override
+    public void kick() {
+      onLoop(onKick);
+    }
+
+    @Override
+    public void drain() {
+      onLoop(onDrain);
+    }
+
+    @Override
+    public void close() {
+      connection.dispose();
+    }
+
+    private void onLoop(Runnable hook) {
+      connection.channel().eventLoop().execute(hook == null ? connection::dispose : hook);
+    }
   }
 
   /** Marks every message delivered so far as pipelined plaintext (called by {@link StartTls}). */

@@ -67,8 +67,21 @@ public final class StartTls {
             p.addBefore(next, e.getKey(), e.getValue().get());
           }
           context.discardDelivered();
-          p.addFirst(HANDLER, tls.newHandler());
-          return TlsHandshake.await(ch, HANDLER).doOnNext(context::tls);
+          context.tlsStarting();
+          install(p, tls.newHandler());
+          return TlsHandshake.await(ch, HANDLER).doOnNext(context::tls).doOnError(e -> context.tlsFailed());
         });
+  }
+
+  /**
+   * Puts the TLS handler at the head of the pipeline, but behind the {@link WireMeter} when there is
+   * one, so that the bytes counted are the encrypted bytes on the wire.
+   */
+  static void install(ChannelPipeline p, ChannelHandler tlsHandler) {
+    if (p.get(WireMeter.NAME) != null) {
+      p.addAfter(WireMeter.NAME, HANDLER, tlsHandler);
+    } else {
+      p.addFirst(HANDLER, tlsHandler);
+    }
   }
 }

@@ -9,7 +9,9 @@ import dev.mailgate.codec.sasl.SaslCredentials;
 import dev.mailgate.codec.sasl.SaslMechanism;
 import dev.mailgate.codec.sasl.SaslServerExchange;
 import dev.mailgate.codec.sasl.SaslStep;
+import dev.mailgate.gateway.metrics.LoginOutcome;
 import dev.mailgate.gateway.net.TlsMode;
+import dev.mailgate.gateway.session.EndReason;
 import dev.mailgate.gateway.tls.ServerTls;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +44,8 @@ public final class Pop3PreLogin<T> {
     record LoggedIn<T>(T value) implements Outcome<T> {}
   }
 
+  /** The {@code mechanism} tag of a USER/PASS login. */
+  private static final String USER_PASS = "user";
   private static final List<SaslMechanism> MECHANISMS = List.of(SaslMechanism.PLAIN, SaslMechanism.LOGIN);
 
   private final Pop3Wire wire;
@@ -50,6 +54,8 @@ public final class Pop3PreLogin<T> {
   private final List<String> transactionCapabilities;
   private String user;
   private SaslServerExchange exchange;
+  /** The SASL mechanism of the exchange in progress, for the login metrics. */
+  private String mechanism;
 
   /**
    * @param tls the server TLS for STLS, or null when this listener offers none
@@ -78,7 +84,7 @@ public final class Pop3PreLogin<T> {
     return switch (cmd.verb()) {
       case CAPA -> answer(capabilities());
       case NOOP -> answer(Status.ok(""));
-      case QUIT -> wire.send(Status.ok(wire.settings().hostname() + " POP3 server signing off")).thenReturn(new Outcome.Close<>());
+      case QUIT -> quit().then(wire.send(Status.ok(wire.settings().hostname() + " POP3 server signing off"))).thenReturn(new Outcome.Close<>());
       case STLS -> stls();
       case USER -> user((Pop3Command.User) cmd);
       case PASS -> pass((Pop3Command.Pass) cmd);
@@ -144,7 +150,7 @@ public final class Pop3PreLogin<T> {
     }
     String name = user;
     user = null;
-    return login(new SaslCredentials.Password("", name, cmd.password()));
+    return login(new SaslCredentials.Password("", name, cmd.password()), USER_PASS);
   }
 
   private Mono<Outcome<T>> auth(Pop3Command.Auth cmd) {
@@ -160,6 +166,7 @@ public final class Pop3PreLogin<T> {
     if (m == null || !MECHANISMS.contains(m)) {
       return refused(wire.refuse(Status.err("unsupported SASL mechanism")));
     }
+    mechanism = m.wire();
     exchange = SaslServerExchange.create(m, wire.settings().hostname());
     return sasl(exchange.start(cmd.initialResponse()));
   }
@@ -180,7 +187,7 @@ public final class Pop3PreLogin<T> {
     }
     exchange = null;
     if (step instanceof SaslStep.Success s && s.credentials() instanceof SaslCredentials.Password p) {
-      return login(p);
+      return login(p, mechanism);
     }
     if (step == SaslStep.Cancelled.INSTANCE) {
       return refused(wire.refuse(Status.err("authentication cancelled")));
@@ -188,20 +195,30 @@ public final class Pop3PreLogin<T> {
     return refused(wire.refuse(Status.err("malformed authentication exchange")));
   }
 
-  private Mono<Outcome<T>> login(SaslCredentials.Password credentials) {
+  private Mono<Outcome<T>> login(SaslCredentials.Password credentials, String mechanism) {
     var ctx = wire.context();
     Pop3ClientFacts facts = new Pop3ClientFacts(ctx.client(), ctx.local(), ctx.listener().name(), ctx.isTls());
+    String name = credentials.user();
     return authenticator.login(credentials, facts)
         .onErrorResume(e -> Mono.just(new Pop3LoginResult.Refused<>(
             Status.err(Pop3RespCode.SYS_TEMP, "temporary failure, try again later"))))
         .flatMap(
             r -> {
               if (r instanceof Pop3LoginResult.Accepted<T> a) {
+                ctx.loginSucceeded(name, mechanism);
                 Mono<Void> reply = a.reply() == null ? Mono.empty() : wire.answer(a.reply());
                 return reply.thenReturn(new Outcome.LoggedIn<>(a.value()));
               }
-              return refused(wire.refuse(((Pop3LoginResult.Refused<T>) r).reply()));
+              Status reply = ((Pop3LoginResult.Refused<T>) r).reply();
+              // SYS/TEMP: the check could not be made (store or backend unavailable)
+              ctx.loginFailed(mechanism, Pop3RespCode.SYS_TEMP.wire().equals(reply.code())
+                  ? LoginOutcome.ERROR : LoginOutcome.FAILURE);
+              return refused(wire.refuse(reply));
             });
+  }
+
+  private Mono<Void> quit() {
+    return Mono.fromRunnable(() -> wire.context().ending(EndReason.CLIENT_QUIT));
   }
 
   private static Status tlsRequired() {

@@ -24,6 +24,13 @@ public enum EndReason {
   DRAIN("drain"),
   /** The client made too many protocol errors. */
   PROTOCOL_ERRORS("protocol_errors"),
+  /** The TLS handshake failed (implicit TLS or STARTTLS). */
+  TLS_FAILED("tls_failed"),
+  /**
+   * The gateway ended the conversation itself without a more precise reason: after a protocol
+   * goodbye it sent on its own (a fatal error reply, a refused greeting).
+   */
+  SERVER_CLOSED("server_closed"),
   /** An unexpected failure inside the gateway. */
   SERVER_ERROR("server_error");
 

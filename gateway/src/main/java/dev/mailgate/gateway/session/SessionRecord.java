@@ -1,6 +1,7 @@
 package dev.mailgate.gateway.session;
 
 import dev.mailgate.gateway.net.Protocol;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -33,6 +34,7 @@ public final class SessionRecord {
   private final AtomicReference<EndReason> endReason = new AtomicReference<>();
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile SessionSnapshot last;
+  private volatile InetSocketAddress client;
 
   SessionRecord(
       String id,
@@ -45,6 +47,7 @@ public final class SessionRecord {
     this.startedAt = startedAt;
     this.control = control;
     this.registry = registry;
+    this.client = start.client();
   }
 
   public String id() {
@@ -66,6 +69,19 @@ public final class SessionRecord {
   /** The authenticated user, or {@code null} before login. */
   public String user() {
     return user;
+  }
+
+  /** The client's address: the TCP peer, or the source a trusted PROXY header named. */
+  public InetSocketAddress client() {
+    return client;
+  }
+
+  /**
+   * Replaces the client address with the source a trusted PROXY protocol header named; the session
+   * was registered at accept, before the header was read.
+   */
+  public void clientFromProxyHeader(InetSocketAddress source) {
+    this.client = Objects.requireNonNull(source, "source");
   }
 
   /** Records the negotiated TLS parameters (after the implicit-TLS or STARTTLS handshake). */
@@ -122,8 +138,11 @@ public final class SessionRecord {
     return true;
   }
 
-  /** Notes why the session is about to end, before it does; the first reason noted wins. */
-  void endingBecause(EndReason reason) {
+  /**
+   * Notes why the session is about to end, before it does (an IMAP LOGOUT, a timeout, a kick); the
+   * first reason noted wins over later ones and over the one {@link #end} is given.
+   */
+  public void endingBecause(EndReason reason) {
     endReason.compareAndSet(null, reason);
   }
 
@@ -138,7 +157,7 @@ public final class SessionRecord {
       return done;
     }
     Instant now = registry.clock().instant();
-    var client = start.client();
+    var client = this.client;
     String address =
         client.getAddress() != null ? client.getAddress().getHostAddress() : client.getHostString();
     return new SessionSnapshot(

@@ -63,6 +63,11 @@ public final class SessionRegistry {
     return record;
   }
 
+  /** A new session id, for a listener that names the session before it {@link #open opens} it. */
+  public String nextId() {
+    return ids.next();
+  }
+
   /** The live session with this id. */
   public Optional<SessionRecord> byId(String id) {
     return Optional.ofNullable(live.get(id));

@@ -141,6 +141,7 @@ final class MessageIntake {
   private Mono<Void> finish() {
     pipe.complete();
     return result.flatMap(reply -> {
+      s.countMessage(reply);
       s.endTransaction();
       return s.send(reply);
     });

@@ -10,6 +10,7 @@ import dev.mailgate.codec.sasl.Secret;
 import dev.mailgate.codec.smtp.SmtpCommand;
 import dev.mailgate.codec.smtp.SmtpCommandDecoder;
 import dev.mailgate.codec.smtp.SmtpReply;
+import dev.mailgate.gateway.metrics.LoginOutcome;
 import java.util.List;
 import reactor.core.publisher.Mono;
 
@@ -25,6 +26,8 @@ import reactor.core.publisher.Mono;
 final class SmtpAuth {
   private final SmtpSession s;
   private SaslServerExchange exchange;
+  /** The mechanism of the exchange in progress, for the login metrics. */
+  private String mechanismName;
 
   SmtpAuth(SmtpSession session) {
     this.s = session;
@@ -44,9 +47,13 @@ final class SmtpAuth {
       refusal = SmtpReplies.UNKNOWN_MECHANISM;
     }
     if (refusal != null) {
+      if (refusal == SmtpReplies.TLS_REQUIRED || refusal == SmtpReplies.UNKNOWN_MECHANISM) {
+        s.ctx.loginFailed(a.mechanism(), LoginOutcome.REFUSED);
+      }
       s.resumeCommands();
       return s.fail(refusal);
     }
+    mechanismName = mechanism.wire();
     s.resetTransaction(); // RFC 4954 4: AUTH is not permitted during a mail transaction anyway
     exchange = SaslServerExchange.create(mechanism, s.settings.hostname());
     String ir = a.initialResponse();
@@ -94,6 +101,7 @@ final class SmtpAuth {
     if (p instanceof SaslCredentials.Password pw && !pw.authzid().isEmpty() && !pw.authzid().equalsIgnoreCase(pw.user())) {
       SmtpAccounts.wipe(p);
       s.resumeCommands();
+      s.ctx.loginFailed(mechanismName);
       return s.fail(SmtpReplies.BAD_CREDENTIALS); // acting as another user is not supported
     }
     return s.server.accounts().authenticate(p, s.facts())
@@ -110,9 +118,10 @@ final class SmtpAuth {
           }
           if (outcome instanceof String user) {
             s.authUser = user;
-            s.ctx.authenticated();
+            s.ctx.loginSucceeded(user, mechanismName);
             return s.send(SmtpReplies.AUTH_OK);
           }
+          s.ctx.loginFailed(mechanismName, outcome instanceof SmtpReply ? LoginOutcome.ERROR : LoginOutcome.FAILURE);
           return outcome instanceof SmtpReply r ? s.send(r) : s.fail(SmtpReplies.BAD_CREDENTIALS);
         });
   }

@@ -17,6 +17,7 @@ import dev.mailgate.codec.smtp.SmtpReplyEncoder;
 import dev.mailgate.gateway.net.SessionContext;
 import dev.mailgate.gateway.net.StartTls;
 import dev.mailgate.gateway.net.TlsMode;
+import dev.mailgate.gateway.session.EndReason;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -147,6 +148,7 @@ final class SmtpSession {
       return send(SmtpReplies.OK);
     }
     if (c instanceof SmtpCommand.Quit) {
+      ctx.ending(EndReason.CLIENT_QUIT);
       resetTransaction();
       return close(SmtpReply.of(221, "2.0.0", settings.hostname() + " closing connection"));
     }
@@ -364,6 +366,18 @@ final class SmtpSession {
   }
 
   /** The transaction ended (delivered, refused or reset). */
+  /** Counts a message whose final reply is about to go out, by the sink it went to. */
+  void countMessage(SmtpReply reply) {
+    if (!reply.isPositive()) {
+      return;
+    }
+    if (route != null && route == server.local()) {
+      ctx.messageDelivered();
+    } else {
+      ctx.messageRelayed();
+    }
+  }
+
   void endTransaction() {
     envelope = null;
     tx = null;

@@ -108,6 +108,27 @@ class BackendConnectorTest {
   }
 
   @Test
+  void moreThanFiveHundredBackendConnectionsAreOpenAtOnceNoneShared() throws Exception {
+    // reactor-netty's shared pool would hold the 501st connect until its 45 s acquire timeout
+    DisposableServer silent = TcpServer.create().host("127.0.0.1").port(0)
+        .handle((in, out) -> in.receive().then())
+        .bindNow();
+    List<BackendConnection> open = new java.util.ArrayList<>();
+    try {
+      Backend b = connector(0, 10).backend(BackendSpec.of("many", "127.0.0.1", silent.port(), BackendTlsMode.NONE));
+      BackendConnector c = connector(0, 10);
+      for (int i = 0; i < 520; i++) {
+        open.add(c.connect(List.of(b)).block(Duration.ofSeconds(10)));
+      }
+      assertThat(open).hasSize(520);
+      assertThat(open.stream().map(bc -> bc.connection().channel()).distinct()).hasSize(520);
+    } finally {
+      open.forEach(BackendConnection::close);
+      silent.disposeNow();
+    }
+  }
+
+  @Test
   void implicitTlsBackendIsVerifiedAgainstTheCaFile() throws Exception {
     BackendConnector c = connector(0, 10);
     Backend b = c.backend(BackendSpec.of("imaps", "127.0.0.1", implicitTlsServer.port(), BackendTlsMode.IMPLICIT).withTls(caTrust()));

@@ -85,10 +85,12 @@ class MailgateCommandTest {
     }
 
     @Test
-    void versionPrintsTheProductName() {
+    void versionPrintsTheProductNameAndTheBuildsVersion() {
+      String expected = System.getProperty("mailgate.expectedVersion");
+      assertThat(expected).as("surefire passes the pom's version").isNotBlank();
       Run r = execute("--version");
       assertThat(r.code()).isZero();
-      assertThat(r.out()).startsWith("mailgate ");
+      assertThat(r.out().strip()).isEqualTo("mailgate " + expected);
     }
   }
 

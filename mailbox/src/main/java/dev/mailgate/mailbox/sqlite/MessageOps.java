@@ -149,6 +149,26 @@ final class MessageOps {
     return out;
   }
 
+  /** At most {@code limit} messages of the set with a UID above {@code after}, ascending. */
+  static List<MessageMeta> page(Connection c, MailboxId id, UidSet uids, long after, int limit)
+      throws SQLException {
+    List<MessageMeta> out = new ArrayList<>(Math.min(limit, 1024));
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + META_COLUMNS
+        + " FROM messages WHERE mailbox_id = ? AND uid > ? AND " + SqlUtil.uidCondition(uids)
+        + " ORDER BY uid LIMIT ?")) {
+      ps.setLong(1, id.value());
+      ps.setLong(2, after);
+      int next = SqlUtil.bindUids(ps, 3, uids);
+      ps.setInt(next, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(meta(rs));
+        }
+      }
+    }
+    return out;
+  }
+
   private static MessageMeta meta(ResultSet rs) throws SQLException {
     long sent = rs.getLong(7);
     Optional<Instant> sentDate = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(sent));

@@ -52,6 +52,8 @@ import reactor.core.scheduler.Schedulers;
  */
 public final class SqliteMailStore implements MailStore {
   private static final Logger log = LoggerFactory.getLogger(SqliteMailStore.class);
+  /** Messages listed per read by {@link #messages}. */
+  static final int MESSAGE_PAGE = 1000;
 
   private final StoreLimits limits;
   private final Scheduler io;
@@ -329,7 +331,16 @@ public final class SqliteMailStore implements MailStore {
 
   @Override
   public Flux<MessageMeta> messages(MailboxId mailbox, UidSet uids) {
-    return read(c -> MessageOps.select(c, mailbox, uids)).flatMapIterable(l -> l);
+    // Keyset pages: a large mailbox is listed a page at a time, each page read only when the
+    // previous one has been consumed, so neither a connection nor the heap holds all of it.
+    return messagePage(mailbox, uids, 0)
+        .expand(page -> page.size() < MESSAGE_PAGE ? Mono.empty()
+            : messagePage(mailbox, uids, page.get(page.size() - 1).uid()))
+        .concatMapIterable(l -> l, 1);
+  }
+
+  private Mono<List<MessageMeta>> messagePage(MailboxId mailbox, UidSet uids, long after) {
+    return read(c -> MessageOps.page(c, mailbox, uids, after, MESSAGE_PAGE));
   }
 
   @Override

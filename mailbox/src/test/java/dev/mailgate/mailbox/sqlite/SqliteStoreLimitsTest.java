@@ -8,14 +8,18 @@ import dev.mailgate.mailbox.store.Flags;
 import dev.mailgate.mailbox.store.MailStoreException;
 import dev.mailgate.mailbox.store.MailboxId;
 import dev.mailgate.mailbox.store.MailboxName;
+import dev.mailgate.mailbox.store.MessageMeta;
 import dev.mailgate.mailbox.store.Quota;
 import dev.mailgate.mailbox.store.QuotaExceededException;
 import dev.mailgate.mailbox.store.StoreLimits;
+import dev.mailgate.mailbox.store.UidSet;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -81,6 +85,23 @@ class SqliteStoreLimitsTest {
       assertThatThrownBy(() -> store.append(inbox, new AppendRequest(Flags.NONE, Instant.now(), 5000), body).block(T))
           .isInstanceOf(QuotaExceededException.class);
       assertThat(read).isFalse();
+    }
+  }
+
+  @Test
+  void messagesOfAMailboxLargerThanOnePageAreListedWholeInUidOrder(@TempDir Path dir) {
+    try (SqliteMailStore store = SqliteMailStore.open(dir, StoreLimits.defaults())) {
+      store.provision("p@example.org", Quota.unlimited()).block(T);
+      MailboxId inbox = store.mailbox("p@example.org", MailboxName.INBOX).block(T).id();
+      int n = SqliteMailStore.MESSAGE_PAGE + 7;
+      byte[] msg = "Subject: p\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII);
+      Flux.range(0, n).flatMap(i -> store.append(inbox, new AppendRequest(Flags.NONE, Instant.now(), msg.length),
+          Flux.just(ByteBuffer.wrap(msg))), 64).blockLast(Duration.ofSeconds(120));
+      List<Long> all = store.messages(inbox, UidSet.all()).map(MessageMeta::uid).collectList().block(T);
+      assertThat(all).hasSize(n).isSorted().doesNotHaveDuplicates();
+      List<Long> some = store.messages(inbox, new UidSet(List.of(new UidSet.Range(2, 3),
+          new UidSet.Range(n - 1L, n + 5L)))).map(MessageMeta::uid).collectList().block(T);
+      assertThat(some).containsExactly(2L, 3L, (long) n - 1, (long) n);
     }
   }
 }

@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * nginx's mail proxy (Debian nginx with libnginx-mod-mail) in front of the same backends: one
- * master, one set of IMAP, IMAPS, POP3, POP3S and SMTP listeners per {@link Variant}, so the default
- * and the tuned proxy_buffer are measured side by side. Logins are routed by {@link AuthHttpEndpoint}.
+ * master with one set of IMAP, IMAPS, POP3, POP3S and SMTP listeners per {@link Variant} (the
+ * harness runs one instance per variant, so the default and the tuned proxy_buffer are measured
+ * side by side without sharing memory). Logins are routed by {@link AuthHttpEndpoint}.
  */
 public final class Nginx implements AutoCloseable {
 

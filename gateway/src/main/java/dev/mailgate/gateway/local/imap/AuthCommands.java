@@ -5,6 +5,7 @@ import dev.mailgate.codec.imap.ImapResponseEncoder;
 import dev.mailgate.codec.imap.ImapResponseWriter;
 import dev.mailgate.codec.imap.ImapStatus;
 import dev.mailgate.codec.imap.ResponseCode;
+import dev.mailgate.gateway.metrics.LoginOutcome;
 import dev.mailgate.gateway.net.StartTls;
 import dev.mailgate.mailbox.store.MailStoreException;
 import dev.mailgate.mailbox.store.Quota;
@@ -23,6 +24,10 @@ import reactor.core.publisher.Mono;
  * refused with {@code NO [PRIVACYREQUIRED]} unless the listener allows them.
  */
 final class AuthCommands {
+  /** The {@code mechanism} tag of the IMAP LOGIN command and of AUTHENTICATE PLAIN. */
+  private static final String LOGIN = "login";
+  private static final String PLAIN = "plain";
+
   private final ImapSession session;
   private String pendingTag;
 
@@ -50,17 +55,20 @@ final class AuthCommands {
 
   Mono<Void> login(ImapCommand.Login c) {
     if (session.capabilities.loginDisabled(session.context.isTls())) {
+      session.context.loginFailed(LOGIN, LoginOutcome.REFUSED);
       return session.tagged(c.tag(), ImapStatus.NO, ResponseCode.PRIVACYREQUIRED,
           "Plaintext login is disabled; use STARTTLS");
     }
-    return verify(c.tag(), c.user(), c.password().toCharArray());
+    return verify(c.tag(), c.user(), c.password().toCharArray(), LOGIN);
   }
 
   Mono<Void> authenticate(ImapCommand.Authenticate c) {
     if (!"PLAIN".equals(c.mechanism())) {
+      session.context.loginFailed(c.mechanism(), LoginOutcome.REFUSED);
       return session.tagged(c.tag(), ImapStatus.NO, null, "Unsupported authentication mechanism");
     }
     if (session.capabilities.loginDisabled(session.context.isTls())) {
+      session.context.loginFailed(PLAIN, LoginOutcome.REFUSED);
       return session.tagged(c.tag(), ImapStatus.NO, ResponseCode.PRIVACYREQUIRED,
           "Plaintext authentication is disabled; use STARTTLS");
     }
@@ -102,10 +110,11 @@ final class AuthCommands {
     Arrays.fill(raw, (byte) 0);
     if (!authz.isEmpty() && !authz.equals(authc)) {
       Arrays.fill(password, '\0');
+      session.context.loginFailed(PLAIN);
       return session.tagged(tag, ImapStatus.NO, ResponseCode.AUTHORIZATIONFAILED,
           "Cannot act as another user");
     }
-    return verify(tag, authc, password);
+    return verify(tag, authc, password, PLAIN);
   }
 
   private static int indexOf(byte[] b, int from) {
@@ -117,21 +126,27 @@ final class AuthCommands {
     return -1;
   }
 
-  private Mono<Void> verify(String tag, String login, char[] password) {
+  private Mono<Void> verify(String tag, String login, char[] password, String mechanism) {
     if (login.isEmpty() || login.length() > 255) {
       Arrays.fill(password, '\0');
+      session.context.loginFailed(mechanism);
       return session.tagged(tag, ImapStatus.NO, ResponseCode.AUTHENTICATIONFAILED, "Invalid credentials");
     }
     return session.server.users().resolve(login)
         .defaultIfEmpty(login)
         .flatMap(name -> session.server.users().verify(name, password).map(ok -> ok ? name : ""))
         .doFinally(s -> Arrays.fill(password, '\0'))
-        .flatMap(name -> name.isEmpty()
-            ? session.tagged(tag, ImapStatus.NO, ResponseCode.AUTHENTICATIONFAILED, "Invalid credentials")
-            : loggedIn(tag, name));
+        .doOnError(e -> session.context.loginFailed(mechanism, LoginOutcome.ERROR))
+        .flatMap(name -> {
+          if (name.isEmpty()) {
+            session.context.loginFailed(mechanism);
+            return session.tagged(tag, ImapStatus.NO, ResponseCode.AUTHENTICATIONFAILED, "Invalid credentials");
+          }
+          return loggedIn(tag, name, mechanism);
+        });
   }
 
-  private Mono<Void> loggedIn(String tag, String user) {
+  private Mono<Void> loggedIn(String tag, String user, String mechanism) {
     // A user added with "mailgate user add" may not have mailboxes yet: provision on first login,
     // never touching an existing user's quota.
     Mono<Quota> provisioned = session.server.store().quota(user)
@@ -141,7 +156,7 @@ final class AuthCommands {
     return provisioned.then(Mono.defer(() -> {
       session.user = user;
       session.state = ImapSession.State.AUTHENTICATED;
-      session.context.authenticated();
+      session.context.loginSucceeded(user, mechanism);
       session.connection.channel().eventLoop().execute(() -> session.framer.authenticated(true));
       return session.tagged(tag, ImapStatus.OK,
           ResponseCode.capability(session.capabilities.afterLogin()), "Logged in");

@@ -20,6 +20,9 @@ final class Failures {
     if (e instanceof MailStoreException m) {
       return session.tagged(tag, ImapStatus.NO, code(m.reason()), text(m.reason()));
     }
+    if (e instanceof BinarySections.UnknownCte) {
+      return session.tagged(tag, ImapStatus.NO, ResponseCode.UNKNOWN_CTE, safe(e.getMessage()));
+    }
     if (e instanceof IllegalArgumentException) {
       return session.tagged(tag, ImapStatus.BAD, null, safe(e.getMessage()));
     }

@@ -32,7 +32,8 @@ import reactor.core.publisher.Mono;
  * FETCH / UID FETCH (RFC 3501 section 6.4.5) of every data item: FLAGS, INTERNALDATE,
  * RFC822.SIZE, ENVELOPE, BODY, BODYSTRUCTURE, BODY[section]&lt;partial&gt; (HEADER,
  * HEADER.FIELDS(.NOT), TEXT, MIME, part numbers) and BODY.PEEK, RFC822, RFC822.HEADER, RFC822.TEXT,
- * UID, MODSEQ with CHANGEDSINCE and VANISHED (RFC 7162 sections 3.1.4, 3.2.6). Bodies stream from
+ * UID, MODSEQ with CHANGEDSINCE and VANISHED (RFC 7162 sections 3.1.4, 3.2.6), and BINARY /
+ * BINARY.SIZE (RFC 3516, {@link BinarySections}). Bodies stream from
  * the store by byte range straight into literals, chunk by chunk, with the socket's backpressure;
  * only HEADER.FIELDS selections (bounded by the header size) are built in memory. A body fetch
  * without PEEK sets \Seen first and reports the new FLAGS (RFC 3501 section 6.4.5).
@@ -43,15 +44,17 @@ final class FetchCommand {
 
   private final ImapSession session;
 
+  private final BinarySections binary;
+
   FetchCommand(ImapSession session) {
     this.session = session;
+    this.binary = new BinarySections(session.server.store(), session.alloc);
   }
 
   Mono<Void> fetch(ImapCommand.Fetch c) {
     SelectedMailbox v = session.selected;
     for (FetchItem item : c.items()) {
-      if (item instanceof FetchItem.Binary || item instanceof FetchItem.BinarySize
-          || item instanceof FetchItem.Simple s && (s.attribute() == Attribute.SAVEDATE
+      if (item instanceof FetchItem.Simple s && (s.attribute() == Attribute.SAVEDATE
               || s.attribute() == Attribute.EMAILID || s.attribute() == Attribute.THREADID)) {
         return session.tagged(c.tag(), ImapStatus.BAD, null, "Fetch item not supported");
       }
@@ -96,6 +99,9 @@ final class FetchCommand {
 
   private static boolean setsSeen(FetchItem item) {
     if (item instanceof FetchItem.BodySection b) {
+      return !b.peek();
+    }
+    if (item instanceof FetchItem.Binary b) {
       return !b.peek();
     }
     return item instanceof FetchItem.Simple s
@@ -165,6 +171,9 @@ final class FetchCommand {
         ? session.server.store().structure(v.id, m.uid()).cache() : Mono.empty();
     return structure.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
         .flatMapMany(s -> {
+          if (s.isPresent()) {
+            BinarySections.check(m, s.get(), items);
+          }
           List<Flux<ByteBuf>> parts = new ArrayList<>();
           parts.add(Flux.just(ascii("* " + msn + " FETCH (")));
           for (int i = 0; i < items.size(); i++) {
@@ -177,6 +186,9 @@ final class FetchCommand {
   }
 
   private static boolean needsStructure(FetchItem item) {
+    if (item instanceof FetchItem.Binary || item instanceof FetchItem.BinarySize) {
+      return true;
+    }
     if (item instanceof FetchItem.BodySection b) {
       return !(b.section().part().isEmpty() && b.section().text() == SectionText.NONE);
     }
@@ -189,6 +201,12 @@ final class FetchCommand {
       FetchItem item, String sep) {
     if (item instanceof FetchItem.BodySection b) {
       return section(v, m, s, b, sep);
+    }
+    if (item instanceof FetchItem.Binary b) {
+      return binary.content(v.id, m, s, b, sep);
+    }
+    if (item instanceof FetchItem.BinarySize b) {
+      return binary.size(v.id, m, s, b, sep);
     }
     Attribute a = ((FetchItem.Simple) item).attribute();
     ImapResponseWriter w = session.writer().text(sep);

@@ -13,6 +13,7 @@ import dev.mailgate.codec.imap.ImapResponseWriter;
 import dev.mailgate.codec.imap.ImapStatus;
 import dev.mailgate.codec.imap.ResponseCode;
 import dev.mailgate.gateway.net.SessionContext;
+import dev.mailgate.gateway.session.EndReason;
 import dev.mailgate.mailbox.store.MailboxEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -111,6 +112,8 @@ final class ImapSession {
     framer = newFramer();
     context.addCodec(FRAMER, framer);
     context.onTimeout(this::timedOut);
+    context.onKick(() -> bye(null, "Disconnected by the administrator"));
+    context.onDrain(() -> bye(ResponseCode.UNAVAILABLE, "Server shutting down, please reconnect"));
     Flux<Object> inbound = context.receiveObject()
         .map(o -> (Object) new Inbound(ReferenceCountUtil.retain(o), epoch))
         .concatWith(Mono.just(EOF));
@@ -228,6 +231,7 @@ final class ImapSession {
     String tag = c.tag();
     if (c instanceof ImapCommand.Logout) {
       state = State.LOGOUT;
+      context.ending(EndReason.CLIENT_QUIT);
       return send(List.of(ImapResponseEncoder.untagged(alloc, ImapStatus.BYE, null,
               server.settings().hostname() + " logging out"),
           ImapResponseEncoder.tagged(alloc, tag, ImapStatus.OK, null, "LOGOUT completed")))
@@ -380,6 +384,7 @@ final class ImapSession {
   private Mono<Boolean> protocolError(ByteBuf reply) {
     errors++;
     if (errors >= MAX_ERRORS) {
+      context.ending(EndReason.PROTOCOL_ERRORS);
       return send(List.of(reply, ImapResponseEncoder.untagged(alloc, ImapStatus.BYE, ResponseCode.LIMIT,
           "Too many errors"))).thenReturn(false);
     }
@@ -458,7 +463,12 @@ final class ImapSession {
   }
 
   private void timedOut() {
-    send(List.of(ImapResponseEncoder.untagged(alloc, ImapStatus.BYE, null, "Autologout; idle for too long")))
+    bye(null, "Autologout; idle for too long");
+  }
+
+  /** Says {@code * BYE} and closes (a timeout, a kick, a drain: RFC 9051 section 7.1.5). */
+  private void bye(ResponseCode code, String text) {
+    send(List.of(ImapResponseEncoder.untagged(alloc, ImapStatus.BYE, code, text)))
         .onErrorResume(e -> Mono.empty())
         .doFinally(s -> connection.dispose())
         .subscribe();

@@ -11,6 +11,7 @@ import dev.mailgate.gateway.pop3.Pop3ClientFacts;
 import dev.mailgate.gateway.pop3.Pop3LoginResult;
 import dev.mailgate.gateway.pop3.Pop3PreLogin;
 import dev.mailgate.gateway.pop3.Pop3Wire;
+import dev.mailgate.gateway.session.EndReason;
 import dev.mailgate.mailbox.store.ByteRange;
 import dev.mailgate.mailbox.store.FlagUpdate;
 import dev.mailgate.mailbox.store.Flags;
@@ -238,6 +239,7 @@ final class LocalPop3Session {
 
   /** QUIT in TRANSACTION: the UPDATE state (RFC 1939 section 6). */
   private Mono<Boolean> update() {
+    wire.context().ending(EndReason.CLIENT_QUIT);
     List<Long> uids = maildrop.deletedUids();
     String bye = settings.server().hostname() + " POP3 server signing off";
     if (uids.isEmpty()) {
