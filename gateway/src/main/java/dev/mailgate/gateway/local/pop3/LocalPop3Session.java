@@ -243,6 +243,7 @@ final class LocalPop3Session {
     List<Long> uids = maildrop.deletedUids();
     String bye = settings.server().hostname() + " POP3 server signing off";
     if (uids.isEmpty()) {
+      unlock(); // before the reply: a client that reconnects at once must find the maildrop free
       return wire.send(Status.ok(bye)).thenReturn(true);
     }
     UidSet set = UidSet.of(uids);
@@ -254,7 +255,10 @@ final class LocalPop3Session {
               LOG.warn("{}: UPDATE failed for {}: {}", wire.context(), maildrop.user(), e.toString());
               return Mono.just(Status.err(Pop3RespCode.SYS_TEMP, "some deleted messages not removed"));
             })
-        .flatMap(wire::send)
+        .flatMap(reply -> {
+          unlock(); // UPDATE is over: free the maildrop before the client hears so
+          return wire.send(reply);
+        })
         .thenReturn(true);
   }
 
