@@ -9,30 +9,27 @@ import java.util.concurrent.ConcurrentMap;
 import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Scheduler;
 
 /**
  * This node's per-mailbox change streams, fed only by the {@link PgListener} thread (so emission
  * is serialised and in the database's commit order, for local and remote changes alike). Every
- * subscriber has its own bounded backlog and receives on the store's scheduler. When the listener
+ * subscriber has its own bounded backlog and receives on the listener thread, so it must only hand
+ * the event over. When the listener
  * loses its connection, notifications may have been missed: every stream fails, and sessions
  * resynchronise as they do after a backlog overflow.
  */
 final class PgChangeBus {
   private final ConcurrentMap<Long, Sinks.Many<MailboxEvent>> sinks = new ConcurrentHashMap<>();
   private final int backlog;
-  private final Scheduler scheduler;
 
-  PgChangeBus(int backlog, Scheduler scheduler) {
+  PgChangeBus(int backlog) {
     this.backlog = backlog;
-    this.scheduler = scheduler;
   }
 
   Flux<MailboxEvent> events(MailboxId id) {
     return Flux.defer(() -> sinks.computeIfAbsent(id.value(),
             k -> Sinks.many().multicast().<MailboxEvent>directBestEffort()).asFlux())
-        .onBackpressureBuffer(backlog, dropped -> {}, BufferOverflowStrategy.ERROR)
-        .publishOn(scheduler);
+        .onBackpressureBuffer(backlog, dropped -> {}, BufferOverflowStrategy.ERROR);
   }
 
   void publish(MailboxEvent e) {

@@ -78,7 +78,7 @@ public final class PostgresMailStore implements MailStore {
     this.io = Schedulers.newBoundedElastic(limits.ioThreads(), limits.ioQueue(), "mailstore-pg-io-" + name, 60, true);
     PgDeliveries deliveries = new PgDeliveries();
     this.tx = new PgTx(connections, deliveries);
-    this.bus = new PgChangeBus(limits.eventBacklog(), io);
+    this.bus = new PgChangeBus(limits.eventBacklog());
     try {
       this.listener = new PgListener(connections, bus, deliveries, name);
     } catch (SQLException e) {

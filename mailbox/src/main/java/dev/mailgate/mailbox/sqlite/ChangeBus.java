@@ -7,28 +7,26 @@ import java.util.concurrent.ConcurrentMap;
 import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Scheduler;
 
 /**
  * Per-mailbox change streams. Events are emitted by the single writer thread right after commit
  * (so emission is serialised and in commit order) into a multicast sink; every subscriber has its
- * own bounded backlog of {@code backlog} events and receives them on the store's scheduler, so a
- * slow session never stalls the writer and never silently misses an event (it fails instead).
+ * own bounded backlog of {@code backlog} events and receives them on the writer thread, before the
+ * write's caller hears of the commit (so a session that learns another's change was acknowledged
+ * already holds the event). Subscribers must only hand the event over; one that falls behind never
+ * stalls the writer and never silently misses an event (it fails instead).
  */
 final class ChangeBus {
   private final ConcurrentMap<Long, Sinks.Many<MailboxEvent>> sinks = new ConcurrentHashMap<>();
   private final int backlog;
-  private final Scheduler scheduler;
 
-  ChangeBus(int backlog, Scheduler scheduler) {
+  ChangeBus(int backlog) {
     this.backlog = backlog;
-    this.scheduler = scheduler;
   }
 
   Flux<MailboxEvent> events(MailboxId id) {
     return Flux.defer(() -> sink(id.value()).asFlux())
-        .onBackpressureBuffer(backlog, dropped -> {}, BufferOverflowStrategy.ERROR)
-        .publishOn(scheduler);
+        .onBackpressureBuffer(backlog, dropped -> {}, BufferOverflowStrategy.ERROR);
   }
 
   void publish(MailboxEvent e) {

@@ -77,7 +77,7 @@ public final class SqliteMailStore implements MailStore {
     if (removed > 0) {
       log.info("recovery removed {} uncommitted or orphaned body files", removed);
     }
-    this.bus = new ChangeBus(limits.eventBacklog(), io);
+    this.bus = new ChangeBus(limits.eventBacklog());
     this.writer = new SqliteWriter(w, limits.writeQueue(), limits.groupCommit(), bus::publish, files::delete, db);
   }
 

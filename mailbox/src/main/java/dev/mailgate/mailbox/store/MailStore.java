@@ -125,8 +125,10 @@ public interface MailStore extends AutoCloseable {
 
   /**
    * The mailbox's committed changes from now on, in commit order, as a hot stream that never
-   * completes by itself. Each subscriber has its own bounded backlog ({@link StoreLimits}); a
-   * subscriber that falls further behind gets an error and must resynchronise. The stream
+   * completes by itself. Events arrive on the store's own thread (a local change: before the call
+   * that made it completes), so a subscriber must hand them over, never work or block there. Each
+   * subscriber has its own bounded backlog ({@link StoreLimits}); a subscriber that falls further
+   * behind gets an error and must resynchronise. The stream
    * completes after a {@link MailboxEvent.Deleted} event.
    */
   Flux<MailboxEvent> events(MailboxId mailbox);

@@ -14,7 +14,6 @@ import dev.mailgate.codec.imap.ImapStatus;
 import dev.mailgate.codec.imap.ResponseCode;
 import dev.mailgate.gateway.net.SessionContext;
 import dev.mailgate.gateway.session.EndReason;
-import dev.mailgate.mailbox.store.MailboxEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
@@ -24,15 +23,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 
 /**
  * One IMAP connection of the local tier (RFC 3501 section 3 states: not authenticated,
  * authenticated, selected, logout). Inbound frames and the selected mailbox's store events are
  * merged into one stream processed strictly one item at a time ({@code concatMap}), so commands
- * run serially, responses go out in order, and events are queued for the next command boundary or
- * pushed at once during IDLE. The session parses frames itself (rather than through {@code
+ * run serially and responses go out in order. Store events wait in a {@link ChangeFeed} for the
+ * next command boundary, or are pushed at once during IDLE. The session parses frames itself (rather than through {@code
  * ImapCommandDecoder}) because SASL responses and the APPEND continuation need the raw frame.
  *
  * <p>STARTTLS safety: every inbound message is stamped with the TLS epoch when it is read; the
@@ -75,8 +74,7 @@ final class ImapSession {
   boolean utf8;
   int errors;
 
-  private final Sinks.Many<Flux<MailboxEvent>> selections =
-      Sinks.many().unicast().onBackpressureBuffer();
+  private final ChangeFeed changes = new ChangeFeed();
   private final AuthCommands auth;
   private final MailboxCommands mailboxes;
   private final ListCommand list;
@@ -117,9 +115,9 @@ final class ImapSession {
     Flux<Object> inbound = context.receiveObject()
         .map(o -> (Object) new Inbound(ReferenceCountUtil.retain(o), epoch))
         .concatWith(Mono.just(EOF));
-    Flux<Object> events = selections.asFlux()
-        .switchMap(f -> f.cast(Object.class)
-            .onErrorResume(e -> Mono.just(new EventsFailed(e))));
+    // Wake-ups come from the store's writer thread: the session's work goes back to its event loop.
+    Flux<Object> events = changes.wakes()
+        .publishOn(Schedulers.fromExecutor(connection.channel().eventLoop()));
     String greeting = "[" + ResponseCode.capability(capabilities.forState(false, context.isTls()))
         + "] " + server.settings().hostname() + " IMAP4rev1 ready";
     return send(List.of(ImapResponseEncoder.untagged(alloc, ImapStatus.OK, null, greeting)))
@@ -128,7 +126,7 @@ final class ImapSession {
             .takeWhile(go -> go))
         .doOnDiscard(Inbound.class, Inbound::release)
         .doFinally(s -> {
-          selections.tryEmitComplete();
+          changes.close();
           append.abort();
         })
         .then();
@@ -143,8 +141,6 @@ final class ImapSession {
     return f;
   }
 
-  record EventsFailed(Throwable error) {}
-
   private Mono<Boolean> process(Object item) {
     if (item == EOF) {
       return Mono.just(false);
@@ -158,17 +154,16 @@ final class ImapSession {
           })
           .doFinally(s -> in.release());
     }
-    if (item instanceof MailboxEvent e) {
-      if (selected != null && e.mailbox().equals(selected.id)) {
-        selected.pending().add(e);
-        return idle.active() ? idle.push().thenReturn(true) : Mono.just(true);
+    if (item == ChangeFeed.WAKE) {
+      changes.woken();
+      Throwable lost = changes.lost();
+      if (lost != null) {
+        LOG.info("{}: lost the change stream ({}), closing", context, lost.toString());
+        return send(List.of(ImapResponseEncoder.untagged(alloc, ImapStatus.BYE, ResponseCode.UNAVAILABLE,
+            "Too many changes to follow, please reconnect"))).thenReturn(false);
       }
-      return Mono.just(true);
-    }
-    if (item instanceof EventsFailed f) {
-      LOG.info("{}: lost the change stream ({}), closing", context, f.error().toString());
-      return send(List.of(ImapResponseEncoder.untagged(alloc, ImapStatus.BYE, ResponseCode.UNAVAILABLE,
-          "Too many changes to follow, please reconnect"))).thenReturn(false);
+      takeChanges();
+      return idle.active() ? idle.push().thenReturn(true) : Mono.just(true);
     }
     return Mono.just(true);
   }
@@ -397,13 +392,22 @@ final class ImapSession {
   void follow(SelectedMailbox view) {
     selected = view;
     state = State.SELECTED;
-    selections.tryEmitNext(server.store().events(view.id));
+    changes.follow(server.store(), view.id);
+  }
+
+  /** Moves the changes committed so far into the selected view's queue (others are stale). */
+  private void takeChanges() {
+    changes.take(e -> {
+      if (selected != null && e.mailbox().equals(selected.id)) {
+        selected.pending().add(e);
+      }
+    });
   }
 
   void unfollow() {
     selected = null;
     state = State.AUTHENTICATED;
-    selections.tryEmitNext(Flux.never());
+    changes.stop();
   }
 
   // ---- writing ---------------------------------------------------------------------------------
@@ -450,6 +454,7 @@ final class ImapSession {
    * section 2.3.2); a read-only session only looks.
    */
   Mono<List<ByteBuf>> updates(boolean allowExpunge) {
+    takeChanges();
     SelectedMailbox v = selected;
     if (v == null) {
       return Mono.just(List.of());
