@@ -130,7 +130,10 @@ class SqlLookupTest {
   @Test
   void cachedAnswersAreServedWithoutTheDatabaseUntilTheirTtl() throws Exception {
     AtomicLong now = new AtomicLong();
-    try (SqlLookup l = lookup(QUERY)) {
+    // The lookup answers on the calling thread here: with a pool thread, Caffeine may set the entry's
+    // expiry (from the fake clock) only after block() returned and the clock was moved on.
+    try (SqlLookup l = new SqlLookup("sql", () -> DriverManager.getConnection(url), QUERY,
+        Schedulers.immediate(), 2)) {
       CachedLookup cached = new CachedLookup(l,
           new CachedLookup.Settings(Duration.ofMinutes(5), Duration.ofMinutes(1), 1000),
           (Ticker) now::get, Runnable::run);
