@@ -82,14 +82,18 @@ final class RunCommand implements Callable<Integer> {
             .ifPresent(r -> out.println("listening: " + r));
       }
       app.adminPort().ifPresent(p -> out.println("admin: http://" + app.config().admin().bind().host() + ":" + p + "/"));
-      out.println("mailgate: ready");
-      out.flush();
 
       CompletableFuture<Integer> exit = new CompletableFuture<>();
       Duration maxWait = drainTimeout.plusSeconds(10);
+      // Signals first, "ready" after: a supervisor that sends SIGHUP on seeing "ready" must not hit
+      // the JVM's default SIGHUP action, which exits (seen under load in RunSignalsTest).
       if (stopAfter == null) {
         TerminationSignals signals = new TerminationSignals(app::drain, () -> logReload(app.reload()), exit::complete, maxWait);
         LOG.info("signals: {}", signals.install());
+      }
+      out.println("mailgate: ready");
+      out.flush();
+      if (stopAfter == null) {
         return exit.get();
       }
       try {

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,7 +86,12 @@ class RunSignalsTest {
       assertThat(accepts(pop3)).isFalse();
       Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start();
       assertThat(hup.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> accepts(pop3));
+      try {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> accepts(pop3));
+      } catch (ConditionTimeoutException e) {
+        throw new AssertionError("no pop3 listener after SIGHUP; alive=" + p.isAlive() + ", output:\n"
+            + String.join("\n", out), e);
+      }
       assertThat(accepts(imap)).isTrue();
 
       p.toHandle().destroy(); // SIGTERM
