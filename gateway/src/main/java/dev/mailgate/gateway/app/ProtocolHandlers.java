@@ -48,7 +48,8 @@ public final class ProtocolHandlers {
     // Local tier: the IMAP server and the SMTP server with local delivery over the mailbox store.
     h.register(MailProtocol.IMAP, ListenerTier.LOCAL, (l, c) -> new LocalImapHandler(c.store(), c.users(),
         LocalImapSettings.of(c.hostname(), l.limits().imapLimits()).withTls(c.tls())
-            .withPlaintextAuthNetworks(ListenerMapping.plaintextAuthNetworks(l))));
+            .withPlaintextAuthNetworks(ListenerMapping.plaintextAuthNetworks(l))
+            .withMaxErrors(l.limits().maxErrors())));
     Builder smtp = (l, c) -> SmtpServerHandler.localDelivery(SmtpServerSettings.defaults(c.hostname())
             .withLimits(l.limits().smtpLimits())
             .withPlaintextAuthNetworks(ListenerMapping.plaintextAuthNetworks(l)),

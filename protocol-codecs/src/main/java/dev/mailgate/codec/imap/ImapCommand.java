@@ -88,10 +88,16 @@ public sealed interface ImapCommand {
   /**
    * One message of APPEND (RFC 9051 section 6.3.12, MULTIAPPEND RFC 3502, BINARY literal8 RFC
    * 3516). {@code content} is a retained slice, or null when the literal of {@code size} octets is
-   * streamed as {@link ImapLiteralChunk}s after this command.
+   * streamed as {@link ImapLiteralChunk}s after this command. {@code utf8} marks the {@code UTF8
+   * (literal8)} data item of RFC 6855 section 4 (a message with UTF-8 header fields).
    */
   record AppendMessage(List<String> flags, OffsetDateTime internalDate, io.netty.buffer.ByteBuf content,
-      long size, boolean binary) {
+      long size, boolean binary, boolean utf8) {
+    public AppendMessage(List<String> flags, OffsetDateTime internalDate, io.netty.buffer.ByteBuf content,
+        long size, boolean binary) {
+      this(flags, internalDate, content, size, binary, false);
+    }
+
     public boolean streamed() {
       return content == null;
     }

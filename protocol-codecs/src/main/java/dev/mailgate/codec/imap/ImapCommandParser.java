@@ -28,6 +28,8 @@ import java.util.Objects;
 public final class ImapCommandParser {
   private final ImapLimits limits;
   private boolean utf8Accept;
+  /** The streamed APPEND message being received is a UTF8 item: its ")" opens the continuation. */
+  private boolean utf8Open;
 
   public ImapCommandParser(ImapLimits limits) {
     this.limits = Objects.requireNonNull(limits, "limits");
@@ -55,6 +57,7 @@ public final class ImapCommandParser {
 
   /** Parses a plain command or the head of a streamed APPEND. */
   public ImapCommand parse(ImapCommandFrame frame) {
+    utf8Open = false;
     if (isDone(frame)) {
       return new ImapCommand.Done();
     }
@@ -72,6 +75,9 @@ public final class ImapCommandParser {
       }
       ImapCommand c = command(r, tag, name, frame.streamed());
       r.expectEnd();
+      if (c instanceof ImapCommand.Append a) {
+        utf8Open = streamingUtf8(a.messages());
+      }
       return c;
     } catch (ImapSyntaxException e) {
       return invalid(tag, e.error(), e.getMessage());
@@ -81,11 +87,22 @@ public final class ImapCommandParser {
   /** Parses the rest of a streamed APPEND ({@link ImapCommandFrame#continuation()}). */
   public ImapCommand parseContinuation(ImapCommandFrame frame, String tag, String mailbox) {
     ImapReader r = new ImapReader(frame, limits);
+    boolean open = utf8Open;
+    utf8Open = false;
     try {
-      return AppendParser.continuation(r, tag, mailbox, frame.streamed());
+      ImapCommand c = AppendParser.continuation(r, tag, mailbox, frame.streamed(), utf8Accept, open);
+      if (c instanceof ImapCommand.AppendContinuation a) {
+        utf8Open = streamingUtf8(a.messages());
+      }
+      return c;
     } catch (ImapSyntaxException e) {
       return invalid(tag, e.error(), e.getMessage());
     }
+  }
+
+  private static boolean streamingUtf8(List<ImapCommand.AppendMessage> messages) {
+    return !messages.isEmpty() && messages.get(messages.size() - 1).streamed()
+        && messages.get(messages.size() - 1).utf8();
   }
 
   private static final Keywords<ImapCommandName> NAMES =
@@ -124,7 +141,7 @@ public final class ImapCommandParser {
         yield new ImapCommand.Lsub(tag, ref, mailboxName(r.listMailbox()));
       }
       case STATUS -> MailboxCommandParser.status(r, this, tag);
-      case APPEND -> AppendParser.append(r, tag, spMailbox(r), streamed);
+      case APPEND -> AppendParser.append(r, tag, spMailbox(r), streamed, utf8Accept);
       case SEARCH, FETCH, STORE, COPY, MOVE -> MessageCommandParser.parse(r, this, tag, name, false);
       case UID -> uid(r, tag);
       case ID -> id(r, tag);

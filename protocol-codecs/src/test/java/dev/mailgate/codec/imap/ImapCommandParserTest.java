@@ -32,11 +32,16 @@ class ImapCommandParserTest {
   }
 
   static List<Object> parseAll(String input, boolean authenticated, ImapLimits limits) {
+    return parseAll(input, authenticated, limits, false);
+  }
+
+  /** Like {@link #parseAll(String, boolean, ImapLimits)}; {@code utf8}: after ENABLE UTF8=ACCEPT. */
+  static List<Object> parseAll(String input, boolean authenticated, ImapLimits limits, boolean utf8) {
     List<List<Object>> ways = new ArrayList<>();
     byte[] bytes = input.getBytes(UTF_8);
     for (List<byte[]> way : Splits.allSplits(bytes, 42)) {
       List<Object> r = new ArrayList<>();
-      for (Object o : Splits.decode(() -> pipeline(authenticated, limits), way, ImapCommandParserTest::describe)) {
+      for (Object o : Splits.decode(() -> pipeline(authenticated, limits, utf8), way, ImapCommandParserTest::describe)) {
         if (!("chunk".equals(o) && !r.isEmpty() && "chunk".equals(r.get(r.size() - 1)))) {
           r.add(o);
         }
@@ -50,12 +55,18 @@ class ImapCommandParserTest {
   }
 
   static ChannelInitializer<EmbeddedChannel> pipeline(boolean authenticated, ImapLimits limits) {
+    return pipeline(authenticated, limits, false);
+  }
+
+  static ChannelInitializer<EmbeddedChannel> pipeline(boolean authenticated, ImapLimits limits, boolean utf8) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(EmbeddedChannel ch) {
         ImapCommandFramer framer = new ImapCommandFramer(limits);
         framer.authenticated(authenticated);
-        ch.pipeline().addLast(framer, new ImapCommandDecoder(new ImapCommandParser(limits)));
+        ImapCommandParser parser = new ImapCommandParser(limits);
+        parser.utf8Accept(utf8);
+        ch.pipeline().addLast(framer, new ImapCommandDecoder(parser));
       }
     };
   }
@@ -65,7 +76,7 @@ class ImapCommandParserTest {
     if (msg instanceof Append a) {
       List<String> m = new ArrayList<>();
       for (AppendMessage x : a.messages()) {
-        m.add(x.flags() + " " + x.internalDate() + " " + x.size() + " " + x.binary() + " "
+        m.add(x.flags() + " " + x.internalDate() + " " + x.size() + " " + x.binary() + (x.utf8() ? " utf8 " : " ")
             + (x.content() == null ? "<streamed>" : x.content().toString(UTF_8)));
       }
       a.release();
@@ -243,5 +254,49 @@ class ImapCommandParserTest {
     assertThat(parseAll("a1 LOGIN {99999}\r\na2 NOOP\r\n", false))
         .containsExactly(new dev.mailgate.codec.DecodeFailure(ProtocolError.LITERAL_TOO_BIG, "a1",
             "literal of 99999 octets exceeds 8192"), new Noop("a2"));
+  }
+
+  @org.junit.jupiter.api.Test
+  void utf8AppendDataItemCarriesTheLiteral8AfterEnable() {
+    String msg = "Subject: Grüße\r\n\r\nhi\r\n";
+    int n = msg.getBytes(UTF_8).length;
+    List<Object> out = parseAll("u1 APPEND INBOX (\\Seen) UTF8 (~{" + n + "}\r\n" + msg + ")\r\n", true,
+        ImapLimits.DEFAULTS, true);
+    assertThat(out).containsExactly("+" + n, "APPEND u1 INBOX [[\\Seen] null " + n + " true utf8 " + msg + "]");
+  }
+
+  @org.junit.jupiter.api.Test
+  void utf8AppendDataItemMixesWithPlainLiteralsInMultiappend() {
+    List<Object> out = parseAll("u1 APPEND INBOX UTF8 (~{3+}\r\nabc) {2+}\r\nde\r\n", true, ImapLimits.DEFAULTS, true);
+    assertThat(out).containsExactly("APPEND u1 INBOX [[] null 3 true utf8 abc, [] null 2 false de]");
+  }
+
+  @org.junit.jupiter.api.Test
+  void streamedUtf8AppendClosesItsParenthesisInTheContinuation() {
+    String body = "y".repeat(70_000);
+    List<Object> out = parseAll("s1 APPEND INBOX UTF8 (~{70000}\r\n" + body + ")\r\ns2 NOOP\r\n", true,
+        ImapLimits.DEFAULTS, true);
+    assertThat(out.get(0)).isEqualTo("+70000");
+    assertThat(out.get(1)).isEqualTo("APPEND s1 INBOX [[] null 70000 true utf8 <streamed>]");
+    assertThat(out.get(out.size() - 2)).isEqualTo(new AppendContinuation("s1", "INBOX", List.of()));
+    assertThat(out.get(out.size() - 1)).isEqualTo(new Noop("s2"));
+  }
+
+  @org.junit.jupiter.api.Test
+  void streamedUtf8AppendWithoutItsClosingParenthesisIsInvalid() {
+    String body = "y".repeat(70_000);
+    List<Object> out = parseAll("s1 APPEND INBOX UTF8 (~{70000}\r\n" + body + "\r\ns2 NOOP\r\n", true,
+        ImapLimits.DEFAULTS, true);
+    assertThat(out.get(out.size() - 2)).isEqualTo("INVALID s1 SYNTAX");
+    assertThat(out.get(out.size() - 1)).isEqualTo(new Noop("s2"));
+  }
+
+  @org.junit.jupiter.api.Test
+  void utf8AppendDataItemIsASyntaxErrorWithoutEnableOrWithoutLiteral8() {
+    assertThat(parseAll("u1 APPEND INBOX UTF8 (~{3+}\r\nabc)\r\n", true)).containsExactly("INVALID u1 SYNTAX");
+    assertThat(parseAll("u2 APPEND INBOX UTF8 ({3+}\r\nabc)\r\n", true, ImapLimits.DEFAULTS, true))
+        .containsExactly("INVALID u2 SYNTAX");
+    assertThat(parseAll("u3 APPEND INBOX UTF8 (~{3+}\r\nabc\r\n", true, ImapLimits.DEFAULTS, true))
+        .containsExactly("INVALID u3 SYNTAX");
   }
 }

@@ -47,7 +47,7 @@ final class Capabilities {
     return List.of("IMAP4rev1", literal(), "SASL-IR", "IDLE", "UIDPLUS", "MOVE", "NAMESPACE", "ID",
         "ENABLE", "SPECIAL-USE", "UNSELECT", "CHILDREN", "APPENDLIMIT=" + settings.appendLimit(),
         "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "CONDSTORE", "QRESYNC", "LIST-EXTENDED",
-        "LIST-STATUS", "ESEARCH", "MULTIAPPEND", "STATUS=SIZE", "UTF8=ACCEPT", "BINARY");
+        "LIST-STATUS", "ESEARCH", "SEARCHRES", "MULTIAPPEND", "STATUS=SIZE", "UTF8=ACCEPT", "BINARY");
   }
 
   List<String> forState(boolean authenticated, boolean tlsActive) {

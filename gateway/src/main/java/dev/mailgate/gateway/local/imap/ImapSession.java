@@ -38,13 +38,12 @@ import reactor.netty.Connection;
  * epoch moves on in the same event-loop task that {@code StartTls} discards pipelined input, so a
  * command pipelined after STARTTLS that the merge already prefetched is dropped too.
  *
- * <p>Limits: {@link #MAX_ERRORS} protocol errors end the session with {@code * BYE}.
+ * <p>Limits: {@link LocalImapSettings#maxErrors()} protocol errors end the session with {@code * BYE
+ * [LIMIT]}.
  */
 final class ImapSession {
   private static final Logger LOG = LoggerFactory.getLogger(ImapSession.class);
   static final String FRAMER = "imap-framer";
-  /** Bad commands tolerated before the session is closed (nginx's mail_max_errors idea). */
-  static final int MAX_ERRORS = 20;
   private static final Object EOF = new Object();
 
   enum State { NOT_AUTHENTICATED, AUTHENTICATED, SELECTED, LOGOUT }
@@ -378,7 +377,7 @@ final class ImapSession {
 
   private Mono<Boolean> protocolError(ByteBuf reply) {
     errors++;
-    if (errors >= MAX_ERRORS) {
+    if (errors >= server.settings().maxErrors()) {
       context.ending(EndReason.PROTOCOL_ERRORS);
       return send(List.of(reply, ImapResponseEncoder.untagged(alloc, ImapStatus.BYE, ResponseCode.LIMIT,
           "Too many errors"))).thenReturn(false);

@@ -25,6 +25,9 @@ import java.util.Objects;
  * @param idleTimeout how long an IDLE (RFC 2177) may last without traffic (RFC 9051 section 5.4:
  *     at least 30 minutes)
  * @param searchZone the zone in which SEARCH compares dates
+ * @param maxErrors the number of malformed commands (decode failures, unparsable commands) at
+ *     which a session is closed with {@code * BYE [LIMIT]} (the listener's {@code
+ *     limits.max_errors}, nginx's max_errors); at least 1
  */
 public record LocalImapSettings(
     String hostname,
@@ -32,7 +35,11 @@ public record LocalImapSettings(
     ServerTls tls,
     List<CidrRange> plaintextAuthNetworks,
     Duration idleTimeout,
-    ZoneId searchZone) {
+    ZoneId searchZone,
+    int maxErrors) {
+
+  /** The default of {@link #maxErrors()}, that of the listener's {@code limits.max_errors}. */
+  public static final int DEFAULT_MAX_ERRORS = 10;
 
   private static final List<CidrRange> EVERYWHERE = List.of(CidrRange.parse("0.0.0.0/0"), CidrRange.parse("::/0"));
 
@@ -45,15 +52,22 @@ public record LocalImapSettings(
     if (hostname.isBlank() || hostname.indexOf('\r') >= 0 || hostname.indexOf('\n') >= 0) {
       throw new IllegalArgumentException("bad hostname");
     }
+    if (maxErrors < 1) {
+      throw new IllegalArgumentException("maxErrors < 1");
+    }
   }
 
-  /** Secure defaults: no TLS configured, plaintext login refused, 30 minute IDLE, UTC dates. */
+  /**
+   * Secure defaults: no TLS configured, plaintext login refused, 30 minute IDLE, UTC dates, {@link
+   * #DEFAULT_MAX_ERRORS} errors.
+   */
   public static LocalImapSettings of(String hostname, ImapLimits limits) {
-    return new LocalImapSettings(hostname, limits, null, List.of(), Duration.ofMinutes(30), ZoneId.of("UTC"));
+    return new LocalImapSettings(hostname, limits, null, List.of(), Duration.ofMinutes(30), ZoneId.of("UTC"),
+        DEFAULT_MAX_ERRORS);
   }
 
   public LocalImapSettings withTls(ServerTls serverTls) {
-    return new LocalImapSettings(hostname, limits, serverTls, plaintextAuthNetworks, idleTimeout, searchZone);
+    return new LocalImapSettings(hostname, limits, serverTls, plaintextAuthNetworks, idleTimeout, searchZone, maxErrors);
   }
 
   /** Plaintext login from everywhere ({@code true}) or nowhere ({@code false}). */
@@ -62,7 +76,7 @@ public record LocalImapSettings(
   }
 
   public LocalImapSettings withPlaintextAuthNetworks(List<CidrRange> networks) {
-    return new LocalImapSettings(hostname, limits, tls, networks, idleTimeout, searchZone);
+    return new LocalImapSettings(hostname, limits, tls, networks, idleTimeout, searchZone, maxErrors);
   }
 
   /** Whether a client at {@code client} may log in without TLS. */
@@ -72,7 +86,11 @@ public record LocalImapSettings(
   }
 
   public LocalImapSettings withIdleTimeout(Duration idle) {
-    return new LocalImapSettings(hostname, limits, tls, plaintextAuthNetworks, idle, searchZone);
+    return new LocalImapSettings(hostname, limits, tls, plaintextAuthNetworks, idle, searchZone, maxErrors);
+  }
+
+  public LocalImapSettings withMaxErrors(int max) {
+    return new LocalImapSettings(hostname, limits, tls, plaintextAuthNetworks, idleTimeout, searchZone, max);
   }
 
   /** The APPENDLIMIT (RFC 7889): the largest message literal accepted after login. */

@@ -23,10 +23,13 @@ final class MessageSets {
     }
   }
 
-  /** The UIDs the session shows that the set names, ascending, without duplicates. */
+  /**
+   * The UIDs the session shows that the set names, ascending, without duplicates; {@code $} names
+   * the saved search result (RFC 5182), for UID and sequence-number commands alike.
+   */
   static long[] resolve(SelectedMailbox view, SequenceSet set, boolean uid) {
     if (set.saved()) {
-      throw new IllegalArgumentException("$ is not supported (no SEARCHRES)");
+      return view.saved();
     }
     int count = view.count();
     boolean[] picked = new boolean[count];

@@ -13,10 +13,13 @@ import reactor.core.publisher.Mono;
 /**
  * SEARCH / UID SEARCH (RFC 3501 section 6.4.4) over the store's evaluator, with CHARSET UTF-8 or
  * US-ASCII (others: {@code NO [BADCHARSET]}), the MODSEQ criterion and its response data (RFC 7162
- * section 3.1.5), and ESEARCH RETURN (MIN MAX COUNT ALL) of RFC 4731. Results are streamed from
- * the evaluator and kept as one list of numbers (bounded by the mailbox size).
+ * section 3.1.5), ESEARCH RETURN (MIN MAX COUNT ALL) of RFC 4731 and SAVE of RFC 5182 (SEARCHRES:
+ * the result kept in the {@link SelectedMailbox} for {@code $}). After ENABLE UTF8=ACCEPT a CHARSET
+ * is refused with BAD (RFC 6855 section 3). Results are streamed from the evaluator and kept as one
+ * list of numbers (bounded by the mailbox size).
  */
 final class SearchCommand {
+  private static final long[] NONE = new long[0];
   private final ImapSession session;
 
   SearchCommand(ImapSession session) {
@@ -24,21 +27,31 @@ final class SearchCommand {
   }
 
   Mono<Void> search(ImapCommand.Search c) {
+    SelectedMailbox v = session.selected;
+    boolean save = c.returnOptions() != null && c.returnOptions().contains("SAVE");
     if (c.charset() != null) {
+      if (session.utf8) {
+        // RFC 6855 section 3 (errata 4029): after ENABLE UTF8=ACCEPT strings are UTF-8 and a
+        // charset label conflicts with that. A BAD leaves the saved result as it was.
+        return session.tagged(c.tag(), ImapStatus.BAD, null, "CHARSET not allowed after ENABLE UTF8=ACCEPT");
+      }
       String cs = c.charset().toUpperCase(Locale.ROOT);
       if (!cs.equals("UTF-8") && !cs.equals("US-ASCII")) {
+        if (save) {
+          v.save(NONE); // a NO empties the search result variable (RFC 5182 section 2.1)
+        }
         return session.tagged(c.tag(), ImapStatus.NO, ResponseCode.badCharset(List.of("UTF-8", "US-ASCII")),
             "Unsupported charset");
       }
     }
-    if (c.returnOptions() != null && c.returnOptions().contains("SAVE")) {
-      return session.tagged(c.tag(), ImapStatus.BAD, null, "SEARCHRES is not supported");
-    }
-    SelectedMailbox v = session.selected;
     SearchMapper mapper = new SearchMapper(v);
+    // Resolves $ before the variable is replaced: SEARCH RETURN (SAVE) $ UNSEEN narrows the last result.
     SearchCriteria criteria = mapper.map(c.key());
     if (mapper.usedModSeq) {
       session.condStore = true;
+    }
+    if (save) {
+      v.save(NONE); // stays empty if the store fails the search (a NO)
     }
     long[] shown = v.uids();
     return session.server.searcher().search(v.id, criteria, SequenceView.of(shown))
@@ -52,12 +65,40 @@ final class SearchCommand {
             numbers.add(c.uid() ? uid : (long) msn);
             highest = Math.max(highest, v.modSeq(msn));
           }
+          if (save) {
+            v.save(saved(c.returnOptions(), uids));
+          }
+          if (c.returnOptions() != null && onlySave(c.returnOptions())) {
+            return Mono.<Void>empty(); // RETURN (SAVE) alone: the tagged OK is the whole answer
+          }
           String line = c.returnOptions() == null
               ? plain(numbers, mapper.usedModSeq && !numbers.isEmpty() ? highest : 0)
               : extended(c, numbers, mapper.usedModSeq ? highest : 0);
           return session.send(List.of(ChangeReporter.line(session.alloc, line)));
         })
         .then(Mono.defer(() -> session.complete(c.tag(), null, "SEARCH completed", c.uid())));
+  }
+
+  private static boolean onlySave(List<String> options) {
+    return !options.isEmpty() && options.stream().allMatch("SAVE"::equals);
+  }
+
+  /**
+   * What SAVE keeps (RFC 5182 section 2.4): only the minimum and/or maximum when MIN and/or MAX are
+   * the sole other options, else every message found.
+   */
+  private static long[] saved(List<String> options, List<Long> uids) {
+    long[] all = uids.stream().mapToLong(Long::longValue).sorted().toArray();
+    boolean min = options.contains("MIN");
+    boolean max = options.contains("MAX");
+    boolean others = options.stream().anyMatch(o -> !o.equals("SAVE") && !o.equals("MIN") && !o.equals("MAX"));
+    if (all.length == 0 || others || (!min && !max)) {
+      return all;
+    }
+    if (min && max && all.length > 1) {
+      return new long[] {all[0], all[all.length - 1]};
+    }
+    return new long[] {min ? all[0] : all[all.length - 1]};
   }
 
   private static String plain(List<Long> numbers, long highest) {

@@ -12,8 +12,9 @@ import java.util.List;
 /**
  * Maps the codec's SEARCH key tree (RFC 3501 section 6.4.4) onto the store's {@link
  * SearchCriteria}: flags to {@code HasFlag}, FROM/TO/CC/BCC/SUBJECT to {@code Header}, message
- * numbers and UIDs resolved against the session's view ({@code *} is the last one), and NEW / OLD /
- * RECENT against the session's \Recent set. OLDER / YOUNGER (RFC 5032, not advertised) are refused.
+ * numbers and UIDs resolved against the session's view ({@code *} is the last one, {@code $} the
+ * saved result of RFC 5182), and NEW / OLD / RECENT against the session's \Recent set. OLDER /
+ * YOUNGER (RFC 5032, not advertised) are refused.
  */
 final class SearchMapper {
   private final SelectedMailbox view;
@@ -113,8 +114,14 @@ final class SearchMapper {
     return uids(r.stream().mapToLong(Long::longValue).toArray());
   }
 
-  /** Message numbers to the UIDs they show; numbers beyond the mailbox match nothing. */
+  /**
+   * Message numbers to the UIDs they show; numbers beyond the mailbox match nothing; {@code $} is
+   * the saved result (RFC 5182).
+   */
   private long[] sequences(SequenceSet set) {
+    if (set.saved()) {
+      return view.saved();
+    }
     int count = view.count();
     boolean[] picked = new boolean[count];
     for (int i = 0; i < set.rangeCount(); i++) {

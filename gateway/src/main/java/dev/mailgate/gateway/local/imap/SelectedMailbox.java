@@ -36,6 +36,11 @@ final class SelectedMailbox {
   /** The UID ranges this session claimed as \Recent, ascending and disjoint ({first, through}). */
   private final List<long[]> recent = new ArrayList<>(2);
   private final Deque<MailboxEvent> pending = new ArrayDeque<>();
+  /**
+   * The search result variable of SEARCHRES (RFC 5182), as UIDs ascending: it lives as long as this
+   * selection (a new SELECT starts empty) and is bounded by the mailbox size.
+   */
+  private long[] saved = new long[0];
 
   SelectedMailbox(MailboxId id, MailboxName name, boolean readOnly, long uidValidity, long highestModSeq) {
     this.id = id;
@@ -96,6 +101,19 @@ final class SelectedMailbox {
   /** A copy of the UIDs shown, ascending. */
   long[] uids() {
     return Arrays.copyOf(uids, count);
+  }
+
+  /** Sets the search result variable (RFC 5182 section 2.1); {@code ascending} is kept. */
+  void save(long[] ascending) {
+    saved = ascending;
+  }
+
+  /**
+   * The saved result's messages still shown, ascending: an expunged message leaves the variable
+   * (RFC 5182 section 2.1), and UIDs are never reused, so filtering at use time is the same.
+   */
+  long[] saved() {
+    return Arrays.stream(saved).filter(uid -> msn(uid) > 0).toArray();
   }
 
   /** The largest UID among the queued arrivals, 0 when none is queued. */

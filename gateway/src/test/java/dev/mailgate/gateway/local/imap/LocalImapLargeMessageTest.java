@@ -56,6 +56,36 @@ class LocalImapLargeMessageTest {
     }
   }
 
+  @Test
+  void streamedUtf8AppendClosesItsParenthesisAndGoesOnWithTheNextMessage() throws Exception {
+    byte[] message = message(200_000);
+    try (LocalImapServer server = LocalImapServer.start(dir);
+        Transcript.Client c = Transcript.Client.connect(server.address(), Duration.ofSeconds(30))) {
+      c.run("""
+          S: \\* OK .*
+          C: u1 LOGIN alice secret
+          S: u1 OK .*
+          C: u2 ENABLE UTF8=ACCEPT
+          S: \\* ENABLED UTF8=ACCEPT
+          S: u2 OK .*
+          C: u3 APPEND INBOX UTF8 (~{%d}
+          S: \\+ Ready for literal data
+          """.formatted(message.length));
+      // RFC 6855 section 4: the UTF8 item's ")" follows the streamed literal, then MULTIAPPEND goes on.
+      c.send(message).send(") {12+}\r\nSubject: x\r\n\r\n".getBytes(US_ASCII));
+      c.run("""
+          S: u3 OK \\[APPENDUID \\d+ 1:2\\] APPEND completed
+          C: u4 SELECT INBOX
+          S*: \\* .*
+          S: u4 OK .*
+          C: u5 FETCH 1:2 (RFC822.SIZE)
+          S: \\* 1 FETCH \\(RFC822.SIZE %d\\)
+          S: \\* 2 FETCH \\(RFC822.SIZE 12\\)
+          S: u5 OK FETCH completed
+          """.formatted(message.length));
+    }
+  }
+
   private static byte[] message(int size) {
     StringBuilder sb = new StringBuilder("From: a@example.org\r\nSubject: big\r\n\r\n");
     int line = 0;

@@ -20,7 +20,8 @@ class LocalImapTranscriptTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {
       "rfc3501-section8", "any-state", "auth", "mailboxes", "select", "fetch", "store-copy-move",
-      "search", "append", "enable-idle-quota", "condstore-qresync", "extensions"})
+      "search", "append", "enable-idle-quota", "condstore-qresync", "extensions", "empty-mailbox",
+      "searchres", "utf8-accept"})
   void transcriptPasses(String name) {
     try (LocalImapServer server = LocalImapServer.start(dir)) {
       server.deliver("INBOX", LocalImapServer.MESSAGE_1, Flags.NONE);
