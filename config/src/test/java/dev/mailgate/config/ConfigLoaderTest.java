@@ -297,6 +297,33 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void loopbackExemptionAndTrackedKeysAreConfigurableWithSafeDefaults() throws Exception {
+    var defaults = load("", Map.of()).config().orElseThrow().policySettings();
+    assertThat(defaults.connectionLimitExemptions()).isEqualTo(Cidr.LOOPBACK);
+    assertThat(defaults.maxTrackedKeys()).isEqualTo(100_000);
+
+    var none = load("""
+        policies:
+          networks: { exempt_from_connection_limits: [] }
+          max_tracked_keys: 250_000
+        """, Map.of()).config().orElseThrow().policySettings();
+    assertThat(none.connectionLimitExemptions()).isEmpty();
+    assertThat(none.maxTrackedKeys()).isEqualTo(250_000);
+
+    var office = load("policies: { networks: { exempt_from_connection_limits: [10.1.0.0/16] } }",
+        Map.of()).config().orElseThrow().policySettings();
+    assertThat(office.connectionLimitExemptions()).containsExactly(Cidr.parse("10.1.0.0/16"));
+
+    assertThat(errors("""
+        policies:
+          networks: { exempt_from_connection_limits: [not-a-network] }
+          max_tracked_keys: 10
+        """)).hasSize(2).anySatisfy(e -> assertThat(e).startsWith("3:21: policies.max_tracked_keys:"
+            + " 10 is out of range 1000..100000000"))
+        .anySatisfy(e -> assertThat(e).contains("exempt_from_connection_limits"));
+  }
+
+  @Test
   void policiesBindIntoPolicyRecords() throws Exception {
     var c = load("""
         policies:
