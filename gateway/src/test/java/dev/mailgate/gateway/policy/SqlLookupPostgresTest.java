@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.mailgate.config.ConfigLoader;
 import dev.mailgate.config.RoutingFactory;
 import dev.mailgate.config.model.MailgateConfig;
+import dev.mailgate.gateway.cli.MailgateCommand;
 import dev.mailgate.mailbox.postgres.PostgresServer;
 import dev.mailgate.mailbox.postgres.PostgresServerExtension;
 import dev.mailgate.policy.MailProtocol;
@@ -16,6 +17,9 @@ import dev.mailgate.policy.route.RouteFacts;
 import dev.mailgate.policy.route.RouteTarget;
 import dev.mailgate.policy.route.Router;
 import dev.mailgate.policy.route.lookup.CachedLookup;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,6 +36,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
@@ -162,5 +167,28 @@ class SqlLookupPostgresTest {
       rs.next();
       return rs.getInt(1);
     }
+  }
+
+  @Test
+  void routeExplainAsksTheDatabaseAndSaysWhichRowDecided() throws Exception {
+    Path f = Files.writeString(dir.resolve("explain.yaml"), """
+        listeners: [{ name: imap, protocol: imap, bind: "143" }]
+        backends:
+          - { name: imap1, host: 192.0.2.1, port: 143 }
+          - { name: imap2, host: 192.0.2.2, port: 143 }
+        lookups:
+          db: { type: sql, url: "%s", user: router, password: router-pw,
+                query: "SELECT target FROM routes WHERE address = :user" }
+        routes:
+          - { name: by-db, lookup: db, target: backend:imap1 }
+        """.formatted(url));
+    CommandLine cl = MailgateCommand.commandLine(InputStream.nullInputStream());
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute("route", "explain", "alice@example.org", "--config", f.toString());
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("lookup 'db' found backend:imap2");
   }
 }
