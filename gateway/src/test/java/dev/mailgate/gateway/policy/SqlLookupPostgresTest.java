@@ -128,6 +128,38 @@ class SqlLookupPostgresTest {
   }
 
   @Test
+  void aKeptConnectionTheServerDroppedIsReplacedWithoutFailingALogin() throws Exception {
+    Router r = router("""
+        type: sql
+        url: ${PG_URL}
+        user: router
+        password: ${PG_PASSWORD}
+        query: SELECT target FROM routes WHERE address = :user
+        cache: { positive_ttl: 0s }
+        """);
+    assertThat(route(r, "alice@example.org").candidates()).containsExactly("imap2");
+    // what a server restart or an idle timeout does to the connection kept between queries
+    try (Connection c = DriverManager.getConnection(url, "postgres", "");
+        Statement st = c.createStatement()) {
+      st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'router'");
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> routerSessions() == 0);
+    RouteDecision after = route(r, "alice@example.org");
+    assertThat(after.outcome()).as(after.explain()).isEqualTo(RouteDecision.Outcome.ROUTED);
+    assertThat(after.candidates()).containsExactly("imap2");
+  }
+
+  static int routerSessions() throws SQLException {
+    try (Connection c = DriverManager.getConnection(url, "postgres", "");
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(
+            "SELECT count(*) FROM pg_stat_activity WHERE usename = 'router'")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  @Test
   void aLoginTheDatabaseRefusesIsAnErrorNotARouteToTheDefault() throws Exception {
     Router r = router("""
         type: sql

@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +37,8 @@ import reactor.core.scheduler.Scheduler;
  * the queries in flight); at most {@code maxConnections} connections are kept open between
  * queries (more may be opened under load, then closed). A query is given {@code timeout}: the
  * driver cancels it then ({@link PreparedStatement#setQueryTimeout}), and the answer is an error
- * even if the driver does not (a connect that hangs). A database error is an error signal, so
+ * even if the driver does not (a connect that hangs). A kept connection the server has dropped
+ * meanwhile is replaced and the query run again once. A database error is an error signal, so
  * {@link CachedLookup} does not cache it as "no entry".
  */
 public final class SqlLookup implements Lookup, AutoCloseable {
@@ -106,7 +109,28 @@ public final class SqlLookup implements Lookup, AutoCloseable {
   }
 
   private LookupResult query(RouteFacts facts) throws SQLException {
-    Connection c = borrow();
+    Connection pooled = idle.poll();
+    if (pooled != null) {
+      try {
+        return query(pooled, facts);
+      } catch (SQLException e) {
+        if (!connectionLost(e)) {
+          throw e;
+        }
+        // the server dropped a kept connection (restart, idle timeout): once more on a new one
+      }
+    }
+    return query(connections.open(), facts);
+  }
+
+  /** SQLSTATE class 08 (connection exception), or 57P01 (PostgreSQL: terminated by an admin). */
+  static boolean connectionLost(SQLException e) {
+    String state = e.getSQLState();
+    return e instanceof SQLNonTransientConnectionException || e instanceof SQLRecoverableException
+        || state != null && (state.startsWith("08") || state.equals("57P01"));
+  }
+
+  private LookupResult query(Connection c, RouteFacts facts) throws SQLException {
     boolean healthy = false;
     try (PreparedStatement st = c.prepareStatement(sql)) {
       st.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toSeconds()));
@@ -138,11 +162,6 @@ public final class SqlLookup implements Lookup, AutoCloseable {
       case "listener" -> f.listener();
       default -> throw new IllegalStateException(parameter);
     };
-  }
-
-  private Connection borrow() throws SQLException {
-    Connection c = idle.poll();
-    return c != null ? c : connections.open();
   }
 
   /** A connection that failed a query is closed rather than reused (it may be broken). */
