@@ -2,6 +2,7 @@ package dev.mailgate.config;
 
 import dev.mailgate.config.model.PoliciesConfig;
 import dev.mailgate.config.yaml.YNode;
+import dev.mailgate.policy.PolicySettings;
 import dev.mailgate.policy.Rate;
 import dev.mailgate.policy.limit.AuthThrottleSettings;
 import dev.mailgate.policy.limit.ConnectionLimit;
@@ -11,6 +12,7 @@ import dev.mailgate.policy.limit.MessageLimits;
 import dev.mailgate.policy.limit.NetworkPrefixes;
 import dev.mailgate.policy.limit.NetworkRules;
 import dev.mailgate.policy.limit.RateLimitRule;
+import dev.mailgate.policy.net.Cidr;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,6 +49,9 @@ final class PolicyBinder {
     NetworkPrefixes prefixes = new NetworkPrefixes(
         n.integer("ipv4_prefix", NetworkPrefixes.DEFAULT.ipv4(), 0, 32),
         n.integer("ipv6_prefix", NetworkPrefixes.DEFAULT.ipv6(), 0, 128));
+    // Postfix exempts $mynetworks from its client limits the same way: webmail and local
+    // scripts connect from loopback
+    List<Cidr> exempt = n.networks("exempt_from_connection_limits", Cidr.LOOPBACK);
     n.finish();
     Set<String> ruleNames = new HashSet<>();
     List<ConnectionLimit> connections = s.has("connection_limits")
@@ -56,8 +61,11 @@ final class PolicyBinder {
     AuthThrottleSettings auth = authFailures(s.section("auth_failures"));
     MessageLimits messages = messages(s.section("messages"));
     boolean tlsForAuth = s.bool("require_tls_for_auth", true);
+    long maxKeys = s.integer("max_tracked_keys", (int) PolicySettings.DEFAULT_MAX_TRACKED_KEYS,
+        1_000, 100_000_000);
     s.finish();
-    return new PoliciesConfig(networks, prefixes, connections, rates, auth, messages, tlsForAuth);
+    return new PoliciesConfig(networks, prefixes, connections, rates, auth, messages, tlsForAuth,
+        exempt, maxKeys);
   }
 
   private static List<ConnectionLimit> connectionLimits(Section parent, Set<String> ruleNames) {

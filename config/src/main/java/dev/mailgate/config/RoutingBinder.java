@@ -12,6 +12,7 @@ import dev.mailgate.policy.route.RouteRule;
 import dev.mailgate.policy.route.RouteTarget;
 import dev.mailgate.policy.route.lookup.CachedLookup;
 import dev.mailgate.policy.route.lookup.FileLookup;
+import dev.mailgate.policy.route.lookup.SqlLookup;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ final class RoutingBinder {
       CachedLookup.Settings cache = cache(s.section("cache"));
       LookupConfig l = null;
       if (type == null) {
-        s.error("type", "a lookup needs a type: static, file or http");
+        s.error("type", "a lookup needs a type: static, file, http or sql");
       } else {
         switch (type) {
           case "static" -> {
@@ -85,8 +86,9 @@ final class RoutingBinder {
             l = url == null ? null
                 : new LookupConfig.Http(e.key(), url, timeout, template, cache);
           }
-          default -> s.error("type", "unknown lookup type '" + type + "', expected static, file"
-              + " or http" + Suggest.hint(type, List.of("static", "file", "http")));
+          case "sql" -> l = sql(e.key(), s, cache);
+          default -> s.error("type", "unknown lookup type '" + type + "', expected static, file,"
+              + " http or sql" + Suggest.hint(type, List.of("static", "file", "http", "sql")));
         }
       }
       // Ask for every kind's keys so that a key of another kind reads as unknown, with a hint.
@@ -99,6 +101,38 @@ final class RoutingBinder {
       }
     }
     return out;
+  }
+
+  private static LookupConfig.Sql sql(String name, Section s, CachedLookup.Settings cache) {
+    String url = s.optString("url").orElse(null);
+    if (url == null) {
+      s.error("url", "an sql lookup needs a JDBC url (jdbc:postgresql://HOST/DB, jdbc:sqlite:FILE)");
+    } else if (!url.startsWith("jdbc:")) {
+      s.error("url", "expected a JDBC url starting with jdbc:");
+    } else if (!JdbcDrivers.accepts(url)) {
+      // only the scheme is shown: a JDBC url may carry a password
+      s.error("url", "no JDBC driver here accepts " + JdbcDrivers.scheme(url) + " urls"
+          + " (drivers present: " + String.join(", ", JdbcDrivers.drivers()).replaceFirst("^$", "none")
+          + ")");
+    }
+    Optional<String> user = s.optString("user");
+    Optional<String> password = s.optString("password");
+    String query = s.optString("query").orElse(null);
+    if (query == null) {
+      s.error("query", "an sql lookup needs a query returning the target in its first column");
+    } else if (SqlLookup.placeholders(query).stream()
+        .noneMatch(p -> p.equals("user") || p.equals("domain") || p.equals("local"))) {
+      s.error("query", "the query must use :user, :domain or :local (they are bound as"
+          + " parameters), else every user gets the same answer");
+    }
+    int poolSize = s.integer("pool_size", 4, 1, 64);
+    Duration timeout = s.duration("timeout", Duration.ofSeconds(5));
+    if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+      s.error("timeout", "an sql lookup's timeout is at least 1s (JDBC counts seconds)");
+      timeout = Duration.ofSeconds(1);
+    }
+    return url == null || query == null ? null
+        : new LookupConfig.Sql(name, url, user, password, query, poolSize, timeout, cache);
   }
 
   private static void markUnknownIfPresent(Section s, String key, String type) {

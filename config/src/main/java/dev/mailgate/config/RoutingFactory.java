@@ -9,18 +9,21 @@ import dev.mailgate.policy.route.lookup.AuthHttpLookup;
 import dev.mailgate.policy.route.lookup.CachedLookup;
 import dev.mailgate.policy.route.lookup.FileLookup;
 import dev.mailgate.policy.route.lookup.Lookup;
+import dev.mailgate.policy.route.lookup.SqlLookup;
 import dev.mailgate.policy.route.lookup.StaticLookup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.DriverManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Builds the routing objects of a configuration snapshot: every lookup (static, file, auth_http)
+ * Builds the routing objects of a configuration snapshot: every lookup (static, file, auth_http, sql)
  * wrapped in its {@link CachedLookup}, and the {@link Router}.
  *
  * <p>Usage: {@code var lookups = RoutingFactory.lookups(cfg, Schedulers.boundedElastic(),
@@ -35,7 +38,7 @@ public final class RoutingFactory {
   /**
    * Builds the lookups; blocking (reads lookup files), so call it off the event loop.
    *
-   * @param io the bounded scheduler file lookups re-read their files on
+   * @param io the bounded scheduler file lookups re-read their files and sql lookups query on
    * @param http makes the auth_http client for an http lookup (the gateway owns HTTP)
    * @throws UncheckedIOException when a lookup file cannot be read any more
    */
@@ -52,6 +55,8 @@ public final class RoutingFactory {
         } catch (IOException e) {
           throw new UncheckedIOException("lookup '" + f.name() + "': " + f.path(), e);
         }
+      } else if (lc instanceof LookupConfig.Sql q) {
+        raw = sql(q, io);
       } else {
         LookupConfig.Http h = (LookupConfig.Http) lc;
         raw = new AuthHttpLookup(h.name(), http.apply(h));
@@ -59,6 +64,15 @@ public final class RoutingFactory {
       out.put(lc.name(), new CachedLookup(raw, lc.cache(), ticker, maintenance));
     }
     return out;
+  }
+
+  /** An SQL lookup whose queries (and connects) run on {@code io}; no connection is opened yet. */
+  static SqlLookup sql(LookupConfig.Sql q, Scheduler io) {
+    Properties login = new Properties();
+    q.user().ifPresent(u -> login.setProperty("user", u));
+    q.password().ifPresent(p -> login.setProperty("password", p));
+    return new SqlLookup(q.name(), () -> DriverManager.getConnection(q.url(), login), q.query(),
+        io, q.poolSize(), q.timeout());
   }
 
   /** The router of this snapshot over the given lookups. */

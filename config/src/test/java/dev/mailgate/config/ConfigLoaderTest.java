@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailgate.config.model.BackendConfig;
 import dev.mailgate.config.model.ConveyClient;
 import dev.mailgate.config.model.ListenerConfig;
+import dev.mailgate.config.model.LookupConfig;
 import dev.mailgate.config.model.MailgateConfig;
 import dev.mailgate.config.model.TlsMode;
 import dev.mailgate.config.model.VerifyMode;
@@ -240,7 +241,86 @@ class ConfigLoaderTest {
     assertThat(errors).containsExactly(
         "3:70: lookups.fixed.entries.x@y: undefined pool 'none'",
         "4:30: lookups.table.path: " + dir.resolve("users.csv") + " line 2: expected KEY,TARGET",
-        "7:19: lookups.broken.type: unknown lookup type 'ldap', expected static, file or http");
+        "7:19: lookups.broken.type: unknown lookup type 'ldap', expected static, file, http or"
+            + " sql");
+  }
+
+  @Test
+  void sqlLookupsBindWithThePasswordFromTheEnvironmentAndNeverPrintIt() throws Exception {
+    LoadResult r = load("""
+        backends: [{name: b, host: h, port: 143}]
+        lookups:
+          db:
+            type: sql
+            url: "jdbc:sqlite:routes.db"
+            user: mailgate
+            password: ${DB_PASSWORD}
+            query: SELECT target FROM routes WHERE address = :user OR address = :domain
+            pool_size: 2
+            timeout: 3s
+            cache: { positive_ttl: 10m }
+        routes: [{ lookup: db, target: backend:b }]
+        """, Map.of("DB_PASSWORD", "s3cret"));
+    assertThat(r.errors()).isEmpty();
+    LookupConfig.Sql db = (LookupConfig.Sql) r.config().orElseThrow().lookups().get("db");
+    assertThat(db.password()).contains("s3cret");
+    assertThat(db.user()).contains("mailgate");
+    assertThat(db.poolSize()).isEqualTo(2);
+    assertThat(db.timeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(db.cache().positiveTtl()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(db.toString()).doesNotContain("s3cret").contains("password=***");
+  }
+
+  @Test
+  void sqlLookupErrorsHaveLocations() throws Exception {
+    List<String> errors = errors("""
+        lookups:
+          nourl: { type: sql, query: "SELECT t FROM r WHERE a = :user" }
+          nodriver: { type: sql, url: "jdbc:nosuchdb://h/db?password=x", query: "SELECT :user" }
+          noparam: { type: sql, url: "jdbc:sqlite::memory:", query: "SELECT 'local'" }
+          limits: { type: sql, url: "jdbc:sqlite::memory:", query: "SELECT :domain",
+                    pool_size: 0, timeout: 100ms, path: x.csv }
+        """);
+    assertThat(errors).hasSize(6);
+    assertThat(errors.get(0)).isEqualTo("2:10: lookups.nourl.url: an sql lookup needs a JDBC url"
+        + " (jdbc:postgresql://HOST/DB, jdbc:sqlite:FILE)");
+    assertThat(errors.get(1)).startsWith("3:31: lookups.nodriver.url: no JDBC driver here accepts"
+        + " jdbc:nosuchdb urls (drivers present: ").contains("org.sqlite.JDBC")
+        .doesNotContain("password=x");
+    assertThat(errors.subList(2, 6)).containsExactly(
+        "4:61: lookups.noparam.query: the query must use :user, :domain or :local (they are bound"
+            + " as parameters), else every user gets the same answer",
+        "6:24: lookups.limits.pool_size: 0 is out of range 1..64",
+        "6:36: lookups.limits.timeout: an sql lookup's timeout is at least 1s (JDBC counts"
+            + " seconds)",
+        "6:43: unknown key 'lookups.limits.path'");
+  }
+
+  @Test
+  void loopbackExemptionAndTrackedKeysAreConfigurableWithSafeDefaults() throws Exception {
+    var defaults = load("", Map.of()).config().orElseThrow().policySettings();
+    assertThat(defaults.connectionLimitExemptions()).isEqualTo(Cidr.LOOPBACK);
+    assertThat(defaults.maxTrackedKeys()).isEqualTo(100_000);
+
+    var none = load("""
+        policies:
+          networks: { exempt_from_connection_limits: [] }
+          max_tracked_keys: 250_000
+        """, Map.of()).config().orElseThrow().policySettings();
+    assertThat(none.connectionLimitExemptions()).isEmpty();
+    assertThat(none.maxTrackedKeys()).isEqualTo(250_000);
+
+    var office = load("policies: { networks: { exempt_from_connection_limits: [10.1.0.0/16] } }",
+        Map.of()).config().orElseThrow().policySettings();
+    assertThat(office.connectionLimitExemptions()).containsExactly(Cidr.parse("10.1.0.0/16"));
+
+    assertThat(errors("""
+        policies:
+          networks: { exempt_from_connection_limits: [not-a-network] }
+          max_tracked_keys: 10
+        """)).hasSize(2).anySatisfy(e -> assertThat(e).startsWith("3:21: policies.max_tracked_keys:"
+            + " 10 is out of range 1000..100000000"))
+        .anySatisfy(e -> assertThat(e).contains("exempt_from_connection_limits"));
   }
 
   @Test

@@ -41,7 +41,7 @@ class ExamplesTest {
           .sorted().toList();
     }
     assertThat(files).extracting(f -> f.getFileName().toString())
-        .contains("front-dovecot-postfix.yaml", "local-only.yaml");
+        .contains("front-dovecot-postfix.yaml", "local-only.yaml", "sql-routing.yaml");
     for (Path f : files) {
       LoadResult r = ConfigLoader.load(f, env);
       assertThat(r.formatErrors()).as(f.toString()).isEmpty();

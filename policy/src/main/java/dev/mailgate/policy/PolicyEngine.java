@@ -29,9 +29,6 @@ import java.util.concurrent.ForkJoinPool;
  * command, MAIL, RCPT and end of DATA {@code chain().evaluate(...)}; close the leases at the end.
  */
 public final class PolicyEngine {
-  /** Keys per rate-limit rule and per auth-throttle map before the least recent are evicted. */
-  public static final long DEFAULT_MAX_KEYS = 1_000_000;
-
   public static final String NETWORK_ACCESS = "network-access";
   public static final String TLS_BEFORE_AUTH = "tls-before-auth";
   public static final String AUTH_FAILURES = "auth-failures";
@@ -77,13 +74,16 @@ public final class PolicyEngine {
     this.chain = new PolicyChain(all);
   }
 
-  /** An engine on the system clock. */
+  /** An engine on the system clock, tracking {@link PolicySettings#maxTrackedKeys} keys per map. */
   public static PolicyEngine create(PolicySettings settings) {
-    return new PolicyEngine(settings, DEFAULT_MAX_KEYS, Ticker.systemTicker(),
+    return new PolicyEngine(settings, settings.maxTrackedKeys(), Ticker.systemTicker(),
         ForkJoinPool.commonPool());
   }
 
-  /** An engine on the given clock, with cache maintenance run on {@code maintenance}. */
+  /**
+   * An engine on the given clock, with cache maintenance run on {@code maintenance}; {@code
+   * maxKeys} replaces {@link PolicySettings#maxTrackedKeys} (tests and benchmarks).
+   */
   public static PolicyEngine create(PolicySettings settings, long maxKeys, Ticker ticker,
       Executor maintenance) {
     return new PolicyEngine(settings, maxKeys, ticker, maintenance);
@@ -135,6 +135,8 @@ public final class PolicyEngine {
     var a = s.authFailures();
     out.add(AUTH_FAILURES + ": delay " + a.initialDelay() + " doubling to " + a.maxDelay()
         + ", lockout of (user, address) after " + a.lockoutAfter() + " for " + a.lockoutFor());
+    out.add("tracked keys: at most " + s.maxTrackedKeys() + " per rate-limit rule and per"
+        + " auth-failure map");
     if (!s.connectionLimitExemptions().isEmpty()) {
       out.add("connection limits: not applied to " + s.connectionLimitExemptions());
     }

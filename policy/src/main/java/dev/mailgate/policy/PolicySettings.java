@@ -19,6 +19,11 @@ import java.util.Map;
  * listener), as Postfix exempts {@code $mynetworks} from its anvil limits by default: loopback,
  * where webmail and local scripts connect from, unless configured otherwise. Login throttling and
  * per-user limits still apply to them.
+ *
+ * <p>{@code maxTrackedKeys}: how many keys each rate-limit rule, and each of the auth throttle's
+ * three maps (per address, per user, per (user, address)), holds before the least recently used
+ * are evicted. It bounds memory when many distinct addresses knock: docs/configuration.md gives
+ * the bytes per key. An evicted key starts afresh (a full bucket, no failures).
  */
 public record PolicySettings(
     NetworkRules networks,
@@ -29,13 +34,30 @@ public record PolicySettings(
     MessageLimits messages,
     boolean requireTlsForAuth,
     Map<String, List<Cidr>> plaintextAuthByListener,
-    List<Cidr> connectionLimitExemptions) {
+    List<Cidr> connectionLimitExemptions,
+    long maxTrackedKeys) {
+
+  /** Keys per rate-limit rule and per auth-throttle map unless configured. */
+  public static final long DEFAULT_MAX_TRACKED_KEYS = 100_000;
 
   public PolicySettings {
+    if (maxTrackedKeys < 1) {
+      throw new IllegalArgumentException("maxTrackedKeys < 1");
+    }
     connectionLimitExemptions = List.copyOf(connectionLimitExemptions);
     connectionLimits = List.copyOf(connectionLimits);
     rateLimits = List.copyOf(rateLimits);
     plaintextAuthByListener = Map.copyOf(plaintextAuthByListener);
+  }
+
+  /** Settings tracking the default number of keys. */
+  public PolicySettings(NetworkRules networks, NetworkPrefixes prefixes,
+      List<ConnectionLimit> connectionLimits, List<RateLimitRule> rateLimits,
+      AuthThrottleSettings authFailures, MessageLimits messages, boolean requireTlsForAuth,
+      Map<String, List<Cidr>> plaintextAuthByListener, List<Cidr> connectionLimitExemptions) {
+    this(networks, prefixes, connectionLimits, rateLimits, authFailures, messages,
+        requireTlsForAuth, plaintextAuthByListener, connectionLimitExemptions,
+        DEFAULT_MAX_TRACKED_KEYS);
   }
 
   /** Settings with loopback exempt from connection limits. */
@@ -50,7 +72,13 @@ public record PolicySettings(
   /** The same settings with other networks exempt from connection limits ({@code []}: none). */
   public PolicySettings withConnectionLimitExemptions(List<Cidr> networks) {
     return new PolicySettings(this.networks, prefixes, connectionLimits, rateLimits, authFailures,
-        messages, requireTlsForAuth, plaintextAuthByListener, networks);
+        messages, requireTlsForAuth, plaintextAuthByListener, networks, maxTrackedKeys);
+  }
+
+  /** The same settings with another bound on the keys each map tracks. */
+  public PolicySettings withMaxTrackedKeys(long max) {
+    return new PolicySettings(networks, prefixes, connectionLimits, rateLimits, authFailures,
+        messages, requireTlsForAuth, plaintextAuthByListener, connectionLimitExemptions, max);
   }
 
   /** Secure defaults with no rate or connection limits (for tests and embedding). */

@@ -59,4 +59,45 @@ class PolicyEngineMemoryBoundTest {
     assertThat(engine.authThrottle().trackedKeys()).isLessThanOrEqualTo(3 * MAX_KEYS);
     assertThat(engine.connections().keys()).as("no session is open any more").isZero();
   }
+
+  @Test
+  void theConfiguredKeyBoundIsWhatTheEngineKeepsPerRuleAndPerAuthMap() {
+    long bound = 5_000;
+    Rate rate = new Rate(120, Duration.ofMinutes(1));
+    PolicySettings s = new PolicySettings(NetworkRules.OPEN, NetworkPrefixes.DEFAULT, List.of(),
+        List.of(new RateLimitRule("new-per-ip", Counter.CONNECTIONS, KeyScope.IP, rate),
+            new RateLimitRule("auth-per-user", Counter.AUTH_ATTEMPTS, KeyScope.USER, rate)),
+        AuthThrottleSettings.DEFAULT, MessageLimits.DEFAULT, true, Map.of(), List.of())
+        .withMaxTrackedKeys(bound);
+    PolicyEngine engine = PolicyEngine.create(s); // the bound comes from the settings
+    byte[] a = new byte[4];
+    for (int i = 0; i < 10 * bound; i++) {
+      a[0] = 10;
+      a[1] = (byte) (i >>> 16);
+      a[2] = (byte) (i >>> 8);
+      a[3] = (byte) i;
+      PolicyFacts f = PolicyFacts.connect(addr(a), "imap", MailProtocol.IMAP, true);
+      engine.chain().evaluateNow(f);
+      PolicyFacts login = f.withAuthAttempt("user" + i, true);
+      engine.chain().evaluateNow(login);
+      engine.authThrottle().recordFailure(login, i);
+    }
+    for (var limit : engine.rateLimits()) {
+      assertThat(limit.limiter().keys()).as(limit.name()).isBetween(bound / 2, bound);
+    }
+    assertThat(engine.authThrottle().trackedKeys()).isLessThanOrEqualTo(3 * bound);
+  }
+
+  @Test
+  void theDefaultBoundIsAHundredThousandKeys() {
+    assertThat(PolicySettings.defaults().maxTrackedKeys()).isEqualTo(100_000);
+  }
+
+  private static InetAddress addr(byte[] a) {
+    try {
+      return InetAddress.getByAddress(a);
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
 }

@@ -31,4 +31,21 @@ public sealed interface LookupConfig {
    */
   record Http(String name, String url, Duration timeout, Optional<String> templateBackend,
       CachedLookup.Settings cache) implements LookupConfig {}
+
+  /**
+   * An SQL query over JDBC. {@code query} names its parameters {@code :user}, {@code :domain},
+   * {@code :local}, {@code :protocol}, {@code :listener} (see {@code SqlLookup}); at most
+   * {@code poolSize} connections stay open; each query is given {@code timeout}.
+   */
+  record Sql(String name, String url, Optional<String> user, Optional<String> password,
+      String query, int poolSize, Duration timeout, CachedLookup.Settings cache)
+      implements LookupConfig {
+    /** Never shows the password (records print every field). */
+    @Override
+    public String toString() {
+      return "Sql[name=" + name + ", url=" + url + ", user=" + user.orElse("")
+          + ", password=" + (password.isPresent() ? "***" : "") + ", query=" + query
+          + ", poolSize=" + poolSize + ", timeout=" + timeout + ", cache=" + cache + "]";
+    }
+  }
 }

@@ -59,7 +59,8 @@ public record MailgateConfig(
     listeners.forEach(l -> plaintext.put(l.name(), l.allowPlaintextAuth()));
     return new dev.mailgate.policy.PolicySettings(policies.networks(), policies.networkPrefixes(),
         policies.connectionLimits(), policies.rateLimits(), policies.authFailures(),
-        policies.messages(), policies.requireTlsForAuth(), plaintext);
+        policies.messages(), policies.requireTlsForAuth(), plaintext,
+        policies.connectionLimitExemptions(), policies.maxTrackedKeys());
   }
 
   /** The routing rules in order, as {@link dev.mailgate.policy.route.Router} takes them. */

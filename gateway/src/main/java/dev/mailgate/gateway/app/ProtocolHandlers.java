@@ -61,6 +61,7 @@ public final class ProtocolHandlers {
     MaildropLocks locks = new MaildropLocks();
     h.register(MailProtocol.POP3, ListenerTier.LOCAL, (l, c) -> new LocalPop3Server(c.store(), c.users(), c.tls(),
         new LocalPop3Settings(Pop3ServerSettings.defaults(c.hostname()).withLimits(l.limits().pop3Limits())
+            .withMaxErrors(l.limits().maxErrors())
             .withPlaintextAuthNetworks(ListenerMapping.plaintextAuthNetworks(l)),
             LocalPop3Settings.DEFAULT_MAX_MESSAGES), locks));
     // Proxy tier: the pre-login dialogue, routed per login with c.router(), relayed to a backend.

@@ -62,6 +62,7 @@ final class ProxySessions {
   static ProtocolHandler imap(ListenerConfig listener, AppContext c) {
     ImapProxySettings settings = ImapProxySettings.defaults(c.hostname())
         .withLimits(listener.limits().imapLimits())
+        .withMaxErrors(listener.limits().maxErrors())
         .withPlaintextAuthNetworks(ListenerMapping.plaintextAuthNetworks(listener));
     BackendRouting routing = new BackendRouting(c, listener);
     return ImapProxyHandler.create(settings, new ImapChooser(routing, c), c.backends().connector(), c.tls(),
@@ -73,6 +74,7 @@ final class ProxySessions {
     Pop3ProxySettings settings = Pop3ProxySettings.defaults(c.hostname())
         .withServer(Pop3ProxySettings.defaults(c.hostname()).server()
             .withLimits(listener.limits().pop3Limits())
+            .withMaxErrors(listener.limits().maxErrors())
             .withPlaintextAuthNetworks(ListenerMapping.plaintextAuthNetworks(listener)));
     return new Pop3ProxyServer(c.backends().connector(), new Pop3Chooser(new BackendRouting(c, listener), c),
         c.tls(), settings);

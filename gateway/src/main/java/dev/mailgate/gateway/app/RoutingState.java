@@ -10,6 +10,8 @@ import dev.mailgate.policy.route.lookup.CachedLookup;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -19,6 +21,7 @@ import reactor.core.scheduler.Scheduler;
  * caches. Also the admin API's {@link RoutingCache}: invalidation drops cached lookup answers.
  */
 public final class RoutingState implements RoutingCache {
+  private static final Logger LOG = LoggerFactory.getLogger(RoutingState.class);
 
   private final Scheduler io;
   private final Predicate<String> available;
@@ -38,12 +41,22 @@ public final class RoutingState implements RoutingCache {
   /** Builds lookups and router for {@code config}; blocking (reads lookup files). */
   public synchronized void apply(MailgateConfig config) {
     if (!config.lookups().equals(lookupConfigs)) {
+      Map<String, CachedLookup> old = lookups;
       lookups = RoutingFactory.lookups(config, io,
           http -> new ReactorAuthHttpClient(http.url(), http.timeout()),
           Ticker.systemTicker(), ForkJoinPool.commonPool());
       lookupConfigs = config.lookups();
+      old.values().forEach(RoutingState::closeQuietly); // an sql lookup's idle connections
     }
     router = RoutingFactory.router(config, lookups, available);
+  }
+
+  private static void closeQuietly(CachedLookup l) {
+    try {
+      l.close();
+    } catch (Exception e) {
+      LOG.warn("lookup '{}': closing after a reload failed: {}", l.name(), e.toString());
+    }
   }
 
   public Router router() {

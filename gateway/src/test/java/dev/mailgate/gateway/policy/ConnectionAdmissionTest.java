@@ -54,6 +54,7 @@ import reactor.core.publisher.Mono;
  * per-IP and per-/24 keys.
  */
 class ConnectionAdmissionTest {
+  @TempDir Path dir;
   static Transport transport;
   ListenerRegistry registry;
 
@@ -236,6 +237,55 @@ class ConnectionAdmissionTest {
       assertThat(b.line()).isEqualTo("* OK ready");
     }
     assertThat(f.refusals("one-per-ip") + f.refusals("one-new-per-ip")).isZero();
+  }
+
+  /** The policy settings of a configuration file written from {@code yaml}. */
+  PolicySettings configured(String yaml) throws Exception {
+    Path f = java.nio.file.Files.writeString(dir.resolve("mailgate.yaml"), yaml);
+    var loaded = dev.mailgate.config.ConfigLoader.load(f, Map.of());
+    assertThat(loaded.formatErrors()).isEmpty();
+    return loaded.config().orElseThrow().policySettings();
+  }
+
+  @Test
+  void loopbackIsLimitedLikeAnyoneWhenTheConfigurationExemptsNoNetwork() throws Exception {
+    PolicyFixture f = new PolicyFixture(configured("""
+        policies:
+          networks: { exempt_from_connection_limits: [] }
+          connection_limits: [{ name: one-per-ip, per: ip, max: 1 }]
+          rate_limits: []
+        """));
+    int port = start(f, "imap", Protocol.IMAP, "* OK ready");
+    try (LineClient a = new LineClient(port)) {
+      assertThat(a.line()).isEqualTo("* OK ready");
+      try (LineClient b = new LineClient(port)) {
+        assertThat(b.line()).isEqualTo("* BYE [LIMIT] Too many connections, try again later");
+        assertThat(b.closedByServer()).isTrue();
+      }
+    }
+    assertThat(f.refusals("one-per-ip")).isEqualTo(1);
+  }
+
+  @Test
+  void aConfiguredExemptNetworkIsNotLimitedAndLoopbackOutsideItIs() throws Exception {
+    PolicyFixture f = new PolicyFixture(configured("""
+        policies:
+          networks: { exempt_from_connection_limits: [127.0.0.5/32] }
+          connection_limits: [{ name: one-per-ip, per: ip, max: 1 }]
+          rate_limits: []
+        """));
+    int port = start(f, "imap", Protocol.IMAP, "* OK ready");
+    try (LineClient a = new LineClient("127.0.0.5", port);
+        LineClient b = new LineClient("127.0.0.5", port)) {
+      assertThat(a.line()).isEqualTo("* OK ready");
+      assertThat(b.line()).isEqualTo("* OK ready");
+    }
+    try (LineClient c = new LineClient("127.0.0.6", port)) {
+      assertThat(c.line()).isEqualTo("* OK ready");
+      try (LineClient d = new LineClient("127.0.0.6", port)) {
+        assertThat(d.line()).isEqualTo("* BYE [LIMIT] Too many connections, try again later");
+      }
+    }
   }
 
   @Test

@@ -21,7 +21,7 @@ import reactor.core.publisher.Mono;
  * <p>The key is (user, domain, protocol, password fingerprint): a query carrying a password only
  * hits an entry made with the same password, so a cached auth_http OK cannot log in a wrong one.
  */
-public final class CachedLookup implements Lookup {
+public final class CachedLookup implements Lookup, AutoCloseable {
 
   /** The cache settings; TTLs of zero disable caching of that kind of answer. */
   public record Settings(Duration positiveTtl, Duration negativeTtl, long maxEntries) {
@@ -99,6 +99,14 @@ public final class CachedLookup implements Lookup {
 
   public long estimatedSize() {
     return cache.synchronous().estimatedSize();
+  }
+
+  /** Closes the wrapped lookup when it holds resources (an SQL lookup's idle connections). */
+  @Override
+  public void close() throws Exception {
+    if (delegate instanceof AutoCloseable c) {
+      c.close();
+    }
   }
 
   private static String lower(String s) {

@@ -6,6 +6,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,10 +33,13 @@ import reactor.core.scheduler.Scheduler;
  * routes WHERE address = :user OR address = :domain ORDER BY length(address) DESC LIMIT 1}.
  * A placeholder whose value is unknown (no user on a port-25 session) binds SQL NULL.
  *
- * <p>JDBC blocks, so every query runs on {@code io}, a bounded scheduler; at most
- * {@code maxConnections} connections are kept open between queries (more may be opened under
- * load, then closed). A database error is an error signal, so {@link CachedLookup} does not cache
- * it as "no entry".
+ * <p>JDBC blocks, so every query runs on {@code io}, a bounded scheduler (its thread count bounds
+ * the queries in flight); at most {@code maxConnections} connections are kept open between
+ * queries (more may be opened under load, then closed). A query is given {@code timeout}: the
+ * driver cancels it then ({@link PreparedStatement#setQueryTimeout}), and the answer is an error
+ * even if the driver does not (a connect that hangs). A kept connection the server has dropped
+ * meanwhile is replaced and the query run again once. A database error is an error signal, so
+ * {@link CachedLookup} does not cache it as "no entry".
  */
 public final class SqlLookup implements Lookup, AutoCloseable {
 
@@ -44,8 +50,6 @@ public final class SqlLookup implements Lookup, AutoCloseable {
   }
 
   private static final Pattern PLACEHOLDER = Pattern.compile(":(user|domain|local|protocol|listener)\\b");
-  /** Seconds a query may take before the driver cancels it. */
-  private static final int QUERY_TIMEOUT_SECONDS = 5;
 
   private final String name;
   private final ConnectionFactory connections;
@@ -53,26 +57,38 @@ public final class SqlLookup implements Lookup, AutoCloseable {
   private final List<String> parameters;
   private final Scheduler io;
   private final BlockingQueue<Connection> idle;
+  private final Duration timeout;
+  private volatile boolean closed;
 
+  /**
+   * @param maxConnections connections kept open between queries, at least 1
+   * @param timeout how long a query may take, at least one second (JDBC counts in seconds)
+   */
   public SqlLookup(String name, ConnectionFactory connections, String query, Scheduler io,
-      int maxConnections) {
+      int maxConnections, Duration timeout) {
     this.name = Objects.requireNonNull(name, "name");
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    if (timeout.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("timeout < 1s");
+    }
     this.connections = Objects.requireNonNull(connections, "connections");
     this.io = Objects.requireNonNull(io, "io");
     if (maxConnections < 1) {
       throw new IllegalArgumentException("maxConnections < 1");
     }
     this.idle = new ArrayBlockingQueue<>(maxConnections);
+    this.parameters = placeholders(Objects.requireNonNull(query, "query"));
+    this.sql = PLACEHOLDER.matcher(query).replaceAll("?");
+  }
+
+  /** The placeholders of {@code query} in order, without the colon ({@code user}, ...). */
+  public static List<String> placeholders(String query) {
     List<String> params = new ArrayList<>();
-    Matcher m = PLACEHOLDER.matcher(Objects.requireNonNull(query, "query"));
-    StringBuilder b = new StringBuilder();
+    Matcher m = PLACEHOLDER.matcher(query);
     while (m.find()) {
       params.add(m.group(1));
-      m.appendReplacement(b, "?");
     }
-    m.appendTail(b);
-    this.sql = b.toString();
-    this.parameters = List.copyOf(params);
+    return List.copyOf(params);
   }
 
   @Override
@@ -87,14 +103,37 @@ public final class SqlLookup implements Lookup, AutoCloseable {
 
   @Override
   public Mono<LookupResult> find(LookupQuery query) {
-    return Mono.fromCallable(() -> query(query.facts())).subscribeOn(io);
+    return Mono.fromCallable(() -> query(query.facts())).subscribeOn(io)
+        // the driver's own timeout covers the statement; this one also covers connecting
+        .timeout(timeout.plusSeconds(1));
   }
 
   private LookupResult query(RouteFacts facts) throws SQLException {
-    Connection c = borrow();
+    Connection pooled = idle.poll();
+    if (pooled != null) {
+      try {
+        return query(pooled, facts);
+      } catch (SQLException e) {
+        if (!connectionLost(e)) {
+          throw e;
+        }
+        // the server dropped a kept connection (restart, idle timeout): once more on a new one
+      }
+    }
+    return query(connections.open(), facts);
+  }
+
+  /** SQLSTATE class 08 (connection exception), or 57P01 (PostgreSQL: terminated by an admin). */
+  static boolean connectionLost(SQLException e) {
+    String state = e.getSQLState();
+    return e instanceof SQLNonTransientConnectionException || e instanceof SQLRecoverableException
+        || state != null && (state.startsWith("08") || state.equals("57P01"));
+  }
+
+  private LookupResult query(Connection c, RouteFacts facts) throws SQLException {
     boolean healthy = false;
     try (PreparedStatement st = c.prepareStatement(sql)) {
-      st.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+      st.setQueryTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toSeconds()));
       for (int i = 0; i < parameters.size(); i++) {
         st.setString(i + 1, value(parameters.get(i), facts));
       }
@@ -125,15 +164,12 @@ public final class SqlLookup implements Lookup, AutoCloseable {
     };
   }
 
-  private Connection borrow() throws SQLException {
-    Connection c = idle.poll();
-    return c != null ? c : connections.open();
-  }
-
   /** A connection that failed a query is closed rather than reused (it may be broken). */
   private void giveBack(Connection c, boolean healthy) {
-    if (!healthy || !idle.offer(c)) {
+    if (!healthy || closed || !idle.offer(c)) {
       closeQuietly(c);
+    } else if (closed && idle.remove(c)) {
+      closeQuietly(c); // close() ran between the check and the offer
     }
   }
 
@@ -145,9 +181,10 @@ public final class SqlLookup implements Lookup, AutoCloseable {
     }
   }
 
-  /** Closes the idle connections. */
+  /** Closes the idle connections, and those of queries in flight when they end. */
   @Override
   public void close() {
+    closed = true;
     for (Connection c = idle.poll(); c != null; c = idle.poll()) {
       closeQuietly(c);
     }

@@ -61,7 +61,7 @@ class SqlLookupTest {
     return new SqlLookup("sql", () -> {
       opened.incrementAndGet();
       return DriverManager.getConnection(url);
-    }, query, io, 2);
+    }, query, io, 2, Duration.ofSeconds(5));
   }
 
   static LookupQuery user(String name) {

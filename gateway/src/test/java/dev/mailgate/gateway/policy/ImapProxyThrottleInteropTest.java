@@ -1,0 +1,143 @@
+package dev.mailgate.gateway.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mailgate.gateway.backend.Backend;
+import dev.mailgate.gateway.backend.BackendConnector;
+import dev.mailgate.gateway.backend.BackendSpec;
+import dev.mailgate.gateway.backend.BackendTlsMode;
+import dev.mailgate.gateway.interop.MailServers;
+import dev.mailgate.gateway.interop.MailServersExtension;
+import dev.mailgate.gateway.net.ListenerBinding;
+import dev.mailgate.gateway.net.ListenerRegistry;
+import dev.mailgate.gateway.net.ListenerSpec;
+import dev.mailgate.gateway.net.Protocol;
+import dev.mailgate.gateway.net.TlsMode;
+import dev.mailgate.gateway.net.Transport;
+import dev.mailgate.gateway.proxy.imap.BackendChooser;
+import dev.mailgate.gateway.proxy.imap.ClientConveyance;
+import dev.mailgate.gateway.proxy.imap.ImapBackend;
+import dev.mailgate.gateway.proxy.imap.ImapProxyHandler;
+import dev.mailgate.gateway.proxy.imap.ImapProxySettings;
+import dev.mailgate.gateway.tls.BackendTrust;
+import dev.mailgate.gateway.tls.ClientTlsSpec;
+import dev.mailgate.policy.PolicyEngine;
+import dev.mailgate.policy.PolicySettings;
+import dev.mailgate.policy.limit.AuthThrottleSettings;
+import dev.mailgate.policy.limit.MessageLimits;
+import dev.mailgate.policy.limit.NetworkPrefixes;
+import dev.mailgate.policy.limit.NetworkRules;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Mono;
+
+/**
+ * Authentication throttling on the IMAP proxy tier, in front of the interop harness's real
+ * Dovecot: wrong passwords are Dovecot's answer, and the gateway delays the next login, locks the
+ * (user, address) pair out after two distinct failures ({@link #AUTH}) without asking Dovecot, and lets the same user in from elsewhere, like the local tier does
+ * (LocalImapPolicyTest, LocalPop3PolicyTest). One command at a time and pipelined; the gateway's
+ * delays run on virtual time (Dovecot's own failure delay is real).
+ *
+ * <p>The client is conveyed to Dovecot by IMAP ID, and the clients come from addresses no other
+ * test uses (127.0.4.x), so that Dovecot's own penalty for these failures (per client address, up
+ * to 15 s) neither slows the login from elsewhere here nor other tests' logins through the same
+ * Dovecot. Two failures lock out rather than three: Dovecot's penalty grows with each one.
+ */
+@ExtendWith(MailServersExtension.class)
+class ImapProxyThrottleInteropTest {
+  static final MailServers.User BOB = MailServers.BOB;
+  /** {@link PolicyFixture#AUTH} with a lockout after two distinct failures. */
+  static final AuthThrottleSettings AUTH = new AuthThrottleSettings(
+      PolicyFixture.AUTH.initialDelay(), PolicyFixture.AUTH.maxDelay(), 2,
+      PolicyFixture.AUTH.lockoutFor(), PolicyFixture.AUTH.forgetAfter());
+  static Transport transport;
+  static BackendConnector connector;
+  ListenerRegistry registry;
+  PolicyFixture f;
+  int port;
+
+  @BeforeAll
+  static void startTransport() {
+    transport = Transport.create("imap-proxy-throttle", 2);
+    connector = new BackendConnector(transport, BackendConnector.Policy.defaults());
+  }
+
+  @AfterAll
+  static void stopTransport() {
+    transport.close();
+  }
+
+  @BeforeEach
+  void startGateway(MailServers servers) throws Exception {
+    f = new PolicyFixture(new PolicySettings(NetworkRules.OPEN, NetworkPrefixes.DEFAULT,
+        List.of(), List.of(), AUTH, MessageLimits.DEFAULT, true, Map.of()));
+    Backend dovecot = connector.backend(
+        BackendSpec.of("dovecot", "127.0.0.1", servers.imapPort(), BackendTlsMode.STARTTLS)
+            .withTls(ClientTlsSpec.of(new BackendTrust.CaFile(servers.caFile()))));
+    BackendChooser chooser = (user, client) ->
+        Mono.just(List.of(ImapBackend.of(dovecot, ClientConveyance.IMAP_ID)));
+    ImapProxyHandler handler = ImapProxyHandler.create(ImapProxySettings.defaults("gw.test"),
+        chooser, connector, null, null);
+    registry = new ListenerRegistry(transport);
+    ListenerSpec spec = ListenerSpec.of("imap", Protocol.IMAP,
+        new InetSocketAddress("127.0.0.1", 0), TlsMode.NONE);
+    port = registry.start(spec, ListenerBinding.of(handler, null).withPolicies(f.gate))
+        .block(Duration.ofSeconds(10)).port();
+  }
+
+  @AfterEach
+  void stopGateway() {
+    registry.close();
+  }
+
+  LineClient client(String from) throws Exception {
+    LineClient c = new LineClient(from, port);
+    assertThat(c.line()).startsWith("* OK");
+    return c;
+  }
+
+  @Test
+  void distinctWrongPasswordsAreDelayedThenLockTheUserOutFromThatAddressOnly() throws Exception {
+    try (LineClient c = client("127.0.4.1")) {
+      c.send("a LOGIN " + BOB.address() + " guess1\r\n");
+      assertThat(c.until("a .*")).startsWith("a NO [AUTHENTICATIONFAILED]");
+      c.send("b LOGIN " + BOB.address() + " guess2\r\n");
+      f.releaseDelay(1);
+      assertThat(c.until("b .*")).startsWith("b NO [AUTHENTICATIONFAILED]");
+      c.send("d LOGIN " + BOB.address() + " " + BOB.password() + "\r\n");
+      assertThat(c.until("d .*")).as("locked out: answered like a wrong password")
+          .startsWith("d NO [AUTHENTICATIONFAILED]");
+    }
+    assertThat(f.refusals(PolicyEngine.AUTH_FAILURES)).isEqualTo(1);
+    try (LineClient elsewhere = client("127.0.4.2")) {
+      elsewhere.send("e LOGIN " + BOB.address() + " " + BOB.password() + "\r\n");
+      f.releaseDelay(2);
+      assertThat(elsewhere.until("e .*")).startsWith("e OK");
+      elsewhere.send("f SELECT INBOX\r\n");
+      assertThat(elsewhere.until("f .*")).as("Dovecot's answer through the relay")
+          .startsWith("f OK");
+    }
+  }
+
+  @Test
+  void aPipelinedRetryAfterAWrongPasswordWaitsItsDelayThenReachesDovecot() throws Exception {
+    try (LineClient c = client("127.0.4.3")) {
+      c.send("a LOGIN " + BOB.address() + " wrong\r\n"
+          + "b LOGIN " + BOB.address() + " " + BOB.password() + "\r\n"
+          + "c SELECT INBOX\r\n");
+      assertThat(c.until("a .*")).startsWith("a NO [AUTHENTICATIONFAILED]");
+      f.releaseDelay(1);
+      assertThat(c.until("b .*")).startsWith("b OK");
+      assertThat(c.until("c .*")).startsWith("c OK");
+    }
+    assertThat(f.refusals(PolicyEngine.AUTH_FAILURES)).isZero();
+  }
+}
