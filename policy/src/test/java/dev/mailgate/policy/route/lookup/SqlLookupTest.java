@@ -133,7 +133,7 @@ class SqlLookupTest {
     // The lookup answers on the calling thread here: with a pool thread, Caffeine may set the entry's
     // expiry (from the fake clock) only after block() returned and the clock was moved on.
     try (SqlLookup l = new SqlLookup("sql", () -> DriverManager.getConnection(url), QUERY,
-        Schedulers.immediate(), 2)) {
+        Schedulers.immediate(), 2, Duration.ofSeconds(5))) {
       CachedLookup cached = new CachedLookup(l,
           new CachedLookup.Settings(Duration.ofMinutes(5), Duration.ofMinutes(1), 1000),
           (Ticker) now::get, Runnable::run);
