@@ -27,7 +27,11 @@ import reactor.core.publisher.Mono;
  * with XCLIENT carrying the client's facts ({@link #clientFacts}) and AUTH when the route gives a
  * login; MAIL and that first RCPT go in one write with PIPELINING. After the transaction the backend
  * session is parked for the same client session (keyed by its {@link SessionFacts}) and reused by
- * its next transaction (RSET first); unclaimed after {@code idleReuse} it gets QUIT.
+ * its next transaction (RSET first); when the client session ends ({@link #sessionEnded}) or
+ * unclaimed after {@code idleReuse}, it gets QUIT. Without the first, every client that sends one
+ * message per connection (the MX pattern, smtp-source) left an idle backend session behind for
+ * {@code idleReuse}: hundreds of them held open at the backend, which slowed it and then stopped
+ * it from answering new ones.
  *
  * <p>Every reply the client gets is the backend's, or a 4xx of {@link BackendReplies} when the
  * backend is unreachable or fails: never a 250 it did not give. Limits: at most {@code maxParked}
@@ -68,6 +72,14 @@ public final class BackendRelaySink implements TransactionSink {
     String address = s.client().getAddress() != null ? s.client().getAddress().getHostAddress() : s.client().getHostString();
     return new ClientFacts(address, s.client().getPort(), null, s.helo(), s.extended() ? "ESMTP" : "SMTP",
         s.authenticatedUser());
+  }
+
+  @Override
+  public void sessionEnded(SessionFacts session) {
+    SmtpTransactionClient s = parked.remove(session);
+    if (s != null) {
+      s.quit().subscribe();
+    }
   }
 
   /** Idle backend sessions kept for reuse (for tests and metrics). */
