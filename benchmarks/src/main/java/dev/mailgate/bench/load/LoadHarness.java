@@ -4,11 +4,13 @@ import dev.mailgate.bench.load.client.Clients;
 import dev.mailgate.bench.load.report.LoadReport;
 import dev.mailgate.bench.load.report.RatioChart;
 import dev.mailgate.bench.load.report.Sample;
+import dev.mailgate.bench.load.report.Series;
 import dev.mailgate.bench.load.scenario.IdleImapsScenario;
 import dev.mailgate.bench.load.scenario.ImapLargeFetchScenario;
 import dev.mailgate.bench.load.scenario.ImapSessionScenario;
 import dev.mailgate.bench.load.scenario.Pop3RetrScenario;
 import dev.mailgate.bench.load.scenario.Scenario;
+import dev.mailgate.bench.load.scenario.SmtpOpenLoopScenario;
 import dev.mailgate.bench.load.scenario.SmtpRelayScenario;
 import dev.mailgate.bench.load.scenario.SmtpSourceScenario;
 import dev.mailgate.bench.load.scenario.TlsHandshakeScenario;
@@ -84,6 +86,9 @@ public final class LoadHarness implements Callable<Integer> {
   @Option(names = "--nginx-tuned-buffer", description = "proxy_buffer of the tuned nginx (default ${DEFAULT-VALUE}).")
   String nginxTunedBuffer = "256k";
 
+  @Option(names = "--open-rate", description = "Arrival rate (msgs/s) of smtp_open; 0: half the lowest smtp_4k median of the run (default ${DEFAULT-VALUE}).")
+  double openRate = 0;
+
   @Option(names = "--client-threads", description = "Event loop threads of the load clients (default ${DEFAULT-VALUE}).")
   int clientThreads = 1;
 
@@ -100,9 +105,11 @@ public final class LoadHarness implements Callable<Integer> {
   Path reportFile = Path.of("benchmarks/target/load-report.md");
 
   private MailgateProcess mailgate;
+  /** The report of the run in progress: smtp_open takes its rate from it. */
+  private LoadReport report;
 
   /** The scenarios, in the order they run within a round. */
-  enum ScenarioName { imap_session, smtp_4k, smtp_1m, smtp_source, imap_fetch, pop3_retr, imaps_handshake, imaps_idle }
+  enum ScenarioName { imap_session, smtp_4k, smtp_1m, smtp_source, imap_fetch, pop3_retr, imaps_handshake, imaps_idle, smtp_open }
 
   static final Dovecot.Mailbox SESSION_BOX = new Dovecot.Mailbox("alice@example.test", "alice-Secret-1", 20, 4 * 1024);
   static final Dovecot.Mailbox LARGE_BOX = new Dovecot.Mailbox("bob@example.test", "bob-Secret-2", 10, 200 * 1024);
@@ -180,6 +187,8 @@ public final class LoadHarness implements Callable<Integer> {
         case pop3_retr -> new Pop3RetrScenario(clients, LARGE_BOX, d, Math.max(1, concurrency / 2));
         case imaps_handshake -> new TlsHandshakeScenario(clients, d, concurrency);
         case imaps_idle -> new IdleImapsScenario(clients, SESSION_BOX, idleConnections);
+        case smtp_open -> new SmtpOpenLoopScenario(new SmtpRelayScenario(clients, 4 * 1024, smtpMessages, d, concurrency),
+            concurrency, d, this::openRate);
       });
     }
     return list;
@@ -188,6 +197,7 @@ public final class LoadHarness implements Callable<Integer> {
   private LoadReport run(Clients clients, List<Target> chosen) throws Exception {
     List<Scenario> list = scenarios(clients, Duration.ofMillis((long) (durationSeconds * 1000)));
     LoadReport report = new LoadReport(chosen.stream().map(Target::name).toList(), MAILGATE, DIRECT);
+    this.report = report;
     String loadBefore = Machine.loadAverage();
     // memory first, on servers that have served nothing yet: a JVM's heap, once touched by the
     // throughput scenarios, stays resident and would hide what idle connections cost
@@ -217,7 +227,15 @@ public final class LoadHarness implements Callable<Integer> {
     }
     for (int round = 0; round < rounds; round++) {
       for (Scenario scenario : list) {
-        if (!(scenario instanceof IdleImapsScenario)) {
+        if (!(scenario instanceof IdleImapsScenario) && !(scenario instanceof SmtpOpenLoopScenario)) {
+          runAgainstAll(scenario, chosen, round, report);
+        }
+      }
+    }
+    // at a fixed rate, after the closed-loop rounds that give the peak it is half of
+    for (int round = 0; round < rounds; round++) {
+      for (Scenario scenario : list) {
+        if (scenario instanceof SmtpOpenLoopScenario) {
           runAgainstAll(scenario, chosen, round, report);
         }
       }
@@ -232,6 +250,33 @@ public final class LoadHarness implements Callable<Integer> {
     report.headerLine("nginx tuned proxy_buffer: " + nginxTunedBuffer + "; backends: Dovecot " + Machine.dovecotVersion()
         + ", Postfix smtp-sink; " + Machine.nginxVersion());
     return report;
+  }
+
+  /**
+   * The arrival rate of smtp_open: {@code --open-rate}, else half of the lowest median of the
+   * closed-loop 4 KB relay among the targets of this run (so every target gets the same load, at
+   * most half of what the slowest one peaks at). NaN when neither is known.
+   */
+  double openRate() {
+    if (openRate > 0) {
+      return openRate;
+    }
+    double lowest = Double.NaN;
+    for (LoadReport.Row row : report.rows()) {
+      if (!row.scenario().startsWith("smtp-relay 4 KB (")) {
+        continue;
+      }
+      for (String t : report.targets()) {
+        Series series = report.series(row, t);
+        if (series != null && !series.isEmpty() && !(series.median() >= lowest)) {
+          lowest = series.median();
+        }
+      }
+    }
+    if (Double.isNaN(lowest)) {
+      LOG.warn("smtp_open: no smtp_4k figures in this run and no --open-rate; skipped");
+    }
+    return lowest / 2;
   }
 
   /** One scenario against every target, the order rotated by the round so no target always goes first. */

@@ -73,6 +73,9 @@ final class SmtpSession {
   // the mail transaction (its content: MessageIntake)
   Envelope envelope;
   private TransactionSink route;
+  /** The sink of the last transaction and its session facts: told when the session ends. */
+  private TransactionSink lastSink;
+  private SessionFacts lastFacts;
   TransactionSink.Transaction tx;
   int recipients;
   SmtpPath firstRecipient;
@@ -386,6 +389,8 @@ final class SmtpSession {
       if (tx == null) {
         route = sink;
         tx = sink.begin(envelope);
+        lastSink = sink;
+        lastFacts = envelope.session();
       }
       return tx.recipient(to, p).publishOn(loop).flatMap(v -> recipientVerdict(to, v));
     });
@@ -464,6 +469,10 @@ final class SmtpSession {
   private void connectionGone() {
     closing = true;
     resetTransaction();
+    if (lastSink != null) {
+      lastSink.sessionEnded(lastFacts); // a relay's parked backend session gets its QUIT now
+      lastSink = null;
+    }
     if (authCredentials != null) {
       SmtpAccounts.wipe(authCredentials);
       authCredentials = null;

@@ -38,6 +38,14 @@ public interface TransactionSink {
   /** Opens a transaction for an accepted MAIL FROM. Never null; must not block. */
   Transaction begin(Envelope envelope);
 
+  /**
+   * The client's session is over (QUIT or connection lost): whatever the sink keeps for that
+   * session's next transaction (a relay's open backend session) can go now. {@code session} is the
+   * {@link Envelope#session()} of the session's last transaction with this sink. Must not block;
+   * called on the session's event loop after its last transaction ended or was aborted.
+   */
+  default void sessionEnded(SessionFacts session) {}
+
   /** One mail transaction's state inside the sink. */
   interface Transaction {
 

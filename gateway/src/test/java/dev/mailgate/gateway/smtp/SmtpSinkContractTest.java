@@ -44,6 +44,7 @@ class SmtpSinkContractTest {
     final AtomicLong bytes = new AtomicLong();
     final Sinks.One<SmtpReply> reply = Sinks.one();
     final CompletableFuture<Throwable> contentEnd = new CompletableFuture<>();
+    final CompletableFuture<SessionFacts> ended = new CompletableFuture<>();
     final long initialRequest;
 
     ScriptedSink(long initialRequest) {
@@ -92,6 +93,11 @@ class SmtpSinkContractTest {
           return Mono.empty();
         }
       };
+    }
+
+    @Override
+    public void sessionEnded(SessionFacts session) {
+      ended.complete(session);
     }
   }
 
@@ -184,6 +190,24 @@ class SmtpSinkContractTest {
       assertThat(sink.bytes.get()).isGreaterThanOrEqualTo(sinkBefore + 64 * 1024);
     } finally {
       server.registry.stop("sink-stall", Duration.ZERO).block();
+    }
+  }
+
+  @Test
+  void theSinkOfTheLastTransactionIsToldWhenTheClientQuits() throws Exception {
+    ScriptedSink sink = new ScriptedSink(Long.MAX_VALUE);
+    listen("sink-ended", sink);
+    try (SmtpWire w = transactionUpToData(server.registry.get("sink-ended").get())) {
+      w.send("Subject: x\r\n\r\nhello\r\n.\r\n");
+      sink.reply.tryEmitValue(SmtpReply.of(250, "2.0.0", "queued"));
+      w.expect("250 .*");
+      assertThat(sink.ended).as("not before the session ends").isNotDone();
+      w.send("QUIT\r\n");
+      w.expect("221 .*");
+      SessionFacts facts = sink.ended.get(5, TimeUnit.SECONDS);
+      assertThat(facts.helo()).isEqualTo("c.example");
+    } finally {
+      server.registry.stop("sink-ended", Duration.ZERO).block();
     }
   }
 

@@ -4,6 +4,7 @@ import dev.mailgate.bench.load.Target;
 import dev.mailgate.bench.load.client.Clients;
 import dev.mailgate.bench.load.client.Expect;
 import dev.mailgate.bench.load.client.MailConnection;
+import dev.mailgate.bench.load.client.Response;
 import dev.mailgate.bench.load.report.LatencyRecorder;
 import dev.mailgate.bench.load.report.LoadReport;
 import dev.mailgate.bench.load.report.Sample;
@@ -54,25 +55,45 @@ public final class SmtpRelayScenario implements Scenario {
   }
 
   private CompletableFuture<Long> session(Target target, LatencyRecorder latency) {
-    return MailConnection.open(clients.client(target.smtp(), false), Expect.SMTP_REPLY).toFuture()
-        .thenCompose(c -> c.command("EHLO load.example.net", Expect.SMTP_REPLY, null).thenApply(r -> Checks.smtp(r, 250))
-            .thenCompose(r -> transactions(c, latency, 0))
+    return greeted(target)
+        .thenCompose(c -> transactions(c, latency, 0)
             .thenCompose(sent -> c.command("QUIT", Expect.SMTP_REPLY, null).thenApply(r -> sent))
             .whenComplete((r, e) -> c.close()));
+  }
+
+  /** A connection to {@code target}'s SMTP port, greeted and past EHLO: ready for transactions. */
+  CompletableFuture<MailConnection> greeted(Target target) {
+    return MailConnection.open(clients.client(target.smtp(), false), Expect.SMTP_REPLY).toFuture()
+        .thenCompose(c -> c.command("EHLO load.example.net", Expect.SMTP_REPLY, null)
+            .thenApply(r -> Checks.smtp(r, 250))
+            .thenApply(r -> c)
+            .whenComplete((r, e) -> {
+              if (e != null) {
+                c.close();
+              }
+            }));
   }
 
   private CompletableFuture<Long> transactions(MailConnection c, LatencyRecorder latency, long sent) {
     if (sent == messages) {
       return CompletableFuture.completedFuture(sent);
     }
+    return transaction(c).thenCompose(r -> {
+      latency.record(r.nanos());
+      return transactions(c, latency, sent + 1);
+    });
+  }
+
+  /** MAIL, RCPT, DATA, the message and the final dot; the response is the reply to the dot (a 250). */
+  CompletableFuture<Response> transaction(MailConnection c) {
     return c.command("MAIL FROM:<sender@example.net>", Expect.SMTP_REPLY, null).thenApply(r -> Checks.smtp(r, 250))
         .thenCompose(r -> c.command("RCPT TO:<alice@example.test>", Expect.SMTP_REPLY, null)).thenApply(r -> Checks.smtp(r, 250))
         .thenCompose(r -> c.command("DATA", Expect.SMTP_REPLY, null)).thenApply(r -> Checks.smtp(r, 354))
-        .thenCompose(r -> c.send(message.duplicate(), Expect.SMTP_REPLY, null)).thenApply(r -> {
-          Checks.smtp(r, 250);
-          latency.record(r.nanos());
-          return r;
-        })
-        .thenCompose(r -> transactions(c, latency, sent + 1));
+        .thenCompose(r -> c.send(message.duplicate(), Expect.SMTP_REPLY, null)).thenApply(r -> Checks.smtp(r, 250));
+  }
+
+  /** The message size in bytes. */
+  int messageSize() {
+    return messageSize;
   }
 }

@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -27,7 +29,11 @@ import reactor.core.publisher.Mono;
  * with XCLIENT carrying the client's facts ({@link #clientFacts}) and AUTH when the route gives a
  * login; MAIL and that first RCPT go in one write with PIPELINING. After the transaction the backend
  * session is parked for the same client session (keyed by its {@link SessionFacts}) and reused by
- * its next transaction (RSET first); unclaimed after {@code idleReuse} it gets QUIT.
+ * its next transaction (RSET first); when the client session ends ({@link #sessionEnded}) or
+ * unclaimed after {@code idleReuse}, it gets QUIT. Without the first, every client that sends one
+ * message per connection (the MX pattern, smtp-source) left an idle backend session behind for
+ * {@code idleReuse}: hundreds of them held open at the backend, which slowed it and then stopped
+ * it from answering new ones.
  *
  * <p>Every reply the client gets is the backend's, or a 4xx of {@link BackendReplies} when the
  * backend is unreachable or fails: never a 250 it did not give. Limits: at most {@code maxParked}
@@ -40,7 +46,29 @@ public final class BackendRelaySink implements TransactionSink {
   private final Function<Envelope, BackendLogin> login;
   private final Duration idleReuse;
   private final int maxParked;
-  private final ConcurrentHashMap<SessionFacts, SmtpTransactionClient> parked = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<SessionFacts, Parked> parked = new ConcurrentHashMap<>();
+
+  /**
+   * A parked backend session and its expiry, a timer on the backend connection's event loop (a
+   * reactor {@code Mono.delay} per message had every transaction queue a 30 s task on the shared
+   * parallel scheduler, never cancelled when the session was taken back).
+   */
+  private static final class Parked {
+    final SmtpTransactionClient client;
+    volatile ScheduledFuture<?> expiry;
+
+    Parked(SmtpTransactionClient client) {
+      this.client = client;
+    }
+
+    SmtpTransactionClient take() {
+      ScheduledFuture<?> f = expiry;
+      if (f != null) {
+        f.cancel(false);
+      }
+      return client;
+    }
+  }
 
   /**
    * @param client opens backend sessions
@@ -70,6 +98,14 @@ public final class BackendRelaySink implements TransactionSink {
         s.authenticatedUser());
   }
 
+  @Override
+  public void sessionEnded(SessionFacts session) {
+    Parked p = parked.remove(session);
+    if (p != null) {
+      p.take().quit().subscribe();
+    }
+  }
+
   /** Idle backend sessions kept for reuse (for tests and metrics). */
   int parkedSessions() {
     return parked.size();
@@ -79,8 +115,8 @@ public final class BackendRelaySink implements TransactionSink {
   public Mono<Void> closeIdle() {
     return Flux.fromIterable(List.copyOf(parked.keySet()))
         .flatMap(k -> {
-          SmtpTransactionClient s = parked.remove(k);
-          return s == null ? Mono.empty() : s.quit();
+          Parked p = parked.remove(k);
+          return p == null ? Mono.empty() : p.take().quit();
         })
         .then();
   }
@@ -92,7 +128,8 @@ public final class BackendRelaySink implements TransactionSink {
   }
 
   private Mono<SmtpTransactionClient> session(Envelope envelope, SmtpPath firstRecipient) {
-    SmtpTransactionClient reused = parked.remove(envelope.session());
+    Parked p = parked.remove(envelope.session());
+    SmtpTransactionClient reused = p == null ? null : p.take();
     if (reused != null && reused.usable()) {
       return Mono.just(reused);
     }
@@ -110,15 +147,17 @@ public final class BackendRelaySink implements TransactionSink {
       s.quit().subscribe();
       return;
     }
-    SmtpTransactionClient previous = parked.put(key, s);
-    if (previous != null && previous != s) {
-      previous.quit().subscribe();
+    Parked p = new Parked(s);
+    Parked previous = parked.put(key, p);
+    if (previous != null && previous.client != s) {
+      previous.take().quit().subscribe();
     }
-    Mono.delay(idleReuse).subscribe(t -> {
-      if (parked.remove(key, s)) {
+    // taken before the timer is set: the timer finds it gone and does nothing
+    p.expiry = s.eventLoop().schedule(() -> {
+      if (parked.remove(key, p)) {
         s.quit().subscribe();
       }
-    });
+    }, idleReuse.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   private final class BackendTransaction implements Transaction {

@@ -10,6 +10,9 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -38,6 +41,8 @@ final class ReplyReader {
   private EmbeddedChannel decoder;
   private Throwable failure;
   private Disposable subscription;
+  /** The connection's event loop, where reply timers run (set by {@link #attach}). */
+  private volatile ScheduledExecutorService timers;
 
   ReplyReader(BackendSmtpLimits limits, Runnable onFailure) {
     this.codecLimits = limits.codec();
@@ -48,6 +53,7 @@ final class ReplyReader {
 
   /** Starts reading the connection's inbound stream (once). */
   void attach(BackendConnection connection) {
+    timers = connection.connection().channel().eventLoop();
     subscription =
         connection.receive()
             .subscribe(
@@ -58,14 +64,40 @@ final class ReplyReader {
     connection.connection().onDispose(() -> fail(new BackendClosed("backend connection closed")));
   }
 
-  /** The next reply, failing with {@link TimeoutException} (and failing the reader) after {@code timeout}. */
+  /**
+   * The next reply, failing with {@link TimeoutException} (and failing the reader) after {@code
+   * timeout}. The timer runs on the connection's event loop, where the reply arrives: set and
+   * cancelled there once per reply, it costs no other thread a wake-up (reactor's {@code timeout}
+   * on the parallel scheduler cost two per reply).
+   */
   Mono<SmtpReply> next(Duration timeout) {
-    return Mono.<SmtpReply>create(this::await)
-        .timeout(timeout, Mono.defer(() -> {
-          TimeoutException t = new TimeoutException("no reply from the backend within " + timeout);
-          fail(t);
-          return Mono.error(t);
-        }));
+    ScheduledExecutorService t = timers;
+    if (t == null) {
+      return Mono.<SmtpReply>create(this::await)
+          .timeout(timeout, Mono.defer(() -> Mono.error(expired(timeout))));
+    }
+    return Mono.create(sink -> {
+      if (await(sink)) {
+        ScheduledFuture<?> timer = t.schedule(() -> expire(sink, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        sink.onDispose(() -> timer.cancel(false));
+      }
+    });
+  }
+
+  private void expire(MonoSink<SmtpReply> sink, Duration timeout) {
+    boolean waiting;
+    synchronized (this) {
+      waiting = waiters.contains(sink);
+    }
+    if (waiting) {
+      expired(timeout); // fails every waiter, this one included
+    }
+  }
+
+  private TimeoutException expired(Duration timeout) {
+    TimeoutException t = new TimeoutException("no reply from the backend within " + timeout);
+    fail(t);
+    return t;
   }
 
   /** Drops bytes received but not yet decoded, and queued replies (RFC 3207 4.2 after STARTTLS's 220). */
@@ -88,7 +120,8 @@ final class ReplyReader {
     }
   }
 
-  private void await(MonoSink<SmtpReply> sink) {
+  /** Answers {@code sink} at once if it can; else queues it and returns true (it waits). */
+  private boolean await(MonoSink<SmtpReply> sink) {
     SmtpReply ready;
     Throwable failed;
     synchronized (this) {
@@ -97,7 +130,7 @@ final class ReplyReader {
       if (ready == null && failed == null) {
         waiters.add(sink);
         sink.onCancel(() -> remove(sink));
-        return;
+        return true;
       }
     }
     if (ready != null) {
@@ -105,6 +138,7 @@ final class ReplyReader {
     } else {
       sink.error(failed);
     }
+    return false;
   }
 
   private synchronized void remove(MonoSink<SmtpReply> sink) {

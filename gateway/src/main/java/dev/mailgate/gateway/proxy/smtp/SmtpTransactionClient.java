@@ -59,6 +59,11 @@ public final class SmtpTransactionClient {
     return wire.connection().backend();
   }
 
+  /** The backend connection's event loop (timers of this session run there). */
+  io.netty.channel.EventLoop eventLoop() {
+    return wire.connection().connection().channel().eventLoop();
+  }
+
   /** Whether another transaction may run on this session. */
   public boolean usable() {
     return !wire.broken();

@@ -112,6 +112,56 @@ class BackendRelaySinkInteropTest {
   }
 
   @Test
+  void theParkedBackendSessionGetsQuitAsSoonAsTheClientSessionEnds(MailServers servers) throws Exception {
+    BackendSmtpClient client = new BackendSmtpClient(connector, "gw.example.test", BackendSmtpLimits.DEFAULTS);
+    List<dev.mailgate.gateway.backend.Backend> route = backend(connector, servers, "postfix-sink", servers.smtpPort());
+    // a reuse window far beyond the test: only the end of the client session can close it
+    BackendRelaySink sink = new BackendRelaySink(client, route, e -> null, Duration.ofHours(1), 10);
+    SessionFacts facts = session("203.0.113.12", 40102);
+    String subject = "sink-ended " + UUID.randomUUID();
+    TransactionSink.Transaction t = sink.begin(envelope(facts, "carol@elsewhere.test"));
+    assertThat(rcpt(t, "alice@example.test").code()).isEqualTo(250);
+    assertThat(t.deliver(plain(message(subject, body(subject)))).block(Duration.ofSeconds(60)).code()).isEqualTo(250);
+    assertThat(sink.parkedSessions()).isEqualTo(1);
+
+    sink.sessionEnded(facts);
+
+    assertThat(sink.parkedSessions()).isZero();
+    String disconnect = "disconnect from unknown[203.0.113.12]";
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    String log = java.nio.file.Files.readString(servers.postfixLog());
+    while (!log.contains(disconnect) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      log = java.nio.file.Files.readString(servers.postfixLog());
+    }
+    String line = log.lines().filter(l -> l.contains(disconnect)).findFirst().orElse("");
+    assertThat(line).as("Postfix saw the backend session end with QUIT").contains("quit=1");
+  }
+
+  @Test
+  void anUnclaimedParkedSessionGetsQuitWhenTheReuseWindowIsOver(MailServers servers) throws Exception {
+    BackendSmtpClient client = new BackendSmtpClient(connector, "gw.example.test", BackendSmtpLimits.DEFAULTS);
+    List<dev.mailgate.gateway.backend.Backend> route = backend(connector, servers, "postfix-sink", servers.smtpPort());
+    BackendRelaySink sink = new BackendRelaySink(client, route, e -> null, Duration.ofMillis(200), 10);
+    SessionFacts facts = session("203.0.113.13", 40103);
+    String subject = "sink-expired " + UUID.randomUUID();
+    TransactionSink.Transaction t = sink.begin(envelope(facts, "carol@elsewhere.test"));
+    assertThat(rcpt(t, "alice@example.test").code()).isEqualTo(250);
+    assertThat(t.deliver(plain(message(subject, body(subject)))).block(Duration.ofSeconds(60)).code()).isEqualTo(250);
+
+    String disconnect = "disconnect from unknown[203.0.113.13]";
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    String log = java.nio.file.Files.readString(servers.postfixLog());
+    while ((sink.parkedSessions() > 0 || !log.contains(disconnect)) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      log = java.nio.file.Files.readString(servers.postfixLog());
+    }
+    assertThat(sink.parkedSessions()).isZero();
+    String line = log.lines().filter(l -> l.contains(disconnect)).findFirst().orElse("");
+    assertThat(line).as("Postfix saw the backend session end with QUIT").contains("quit=1");
+  }
+
+  @Test
   void deliverWithoutAcceptedRecipientsNeverReachesTheBackend(MailServers servers) throws Exception {
     BackendSmtpClient client = new BackendSmtpClient(connector, "gw.example.test", BackendSmtpLimits.DEFAULTS);
     List<dev.mailgate.gateway.backend.Backend> route = backend(connector, servers, "postfix-sink", servers.smtpPort());
