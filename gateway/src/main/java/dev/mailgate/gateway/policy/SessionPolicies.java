@@ -114,7 +114,7 @@ public final class SessionPolicies {
    */
   public void authFailed(String loginName, long passwordFingerprint) {
     if (engine != null) {
-      engine.authThrottle().recordFailure(now().withAuthAttempt(loginName, ctx.isTls()),
+      engine.authOutcomes().recordFailure(now().withAuthAttempt(loginName, ctx.isTls()),
           passwordFingerprint);
     }
   }
@@ -122,7 +122,7 @@ public final class SessionPolicies {
   /** A successful login: clears this address's and this pair's failure record. */
   public void authSucceeded(String loginName) {
     if (engine != null) {
-      engine.authThrottle().recordSuccess(now().withAuthAttempt(loginName, ctx.isTls()));
+      engine.authOutcomes().recordSuccess(now().withAuthAttempt(loginName, ctx.isTls()));
     }
   }
 

@@ -1,0 +1,27 @@
+package dev.mailgate.policy.shared;
+
+import dev.mailgate.policy.auth.AuthThrottle;
+import dev.mailgate.policy.limit.RateLimitPolicy;
+
+/**
+ * Hands {@link dev.mailgate.policy.PolicyEngine} the cluster-wide versions of its stateful rules:
+ * an engine built with one counts rate limits and login failures in the {@link SharedCounters}
+ * and keeps its own counters only as the fallback.
+ */
+public final class SharedPolicies {
+  private final SharedCounters counters;
+  private final SharedOptions options;
+
+  public SharedPolicies(SharedCounters counters, SharedOptions options) {
+    this.counters = counters;
+    this.options = options;
+  }
+
+  public SharedRateLimitPolicy rateLimit(RateLimitPolicy local) {
+    return new SharedRateLimitPolicy(local, counters, options);
+  }
+
+  public SharedAuthThrottle authThrottle(AuthThrottle local) {
+    return new SharedAuthThrottle(local, counters, options);
+  }
+}
