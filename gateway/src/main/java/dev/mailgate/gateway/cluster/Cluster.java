@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class Cluster implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
   public static final String UNAVAILABLE_METRIC = "mailgate.cluster.redis.unavailable";
+  /** Longest wait for a connection to Redis (at startup, and each reconnection attempt). */
+  static final java.time.Duration CONNECT_TIMEOUT = java.time.Duration.ofSeconds(10);
 
   private final ClusterConfig config;
   private final MeterRegistry registry;
@@ -68,17 +70,19 @@ public final class Cluster implements AutoCloseable {
     if (!r.password().isEmpty()) {
       uri.setAuthentication(r.password().toCharArray());
     }
-    uri.setTimeout(r.timeout());
+    // connecting (TCP, then HELLO/AUTH) may take longer than a policy check may wait
+    uri.setTimeout(CONNECT_TIMEOUT);
     client = RedisClient.create(uri);
     client.setOptions(ClientOptions.builder()
         .autoReconnect(true)
         // fail fast while disconnected: a policy check falls back instead of waiting in a queue
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .timeoutOptions(TimeoutOptions.enabled(r.timeout()))
-        .socketOptions(SocketOptions.builder().connectTimeout(r.timeout().multipliedBy(4))
+        .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT)
             .keepAlive(true).build())
         .build());
-    resources.add(client::shutdown);
+    // no quiet period: nothing of ours runs on its threads once the connections are closed
+    resources.add(() -> client.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2)));
     commands = client.connect();
     resources.add(commands::close);
     pubsub = client.connectPubSub();
