@@ -75,8 +75,15 @@ class MultiNodeTest {
         + MESSAGES_PER_HOUR + "/hour }\n"
         + "  auth_failures: { initial_delay: 1ms, max_delay: 4ms, lockout_after: 3,"
         + " lockout_for: 15m }\n");
+    // the nodes start side by side (as they would on three machines)
+    List<java.util.concurrent.CompletableFuture<MailgateApp>> starting = new ArrayList<>();
     for (int n = 2; n <= 4; n++) {
-      apps.add(nodes.start(n, USERS));
+      int node = n;
+      starting.add(java.util.concurrent.CompletableFuture.supplyAsync(
+          () -> nodes.start(node, USERS)));
+    }
+    for (var s : starting) {
+      apps.add(s.get(120, TimeUnit.SECONDS));
     }
     redisClient = RedisClient.create(redis.uri());
     redisConn = redisClient.connect();
@@ -161,7 +168,7 @@ class MultiNodeTest {
 
   @Test
   void killingOneNodeLosesNoAcknowledgedMessage() throws Exception {
-    MailgateApp victim = nodes.start(5, USERS);
+    MailgateApp victim = nodes.start(5, Map.of("erin@example.test", PW));
     InetSocketAddress mx = address(victim, "smtp");
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     AtomicInteger sequence = new AtomicInteger();
