@@ -4,6 +4,8 @@ import dev.mailgate.gateway.app.AppOptions;
 import dev.mailgate.gateway.app.MailgateApp;
 import dev.mailgate.gateway.app.ProtocolHandlers;
 import dev.mailgate.gateway.net.RunningListener;
+import dev.mailgate.mailbox.user.Argon2id;
+import dev.mailgate.mailbox.user.UserStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -39,15 +41,51 @@ final class ClusterNodes {
 
   /** Starts node {@code n} on {@code 127.0.0.n}, with {@code users} (name, password) added. */
   MailgateApp start(int n, Map<String, String> users) {
+    Path file = config(n, 0, 0, 0);
+    MailgateApp app = MailgateApp.start(new AppOptions(Optional.of(file), Map.of(), 0,
+        Duration.ofSeconds(5), false), ProtocolHandlers.standard());
+    users.forEach((u, p) -> app.context().users().add(u, p.toCharArray())
+        .block(Duration.ofSeconds(30)));
+    return app;
+  }
+
+  /**
+   * Starts node {@code n} as its own process ({@code mailgate run}, this JVM's class path) with
+   * the given ports, after adding {@code users} to its data directory. The caller kills it.
+   */
+  Process startProcess(int n, Map<String, String> users, int smtp, int submission, int imap) {
+    Path file = config(n, smtp, submission, imap);
+    try (UserStore store = UserStore.open(data(n).resolve("local"), Argon2id.Params.defaults(), 2)) {
+      users.forEach((u, p) -> store.add(u, p.toCharArray()).block(Duration.ofSeconds(30)));
+    }
+    String java = ProcessHandle.current().info().command().orElse("java");
+    try {
+      return new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+          "dev.mailgate.gateway.cli.MailgateCommand", "run", "--config", file.toString(),
+          "--no-watch")
+          .redirectErrorStream(true).redirectOutput(dir.resolve("node-" + n + ".log").toFile())
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Path data(int n) {
+    return dir.resolve("node-" + n);
+  }
+
+  /** Writes node {@code n}'s configuration; port 0 means any free port. */
+  private Path config(int n, int smtp, int submission, int imap) {
     String host = "127.0.0." + n;
-    Path data = dir.resolve("node-" + n);
+    Path data = data(n);
     String yaml = "server: { hostname: node-" + n + ".test, data_dir: \"" + data + "\" }\n"
         + "admin: { bind: \"" + host + ":0\" }\n"
         + "tls: { self_signed: false }\n"
         + "listeners:\n"
-        + "  - { name: smtp, protocol: smtp, bind: \"" + host + ":0\", tls: none }\n"
-        + "  - { name: submission, protocol: submission, bind: \"" + host + ":0\", tls: none }\n"
-        + "  - { name: imap, protocol: imap, bind: \"" + host + ":0\", tls: none }\n"
+        + "  - { name: smtp, protocol: smtp, bind: \"" + host + ":" + smtp + "\", tls: none }\n"
+        + "  - { name: submission, protocol: submission, bind: \"" + host + ":" + submission
+        + "\", tls: none }\n"
+        + "  - { name: imap, protocol: imap, bind: \"" + host + ":" + imap + "\", tls: none }\n"
         + "routes:\n  - { name: all-local, target: local }\n"
         + "store: { type: postgres, url: \"" + pgUrl + "\", user: postgres, connections: 4 }\n"
         + (redisUri == null ? "" : "cluster:\n  node_id: node-" + n + "\n  redis: { uri: \""
@@ -57,11 +95,7 @@ final class ClusterNodes {
       Files.createDirectories(data);
       Path file = dir.resolve("node-" + n + ".yaml");
       Files.writeString(file, yaml);
-      MailgateApp app = MailgateApp.start(new AppOptions(Optional.of(file), Map.of(), 0,
-          Duration.ofSeconds(5), false), ProtocolHandlers.standard());
-      users.forEach((u, p) -> app.context().users().add(u, p.toCharArray())
-          .block(Duration.ofSeconds(30)));
-      return app;
+      return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -3,6 +3,7 @@ package dev.mailgate.gateway.cluster;
 import static dev.mailgate.gateway.cluster.ClusterNodes.address;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailgate.gateway.app.FreePorts;
 import dev.mailgate.gateway.app.MailgateApp;
 import dev.mailgate.gateway.testing.Transcript;
 import dev.mailgate.mailbox.postgres.PostgresServer;
@@ -44,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * .4, its own data directory and policy engine) sharing one PostgreSQL store and one Redis, as
  * behind an L4 balancer (docs/scale-out.md): limits hold in total, a lockout on one node holds on
  * the others, a delivery through one node reaches an IDLE session on another, and killing a node
- * loses no acknowledged message.
+ * (a fourth one, its own process, with SIGKILL) loses no acknowledged message.
  */
 class MultiNodeTest {
   private static final int MESSAGES_PER_HOUR = 5;
@@ -167,13 +168,25 @@ class MultiNodeTest {
   }
 
   @Test
-  void killingOneNodeLosesNoAcknowledgedMessage() throws Exception {
-    MailgateApp victim = nodes.start(5, Map.of("erin@example.test", PW));
-    InetSocketAddress mx = address(victim, "smtp");
+  void killingOneNodeProcessLosesNoAcknowledgedMessage() throws Exception {
+    int smtp = FreePorts.one();
+    Process victim = nodes.startProcess(5, Map.of("erin@example.test", PW), smtp,
+        FreePorts.one(), FreePorts.one());
+    InetSocketAddress mx = new InetSocketAddress("127.0.0.5", smtp);
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     AtomicInteger sequence = new AtomicInteger();
     ExecutorService senders = Executors.newFixedThreadPool(4);
     try {
+      Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+          .until(() -> {
+            assertThat(victim.isAlive()).as("node 5 exited; see its log").isTrue();
+            try (java.net.Socket probe = new java.net.Socket()) {
+              probe.connect(mx, 1000);
+              return true;
+            } catch (java.io.IOException e) {
+              return false;
+            }
+          });
       for (int t = 0; t < 4; t++) {
         senders.submit(() -> {
           for (;;) {
@@ -188,13 +201,15 @@ class MultiNodeTest {
         });
       }
       Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 12);
-      victim.close(); // everything at once, sessions mid-transaction included
+      victim.destroyForcibly(); // SIGKILL, sessions mid-transaction included
+      assertThat(victim.waitFor(30, TimeUnit.SECONDS)).isTrue();
     } finally {
+      victim.destroyForcibly();
       senders.shutdown();
       assertThat(senders.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
-      victim.close();
     }
     Set<String> stored = new HashSet<>(imapSubjects(node(2), "erin@example.test"));
+    assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(12);
     assertThat(stored).containsAll(acknowledged);
   }
 
