@@ -13,6 +13,7 @@ import dev.mailgate.policy.message.SenderOwnershipPolicy;
 import dev.mailgate.policy.net.NetworkAccessPolicy;
 import dev.mailgate.policy.shared.SharedAuthThrottle;
 import dev.mailgate.policy.shared.SharedPolicies;
+import dev.mailgate.policy.shared.SharedSessionLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -47,6 +48,7 @@ public final class PolicyEngine {
   private final ConnectionLimiter connections;
   private final AuthThrottle authThrottle;
   private final AuthOutcomes authOutcomes;
+  private final SharedSessionLimits sharedSessions;
   private final TlsBeforeAuthPolicy tlsBeforeAuth;
   private final SenderOwnershipPolicy senderOwnership;
   private final List<RateLimitPolicy> rateLimits;
@@ -69,6 +71,7 @@ public final class PolicyEngine {
     List<Policy> all = new ArrayList<>();
     all.add(new NetworkAccessPolicy(NETWORK_ACCESS, s.networks()));
     all.add(tlsBeforeAuth);
+    this.sharedSessions = shared == null ? null : shared.sessions();
     if (shared == null) {
       this.authOutcomes = authThrottle;
       all.add(authThrottle);
@@ -126,6 +129,14 @@ public final class PolicyEngine {
 
   public AuthThrottle authThrottle() {
     return authThrottle;
+  }
+
+  /**
+   * The cluster-wide per-user and per-domain session limits, or null when counters are not
+   * shared; a session takes its slots there after {@code connections().onLogin}.
+   */
+  public SharedSessionLimits sharedSessions() {
+    return sharedSessions;
   }
 
   /** Where sessions report login outcomes: the throttle, and the shared counters when shared. */

@@ -6,6 +6,7 @@ import dev.mailgate.policy.PolicyEngine;
 import dev.mailgate.policy.PolicySettings;
 import dev.mailgate.policy.shared.SharedOptions;
 import dev.mailgate.policy.shared.SharedPolicies;
+import dev.mailgate.policy.shared.SharedSessionLimits;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -91,6 +92,10 @@ public final class Cluster implements AutoCloseable {
     shared = new SharedPolicies(new RedisCounters(commands, prefix),
         new SharedOptions(r.timeout(), r.whenUnavailable() == ClusterConfig.WhenUnavailable.DENY,
             this::unavailable));
+    // the session slots of this node's live sessions lapse unless renewed (a crashed node's do)
+    var renewal = reactor.core.publisher.Flux.interval(SharedSessionLimits.RENEW_EVERY)
+        .subscribe(t -> shared.sessions().renewAll());
+    resources.add(renewal::dispose);
     LOG.info("cluster: node {}, shared counters and routing invalidation in Redis at {}"
         + " (when unavailable: {})", config.nodeId(), uri.getHost() + ":" + uri.getPort(),
         r.whenUnavailable().name().toLowerCase(java.util.Locale.ROOT));

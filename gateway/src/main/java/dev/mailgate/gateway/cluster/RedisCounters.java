@@ -5,13 +5,15 @@ import dev.mailgate.policy.limit.AuthThrottleSettings;
 import dev.mailgate.policy.shared.SharedCounters;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
+import java.util.Collection;
 import java.time.temporal.ChronoUnit;
 import reactor.core.publisher.Mono;
 
 /**
  * {@link SharedCounters} in Redis: a rate-limit charge is one {@code gcra.lua}, a failed login one
- * {@code auth-failure.lua}, a login check one {@code MGET}, a success one {@code DEL}; each is
- * atomic on the server. Keys start with the configured prefix, then {@code rate:RULE:KEY} or
+ * {@code auth-failure.lua}, a login check one {@code MGET}, a success one {@code DEL}, a session
+ * slot one {@code session-acquire.lua} (renewed by {@code session-renew.lua}, given back by
+ * {@code ZREM}); each is atomic on the server. Keys start with the configured prefix, then {@code rate:RULE:KEY} or
  * {@code auth:ip|user|pair|lock:...}; every key expires by itself (a bucket when it would be full
  * again, failures {@code forget_after} after the last one), so Redis holds only live state.
  *
@@ -24,6 +26,8 @@ final class RedisCounters implements SharedCounters {
 
   private static final LuaScript GCRA = LuaScript.resource("gcra.lua");
   private static final LuaScript AUTH_FAILURE = LuaScript.resource("auth-failure.lua");
+  private static final LuaScript SESSION_ACQUIRE = LuaScript.resource("session-acquire.lua");
+  private static final LuaScript SESSION_RENEW = LuaScript.resource("session-renew.lua");
 
   private final StatefulRedisConnection<String, String> connection;
   private final String prefix;
@@ -66,6 +70,28 @@ final class RedisCounters implements SharedCounters {
     String pair = pair(ip, user);
     connection.async().del(count("ip", ip), seen("ip", ip), count("pair", pair),
         seen("pair", pair), lock(ip, user));
+  }
+
+  @Override
+  public Mono<Boolean> acquireSession(String key, String lease, int max, Duration ttl) {
+    return SESSION_ACQUIRE.run(connection, new String[] {prefix + key}, lease,
+        Integer.toString(max), Long.toString(ttl.toMillis())).map(taken -> taken == 1L);
+  }
+
+  @Override
+  public void releaseSession(String key, String lease) {
+    connection.async().zrem(prefix + key, lease);
+  }
+
+  @Override
+  public void renewSessions(String key, Collection<String> leases, Duration ttl) {
+    String[] args = new String[leases.size() + 1];
+    args[0] = Long.toString(ttl.toMillis());
+    int i = 1;
+    for (String l : leases) {
+      args[i++] = l;
+    }
+    SESSION_RENEW.send(connection, new String[] {prefix + key}, args);
   }
 
   private static int number(String v) {

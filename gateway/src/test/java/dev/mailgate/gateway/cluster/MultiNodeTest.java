@@ -43,12 +43,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three gateway nodes (in this JVM, each its own app with its own listeners on 127.0.0.2, .3 and
  * .4, its own data directory and policy engine) sharing one PostgreSQL store and one Redis, as
- * behind an L4 balancer (docs/scale-out.md): limits hold in total, a lockout on one node holds on
+ * behind an L4 balancer (docs/scale-out.md): rate and session limits hold in total, a lockout on one node holds on
  * the others, a delivery through one node reaches an IDLE session on another, and killing a node
  * (a fourth one, its own process, with SIGKILL) loses no acknowledged message.
  */
 class MultiNodeTest {
   private static final int MESSAGES_PER_HOUR = 5;
+  private static final int SESSIONS_PER_USER = 2;
   private static final String PW = "correct horse";
   private static final Map<String, String> USERS = new LinkedHashMap<>();
 
@@ -75,7 +76,9 @@ class MultiNodeTest {
         + "    - { name: messages-per-user, count: messages, per: user, rate: "
         + MESSAGES_PER_HOUR + "/hour }\n"
         + "  auth_failures: { initial_delay: 1ms, max_delay: 4ms, lockout_after: 3,"
-        + " lockout_for: 15m }\n");
+        + " lockout_for: 15m }\n"
+        + "  connection_limits:\n"
+        + "    - { name: sessions-per-user, per: user, max: " + SESSIONS_PER_USER + " }\n");
     // the nodes start side by side (as they would on three machines)
     List<java.util.concurrent.CompletableFuture<MailgateApp>> starting = new ArrayList<>();
     for (int n = 2; n <= 4; n++) {
@@ -147,6 +150,33 @@ class MultiNodeTest {
         .startsWith("a NO");
     assertThat(imapLogin(node(4), "carol@example.test", PW)).as("other users are not")
         .startsWith("a OK");
+  }
+
+  @Test
+  void aPerUserSessionLimitHoldsInTotalAcrossNodes() {
+    InetSocketAddress[] imap = {address(node(2), "imap"), address(node(3), "imap"),
+        address(node(4), "imap")};
+    try (Transcript.Client first = Transcript.Client.connect(imap[0], Duration.ofSeconds(10));
+        Transcript.Client second = Transcript.Client.connect(imap[1], Duration.ofSeconds(10))) {
+      assertThat(login(first, "alice@example.test")).startsWith("a OK");
+      assertThat(login(second, "alice@example.test")).startsWith("a OK");
+      assertThat(imapLogin(node(4), "alice@example.test", PW))
+          .as("a third session, on a third node").startsWith("a NO");
+      assertThat(imapLogin(node(4), "erin@example.test", PW)).as("other users are not limited")
+          .startsWith("a OK");
+      first.send("z LOGOUT\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      readUntil(first, l -> l.startsWith("z OK"), Duration.ofSeconds(10));
+    }
+    // the slot is given back when the session ends (on its node's event loop, after LOGOUT)
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+        imapLogin(node(4), "alice@example.test", PW).startsWith("a OK"));
+  }
+
+  private static String login(Transcript.Client c, String user) {
+    c.readLine();
+    c.send(("a LOGIN " + user + " \"" + PW + "\"\r\n")
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    return readUntil(c, l -> l.startsWith("a "), Duration.ofSeconds(10));
   }
 
   @Test

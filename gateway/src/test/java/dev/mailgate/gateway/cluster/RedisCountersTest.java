@@ -130,4 +130,36 @@ class RedisCountersTest {
       assertThat(a.sync().pttl(k)).as(k).isPositive();
     }
   }
+
+  @Test
+  void sessionSlotsHoldInTotalOverTwoNodesAndComeBackWhenReleased() {
+    String p = prefix();
+    RedisCounters nodeA = new RedisCounters(a, p);
+    RedisCounters nodeB = new RedisCounters(b, p);
+    Duration ttl = Duration.ofMinutes(1);
+    assertThat(nodeA.acquireSession("s:u", "l1", 2, ttl).block(WAIT)).isTrue();
+    assertThat(nodeB.acquireSession("s:u", "l2", 2, ttl).block(WAIT)).isTrue();
+    assertThat(nodeA.acquireSession("s:u", "l3", 2, ttl).block(WAIT)).isFalse();
+    assertThat(nodeB.acquireSession("s:u", "l3", 2, ttl).block(WAIT)).isFalse();
+    nodeB.releaseSession("s:u", "l2");
+    assertThat(nodeB.acquireSession("s:u", "l3", 2, ttl).block(WAIT)).isTrue();
+  }
+
+  @Test
+  void aSlotThatIsNotRenewedLapsesAndARenewedOneLives() {
+    String p = prefix();
+    RedisCounters dead = new RedisCounters(a, p);
+    RedisCounters alive = new RedisCounters(b, p);
+    // a node that took a slot and died: nothing renews it, and after its ttl it is free again
+    assertThat(dead.acquireSession("s:v", "crashed", 1, Duration.ofMillis(300)).block(WAIT))
+        .isTrue();
+    assertThat(alive.acquireSession("s:v", "mine", 1, Duration.ofMinutes(1)).block(WAIT)).isFalse();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+        alive.acquireSession("s:v", "mine", 1, Duration.ofMinutes(1)).block(WAIT));
+    // a renewal pushes the slot's end out by the ttl from now (scores are ms of the server clock)
+    alive.renewSessions("s:v", List.of("mine"), Duration.ofMinutes(10));
+    long now = Long.parseLong(b.sync().time().get(0)) * 1000;
+    assertThat(b.sync().zscore(p + "s:v", "mine")).isGreaterThan(now + 9 * 60_000);
+    assertThat(b.sync().pttl(p + "s:v")).isGreaterThan(9 * 60_000);
+  }
 }

@@ -38,6 +38,21 @@ public interface SharedCounters {
   void recordAuthSuccess(String ip, String user);
 
   /**
+   * Takes one of {@code max} session slots under {@code key} for {@code lease}, unless {@code max}
+   * are held already. A slot lapses {@code ttl} after it was taken or last {@linkplain
+   * #renewSessions renewed}, so the slots of a node that died free themselves.
+   *
+   * @return true when taken
+   */
+  Mono<Boolean> acquireSession(String key, String lease, int max, Duration ttl);
+
+  /** Gives a slot back; does not wait. */
+  void releaseSession(String key, String lease);
+
+  /** Extends the given slots of {@code key} by {@code ttl} from now; does not wait. */
+  void renewSessions(String key, java.util.Collection<String> leases, Duration ttl);
+
+  /**
    * @param pairLocked the (user, address) pair is locked out now
    * @param ipFailures distinct failures from the address not yet forgotten
    * @param userFailures distinct failures of the user not yet forgotten

@@ -12,9 +12,21 @@ public final class SharedPolicies {
   private final SharedCounters counters;
   private final SharedOptions options;
 
+  private final SharedSessionLimits sessions;
+
   public SharedPolicies(SharedCounters counters, SharedOptions options) {
     this.counters = counters;
     this.options = options;
+    this.sessions = new SharedSessionLimits(counters, options);
+  }
+
+  /**
+   * The cluster-wide per-user and per-domain session limits. One per node, kept across reloads
+   * (its slots belong to running sessions); renew its slots every
+   * {@link SharedSessionLimits#RENEW_EVERY}.
+   */
+  public SharedSessionLimits sessions() {
+    return sessions;
   }
 
   public SharedRateLimitPolicy rateLimit(RateLimitPolicy local) {

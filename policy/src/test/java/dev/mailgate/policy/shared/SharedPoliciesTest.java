@@ -61,6 +61,29 @@ class SharedPoliciesTest {
     public void recordAuthSuccess(String ip, String user) {
       recorded.add("ok " + user + " " + ip);
     }
+
+    /** Slots held per key, as the store would count them. */
+    final java.util.Map<String, java.util.Set<String>> slots = new java.util.HashMap<>();
+    final List<String> renewed = new ArrayList<>();
+
+    @Override
+    public Mono<Boolean> acquireSession(String key, String lease, int max, Duration ttl) {
+      if (down) {
+        return Mono.error(new IllegalStateException("down"));
+      }
+      var held = slots.computeIfAbsent(key, k -> new java.util.HashSet<>());
+      return Mono.just(held.size() < max && held.add(lease));
+    }
+
+    @Override
+    public void releaseSession(String key, String lease) {
+      slots.getOrDefault(key, new java.util.HashSet<>()).remove(lease);
+    }
+
+    @Override
+    public void renewSessions(String key, java.util.Collection<String> leases, Duration ttl) {
+      renewed.add(key + " " + leases.size());
+    }
   }
 
   private RateLimitPolicy local(int permits) {
@@ -165,5 +188,51 @@ class SharedPoliciesTest {
         "rate:msgs:u:u@example.test 1");
     engine.authOutcomes().recordFailure(connect("192.0.2.1").withAuthAttempt("x", true), 7);
     assertThat(s.recorded).containsExactly("fail x 192.0.2.1");
+  }
+
+  private static final List<dev.mailgate.policy.limit.ConnectionLimit> PER_USER_AND_DOMAIN = List.of(
+      new dev.mailgate.policy.limit.ConnectionLimit("per-user", KeyScope.USER, 2),
+      new dev.mailgate.policy.limit.ConnectionLimit("per-domain", KeyScope.DOMAIN, 3),
+      new dev.mailgate.policy.limit.ConnectionLimit("per-ip", KeyScope.IP, 1));
+
+  @Test
+  void sessionSlotsAreTakenPerUserAndDomainGivenBackOnCloseAndRenewedWhileHeld() {
+    Scripted s = new Scripted();
+    SharedSessionLimits limits = new SharedPolicies(s, options(false)).sessions();
+    var u = authenticated("192.0.2.1", "u@example.test");
+    var first = limits.onLogin(PER_USER_AND_DOMAIN, NetworkPrefixes.DEFAULT, u).block(T);
+    var second = limits.onLogin(PER_USER_AND_DOMAIN, NetworkPrefixes.DEFAULT, u).block(T);
+    var third = limits.onLogin(PER_USER_AND_DOMAIN, NetworkPrefixes.DEFAULT, u).block(T);
+    assertThat(first.deny()).isNull();
+    assertThat(second.deny()).isNull();
+    assertThat(third.deny()).isNotNull();
+    assertThat(third.deny().kind()).isEqualTo(DenyKind.TOO_MANY_CONNECTIONS);
+    assertThat(third.deny().rule()).isEqualTo("per-user");
+    assertThat(s.slots.get("sessions:per-domain:d:example.test"))
+        .as("the refused login gave its domain slot back").hasSize(2);
+    assertThat(s.slots).doesNotContainKey("sessions:per-ip:i:192.0.2.1");
+    assertThat(limits.liveSlots()).isEqualTo(4);
+    limits.renewAll();
+    assertThat(s.renewed).containsExactlyInAnyOrder("sessions:per-user:u:u@example.test 2",
+        "sessions:per-domain:d:example.test 2");
+    first.slots().close();
+    first.slots().close();
+    assertThat(s.slots.get("sessions:per-user:u:u@example.test")).hasSize(1);
+    assertThat(limits.onLogin(PER_USER_AND_DOMAIN, NetworkPrefixes.DEFAULT, u).block(T).deny())
+        .isNull();
+  }
+
+  @Test
+  void whenTheStoreIsDownALoginKeepsOnlyTheNodesLimitOrIsRefusedWhenFailClosed() {
+    Scripted s = new Scripted();
+    s.down = true;
+    var u = authenticated("192.0.2.1", "u@example.test");
+    var open = new SharedPolicies(s, options(false)).sessions()
+        .onLogin(PER_USER_AND_DOMAIN, NetworkPrefixes.DEFAULT, u).block(T);
+    assertThat(open.deny()).isNull();
+    var closed = new SharedPolicies(s, options(true)).sessions()
+        .onLogin(PER_USER_AND_DOMAIN, NetworkPrefixes.DEFAULT, u).block(T);
+    assertThat(closed.deny()).isNotNull();
+    assertThat(unavailable).containsExactly("per-user", "per-domain", "per-user");
   }
 }
