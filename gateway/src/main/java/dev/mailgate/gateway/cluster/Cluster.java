@@ -38,6 +38,11 @@ public final class Cluster implements AutoCloseable {
   public static final String UNAVAILABLE_METRIC = "mailgate.cluster.redis.unavailable";
   /** Longest wait for a connection to Redis (at startup, and each reconnection attempt). */
   static final java.time.Duration CONNECT_TIMEOUT = java.time.Duration.ofSeconds(10);
+  /**
+   * Commands that may wait on the node's connection for Redis (Lettuce's default is unbounded);
+   * beyond it a command fails at once and the policy check falls back, as for an outage.
+   */
+  static final int REQUEST_QUEUE = 10_000;
 
   private final ClusterConfig config;
   private final MeterRegistry registry;
@@ -78,6 +83,7 @@ public final class Cluster implements AutoCloseable {
         .autoReconnect(true)
         // fail fast while disconnected: a policy check falls back instead of waiting in a queue
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .requestQueueSize(REQUEST_QUEUE)
         .timeoutOptions(TimeoutOptions.enabled(r.timeout()))
         .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT)
             .keepAlive(true).build())

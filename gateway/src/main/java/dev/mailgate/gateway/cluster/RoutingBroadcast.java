@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Mono;
 
 /**
@@ -25,12 +26,15 @@ final class RoutingBroadcast implements RoutingCache, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RoutingBroadcast.class);
   private static final String ALL = "*";
   private static final String USER = "user ";
+  /** Invalidation messages waiting to be applied before the oldest are dropped. */
+  static final int BACKLOG = 1024;
 
   private final RoutingCache local;
   private final StatefulRedisConnection<String, String> commands;
   private final String channel;
   private final Duration timeout;
   private final Disposable subscription;
+  private volatile boolean overflowed;
 
   RoutingBroadcast(RoutingCache local, StatefulRedisConnection<String, String> commands,
       StatefulRedisPubSubConnection<String, String> pubsub, String prefix, Duration timeout) {
@@ -41,9 +45,19 @@ final class RoutingBroadcast implements RoutingCache, AutoCloseable {
     // one subscription for the node's lifetime; each message is applied to the local caches
     this.subscription = pubsub.reactive().observeChannels()
         .filter(m -> m.getChannel().equals(channel))
-        .concatMap(m -> apply(m.getMessage()).onErrorResume(e -> {
-          LOG.warn("routing invalidation '{}' from another node failed: {}", m.getMessage(),
-              e.toString());
+        // applying one is a map removal, so a backlog means something is badly wrong: then drop
+        // the oldest and, to stay safe, everything cached (lookups are asked again)
+        .onBackpressureBuffer(BACKLOG, dropped -> overflowed = true,
+            BufferOverflowStrategy.DROP_OLDEST)
+        .map(m -> {
+          if (overflowed) {
+            overflowed = false;
+            return ALL;
+          }
+          return m.getMessage();
+        })
+        .concatMap(m -> apply(m).onErrorResume(e -> {
+          LOG.warn("routing invalidation '{}' from another node failed: {}", m, e.toString());
           return Mono.empty();
         }))
         .subscribe();
