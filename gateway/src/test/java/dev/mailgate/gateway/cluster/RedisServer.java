@@ -36,6 +36,11 @@ public final class RedisServer implements AutoCloseable {
   }
 
   public static RedisServer start() throws IOException, InterruptedException {
+    return start(null);
+  }
+
+  /** A server that requires {@code AUTH password} (none when null). */
+  public static RedisServer start(String password) throws IOException, InterruptedException {
     Path dir = Files.createDirectories(Path.of("target").toAbsolutePath()
         .resolve("redis-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
     RedisServer s = new RedisServer(dir, freePort());
@@ -49,7 +54,8 @@ public final class RedisServer implements AutoCloseable {
         "logfile " + dir.resolve("redis.log"),
         "daemonize no",
         "maxmemory 64mb",
-        "") );
+        password == null ? "" : "requirepass " + password,
+        ""));
     s.startProcess();
     Runtime.getRuntime().addShutdownHook(s.hook);
     return s;
@@ -95,7 +101,9 @@ public final class RedisServer implements AutoCloseable {
       InputStream in = s.getInputStream();
       byte[] b = new byte[7];
       int n = in.readNBytes(b, 0, 7);
-      return n == 7 && new String(b, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+      // "-NOAUTH ..." from a server with a password also means it is up
+      return n == 7 && (new String(b, StandardCharsets.US_ASCII).equals("+PONG\r\n")
+          || new String(b, StandardCharsets.US_ASCII).startsWith("-NOAUTH"));
     } catch (IOException e) {
       return false;
     }
