@@ -126,9 +126,11 @@ public final class ConfigLoader {
     Section relay = root.section("relay");
     RelayConfig relayConfig = new RelayConfig(relay.strings("accepted_domains", List.of()));
     relay.finish();
+    var store = SharedStateBinder.store(root.section("store"));
+    var cluster = SharedStateBinder.cluster(root.section("cluster"), server.hostname());
     root.finish();
     return new MailgateConfig(source, server, admin, listeners, tls, backends, pools, lookups,
-        routes, auth, policies, local, relayConfig);
+        routes, auth, policies, local, relayConfig, store, cluster);
   }
 
   private static ServerConfig server(Section s, BindContext ctx) {

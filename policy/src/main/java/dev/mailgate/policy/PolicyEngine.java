@@ -1,6 +1,7 @@
 package dev.mailgate.policy;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.mailgate.policy.auth.AuthOutcomes;
 import dev.mailgate.policy.auth.AuthThrottle;
 import dev.mailgate.policy.auth.TlsBeforeAuthPolicy;
 import dev.mailgate.policy.limit.ConnectionLimiter;
@@ -10,6 +11,9 @@ import dev.mailgate.policy.message.MessageSizePolicy;
 import dev.mailgate.policy.message.RecipientLimitPolicy;
 import dev.mailgate.policy.message.SenderOwnershipPolicy;
 import dev.mailgate.policy.net.NetworkAccessPolicy;
+import dev.mailgate.policy.shared.SharedAuthThrottle;
+import dev.mailgate.policy.shared.SharedPolicies;
+import dev.mailgate.policy.shared.SharedSessionLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -40,11 +44,14 @@ public final class PolicyEngine {
   private final PolicyChain chain;
   private final ConnectionLimiter connections;
   private final AuthThrottle authThrottle;
+  private final AuthOutcomes authOutcomes;
+  private final SharedSessionLimits sharedSessions;
   private final TlsBeforeAuthPolicy tlsBeforeAuth;
   private final SenderOwnershipPolicy senderOwnership;
   private final List<RateLimitPolicy> rateLimits;
 
-  private PolicyEngine(PolicySettings s, long maxKeys, Ticker ticker, Executor maintenance) {
+  private PolicyEngine(PolicySettings s, long maxKeys, Ticker ticker, Executor maintenance,
+      SharedPolicies shared) {
     this.settings = s;
     this.connections = new ConnectionLimiter(s.connectionLimits(), s.prefixes(),
         s.connectionLimitExemptions());
@@ -61,7 +68,15 @@ public final class PolicyEngine {
     List<Policy> all = new ArrayList<>();
     all.add(new NetworkAccessPolicy(NETWORK_ACCESS, s.networks()));
     all.add(tlsBeforeAuth);
-    all.add(authThrottle);
+    this.sharedSessions = shared == null ? null : shared.sessions();
+    if (shared == null) {
+      this.authOutcomes = authThrottle;
+      all.add(authThrottle);
+    } else {
+      SharedAuthThrottle sharedAuth = shared.authThrottle(authThrottle);
+      this.authOutcomes = sharedAuth;
+      all.add(sharedAuth);
+    }
     all.add(new MessageSizePolicy(MAX_MESSAGE_SIZE, s.messages().maxMessageSize()));
     all.add(new RecipientLimitPolicy(MAX_RECIPIENTS, s.messages().maxRecipients()));
     this.senderOwnership = s.messages().senderMustMatchUser()
@@ -70,14 +85,25 @@ public final class PolicyEngine {
       all.add(senderOwnership);
     }
     // Rate limits last: a step refused by a stateless rule above must not use up a permit.
-    all.addAll(rateLimits);
+    for (RateLimitPolicy r : rateLimits) {
+      all.add(shared == null ? r : shared.rateLimit(r));
+    }
     this.chain = new PolicyChain(all);
   }
 
   /** An engine on the system clock, tracking {@link PolicySettings#maxTrackedKeys} keys per map. */
   public static PolicyEngine create(PolicySettings settings) {
     return new PolicyEngine(settings, settings.maxTrackedKeys(), Ticker.systemTicker(),
-        ForkJoinPool.commonPool());
+        ForkJoinPool.commonPool(), null);
+  }
+
+  /**
+   * An engine on the system clock whose rate limits and login-failure throttling are counted
+   * across the cluster in {@code shared}, with this engine's own counters as the fallback.
+   */
+  public static PolicyEngine create(PolicySettings settings, SharedPolicies shared) {
+    return new PolicyEngine(settings, settings.maxTrackedKeys(), Ticker.systemTicker(),
+        ForkJoinPool.commonPool(), java.util.Objects.requireNonNull(shared, "shared"));
   }
 
   /**
@@ -86,7 +112,7 @@ public final class PolicyEngine {
    */
   public static PolicyEngine create(PolicySettings settings, long maxKeys, Ticker ticker,
       Executor maintenance) {
-    return new PolicyEngine(settings, maxKeys, ticker, maintenance);
+    return new PolicyEngine(settings, maxKeys, ticker, maintenance, null);
   }
 
   public PolicySettings settings() {
@@ -103,6 +129,19 @@ public final class PolicyEngine {
 
   public AuthThrottle authThrottle() {
     return authThrottle;
+  }
+
+  /**
+   * The cluster-wide per-user and per-domain session limits, or null when counters are not
+   * shared; a session takes its slots there after {@code connections().onLogin}.
+   */
+  public SharedSessionLimits sharedSessions() {
+    return sharedSessions;
+  }
+
+  /** Where sessions report login outcomes: the throttle, and the shared counters when shared. */
+  public AuthOutcomes authOutcomes() {
+    return authOutcomes;
   }
 
   /** Also answers whether to advertise LOGINDISABLED / withhold AUTH before TLS. */

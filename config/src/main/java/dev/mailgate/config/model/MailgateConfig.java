@@ -24,7 +24,19 @@ public record MailgateConfig(
     AuthenticationConfig authentication,
     PoliciesConfig policies,
     LocalConfig local,
-    RelayConfig relay) {
+    RelayConfig relay,
+    StoreConfig store,
+    ClusterConfig cluster) {
+
+  /** One node on the embedded store (the shape before {@code store:} and {@code cluster:}). */
+  public MailgateConfig(Optional<Path> source, ServerConfig server, AdminConfig admin,
+      List<ListenerConfig> listeners, TlsConfig tls, List<BackendConfig> backends,
+      List<PoolConfig> pools, Map<String, LookupConfig> lookups, List<RouteConfig> routes,
+      AuthenticationConfig authentication, PoliciesConfig policies, LocalConfig local,
+      RelayConfig relay) {
+    this(source, server, admin, listeners, tls, backends, pools, lookups, routes, authentication,
+        policies, local, relay, StoreConfig.SQLITE, ClusterConfig.STANDALONE);
+  }
 
   public MailgateConfig {
     listeners = List.copyOf(listeners);

@@ -10,6 +10,7 @@ import dev.mailgate.gateway.admin.AdminApi;
 import dev.mailgate.gateway.admin.AdminServer;
 import dev.mailgate.gateway.admin.AdminSettings;
 import dev.mailgate.gateway.admin.Reloader;
+import dev.mailgate.gateway.admin.RoutingCache;
 import dev.mailgate.gateway.backend.BackendConnector;
 import dev.mailgate.gateway.logging.SessionLog;
 import dev.mailgate.gateway.metrics.GatewayMetrics;
@@ -27,9 +28,9 @@ import dev.mailgate.gateway.session.SessionIds;
 import dev.mailgate.gateway.session.SessionRegistry;
 import dev.mailgate.gateway.tls.ServerTls;
 import dev.mailgate.gateway.tls.TlsProvider;
-import dev.mailgate.mailbox.sqlite.SqliteMailStore;
+import dev.mailgate.gateway.cluster.Cluster;
+import dev.mailgate.gateway.cluster.MailStores;
 import dev.mailgate.mailbox.store.MailStore;
-import dev.mailgate.mailbox.store.StoreLimits;
 import dev.mailgate.mailbox.user.Argon2id;
 import dev.mailgate.mailbox.user.UserStore;
 import dev.mailgate.policy.PolicyEngine;
@@ -92,6 +93,7 @@ public final class MailgateApp implements AutoCloseable {
   private AppContext context;
   private DisposableServer admin;
   private GatewayMetrics metrics;
+  private Cluster cluster;
 
   private MailgateApp(AppOptions options, ConfigHolder holder, MailgateConfig initial, ProtocolHandlers handlers) {
     this.options = options;
@@ -143,18 +145,22 @@ public final class MailgateApp implements AutoCloseable {
     }
     Path localDir = cfg.local().dataDir();
     metrics = GatewayMetrics.prometheus();
-    MailStore store = new MeteredMailStore(keep(SqliteMailStore.open(localDir, StoreLimits.defaults())), metrics);
+    MailStore store = new MeteredMailStore(keep(MailStores.open(cfg.store(), localDir)), metrics);
+    LOG.info("mailbox store: {}", MailStores.describe(cfg.store(), localDir));
     UserStore users = keep(UserStore.open(localDir, Argon2id.Params.defaults(), 2));
     Scheduler io = Schedulers.newBoundedElastic(8, 10_000, "mailgate-io", 60, true);
     resources.add(io::dispose);
 
     SessionRegistry sessions = new SessionRegistry(Clock.systemUTC(), new SessionIds(),
         List.of(new SessionLog(), metrics.sessionListener()));
-    policies.set(PolicyEngine.create(cfg.policySettings()));
+    cluster = keep(Cluster.start(cfg.cluster(), metrics.registry()));
+    policies.set(cluster.policyEngine(cfg.policySettings()));
     backends = new Backends(new BackendConnector(transport, BackendConnector.Policy.defaults()), transport);
     backends.configure(cfg);
     routing = new RoutingState(io, backends::available);
     routing.apply(cfg);
+    // every node listens for invalidations, whether or not its own admin endpoint is on
+    RoutingCache routingCache = cluster.routingCache(routing);
     localDomains = new LocalDomainIndex(users, cfg.local().acceptedDomains(), Duration.ofSeconds(1));
     resources.add(new LocalAccounts(users, store, () -> config.get().local().quota(), Duration.ofSeconds(1)));
     context = new AppContext(config::get, tls, store, users, localDomains, policies::get,
@@ -173,7 +179,7 @@ public final class MailgateApp implements AutoCloseable {
       AdminSettings settings = new AdminSettings(a.bind().host(), port, a.token().orElse(null));
       AdminApi api = new AdminApi(metrics, sessions, backends::readiness,
           () -> Mono.fromCallable(this::reload).subscribeOn(Schedulers.boundedElastic()),
-          drain::start, routing);
+          drain::start, routingCache);
       admin = new AdminServer(settings, api).start();
       resources.add(admin::disposeNow);
     }
@@ -236,7 +242,7 @@ public final class MailgateApp implements AutoCloseable {
     List<String> problems = new ArrayList<>();
     config.set(next);
     if (!next.policySettings().equals(prev.policySettings())) {
-      policies.set(PolicyEngine.create(next.policySettings()));
+      policies.set(cluster.policyEngine(next.policySettings()));
       LOG.info("reload: new policy settings (counters start afresh)");
     }
     try {
@@ -248,8 +254,9 @@ public final class MailgateApp implements AutoCloseable {
     localDomains.accepted(next.local().acceptedDomains());
     problems.addAll(listeners.apply(a.listeners(), handlerFor(next), RELOAD_GRACE));
     if (!next.tls().equals(prev.tls()) || !next.admin().equals(prev.admin())
-        || !next.server().equals(prev.server()) || !next.local().dataDir().equals(prev.local().dataDir())) {
-      LOG.warn("reload: changes to tls, admin, server or local.data_dir take effect after a restart"
+        || !next.server().equals(prev.server()) || !next.local().dataDir().equals(prev.local().dataDir())
+        || !next.store().equals(prev.store()) || !next.cluster().equals(prev.cluster())) {
+      LOG.warn("reload: changes to tls, admin, server, local.data_dir, store or cluster take effect after a restart"
           + " (certificate files themselves are reloaded when they change)");
     }
     return problems.isEmpty() ? Reloader.Result.ok() : new Reloader.Result(true, problems);

@@ -9,6 +9,7 @@ import dev.mailgate.policy.PolicyEngine;
 import dev.mailgate.policy.PolicyFacts;
 import dev.mailgate.policy.limit.ConnectionLimiter;
 import dev.mailgate.policy.message.SenderOwnershipPolicy;
+import dev.mailgate.policy.shared.SharedSessionLimits;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -49,6 +50,8 @@ public final class SessionPolicies {
   private volatile ConnectionLimiter.Lease connectionLease;
   private volatile ConnectionLimiter.Lease userLease;
   private volatile String user;
+  private volatile SharedSessionLimits.Slots sharedSlots;
+  private volatile boolean closed;
 
   SessionPolicies(PolicyEngine engine, SessionContext ctx, PolicyFacts base,
       GatewayMetrics metrics, Scheduler delays) {
@@ -114,7 +117,7 @@ public final class SessionPolicies {
    */
   public void authFailed(String loginName, long passwordFingerprint) {
     if (engine != null) {
-      engine.authThrottle().recordFailure(now().withAuthAttempt(loginName, ctx.isTls()),
+      engine.authOutcomes().recordFailure(now().withAuthAttempt(loginName, ctx.isTls()),
           passwordFingerprint);
     }
   }
@@ -122,7 +125,7 @@ public final class SessionPolicies {
   /** A successful login: clears this address's and this pair's failure record. */
   public void authSucceeded(String loginName) {
     if (engine != null) {
-      engine.authThrottle().recordSuccess(now().withAuthAttempt(loginName, ctx.isTls()));
+      engine.authOutcomes().recordSuccess(now().withAuthAttempt(loginName, ctx.isTls()));
     }
   }
 
@@ -148,6 +151,36 @@ public final class SessionPolicies {
       previous.close();
     }
     return Decision.ALLOW;
+  }
+
+  /**
+   * {@link #userSession} for a cluster: first the cluster-wide slots ({@code connection_limits}
+   * per user and domain counted in Redis; docs/scale-out.md), then this node's. Without shared
+   * counters, the same as {@link #userSession}.
+   */
+  public Mono<Decision> openUserSession(String canonicalUser) {
+    SharedSessionLimits shared = engine == null ? null : engine.sharedSessions();
+    if (shared == null) {
+      return Mono.fromSupplier(() -> userSession(canonicalUser));
+    }
+    PolicyFacts facts = now().withAuthenticated(canonicalUser);
+    return shared.onLogin(engine.settings().connectionLimits(), engine.settings().prefixes(), facts)
+        .map(o -> {
+          if (o.deny() != null) {
+            return refused(o.deny());
+          }
+          Decision local = userSession(canonicalUser);
+          if (local.isDeny() || closed) {
+            o.slots().close(); // refused here, or the session ended while Redis answered
+            return local;
+          }
+          SharedSessionLimits.Slots previous = sharedSlots;
+          sharedSlots = o.slots();
+          if (previous != null) {
+            previous.close();
+          }
+          return Decision.ALLOW;
+        });
   }
 
   /** One command (commands-per-interval rules). */
@@ -202,6 +235,11 @@ public final class SessionPolicies {
 
   /** Gives back the connection and user slots; idempotent. */
   public void close() {
+    closed = true;
+    SharedSessionLimits.Slots s = sharedSlots;
+    if (s != null) {
+      s.close();
+    }
     ConnectionLimiter.Lease c = connectionLease;
     ConnectionLimiter.Lease u = userLease;
     if (c != null) {

@@ -144,14 +144,15 @@ final class SmtpAuth {
           }
           if (outcome instanceof String user) {
             s.policies.authSucceeded(login);
-            Decision slot = s.policies.userSession(user);
-            if (slot instanceof Decision.Deny deny) {
-              s.ctx.loginFailed(mechanismName, LoginOutcome.REFUSED);
-              return s.close(SmtpReplies.forDeny(deny));
-            }
-            s.authUser = user;
-            s.ctx.loginSucceeded(user, mechanismName);
-            return s.send(SmtpReplies.AUTH_OK);
+            return s.policies.openUserSession(user).flatMap(slot -> {
+              if (slot instanceof Decision.Deny deny) {
+                s.ctx.loginFailed(mechanismName, LoginOutcome.REFUSED);
+                return s.close(SmtpReplies.forDeny(deny));
+              }
+              s.authUser = user;
+              s.ctx.loginSucceeded(user, mechanismName);
+              return s.send(SmtpReplies.AUTH_OK);
+            });
           }
           s.ctx.loginFailed(mechanismName, outcome instanceof SmtpReply ? LoginOutcome.ERROR : LoginOutcome.FAILURE);
           if (outcome instanceof SmtpReply r) {

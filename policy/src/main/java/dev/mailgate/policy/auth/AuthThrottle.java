@@ -33,7 +33,7 @@ import java.util.concurrent.Executor;
  * <p>Usage: {@code check(facts.withAuthAttempt(user, tls))} before verifying, then
  * {@link #recordFailure} or {@link #recordSuccess} with the outcome.
  */
-public final class AuthThrottle implements SyncPolicy {
+public final class AuthThrottle implements SyncPolicy, AuthOutcomes {
   private static final int RING = 8;
 
   /**
@@ -112,11 +112,13 @@ public final class AuthThrottle implements SyncPolicy {
     return name;
   }
 
-  private static String ip(PolicyFacts f) {
+  /** The per-address key of a failure record. */
+  public static String ip(PolicyFacts f) {
     return f.clientIp().getHostAddress();
   }
 
-  private static String user(PolicyFacts f) {
+  /** The per-user key of a failure record (case-insensitive). */
+  public static String user(PolicyFacts f) {
     return f.user() == null ? "" : f.user().toLowerCase(Locale.ROOT);
   }
 
@@ -149,8 +151,12 @@ public final class AuthThrottle implements SyncPolicy {
     return f == null ? 0 : f.count();
   }
 
+  public AuthThrottleSettings settings() {
+    return settings;
+  }
+
   /** {@code initialDelay * 2^(n-1)} capped at {@code maxDelay}; zero for no failures. */
-  Duration delayFor(int failures) {
+  public Duration delayFor(int failures) {
     if (failures <= 0) {
       return Duration.ZERO;
     }
@@ -173,6 +179,7 @@ public final class AuthThrottle implements SyncPolicy {
    * Records a failed login with the tried password's {@link PasswordFingerprint}, for callers
    * that must wipe the password before the outcome is known.
    */
+  @Override
   public void recordFailure(PolicyFacts facts, long fp) {
     // Per address, "the same failure" is the same user with the same password.
     fail(byIp, ip(facts), fp * 31 + user(facts).hashCode());
@@ -205,6 +212,7 @@ public final class AuthThrottle implements SyncPolicy {
   }
 
   /** A success clears the address's and the (user, address) pair's failures. */
+  @Override
   public void recordSuccess(PolicyFacts facts) {
     byIp.invalidate(ip(facts));
     byPair.invalidate(pair(facts));

@@ -57,21 +57,41 @@ public final class RateLimitPolicy implements SyncPolicy {
     };
   }
 
-  /** The synchronous decision (the chain wraps it). */
-  @Override
-  public Decision decide(PolicyFacts facts) {
+  public RateLimitRule rule() {
+    return rule;
+  }
+
+  /** What this rule charges for a step: {@code cost} permits under {@code key}. */
+  public record Charge(String key, long cost) {}
+
+  /**
+   * The charge these facts incur under this rule, or null when the rule does not apply (another
+   * stage, an exempt client, no key). Shared counters ({@code policy.shared}) charge the same.
+   */
+  public Charge chargeFor(PolicyFacts facts) {
     if (facts.stage() != stageOf(rule.counter())) {
-      return Decision.ALLOW;
+      return null;
     }
     if (!exempt.isEmpty() && Cidr.anyContains(exempt, facts.clientIp())) {
-      return Decision.ALLOW;
+      return null;
     }
     String key = Keys.of(rule.scope(), facts, prefixes);
     if (key == null) {
-      return Decision.ALLOW;
+      return null;
     }
-    long cost = rule.counter() == Counter.BYTES ? Math.max(1, facts.messageSize()) : 1;
-    Duration wait = limiter.tryAcquire(key, cost);
+    return new Charge(key, rule.counter() == Counter.BYTES ? Math.max(1, facts.messageSize()) : 1);
+  }
+
+  /** The synchronous decision (the chain wraps it). */
+  @Override
+  public Decision decide(PolicyFacts facts) {
+    Charge charge = chargeFor(facts);
+    return charge == null ? Decision.ALLOW
+        : decision(limiter.tryAcquire(charge.key(), charge.cost()));
+  }
+
+  /** Allow for a zero wait, else the refusal that tells when to retry. */
+  public Decision decision(Duration wait) {
     if (wait.isZero()) {
       return Decision.ALLOW;
     }

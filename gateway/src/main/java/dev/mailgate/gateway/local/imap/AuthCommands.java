@@ -157,12 +157,13 @@ final class AuthCommands {
               return session.tagged(tag, ImapStatus.NO, ResponseCode.AUTHENTICATIONFAILED, "Invalid credentials");
             }
             policies.authSucceeded(login);
-            Decision slot = policies.userSession(name);
-            if (slot instanceof Decision.Deny deny) {
-              session.context.loginFailed(mechanism, LoginOutcome.REFUSED);
-              return refused(tag, deny);
-            }
-            return loggedIn(tag, name, mechanism);
+            return policies.openUserSession(name).flatMap(slot -> {
+              if (slot instanceof Decision.Deny deny) {
+                session.context.loginFailed(mechanism, LoginOutcome.REFUSED);
+                return refused(tag, deny);
+              }
+              return loggedIn(tag, name, mechanism);
+            });
           });
     });
   }

@@ -272,16 +272,18 @@ final class ImapProxySession {
               result -> {
                 if (result instanceof LoginRouter.Result.Relay r) {
                   policies.authSucceeded(user);
-                  if (policies.userSession(user) instanceof Decision.Deny deny) {
-                    r.backend().close();
-                    context.loginFailed(mech, LoginOutcome.REFUSED);
-                    return refused(tag, deny);
-                  }
-                  relay = r;
-                  finished = true;
-                  context.loginSucceeded(user, mech);
-                  context.backend(r.backend().backend().name());
-                  return write(tagged(tag, ImapStatus.OK, ResponseCode.capability(r.capabilities()), "Logged in"));
+                  return policies.openUserSession(user).flatMap(slot -> {
+                    if (slot instanceof Decision.Deny deny) {
+                      r.backend().close();
+                      context.loginFailed(mech, LoginOutcome.REFUSED);
+                      return refused(tag, deny);
+                    }
+                    relay = r;
+                    finished = true;
+                    context.loginSucceeded(user, mech);
+                    context.backend(r.backend().backend().name());
+                    return write(tagged(tag, ImapStatus.OK, ResponseCode.capability(r.capabilities()), "Logged in"));
+                  });
                 }
                 LoginRouter.Result.No no = (LoginRouter.Result.No) result;
                 if (no.countsAsError()) {
