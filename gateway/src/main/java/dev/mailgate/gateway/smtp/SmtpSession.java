@@ -387,7 +387,14 @@ final class SmtpSession {
         route = sink;
         tx = sink.begin(envelope);
       }
-      return tx.recipient(to, p).publishOn(loop).flatMap(v -> recipientVerdict(to, v));
+      TransactionSink.Transaction t = tx;
+      return t.recipient(to, p).publishOn(loop).flatMap(v -> {
+        String backend = t.backend();
+        if (backend != null) {
+          ctx.backend(backend); // a relay names its backend once the first recipient opened it
+        }
+        return recipientVerdict(to, v);
+      });
     });
   }
 
