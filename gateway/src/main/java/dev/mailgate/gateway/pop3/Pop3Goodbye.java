@@ -22,6 +22,8 @@ public final class Pop3Goodbye {
   public static final String SHUTTING_DOWN_LINE = "-ERR [SYS/TEMP] " + SHUTTING_DOWN_TEXT;
 
   private final Pop3Wire wire;
+  /** The connection's event loop, kept: a closed channel no longer answers eventLoop(). */
+  private final java.util.concurrent.Executor loop;
   private boolean busy;
   private boolean owed;
   private boolean kick;
@@ -30,6 +32,7 @@ public final class Pop3Goodbye {
 
   private Pop3Goodbye(Pop3Wire wire) {
     this.wire = wire;
+    this.loop = wire.connection().channel().eventLoop();
   }
 
   /** Points the session's kick and drain hooks at a new goodbye for {@code wire}. */
@@ -53,7 +56,7 @@ public final class Pop3Goodbye {
               over = true;
             }
           })
-          .doFinally(s -> wire.connection().channel().eventLoop().execute(this::answered));
+          .doFinally(s -> loop.execute(this::answered));
     });
   }
 

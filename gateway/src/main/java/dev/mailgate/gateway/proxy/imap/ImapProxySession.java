@@ -83,6 +83,8 @@ final class ImapProxySession {
   /** A kick or drain came while busy or during the login: its goodbye is owed. */
   private volatile boolean goodbyeOwed;
   private boolean goodbyeIsKick;
+  /** The connection's event loop, kept: a closed channel no longer answers eventLoop(). */
+  private final java.util.concurrent.Executor loop;
 
   static final String KICKED = "* BYE Disconnected by the administrator";
   static final String SHUTTING_DOWN = "* BYE [UNAVAILABLE] Server shutting down, please reconnect";
@@ -94,6 +96,7 @@ final class ImapProxySession {
     this.context = context;
     this.parser = new ImapCommandParser(settings.limits());
     this.framing = new Framing(() -> new ImapCommandFramer(settings.limits()));
+    this.loop = connection.channel().eventLoop();
   }
 
   Mono<Void> run() {
@@ -133,7 +136,7 @@ final class ImapProxySession {
     }
     pending.addAll(framing.feed(bytes.retain()));
     busy = true;
-    return drain().doFinally(s -> connection.channel().eventLoop().execute(this::readAnswered));
+    return drain().doFinally(s -> loop.execute(this::readAnswered));
   }
 
   /**
