@@ -392,7 +392,14 @@ final class SmtpSession {
         lastSink = sink;
         lastFacts = envelope.session();
       }
-      return tx.recipient(to, p).publishOn(loop).flatMap(v -> recipientVerdict(to, v));
+      TransactionSink.Transaction t = tx;
+      return t.recipient(to, p).publishOn(loop).flatMap(v -> {
+        String backend = t.backend();
+        if (backend != null) {
+          ctx.backend(backend); // a relay names its backend once the first recipient opened it
+        }
+        return recipientVerdict(to, v);
+      });
     });
   }
 

@@ -60,5 +60,13 @@ public interface TransactionSink {
 
     /** Gives up the transaction, releasing whatever it holds. */
     Mono<Void> abort();
+
+    /**
+     * The backend this transaction is relayed to once a recipient opened it (for {@code GET
+     * /sessions} and the session log line); null for the local tier or before any backend.
+     */
+    default String backend() {
+      return null;
+    }
   }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 /**
  * Records each {@link Case} test's outcome into {@code target/reliability/<class>.tsv} (one row:
  * method, on, input, expect, result, observed), which {@link ReliabilityDocs} turns into {@code
- * docs/reliability.md}. The result is the JUnit outcome: PASS, FAIL (with the assertion message),
+ * target/reliability/reliability.md} (and {@code docs/reliability.md} on request). The result is the JUnit outcome: PASS, FAIL (with the assertion message),
  * ABORTED or DISABLED.
  */
 final class ReliabilityReport implements TestWatcher, AfterAllCallback, ParameterResolver {
@@ -92,7 +92,8 @@ final class ReliabilityReport implements TestWatcher, AfterAllCallback, Paramete
     try {
       Files.createDirectories(DIR);
       Files.write(DIR.resolve(c.getRequiredTestClass().getSimpleName() + ".tsv"), rows, StandardCharsets.UTF_8);
-      ReliabilityDocs.generateIfComplete(DIR, Path.of("target", "test-classes"), Path.of("..", "docs"));
+      ReliabilityDocs.generateIfComplete(DIR, Path.of("target", "test-classes"), Path.of("..", "docs"),
+          Boolean.getBoolean(ReliabilityDocs.REFRESH));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

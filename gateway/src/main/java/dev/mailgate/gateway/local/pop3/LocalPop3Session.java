@@ -8,6 +8,7 @@ import dev.mailgate.codec.pop3.Pop3Response;
 import dev.mailgate.codec.pop3.Pop3Response.Status;
 import dev.mailgate.codec.sasl.SaslCredentials;
 import dev.mailgate.gateway.pop3.Pop3ClientFacts;
+import dev.mailgate.gateway.pop3.Pop3Goodbye;
 import dev.mailgate.gateway.pop3.Pop3LoginResult;
 import dev.mailgate.gateway.pop3.Pop3PreLogin;
 import dev.mailgate.gateway.pop3.Pop3Wire;
@@ -70,8 +71,11 @@ final class LocalPop3Session {
   Mono<Void> run() {
     wire.install();
     String greeting = settings.server().hostname() + " POP3 ready " + Pop3Apop.timestamp(settings.server().hostname());
+    Pop3Goodbye goodbye = Pop3Goodbye.install(wire);
     return wire.send(Status.ok(greeting))
-        .thenMany(wire.context().receiveObject().concatMap(this::dispatch, 0).takeUntil(close -> close))
+        .thenMany(wire.context().receiveObject()
+            .concatMap(msg -> goodbye.around(dispatch(msg), close -> close), 0)
+            .takeUntil(close -> close))
         .then()
         .doFinally(s -> unlock());
   }

@@ -23,6 +23,7 @@ import dev.mailgate.gateway.net.SessionContext;
 import dev.mailgate.gateway.net.StartTls;
 import dev.mailgate.gateway.net.TlsMode;
 import dev.mailgate.gateway.policy.SessionPolicies;
+import dev.mailgate.gateway.proxy.RelayGoodbye;
 import dev.mailgate.gateway.session.EndReason;
 import dev.mailgate.policy.Decision;
 import io.netty.buffer.ByteBuf;
@@ -55,6 +56,10 @@ import reactor.netty.Connection;
  * next read is requested only after every command of this one was answered, so what waits is
  * bounded by one read. When the login succeeds, unconsumed frames and buffered bytes go to the
  * backend ahead of the relay.
+ *
+ * <p>Kick and drain: before login, {@code * BYE} once the commands of the current read are
+ * answered; during the relay, {@link RelayGoodbye} with an {@link ImapRelayConversation} (a drain
+ * lets the command in flight finish; an IDLE is interrupted).
  */
 final class ImapProxySession {
 
@@ -73,6 +78,16 @@ final class ImapProxySession {
   private String saslTag;
   private boolean finished;
   private LoginRouter.Result.Relay relay;
+  /** A read's commands are being answered (a goodbye before login waits for them). */
+  private boolean busy;
+  /** A kick or drain came while busy or during the login: its goodbye is owed. */
+  private volatile boolean goodbyeOwed;
+  private boolean goodbyeIsKick;
+  /** The connection's event loop, kept: a closed channel no longer answers eventLoop(). */
+  private final java.util.concurrent.Executor loop;
+
+  static final String KICKED = "* BYE Disconnected by the administrator";
+  static final String SHUTTING_DOWN = "* BYE [UNAVAILABLE] Server shutting down, please reconnect";
 
   ImapProxySession(ImapProxyHandler handler, Connection connection, SessionContext context) {
     this.handler = handler;
@@ -81,10 +96,13 @@ final class ImapProxySession {
     this.context = context;
     this.parser = new ImapCommandParser(settings.limits());
     this.framing = new Framing(() -> new ImapCommandFramer(settings.limits()));
+    this.loop = connection.channel().eventLoop();
   }
 
   Mono<Void> run() {
     context.onTimeout(this::timedOut);
+    context.onKick(() -> goodbyeBeforeRelay(true));
+    context.onDrain(() -> goodbyeBeforeRelay(false));
     return write(untagged(ImapStatus.OK, ResponseCode.capability(capabilities()), settings.hostname() + " ready"))
         .then(context.receiveObject().concatMap(this::onRead, 0).filter(done -> done).next())
         .then(Mono.defer(this::afterDialogue))
@@ -117,7 +135,37 @@ final class ImapProxySession {
       return Mono.just(false);
     }
     pending.addAll(framing.feed(bytes.retain()));
-    return drain();
+    busy = true;
+    return drain().doFinally(s -> loop.execute(this::readAnswered));
+  }
+
+  /**
+   * A kick or drain before the relay (on the event loop): {@code * BYE} now, or once the commands
+   * being answered are; a login that succeeds meanwhile hands the goodbye to the relay.
+   */
+  private void goodbyeBeforeRelay(boolean kick) {
+    goodbyeIsKick |= kick;
+    if (busy || finished) {
+      goodbyeOwed = true;
+      return;
+    }
+    sayGoodbye();
+  }
+
+  private void readAnswered() {
+    busy = false;
+    if (goodbyeOwed && !finished) {
+      sayGoodbye();
+    }
+  }
+
+  private void sayGoodbye() {
+    finished = true;
+    String line = goodbyeIsKick ? KICKED : SHUTTING_DOWN;
+    connection.outbound().sendString(Mono.just(line + "\r\n"))
+        .then()
+        .doFinally(s -> connection.dispose())
+        .subscribe(null, e -> { });
   }
 
   /** Answers the framed commands of the current read in order; true when the dialogue is over. */
@@ -332,6 +380,7 @@ final class ImapProxySession {
     pending.clear();
     context.idleTimeout(settings.relayIdleTimeout());
     context.onTimeout(connection::dispose);
+    RelayGoodbye.install(context, new ImapRelayConversation(), KICKED, SHUTTING_DOWN, goodbyeOwed);
     return Relay.run(connection, context.receiveObject(), r.backend(), settings.relayIdleTimeout(), toBackend, r.residual())
         .doOnNext(res -> {
           if (res.end() == Relay.End.BACKEND_CLOSED) {

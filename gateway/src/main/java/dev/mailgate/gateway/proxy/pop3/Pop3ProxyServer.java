@@ -8,8 +8,10 @@ import dev.mailgate.gateway.backend.BackendConnector;
 import dev.mailgate.gateway.backend.Relay;
 import dev.mailgate.gateway.net.ProtocolHandler;
 import dev.mailgate.gateway.net.SessionContext;
+import dev.mailgate.gateway.pop3.Pop3Goodbye;
 import dev.mailgate.gateway.pop3.Pop3PreLogin;
 import dev.mailgate.gateway.pop3.Pop3Wire;
+import dev.mailgate.gateway.proxy.RelayGoodbye;
 import dev.mailgate.gateway.tls.ServerTls;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -31,6 +33,11 @@ import reactor.netty.Connection;
  * and becomes a raw two-way {@link Relay} with backpressure. Commands the client pipelined after
  * its login that were already decoded are re-encoded and go first; undecoded bytes follow as they
  * were.
+ *
+ * <p>Kick and drain: {@code -ERR [SYS/TEMP]} ({@link Pop3Goodbye}) once the command being answered
+ * is, before login; during the relay, {@link RelayGoodbye} with a {@link Pop3RelayConversation}
+ * (never inside a response or a multi-line body; a drain waits for every command sent to be
+ * answered).
  *
  * <pre>{@code
  * ProtocolHandler pop3 = new Pop3ProxyServer(connector, chooser, serverTls, Pop3ProxySettings.defaults("mail.example.org"));
@@ -59,22 +66,26 @@ public final class Pop3ProxyServer implements ProtocolHandler {
     Pop3Wire wire = new Pop3Wire(connection, context, settings.server());
     Pop3PreLogin<BackendDialogue> preLogin = new Pop3PreLogin<>(wire, tls, login, BACKEND_CAPABILITIES);
     wire.install();
+    Pop3Goodbye goodbye = Pop3Goodbye.install(wire);
     return wire.send(Status.ok(settings.server().hostname() + " POP3 ready"))
         .thenMany(context.receiveObject()
-            .concatMap(preLogin::handle, 0)
+            .concatMap(msg -> goodbye.around(preLogin.handle(msg), o -> !(o instanceof Pop3PreLogin.Outcome.Continue)), 0)
             .takeUntil(o -> !(o instanceof Pop3PreLogin.Outcome.Continue)))
         .last(new Pop3PreLogin.Outcome.Close<>())
         .flatMap(o -> o instanceof Pop3PreLogin.Outcome.LoggedIn<BackendDialogue> in
-            ? relay(wire, in.value())
+            ? relay(wire, in.value(), goodbye.handOff())
             : Mono.empty())
         .doOnError(e -> LOG.debug("{}: pop3 proxy session failed: {}", context, e.toString()));
   }
 
-  private Mono<Void> relay(Pop3Wire wire, BackendDialogue backend) {
+  /** @param goodbyeOwed a kick or drain came during the login: the relay says goodbye at once */
+  private Mono<Void> relay(Pop3Wire wire, BackendDialogue backend, boolean goodbyeOwed) {
     SessionContext context = wire.context();
     context.authenticated();
     context.backend(backend.backend().backend().name());
     return wire.removeCodecs()
+        .then(Mono.fromRunnable(() -> RelayGoodbye.install(context, new Pop3RelayConversation(),
+            Pop3Goodbye.KICKED_LINE, Pop3Goodbye.SHUTTING_DOWN_LINE, goodbyeOwed)))
         .then(backend.detach())
         .then(Relay.run(
             wire.connection(),

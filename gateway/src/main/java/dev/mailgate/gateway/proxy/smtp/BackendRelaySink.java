@@ -229,6 +229,12 @@ public final class BackendRelaySink implements TransactionSink {
     }
 
     @Override
+    public String backend() {
+      SmtpTransactionClient s = tx;
+      return s == null ? null : s.backend().name();
+    }
+
+    @Override
     public Mono<Void> abort() {
       if (tx != null && delivering) {
         tx.abort(); // mid-content: only closing keeps the backend from taking a partial message

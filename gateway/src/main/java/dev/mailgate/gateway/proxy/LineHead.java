@@ -1,0 +1,60 @@
+package dev.mailgate.gateway.proxy;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The first {@value #MAX} bytes of a command or response line, kept while the line streams past a
+ * relay, so that its tag and command name can be read without holding the line.
+ */
+public final class LineHead {
+  /** Enough for an IMAP tag and command name, or a POP3 command with its argument. */
+  public static final int MAX = 48;
+
+  private final byte[] bytes = new byte[MAX];
+  private int length;
+
+  public void clear() {
+    length = 0;
+  }
+
+  public void add(byte b) {
+    if (length < MAX && b != '\r' && b != '\n') {
+      bytes[length++] = b;
+    }
+  }
+
+  public boolean isEmpty() {
+    return length == 0;
+  }
+
+  /** The {@code index}-th word (space-separated, from 0), upper-cased; empty when absent. */
+  public String word(int index) {
+    int i = 0;
+    for (int w = 0; w < index; w++) {
+      while (i < length && bytes[i] != ' ') {
+        i++;
+      }
+      while (i < length && bytes[i] == ' ') {
+        i++;
+      }
+    }
+    int start = i;
+    while (i < length && bytes[i] != ' ') {
+      i++;
+    }
+    return new String(bytes, start, i - start, StandardCharsets.US_ASCII).toUpperCase(java.util.Locale.ROOT);
+  }
+
+  /** Whether the line starts with {@code prefix} (ASCII, exact case). */
+  public boolean startsWith(String prefix) {
+    if (prefix.length() > length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      if (bytes[i] != prefix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,126 @@
+package dev.mailgate.gateway.proxy.pop3;
+
+import dev.mailgate.gateway.proxy.LineHead;
+import dev.mailgate.gateway.proxy.RelayGoodbye;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
+import java.util.ArrayDeque;
+
+/**
+ * Where a relayed POP3 conversation stands (RFC 1939 section 3, RFC 2449 PIPELINING): each client
+ * command line gets exactly one response, in order; the response is one line, or, for a {@code +OK}
+ * to RETR, TOP, CAPA and argument-less LIST and UIDL, a multi-line body ended by a line holding a
+ * single dot. The commands awaiting their response are kept as a queue of "multi-line?" flags,
+ * at most {@link #MAX_IN_FLIGHT}; a client pipelining more is never at rest (a drain's timeout
+ * then closes it).
+ */
+final class Pop3RelayConversation implements RelayGoodbye.Conversation {
+  /** Commands awaiting their response that are tracked; more than this and the count is lost. */
+  static final int MAX_IN_FLIGHT = 1024;
+
+  private final ArrayDeque<Boolean> awaiting = new ArrayDeque<>();
+  private boolean lostCount;
+  private final LineHead clientLine = new LineHead();
+  private boolean clientInLine;
+
+  // the backend's current response
+  private final LineHead responseHead = new LineHead();
+  private boolean inResponse;
+  private boolean multiLine;
+  private boolean firstLine;
+  /** Bytes of the current body line before its LF, and the first two of them. */
+  private int lineLength;
+  private byte first;
+  private byte second;
+
+  @Override
+  public void fromClient(ByteBuf bytes, int from, int to) {
+    bytes.forEachByte(from, to - from, clientBytes);
+  }
+
+  /** One byte of the client's commands (read with forEachByte: no per-byte buffer access). */
+  private final ByteProcessor clientBytes = b -> {
+    if (!clientInLine) {
+      clientInLine = true;
+      clientLine.clear();
+    }
+    clientLine.add(b);
+    if (b == '\n') {
+      clientInLine = false;
+      if (awaiting.size() >= MAX_IN_FLIGHT) {
+        lostCount = true;
+      } else {
+        awaiting.add(isMultiLine(clientLine.word(0), clientLine.word(1)));
+      }
+    }
+    return true;
+  };
+
+  private static boolean isMultiLine(String verb, String argument) {
+    return switch (verb) {
+      case "RETR", "TOP", "CAPA" -> true;
+      case "LIST", "UIDL" -> argument.isEmpty();
+      default -> false;
+    };
+  }
+
+  @Override
+  public int fromBackend(ByteBuf bytes, int from, int to) {
+    int stop = bytes.forEachByte(from, to - from, backendBytes);
+    return stop < 0 ? to : stop + 1;
+  }
+
+  /** One byte of the backend's responses; false right after a response ended. */
+  private final ByteProcessor backendBytes = b -> {
+    if (!inResponse) {
+      inResponse = true;
+      firstLine = true;
+      responseHead.clear();
+      Boolean multi = awaiting.poll();
+      multiLine = multi != null && multi;
+      lineLength = 0;
+    }
+    if (firstLine) {
+      responseHead.add(b);
+    }
+    if (b != '\n') {
+      if (lineLength == 0) {
+        first = b;
+      } else if (lineLength == 1) {
+        second = b;
+      }
+      lineLength++;
+      return true;
+    }
+    boolean dotLine = !firstLine && lineLength == 2 && first == '.' && second == '\r';
+    boolean ends = firstLine ? !(multiLine && responseHead.startsWith("+OK")) : dotLine;
+    firstLine = false;
+    lineLength = 0;
+    if (ends) {
+      inResponse = false;
+      return false;
+    }
+    return true;
+  };
+
+  @Override
+  public String toString() {
+    return awaiting.size() + " awaiting a response" + (inResponse ? ", a response in progress" : "")
+        + (clientInLine ? ", the client in a command line" : "");
+  }
+
+  @Override
+  public boolean betweenResponses() {
+    return !inResponse;
+  }
+
+  @Override
+  public boolean atRest() {
+    return !inResponse && !clientInLine && awaiting.isEmpty() && !lostCount;
+  }
+
+  @Override
+  public boolean clientBetweenCommands() {
+    return !clientInLine;
+  }
+}
