@@ -45,17 +45,18 @@ final class ConnectionSetup {
     // Implicit TLS: the TLS handler goes in before the PROXY decoder, which adds itself ahead of it,
     // so the bytes after the header flow straight into TLS; the first read comes after the header.
     // Admission comes after the PROXY header (the real client counts) and before the handshake
-    // (a refused client costs no TLS work).
+    // (a refused client costs no TLS work). Deferred: built eagerly, the policies would capture the
+    // balancer's address before the header is read (and loopback balancers are exempt).
     Mono<Boolean> ready = spec.tlsMode() == TlsMode.IMPLICIT
         ? implicitTlsInstall(connection, context)
             .flatMap(handshake -> proxy(connection, context)
-                .then(admitted(connection, context))
+                .then(Mono.defer(() -> admitted(connection, context)))
                 .flatMap(ok -> !ok ? Mono.just(false)
                     : EventLoops.on(connection.channel(), () -> {
                       connection.channel().read();
                       return handshake.doOnError(e -> context.tlsFailed());
                     }).doOnNext(context::tls).thenReturn(true)))
-        : proxy(connection, context).then(admitted(connection, context));
+        : proxy(connection, context).then(Mono.defer(() -> admitted(connection, context)));
     return ready
         .flatMap(ok -> ok ? Mono.defer(() -> Mono.from(binding.handler().handle(connection, context)))
             : Mono.<Void>empty())

@@ -49,6 +49,28 @@ class ProxyHeaderTest {
   }
 
   @Test
+  @Case(on = "smtp with proxy_protocol (trusts 127.0.0.2)", input = "101 connections at once from the trusted balancer, all for one client (PROXY v1, 198.51.100.8)",
+      expect = "the default 100 per address counts the client, not the exempt loopback balancer: 100 greeted, the 101st gets 421 4.7.0")
+  void aClientBehindTheTrustedBalancerIsCountedByItsOwnAddress(Observed seen) throws Exception {
+    java.net.InetAddress balancer = java.net.InetAddress.getByName("127.0.0.2");
+    List<Wire> open = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 100; i++) {
+        open.add(Wire.connect(balancer, gw.port("lb-smtp")).line("PROXY TCP4 198.51.100.8 127.0.0.1 " + (41000 + i) + " 25"));
+      }
+      for (Wire w : open) {
+        w.expectReply("220 .*");
+      }
+      try (Wire extra = Wire.connect(balancer, gw.port("lb-smtp"))) {
+        extra.line("PROXY TCP4 198.51.100.8 127.0.0.1 41100 25");
+        seen.saw(extra.expectReply("421 4\\.7\\.0 .*"));
+      }
+    } finally {
+      open.forEach(Wire::close);
+    }
+  }
+
+  @Test
   @Case(on = "smtp with proxy_protocol (trusts 127.0.0.2)", input = "the same PROXY v1 header from the trusted 127.0.0.2; then a malformed one",
       expect = "control: the claimed address is used (Received header); a malformed header from the trusted peer closes before the greeting")
   void theSameHeaderFromTheTrustedBalancerIsHonouredAndAMalformedOneCloses(Observed seen) throws Exception {
