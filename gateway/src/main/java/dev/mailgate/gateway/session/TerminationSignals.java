@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Turns SIGTERM and SIGINT into a graceful drain that exits 0, and SIGHUP into a config reload.
@@ -60,7 +61,12 @@ public final class TerminationSignals {
     try {
       Signal.handle(new Signal("TERM"), s -> terminate("SIGTERM"));
       Signal.handle(new Signal("INT"), s -> terminate("SIGINT"));
-      Signal.handle(new Signal("HUP"), s -> startThread("mailgate-reload", reload));
+      SignalHandler before = Signal.handle(new Signal("HUP"), s -> startThread("mailgate-reload", reload));
+      if (before == SignalHandler.SIG_IGN) {
+        // The JVM keeps a signal that was ignored when it started (nohup) ignored, and says so only
+        // through this return value: without this line, SIGHUP would silently do nothing.
+        LOG.warn("SIGHUP is ignored (started under nohup?): reload with POST /reload or the file watch");
+      }
       return Mechanism.SIGNAL_HANDLER;
     } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
       LOG.warn("signal handlers unavailable ({}); draining from a shutdown hook instead", e.toString());

@@ -41,6 +41,19 @@ class RunSignalsTest {
     return f;
   }
 
+  /** The child's threads (jcmd), to see where a reload that never happened is stuck. */
+  private static String threadDump(Process p) {
+    try {
+      Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+          Long.toString(p.pid()), "Thread.print").redirectErrorStream(true).start();
+      String dump = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      jcmd.waitFor(30, TimeUnit.SECONDS);
+      return dump;
+    } catch (Exception e) {
+      return "(no thread dump: " + e + ")";
+    }
+  }
+
   private static boolean accepts(int port) {
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
       return true;
@@ -55,7 +68,9 @@ class RunSignalsTest {
     int pop3 = FreePorts.one();
     Path f = config("  - { name: imap, protocol: imap, bind: \"127.0.0.1:" + imap + "\", tls: none }\n");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+    // env --default-signal=HUP: a test run started under nohup would hand its ignored SIGHUP down,
+    // and the JVM never handles a signal that was ignored when it started.
+    Process p = new ProcessBuilder("env", "--default-signal=HUP", java, "-cp", System.getProperty("java.class.path"),
         MailgateCommand.class.getName(), "run", "--config", f.toString(), "--no-watch", "--drain-timeout", "PT5S")
         .redirectErrorStream(true)
         .start();
@@ -89,8 +104,8 @@ class RunSignalsTest {
       try {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> accepts(pop3));
       } catch (ConditionTimeoutException e) {
-        throw new AssertionError("no pop3 listener after SIGHUP; alive=" + p.isAlive() + ", output:\n"
-            + String.join("\n", out), e);
+        throw new AssertionError("no pop3 listener after SIGHUP; alive=" + p.isAlive() + ", kill exit "
+            + hup.exitValue() + ", output:\n" + String.join("\n", out) + "\nthreads:\n" + threadDump(p), e);
       }
       assertThat(accepts(imap)).isTrue();
 
