@@ -145,8 +145,8 @@ final class SmtpSession {
     if (msg instanceof SmtpContent c) {
       return intake.content(c);
     }
-    if (msg instanceof DataEnd) {
-      return intake.dataEnd();
+    if (msg instanceof DataEnd e) {
+      return intake.dataEnd(e);
     }
     if (msg instanceof BdatEnd e) {
       return intake.bdatEnd(e);
