@@ -3,9 +3,11 @@ package dev.mailgate.gateway.smtp;
 import dev.mailgate.codec.DecodeFailure;
 import dev.mailgate.codec.ProtocolError;
 import dev.mailgate.codec.smtp.BdatEnd;
+import dev.mailgate.codec.smtp.DataEnd;
 import dev.mailgate.codec.smtp.SmtpCommand;
 import dev.mailgate.codec.smtp.SmtpCommandDecoder;
 import dev.mailgate.codec.smtp.SmtpContent;
+import dev.mailgate.codec.smtp.SmtpDataDecoder;
 import dev.mailgate.codec.smtp.SmtpReply;
 import dev.mailgate.policy.Decision;
 import io.netty.buffer.ByteBuf;
@@ -57,12 +59,16 @@ final class MessageIntake {
       s.resumeCommands();
       return s.fail(refusal);
     }
-    open();
+    SmtpCommandDecoder d = s.decoder();
+    // Relayed as received when the sink writes it to a backend's DATA: no unstuffing here and
+    // stuffing again there. Only while the decoder voids content with a bare CR or LF, so that
+    // the relayed lines end where the client's did (SMTP smuggling).
+    boolean stuffed = d != null && d.refusesBareLineEndings() && s.tx.takesDotStuffed();
+    open(stuffed);
     inData = true;
     Mono<Void> sent = s.send(SmtpReplies.START_DATA);
-    SmtpCommandDecoder d = s.decoder();
     if (d != null) {
-      d.startData();
+      d.startData(stuffed ? SmtpDataDecoder.Mode.PASS_THROUGH : SmtpDataDecoder.Mode.UNSTUFF);
     }
     return sent;
   }
@@ -72,7 +78,7 @@ final class MessageIntake {
     chunkRefusal = s.envelope == null ? SmtpReplies.MAIL_FIRST
         : s.recipients == 0 ? SmtpReplies.NO_VALID_RECIPIENTS : null;
     if (chunkRefusal == null && pipe == null) {
-      open();
+      open(false);
     }
     return Mono.empty(); // the chunk's octets follow at once; answered at its end
   }
@@ -85,8 +91,9 @@ final class MessageIntake {
     return pipe.offer(c.content().retain());
   }
 
-  Mono<Void> dataEnd() {
+  Mono<Void> dataEnd(DataEnd end) {
     inData = false;
+    received = end.size(); // the message's octets, stuffing dots not counted in either mode
     return finish();
   }
 
@@ -130,8 +137,11 @@ final class MessageIntake {
     received = 0;
   }
 
-  /** Opens the sink's content stream, with the {@code Received:} header first (RFC 5321 4.4). */
-  private void open() {
+  /**
+   * Opens the sink's content stream, with the {@code Received:} header first (RFC 5321 4.4); its
+   * lines never start with a dot, so it reads the same dot-stuffed or not.
+   */
+  private void open(boolean dotStuffed) {
     pipe = new ContentPipe(s.ch.eventLoop());
     String received = TraceHeaders.received(s.envelope, s.recipients == 1 ? s.firstRecipient : null);
     Flux<ByteBuf> content = Flux.concat(
@@ -139,7 +149,7 @@ final class MessageIntake {
         pipe.flux());
     Sinks.One<SmtpReply> done = Sinks.one();
     // Subscribed now, so that the sink takes content as it arrives; joined at the end of it.
-    s.tx.deliver(content).subscribe(
+    (dotStuffed ? s.tx.deliverDotStuffed(content) : s.tx.deliver(content)).subscribe(
         done::tryEmitValue,
         e -> done.tryEmitValue(LocalDeliverySink.failure(e)),
         () -> done.tryEmitValue(SmtpReplies.LOCAL_ERROR));

@@ -35,9 +35,11 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * One SMTP server session (RFC 5321 4.1, 4.3.2 sequencing) on one connection: the state machine
- * between the codec ({@link SmtpCommandDecoder} in UNSTUFF mode, {@link SmtpReplyEncoder}) and a
- * {@link TransactionSink}. Everything runs on the connection's event loop: asynchronous answers
- * (user store, sink) hop back with {@code publishOn(loop)} before touching state. One inbound
+ * between the codec ({@link SmtpCommandDecoder}: DATA unstuffed, or PASS_THROUGH for a sink that
+ * relays it as received; {@link SmtpReplyEncoder}) and a {@link TransactionSink}. Everything runs
+ * on the connection's event loop: asynchronous answers (user store, sink) hop back with
+ * {@code publishOn(loop)} before touching state, a hop that costs nothing when the answer already
+ * comes on that loop (a relayed backend connection shares it). One inbound
  * message is handled at a time, so a pipelined command waits in the socket (RFC 2920) until the
  * previous one is answered. AUTH lives in {@link SmtpAuth}, DATA and BDAT in {@link MessageIntake},
  * the reply table in {@link SmtpReplies}.
@@ -86,7 +88,7 @@ final class SmtpSession {
     this.server = server;
     this.settings = server.settings();
     this.ch = ctx.connection().channel();
-    this.loop = Schedulers.fromExecutor(ch.eventLoop());
+    this.loop = Schedulers.fromExecutor(onLoop(ch.eventLoop()));
     this.submission = ctx.listener().protocol() == dev.mailgate.gateway.net.Protocol.SUBMISSION;
     this.policies = ctx.policies();
     long maxSize = Math.min(settings.limits().maxDataSize(), policies.maxMessageSize());
@@ -107,6 +109,21 @@ final class SmtpSession {
         .thenMany(ctx.receiveObject().concatMap(this::handle, 0))
         .then()
         .doFinally(s -> connectionGone());
+  }
+
+  /**
+   * Runs a task at once when called on {@code loop} (the relay's backend replies arrive there:
+   * queueing a task per RCPT and per message for the thread already running was measurable),
+   * else queues it there.
+   */
+  private static java.util.concurrent.Executor onLoop(io.netty.channel.EventLoop loop) {
+    return task -> {
+      if (loop.inEventLoop()) {
+        task.run();
+      } else {
+        loop.execute(task);
+      }
+    };
   }
 
   private SmtpCommandDecoder newDecoder() {
@@ -145,8 +162,8 @@ final class SmtpSession {
     if (msg instanceof SmtpContent c) {
       return intake.content(c);
     }
-    if (msg instanceof DataEnd) {
-      return intake.dataEnd();
+    if (msg instanceof DataEnd e) {
+      return intake.dataEnd(e);
     }
     if (msg instanceof BdatEnd e) {
       return intake.bdatEnd(e);

@@ -1,10 +1,6 @@
 package dev.mailgate.gateway.smtp;
 
 import dev.mailgate.codec.smtp.SmtpPath;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 /**
  * The trace fields of RFC 5321 4.4: {@code Received:} (added by every SMTP server that takes a
@@ -16,8 +12,6 @@ import java.util.Locale;
  * names allow.
  */
 final class TraceHeaders {
-  private static final DateTimeFormatter DATE =
-      DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss xx", Locale.ROOT);
   /** Longest HELO name copied into the header (a domain is at most 255 octets). */
   static final int MAX_HELO = 255;
 
@@ -55,7 +49,7 @@ final class TraceHeaders {
     if (recipient != null) {
       b.append("\r\n\tfor ").append(clean(recipient.toString()));
     }
-    b.append(";\r\n\t").append(DATE.format(ZonedDateTime.ofInstant(e.started(), ZoneOffset.UTC)))
+    b.append(";\r\n\t").append(ReceivedDate.format(e.started()))
         .append("\r\n");
     return b.toString();
   }

@@ -58,6 +58,26 @@ public interface TransactionSink {
     /** Streams the message to durability; see the interface notes for buffer ownership. */
     Mono<SmtpReply> deliver(Flux<ByteBuf> content);
 
+    /**
+     * Whether DATA content may come as the client sent it, still dot-stuffed ({@link
+     * #deliverDotStuffed}): a relay that writes it to a backend's DATA as is saves unstuffing and
+     * stuffing it again. Asked once per transaction, at DATA; BDAT content always goes to {@link
+     * #deliver}.
+     */
+    default boolean takesDotStuffed() {
+      return false;
+    }
+
+    /**
+     * As {@link #deliver}, but the content is dot-stuffed (RFC 5321 4.5.2) exactly as the client
+     * sent it, without the final {@code .CRLF}: after the {@code Received:} header, the client's
+     * content, which ends with CRLF and, the session's decoder having refused bare CR and LF, holds
+     * no line ending but CRLF. Called only when {@link #takesDotStuffed()}.
+     */
+    default Mono<SmtpReply> deliverDotStuffed(Flux<ByteBuf> content) {
+      throw new UnsupportedOperationException("this sink takes dot-unstuffed content only");
+    }
+
     /** Gives up the transaction, releasing whatever it holds. */
     Mono<Void> abort();
 

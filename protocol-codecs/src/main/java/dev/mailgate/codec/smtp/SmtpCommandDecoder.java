@@ -79,6 +79,20 @@ public final class SmtpCommandDecoder extends ByteToMessageDecoder {
     switchTo(Mode.DATA);
   }
 
+  /**
+   * As {@link #startData()}, this message in {@code dataMode} (the next ones too, until changed):
+   * PASS_THROUGH when the content goes to a backend as received, UNSTUFF for a local store.
+   */
+  public void startData(SmtpDataDecoder.Mode dataMode) {
+    data.mode(dataMode);
+    startData();
+  }
+
+  /** Whether a bare CR or LF voids DATA content (the default): relayed content then never has one. */
+  public boolean refusesBareLineEndings() {
+    return !limits.allowBareLineEndingsInData();
+  }
+
   /** A 334 challenge was sent: the next line is an {@link SmtpCommand.AuthResponse}. */
   public void expectAuthResponse() {
     switchTo(Mode.AUTH_RESPONSE);

@@ -48,12 +48,14 @@ public final class SmtpDataDecoder {
   /** Slices gathered into one chunk at most: bounds the bookkeeping when every line is stuffed. */
   static final int MAX_PIECES = 1024;
 
-  private final Mode mode;
+  private Mode mode;
   private final long maxSize;
   private final boolean allowBare;
 
   private int state = BOL;
   private long size;
+  /** PASS_THROUGH: stuffing dots passed on, not part of the message (SIZE counts the message). */
+  private long stuffing;
   private long bareLf;
   private long bareCr;
   private boolean tooBig;
@@ -71,10 +73,20 @@ public final class SmtpDataDecoder {
     return mode;
   }
 
+  /**
+   * Sets the mode of the next message (call before it starts, with {@link #reset()}): a session
+   * relays DATA as received when its destination takes dot-stuffed content, and unstuffs it when
+   * the destination is a local store.
+   */
+  public void mode(Mode next) {
+    this.mode = java.util.Objects.requireNonNull(next, "mode");
+  }
+
   /** Prepares for a new message. */
   public void reset() {
     state = BOL;
     size = 0;
+    stuffing = 0;
     bareLf = 0;
     bareCr = 0;
     tooBig = false;
@@ -176,9 +188,13 @@ public final class SmtpDataDecoder {
     return next;
   }
 
-  /** A line starts with a dot but is not ".CRLF": drop the dot in UNSTUFF mode. */
+  /**
+   * A line starts with a dot but is not ".CRLF": drop the dot in UNSTUFF mode; in PASS_THROUGH
+   * keep it, but count it apart, so that the size limit is the same in both modes.
+   */
   private int unstuff(ByteBuf in, int emitFrom, int dotAt, List<Object> out) {
     if (mode != Mode.UNSTUFF) {
+      stuffing++;
       return emitFrom;
     }
     emit(in, emitFrom, dotAt, out);
@@ -191,7 +207,7 @@ public final class SmtpDataDecoder {
       return;
     }
     size += len;
-    if (size > maxSize) {
+    if (size - stuffing > maxSize) {
       tooBig = true;
     }
     if (!tooBig && !refused) {
@@ -233,7 +249,7 @@ public final class SmtpDataDecoder {
     } else if (refused) {
       result = DecodeFailure.of(ProtocolError.BAD_LINE_ENDING, "bare CR or LF in message content");
     } else {
-      result = new DataEnd(size, bareLf, bareCr);
+      result = new DataEnd(size - stuffing, bareLf, bareCr);
     }
     reset();
     return result;

@@ -37,7 +37,7 @@ class SmtpCommandDecoderTest {
         "Rcpt[to=<Brown@foo.com>, parameters=" + RcptParameters.NONE + "]",
         "Data[]",
         "C:Blah blah blah...\r\n...etc. etc. etc.\r\n",
-        "DataEnd[size=38, bareLineFeeds=0, bareCarriageReturns=0]",
+        "DataEnd[size=37, bareLineFeeds=0, bareCarriageReturns=0]",
         "Quit[]");
   }
 

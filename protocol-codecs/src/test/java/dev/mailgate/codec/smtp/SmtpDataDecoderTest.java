@@ -43,13 +43,13 @@ class SmtpDataDecoderTest {
   void passThroughKeepsDotStuffingExactly() {
     assertThat(data(PASS, "..leading\r\n..\r\nx.\r\n.\r\n")).containsExactly(
         "Data[]", "C:..leading\r\n..\r\nx.\r\n",
-        "DataEnd[size=19, bareLineFeeds=0, bareCarriageReturns=0]", "Quit[]");
+        "DataEnd[size=17, bareLineFeeds=0, bareCarriageReturns=0]", "Quit[]");
   }
 
   @Test
   void passThroughDotLineInTheMiddleIsNotTheEndWhenStuffed() {
     assertThat(data(PASS, "a\r\n..\r\nb\r\n.\r\n")).containsExactly(
-        "Data[]", "C:a\r\n..\r\nb\r\n", "DataEnd[size=10, bareLineFeeds=0, bareCarriageReturns=0]",
+        "Data[]", "C:a\r\n..\r\nb\r\n", "DataEnd[size=9, bareLineFeeds=0, bareCarriageReturns=0]",
         "Quit[]");
   }
 
@@ -100,6 +100,19 @@ class SmtpDataDecoderTest {
     assertThat(data(LENIENT, "a\nb\rc\r\r\n.\r\n")).containsExactly(
         "Data[]", "C:a\nb\rc\r\r\n", "DataEnd[size=8, bareLineFeeds=1, bareCarriageReturns=2]",
         "Quit[]");
+  }
+
+  @Test
+  void passThroughSizeLimitCountsTheMessageNotItsStuffingDots() {
+    // "..ab" is the 3-octet line ".ab": 4 + 4 + 2 message octets, 2 stuffing dots on the wire
+    String stuffed = "..ab\r\n..cd\r\n.\r\n";
+    for (SmtpDataDecoder.Mode mode : SmtpDataDecoder.Mode.values()) {
+      Supplier<ChannelHandler> ten = ServerHarness.server(SmtpLimits.DEFAULTS.withMaxDataSize(10), mode);
+      assertThat(data(ten, stuffed)).as(mode.name()).contains("DataEnd[size=10, bareLineFeeds=0, bareCarriageReturns=0]");
+      Supplier<ChannelHandler> nine = ServerHarness.server(SmtpLimits.DEFAULTS.withMaxDataSize(9), mode);
+      assertThat(data(nine, stuffed)).as(mode.name())
+          .containsExactly("Data[]", "F:" + ProtocolError.MESSAGE_TOO_BIG, "Quit[]");
+    }
   }
 
   @Test

@@ -215,12 +215,27 @@ public final class BackendRelaySink implements TransactionSink {
 
     @Override
     public Mono<SmtpReply> deliver(Flux<ByteBuf> content) {
+      return relay(content, false);
+    }
+
+    /** The client's DATA bytes go to the backend's DATA as they are. */
+    @Override
+    public boolean takesDotStuffed() {
+      return true;
+    }
+
+    @Override
+    public Mono<SmtpReply> deliverDotStuffed(Flux<ByteBuf> content) {
+      return relay(content, true);
+    }
+
+    private Mono<SmtpReply> relay(Flux<ByteBuf> content, boolean dotStuffed) {
       if (tx == null || !anyAccepted) {
         return content.doOnNext(ReferenceCountUtil::release).then(Mono.just(BackendReplies.NO_RECIPIENTS));
       }
       delivering = true;
       // Parked before the reply travels on, so the client's next transaction finds the session.
-      return tx.message(content)
+      return (dotStuffed ? tx.dotStuffedMessage(content) : tx.message(content))
           .doOnNext(r -> {
             delivering = false;
             finish();

@@ -181,6 +181,15 @@ public final class SmtpTransactionClient {
   }
 
   /**
+   * The whole message from content already dot-stuffed and ending with CRLF (the client's DATA
+   * content as the decoder's PASS_THROUGH mode gives it), always consumed: DATA, then {@link #data}.
+   * A reply other than 354 to DATA is returned as is.
+   */
+  public Mono<SmtpReply> dotStuffedMessage(Publisher<ByteBuf> content) {
+    return beginData().flatMap(go -> go.code() != 354 ? drain(content).thenReturn(go) : data(content));
+  }
+
+  /**
    * One BDAT chunk (RFC 3030 2) of {@code size} octets, always consumed (written or released).
    * With CHUNKING at the backend it is relayed as {@code BDAT size [LAST]} and the reply is the
    * backend's. Without, the first chunk opens DATA, the chunks are dot-stuffed ({@link DotStuffer})
