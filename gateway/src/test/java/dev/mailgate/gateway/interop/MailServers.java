@@ -77,8 +77,19 @@ public final class MailServers implements AutoCloseable {
     CertificateSpec cert = pki.issue(tlsDir, "server", KeyPairs.Type.EC_P256, TestPki.KeyFormat.PKCS8, "localhost", "127.0.0.1");
     Path ca = pki.writeCa(tlsDir);
     Map<String, Integer> ports = new HashMap<>();
-    for (String name : List.of("IMAP", "IMAPS", "IMAP_HAPROXY", "POP3", "POP3S", "POP3_HAPROXY", "LMTP", "AUTH", "SMTP", "SUBMISSION")) {
-      ports.put(name, freePort());
+    // All held open until every port is chosen: closed one by one, the system may hand the same
+    // port out twice (Dovecot then refused its config: "duplicate listener").
+    List<ServerSocket> held = new java.util.ArrayList<>();
+    try {
+      for (String name : List.of("IMAP", "IMAPS", "IMAP_HAPROXY", "POP3", "POP3S", "POP3_HAPROXY", "LMTP", "AUTH", "SMTP", "SUBMISSION")) {
+        ServerSocket s = new ServerSocket(0);
+        held.add(s);
+        ports.put(name, s.getLocalPort());
+      }
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
     }
     Map<String, String> vars = new HashMap<>();
     vars.put("BASE", base.toString());
@@ -213,12 +224,6 @@ public final class MailServers implements AutoCloseable {
     }
     if (p.exitValue() != 0) {
       throw new IOException(command + " exited " + p.exitValue() + ": " + Files.readString(output));
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 
