@@ -113,8 +113,11 @@ class Pop3BadInputTest {
       assertThat(all.lines()).allMatch(l -> l.startsWith("+OK") || l.startsWith("-ERR"));
       assertThat(ok).isBetween(1L, (long) n);
       // how much of the flood one read carries depends on the machine: either every NOOP was
-      // answered, or the session was cut with an -ERR; never a silent close or a hang
-      assertThat(ok == n || last.startsWith("-ERR")).as("all answered or cut with -ERR: " + last).isTrue();
+      // answered, or the session was cut with an -ERR; never a silent close or a hang. When the
+      // server closes with our flood still unread, its kernel sends a reset, and ours may drop the
+      // closing -ERR before it is read (seen twice in package runs): a reset counts as cut.
+      assertThat(ok == n || last.startsWith("-ERR") || w.wasReset())
+          .as("all answered or cut with -ERR: " + last).isTrue();
     }
     try (Wire again = loggedIn()) {
       again.line("QUIT").expect("\\+OK.*");

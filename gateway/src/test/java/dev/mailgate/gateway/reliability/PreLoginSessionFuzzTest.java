@@ -20,9 +20,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Fuzzing of the pre-login state machines (not only their decoders): each session of the running
- * gateway's SMTP, POP3 and IMAP listeners gets a random sequence of the protocol's pre-login
- * commands with random arguments, wrong credentials, SASL exchanges, literals and mutated bytes
- * (NUL, 8-bit, bare CR or LF, cut or overlong lines), written in random splits, then a goodbye
+ * gateway's SMTP, POP3 and IMAP listeners, and of the proxy tier's IMAP listener (its own session
+ * class; its backend is down), gets a random sequence of the protocol's pre-login commands with
+ * random arguments, wrong credentials, SASL exchanges, literals and mutated bytes (NUL, 8-bit,
+ * bare CR or LF, cut or overlong lines), written in random splits, then a goodbye
  * sequence that ends any state (see {@code Generator.goodbye()}). Bounded
  * like the codec fuzz tests (docs/fuzzing.md): a fixed seed, {@value #SESSIONS} sessions of at most
  * {@value #MAX_COMMANDS} commands per protocol, a few seconds.
@@ -53,22 +54,24 @@ class PreLoginSessionFuzzTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"smtp", "pop3", "imap"})
-  @Case(on = "smtp, pop3, imap (local tier, before login)",
+  @ValueSource(strings = {"smtp", "pop3", "imap", "imap-proxy"})
+  @Case(on = "smtp, pop3, imap (local tier) and imap-proxy (proxy tier, its backend down), before login",
       input = "25 sessions x up to 24 random pre-login commands (seed 20261204): random arguments, wrong passwords, SASL, "
           + "literals, NUL / 8-bit / bare CR-LF / cut / overlong lines, random write splits, then a goodbye (QUIT / LOGOUT)",
       expect = "every line a well-formed reply of the protocol; no login succeeds; each session ends at the goodbye; "
           + "a fresh session is served")
-  void randomPreLoginCommandSequencesGetOnlyWellFormedReplies(String protocol, Observed seen) throws Exception {
+  void randomPreLoginCommandSequencesGetOnlyWellFormedReplies(String listener, Observed seen) throws Exception {
+    // the IMAP proxy tier has its own pre-login session (ImapProxySession) but speaks IMAP
+    String protocol = listener.equals("imap-proxy") ? "imap" : listener;
     double successesBefore = successes(protocol);
-    Random seeds = new Random(SEED ^ protocol.hashCode());
+    Random seeds = new Random(SEED ^ listener.hashCode());
     ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
     List<Future<int[]>> sessions = new ArrayList<>();
     try {
       for (int i = 0; i < SESSIONS; i++) {
         long seed = seeds.nextLong();
-        InetAddress source = InetAddress.getByName("127.5." + protocolIndex(protocol) + "." + (i + 1));
-        sessions.add(pool.submit(() -> session(protocol, source, new Random(seed))));
+        InetAddress source = InetAddress.getByName("127.5." + listenerIndex(listener) + "." + (i + 1));
+        sessions.add(pool.submit(() -> session(listener, protocol, source, new Random(seed))));
       }
       int commands = 0;
       int lines = 0;
@@ -82,16 +85,17 @@ class PreLoginSessionFuzzTest {
       pool.shutdownNow();
     }
     assertThat(successes(protocol)).as("no login succeeded").isEqualTo(successesBefore);
-    try (Wire fresh = Wire.connect(gw.port(protocol))) {
+    try (Wire fresh = Wire.connect(gw.port(listener))) {
       seen.saw("fresh session: " + fresh.readLine());
     }
   }
 
-  private static int protocolIndex(String protocol) {
-    return switch (protocol) {
+  private static int listenerIndex(String listener) {
+    return switch (listener) {
       case "smtp" -> 1;
       case "pop3" -> 2;
-      default -> 3;
+      case "imap" -> 3;
+      default -> 4;
     };
   }
 
@@ -101,7 +105,7 @@ class PreLoginSessionFuzzTest {
   }
 
   /** One session; returns {commands sent, reply lines checked}. */
-  private int[] session(String protocol, InetAddress source, Random r) {
+  private int[] session(String listener, String protocol, InetAddress source, Random r) {
     Generator g = new Generator(protocol, r);
     int n = 1 + r.nextInt(MAX_COMMANDS);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -110,7 +114,7 @@ class PreLoginSessionFuzzTest {
     }
     byte[] bytes = out.toByteArray();
     String transcript;
-    try (Wire w = Wire.connect(source, gw.port(protocol)).timeout(60_000)) {
+    try (Wire w = Wire.connect(source, gw.port(listener)).timeout(60_000)) {
       for (int at = 0; at < bytes.length; ) {
         int len = Math.min(bytes.length - at, 1 + r.nextInt(r.nextBoolean() ? 8 : 4096));
         byte[] piece = java.util.Arrays.copyOfRange(bytes, at, at + len);

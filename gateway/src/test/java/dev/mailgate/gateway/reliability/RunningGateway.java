@@ -80,7 +80,12 @@ final class RunningGateway implements AutoCloseable {
         + "  - { name: slow-imap,  protocol: imap,       bind: \"127.0.0.1:0\", tls: starttls, " + slow + " }\n"
         + "  - { name: lb-smtp,    protocol: smtp,       bind: \"127.0.0.1:0\", tls: starttls,"
         + " proxy_protocol: { enabled: true, trusted_networks: [127.0.0.2/32] } }\n"
+        // the proxy tier's own IMAP pre-login, for PreLoginSessionFuzzTest: its backend never answers
+        + "  - { name: imap-proxy, protocol: imap,       bind: \"127.0.0.1:0\", tls: starttls }\n"
+        + "backends:\n"
+        + "  - { name: nowhere, host: 127.0.0.1, ports: { imap: 9 }, tls: none }\n"
         + "routes:\n"
+        + "  - { name: proxied, match: { listeners: [imap-proxy] }, target: backend:nowhere }\n"
         + "  - { name: everyone-local, target: local }\n"
         + "authentication: { mode: verify }\n"
         + "local: { accepted_domains: [example.test] }\n";

@@ -28,6 +28,7 @@ import javax.net.ssl.X509TrustManager;
  * (the gateway's is self-signed).
  */
 final class Wire implements AutoCloseable {
+  private boolean reset;
   static final int READ_TIMEOUT_MS = 15_000;
 
   private Socket socket;
@@ -169,6 +170,14 @@ final class Wire implements AutoCloseable {
   }
 
   /** Everything the server sends until it closes the connection (ISO-8859-1). */
+  /**
+   * Whether {@link #readUntilClosed()} ended on a reset: the server closed with our input unread,
+   * and the kernel may then drop its last bytes before we read them.
+   */
+  boolean wasReset() {
+    return reset;
+  }
+
   String readUntilClosed() {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     try {
@@ -176,8 +185,9 @@ final class Wire implements AutoCloseable {
       for (int n; (n = in.read(buf)) >= 0; ) {
         b.write(buf, 0, n);
       }
-    } catch (SocketException reset) {
+    } catch (SocketException e) {
       // a reset after the last bytes still means closed
+      reset = true;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
