@@ -76,6 +76,9 @@ final class FetchCommand {
     Flux<MessageMeta> metas = Flux.fromIterable(MessageSets.chunks(uids))
         .concatMap(set -> store.messages(v.id, set), 1)
         .filter(m -> v.msn(m.uid()) > 0 && m.modSeq() > c.changedSince());
+    if (setsSeen && items.stream().anyMatch(i -> i instanceof FetchItem.Binary)) {
+      metas = metas.concatMap(m -> checkBinary(v, m, items), 1);
+    }
     return vanished
         .thenMany(setsSeen ? markSeen(v, metas) : metas.map(m -> new Row(m, false)))
         .concatMap(row -> session.send(message(v, row, items)), 0)
@@ -83,6 +86,16 @@ final class FetchCommand {
   }
 
   private record Row(MessageMeta meta, boolean flagsChanged) {}
+
+  /**
+   * A BINARY fetch without PEEK checks every part's encoding before \Seen is set: a command that
+   * fails with NO [UNKNOWN-CTE] must leave the flags as they were (RFC 3516 section 4.3).
+   */
+  private Mono<MessageMeta> checkBinary(SelectedMailbox v, MessageMeta m, List<FetchItem> items) {
+    return session.server.store().structure(v.id, m.uid())
+        .doOnNext(s -> BinarySections.check(m, s, items))
+        .thenReturn(m);
+  }
 
   /** Adds an implied item: UID first, FLAGS after it, MODSEQ last. */
   private static void addIfMissing(List<FetchItem> items, Attribute a, boolean wanted) {
