@@ -46,7 +46,7 @@ import java.util.Objects;
  * <p>Lines are found with {@link ByteBuf#indexOf} and literals are taken with {@link
  * ByteBuf#readRetainedSlice}, so no per-byte work is done on literal contents.
  */
-public final class ImapCommandFramer extends ByteToMessageDecoder {
+public final class ImapCommandFramer extends ByteToMessageDecoder implements ImapFramer {
   private enum State { LINE, LITERAL, STREAM, DISCARD }
 
   private static final int MAX_TAG = 64;
@@ -90,6 +90,11 @@ public final class ImapCommandFramer extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    frame(in, out);
+  }
+
+  @Override
+  public void frame(ByteBuf in, List<Object> out) {
     for (;;) {
       switch (state) {
         case LINE -> {
@@ -304,6 +309,11 @@ public final class ImapCommandFramer extends ByteToMessageDecoder {
     continuationFrame = false;
     commandBytes = 0;
     literalCount = 0;
+  }
+
+  @Override
+  public void discard() {
+    releaseCommand();
   }
 
   @Override

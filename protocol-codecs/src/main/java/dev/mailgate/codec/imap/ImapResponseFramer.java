@@ -22,7 +22,7 @@ import java.util.Objects;
  *
  * <p>Lines are found with {@link ByteBuf#indexOf}; literals are sliced, never scanned.
  */
-public final class ImapResponseFramer extends ByteToMessageDecoder {
+public final class ImapResponseFramer extends ByteToMessageDecoder implements ImapFramer {
   private enum State { LINE, LITERAL, DISCARD }
 
   private final ImapLimits limits;
@@ -41,6 +41,11 @@ public final class ImapResponseFramer extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    frame(in, out);
+  }
+
+  @Override
+  public void frame(ByteBuf in, List<Object> out) {
     for (;;) {
       switch (state) {
         case LINE -> {
@@ -139,6 +144,11 @@ public final class ImapResponseFramer extends ByteToMessageDecoder {
     }
     lines.clear();
     literals.clear();
+  }
+
+  @Override
+  public void discard() {
+    releaseResponse();
   }
 
   @Override

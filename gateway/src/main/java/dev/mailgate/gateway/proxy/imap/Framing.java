@@ -1,11 +1,11 @@
 package dev.mailgate.gateway.proxy.imap;
 
+import dev.mailgate.codec.imap.ImapFramer;
 import dev.mailgate.codec.imap.ImapSegments;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,41 +15,63 @@ import java.util.function.Supplier;
  * Runs an IMAP framer ({@code ImapCommandFramer} or {@code ImapResponseFramer}) outside the
  * connection's pipeline, so the session decides exactly which frames it consumed: at STARTTLS it
  * throws the framer away with whatever it buffered, and when the relay starts it turns every frame
- * it did not consume, plus the framer's buffered bytes, back into the exact wire bytes (residual
+ * it did not consume, plus the bytes not framed yet, back into the exact wire bytes (residual
  * bytes forwarded to the other side).
  *
+ * <p>The framer is called directly ({@link ImapFramer#frame}) on a cumulation kept here, with
+ * Netty's merge cumulator as a {@code ByteToMessageDecoder} would: no channel, pipeline or
+ * outbound buffer per connection. The cumulation is released as soon as every byte of it was
+ * framed, so a connection waiting for its next command holds no buffer.
+ *
  * <p>Bounded: the session feeds one socket read at a time and asks for the next read only after
- * it handled every frame of this one, so at most one read's frames wait here.
+ * it handled every frame of this one, so at most one read's frames wait here; an incomplete line
+ * is bounded by the framer's line limit and an incomplete literal by its literal limits.
  */
 final class Framing implements AutoCloseable {
 
-  private final Supplier<? extends ChannelHandler> factory;
-  private EmbeddedChannel channel;
+  private final Supplier<? extends ImapFramer> factory;
+  private ImapFramer framer;
+  /** Bytes read and not framed yet (an incomplete line or literal); null when there are none. */
+  private ByteBuf cumulation;
 
-  Framing(Supplier<? extends ChannelHandler> factory) {
+  Framing(Supplier<? extends ImapFramer> factory) {
     this.factory = factory;
-    this.channel = new EmbeddedChannel(factory.get());
+    this.framer = factory.get();
   }
 
   /** Feeds bytes (ownership taken) and returns what the framer emitted, in order. */
   List<Object> feed(ByteBuf bytes) {
-    channel.writeInbound(bytes);
+    cumulation = cumulation == null
+        ? bytes
+        : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(bytes.alloc(), cumulation, bytes);
     List<Object> out = new ArrayList<>(2);
-    for (Object o = channel.readInbound(); o != null; o = channel.readInbound()) {
-      out.add(o);
+    try {
+      framer.frame(cumulation, out);
+    } catch (RuntimeException e) {
+      out.forEach(ReferenceCountUtil::release);
+      throw e;
+    } finally {
+      if (!cumulation.isReadable()) {
+        cumulation.release();
+        cumulation = null;
+      } else if (cumulation.refCnt() == 1) {
+        // The framed part in front is dead weight while a long literal arrives; only when no
+        // frame still holds a slice of it (moving the bytes would change what the slice reads).
+        cumulation.discardSomeReadBytes();
+      }
     }
     return out;
   }
 
   /** Drops the framer and anything it buffered; a fresh one takes its place (STARTTLS). */
   void reset() {
-    channel.finishAndReleaseAll();
-    channel = new EmbeddedChannel(factory.get());
+    close();
+    framer = factory.get();
   }
 
   /**
-   * The wire bytes of {@code unconsumed} frames (released here) followed by the bytes the framer
-   * still buffers; the framer is finished. Returns null when there is nothing.
+   * The wire bytes of {@code unconsumed} frames (released here) followed by the bytes not framed
+   * yet; the framer is finished. Returns null when there is nothing.
    */
   ByteBuf residual(List<Object> unconsumed, ByteBufAllocator alloc) {
     CompositeByteBuf out = alloc.compositeBuffer(Integer.MAX_VALUE);
@@ -59,16 +81,11 @@ final class Framing implements AutoCloseable {
       }
       ReferenceCountUtil.release(o);
     }
-    // Removing a ByteToMessageDecoder hands its cumulation downstream as one buffer.
-    channel.pipeline().removeFirst();
-    for (Object o = channel.readInbound(); o != null; o = channel.readInbound()) {
-      if (o instanceof ByteBuf b) {
-        out.addComponent(true, b);
-      } else {
-        ReferenceCountUtil.release(o);
-      }
+    if (cumulation != null) {
+      out.addComponent(true, cumulation);
+      cumulation = null;
     }
-    channel.finishAndReleaseAll();
+    framer.discard();
     if (!out.isReadable()) {
       out.release();
       return null;
@@ -79,7 +96,11 @@ final class Framing implements AutoCloseable {
   /** Releases the framer's buffers. */
   @Override
   public void close() {
-    channel.finishAndReleaseAll();
+    framer.discard();
+    if (cumulation != null) {
+      cumulation.release();
+      cumulation = null;
+    }
   }
 
   /** {@code line0 CRLF literal0 line1 CRLF ... lineN CRLF}: the frame as it came over the wire. */
