@@ -105,10 +105,21 @@ public final class SessionPolicies {
       }
       if (d instanceof Decision.Delay delay && !delay.duration().isZero()) {
         metrics.policyDelay(protocol(), delay.rule());
-        return Mono.delay(delay.duration(), delays).thenReturn(Decision.ALLOW);
+        // The lockout again after the wait: logins admitted in parallel before it came must
+        // not reach the password check once it holds.
+        return Mono.delay(delay.duration(), delays).map(t -> lockedOut(facts));
       }
       return Mono.just(Decision.ALLOW);
     });
+  }
+
+  /**
+   * This node's lockout of the (user, address) pair now (failures are recorded here in a cluster
+   * too): the refusal, counted, or ALLOW.
+   */
+  private Decision lockedOut(PolicyFacts authFacts) {
+    Decision d = engine.authThrottle().lockout(authFacts);
+    return d instanceof Decision.Deny deny ? refused(deny) : Decision.ALLOW;
   }
 
   /**

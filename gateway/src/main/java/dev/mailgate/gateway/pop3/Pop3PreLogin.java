@@ -5,6 +5,7 @@ import dev.mailgate.codec.pop3.Pop3Command;
 import dev.mailgate.codec.pop3.Pop3RespCode;
 import dev.mailgate.codec.pop3.Pop3Response;
 import dev.mailgate.codec.pop3.Pop3Response.Status;
+import dev.mailgate.codec.pop3.Pop3Verb;
 import dev.mailgate.codec.sasl.SaslCredentials;
 import dev.mailgate.codec.sasl.SaslMechanism;
 import dev.mailgate.codec.sasl.SaslServerExchange;
@@ -33,6 +34,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>Every completed login passes the session's {@link SessionPolicies} first (throttling delays
  * after failures, lockout per (user, address)); a refusal with {@code [AUTH]} counts as a failure.
+ * Every command but QUIT first passes the commands-per-interval rules ({@link
+ * Pop3Wire#commandAllowed}); SASL continuation lines are not commands.
  * Per-user session limits are the authenticator's to take (the local tier's maildrop lock already
  * allows one session per user).
  *
@@ -88,6 +91,23 @@ public final class Pop3PreLogin<T> {
     if (!(msg instanceof Pop3Command cmd) || cmd.verb() == null) {
       return refused(wire.refuse(Status.err("unexpected line")));
     }
+    if (cmd.verb() == Pop3Verb.QUIT) {
+      return command(cmd); // leaving is never refused: that would only hold the connection open
+    }
+    return wire.commandAllowed().flatMap(ok -> ok ? command(cmd) : notRun(cmd));
+  }
+
+  /** A command refused by the commands-per-interval rule: its secrets are wiped unused. */
+  private Mono<Outcome<T>> notRun(Pop3Command cmd) {
+    if (cmd instanceof Pop3Command.Pass p) {
+      p.password().clear();
+    } else if (cmd instanceof Pop3Command.Auth a && a.initialResponse() != null) {
+      a.initialResponse().clear();
+    }
+    return Mono.just(new Outcome.Continue<>());
+  }
+
+  private Mono<Outcome<T>> command(Pop3Command cmd) {
     return switch (cmd.verb()) {
       case CAPA -> answer(capabilities());
       case NOOP -> answer(Status.ok(""));

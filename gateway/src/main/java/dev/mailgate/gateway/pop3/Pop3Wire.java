@@ -72,6 +72,23 @@ public final class Pop3Wire {
     return send(response).then(completed());
   }
 
+  /**
+   * Commands per interval ({@code rate_limits} counting {@code commands}): completes with true when
+   * this command may run, else answers {@code -ERR [SYS/TEMP]} (PRODUCT.md "How it answers") and
+   * completes with false. A refusal leaves the session usable and is no protocol error: the
+   * client did nothing wrong but go too fast. The refusal is counted under the rule's name.
+   */
+  public Mono<Boolean> commandAllowed() {
+    var policies = context.policies();
+    if (policies.isOff()) {
+      return Mono.just(true);
+    }
+    return policies.command().flatMap(d -> d.isDeny()
+        ? answer(Pop3Response.Status.err(Pop3RespCode.SYS_TEMP,
+            "too many commands, try again later")).thenReturn(false)
+        : Mono.just(true));
+  }
+
   /** Frees the current command's pipelining slot (after its answer went out). */
   public Mono<Void> completed() {
     return onLoop(() -> decoder.commandCompleted());

@@ -23,7 +23,11 @@ import dev.mailgate.gateway.tls.BackendTrust;
 import dev.mailgate.gateway.tls.ClientTlsSpec;
 import dev.mailgate.policy.PolicyEngine;
 import dev.mailgate.policy.PolicySettings;
+import dev.mailgate.policy.Rate;
 import dev.mailgate.policy.limit.AuthThrottleSettings;
+import dev.mailgate.policy.limit.Counter;
+import dev.mailgate.policy.limit.KeyScope;
+import dev.mailgate.policy.limit.RateLimitRule;
 import dev.mailgate.policy.limit.MessageLimits;
 import dev.mailgate.policy.limit.NetworkPrefixes;
 import dev.mailgate.policy.limit.NetworkRules;
@@ -77,8 +81,12 @@ class ImapProxyThrottleInteropTest {
 
   @BeforeEach
   void startGateway(MailServers servers) throws Exception {
+    startGateway(servers, List.of());
+  }
+
+  void startGateway(MailServers servers, List<RateLimitRule> rates) throws Exception {
     f = new PolicyFixture(new PolicySettings(NetworkRules.OPEN, NetworkPrefixes.DEFAULT,
-        List.of(), List.of(), AUTH, MessageLimits.DEFAULT, true, Map.of()));
+        List.of(), rates, AUTH, MessageLimits.DEFAULT, true, Map.of()));
     Backend dovecot = connector.backend(
         BackendSpec.of("dovecot", "127.0.0.1", servers.imapPort(), BackendTlsMode.STARTTLS)
             .withTls(ClientTlsSpec.of(new BackendTrust.CaFile(servers.caFile()))));
@@ -139,5 +147,36 @@ class ImapProxyThrottleInteropTest {
       assertThat(c.until("c .*")).startsWith("c OK");
     }
     assertThat(f.refusals(PolicyEngine.AUTH_FAILURES)).isZero();
+  }
+
+  /**
+   * Commands per interval before login are the gateway's ({@code NO [LIMIT]}, one at a time and
+   * pipelined); after login the session is a byte relay to Dovecot (DESIGN.md "Relay"), which the
+   * rule does not parse or limit.
+   */
+  @Test
+  void commandsOverTheRateGetNoLimitBeforeLoginAndTheRelayAfterItIsNotLimited(MailServers servers)
+      throws Exception {
+    stopGateway();
+    startGateway(servers, List.of(new RateLimitRule("commands-per-ip", Counter.COMMANDS,
+        KeyScope.IP, new Rate(3, Duration.ofHours(1)))));
+    try (LineClient c = client("127.0.4.9")) {
+      c.send("a1 NOOP\r\na2 CAPABILITY\r\na3 NOOP\r\na4 LOGIN " + BOB.address() + " "
+          + BOB.password() + "\r\n");
+      assertThat(c.until("a1 .*")).startsWith("a1 OK");
+      assertThat(c.until("a2 .*")).startsWith("a2 OK");
+      assertThat(c.until("a3 .*")).startsWith("a3 OK");
+      assertThat(c.until("a4 .*")).isEqualTo("a4 NO [LIMIT] Too many commands, try again later");
+      c.send("a5 NOOP\r\n");
+      assertThat(c.until("a5 .*")).isEqualTo("a5 NO [LIMIT] Too many commands, try again later");
+      f.advance(Duration.ofMinutes(20)); // one permit back
+      c.send("a6 LOGIN " + BOB.address() + " " + BOB.password() + "\r\n");
+      assertThat(c.until("a6 .*")).startsWith("a6 OK");
+      c.send("a7 NOOP\r\na8 SELECT INBOX\r\na9 NOOP\r\n");
+      assertThat(c.until("a7 .*")).as("Dovecot's answers through the relay").startsWith("a7 OK");
+      assertThat(c.until("a8 .*")).startsWith("a8 OK");
+      assertThat(c.until("a9 .*")).startsWith("a9 OK");
+    }
+    assertThat(f.refusals("commands-per-ip")).isEqualTo(2);
   }
 }

@@ -132,6 +132,21 @@ public final class AuthThrottle implements SyncPolicy, AuthOutcomes {
     if (facts.stage() != Stage.AUTH) {
       return Decision.ALLOW;
     }
+    Decision locked = lockout(facts);
+    if (locked.isDeny()) {
+      return locked;
+    }
+    int n = Math.max(count(byIp, ip(facts)), count(byUser, user(facts)));
+    Duration d = delayFor(n);
+    return d.isZero() ? Decision.ALLOW : new Decision.Delay(d, name);
+  }
+
+  /**
+   * Deny when the (user, address) pair of {@code facts} is locked out now, else ALLOW; charges
+   * nothing. Asked again after the delay, immediately before the credentials are verified: logins
+   * admitted in parallel before the lockout came must not be checked once it holds.
+   */
+  public Decision lockout(PolicyFacts facts) {
     Failures p = byPair.getIfPresent(pair(facts));
     if (p != null) {
       synchronized (p) {
@@ -141,9 +156,7 @@ public final class AuthThrottle implements SyncPolicy, AuthOutcomes {
         }
       }
     }
-    int n = Math.max(count(byIp, ip(facts)), count(byUser, user(facts)));
-    Duration d = delayFor(n);
-    return d.isZero() ? Decision.ALLOW : new Decision.Delay(d, name);
+    return Decision.ALLOW;
   }
 
   private static int count(Cache<String, Failures> cache, String key) {

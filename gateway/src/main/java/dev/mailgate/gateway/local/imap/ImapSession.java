@@ -14,6 +14,7 @@ import dev.mailgate.codec.imap.ImapStatus;
 import dev.mailgate.codec.imap.ResponseCode;
 import dev.mailgate.gateway.net.SessionContext;
 import dev.mailgate.gateway.session.EndReason;
+import dev.mailgate.policy.Decision;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
@@ -39,7 +40,8 @@ import reactor.netty.Connection;
  * command pipelined after STARTTLS that the merge already prefetched is dropped too.
  *
  * <p>Limits: {@link LocalImapSettings#maxErrors()} protocol errors end the session with {@code * BYE
- * [LIMIT]}.
+ * [LIMIT]}; a command over a commands-per-interval rule gets {@code NO [LIMIT]} and the session
+ * goes on (PRODUCT.md "How it answers").
  */
 final class ImapSession {
   private static final Logger LOG = LoggerFactory.getLogger(ImapSession.class);
@@ -195,6 +197,33 @@ final class ImapSession {
     ImapCommand command = frame.continuation()
         ? parser.parseContinuation(frame, appendTag, appendMailbox)
         : parser.parse(frame);
+    if (countsAsCommand(command)) {
+      boolean streamed = frame.streamed();
+      return context.policies().command().flatMap(d -> {
+        if (d instanceof Decision.Deny) {
+          ImapCommands.release(command);
+          droppingLiteral = streamed; // a refused APPEND's literal is read and dropped
+          return tagged(command.tag(), ImapStatus.NO, ResponseCode.LIMIT,
+              "Too many commands, try again later").thenReturn(true);
+        }
+        return run(command, frame);
+      });
+    }
+    return run(command, frame);
+  }
+
+  /**
+   * Whether the commands-per-interval rules count this: every command once, pipelined or not, but
+   * not the rest of an APPEND after its literal, IDLE's DONE, the lines while IDLE waits for it,
+   * broken ones (protocol errors, counted by max_errors) or LOGOUT (leaving is never refused).
+   */
+  private boolean countsAsCommand(ImapCommand c) {
+    return !context.policies().isOff() && !idle.active()
+        && !(c instanceof ImapCommand.AppendContinuation || c instanceof ImapCommand.Done
+            || c instanceof ImapCommand.Invalid || c instanceof ImapCommand.Logout);
+  }
+
+  private Mono<Boolean> run(ImapCommand command, ImapCommandFrame frame) {
     trackAppend(command);
     if (command instanceof ImapCommand.Invalid && frame.streamed()) {
       droppingLiteral = true;

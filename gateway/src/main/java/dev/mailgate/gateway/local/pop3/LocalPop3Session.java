@@ -6,6 +6,7 @@ import dev.mailgate.codec.pop3.Pop3Command;
 import dev.mailgate.codec.pop3.Pop3RespCode;
 import dev.mailgate.codec.pop3.Pop3Response;
 import dev.mailgate.codec.pop3.Pop3Response.Status;
+import dev.mailgate.codec.pop3.Pop3Verb;
 import dev.mailgate.codec.sasl.SaslCredentials;
 import dev.mailgate.gateway.pop3.Pop3ClientFacts;
 import dev.mailgate.gateway.pop3.Pop3Goodbye;
@@ -92,6 +93,14 @@ final class LocalPop3Session {
     if (cmd.verb() == null) {
       return wire.refuse(Status.err("unexpected line"));
     }
+    if (cmd.verb() == Pop3Verb.QUIT) {
+      return update(); // leaving (and UPDATE) is never refused by a rate
+    }
+    return wire.commandAllowed().flatMap(ok -> ok ? transaction(cmd) : Mono.just(false));
+  }
+
+  /** A command of the TRANSACTION state (RFC 1939 section 5). */
+  private Mono<Boolean> transaction(Pop3Command cmd) {
     return switch (cmd.verb()) {
       case STAT -> ok(Status.ok(maildrop.liveCount() + " " + maildrop.liveOctets()));
       case LIST -> list(((Pop3Command.List) cmd).message());

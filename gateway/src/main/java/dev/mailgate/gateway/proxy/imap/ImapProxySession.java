@@ -50,7 +50,9 @@ import reactor.netty.Connection;
  * [PRIVACYREQUIRED]}; other commands get {@code BAD}; broken syntax or limits get the codec's reply
  * table ({@code BAD [TOOBIG]} for a line or literal too long). {@link
  * ImapProxySettings#maxErrors()} errors end the session with {@code * BYE}, as does the pre-login
- * timeout.
+ * timeout. Each command but LOGOUT passes the commands-per-interval rules first ({@code NO [LIMIT]}
+ * when over; SASL continuation lines are not commands). After login the session is a byte relay
+ * (DESIGN.md "Relay": no parsing in the pipe), so those rules stop at the login on this tier.
  *
  * <p>Reading: raw socket reads are framed by a private {@link Framing} one read at a time, and the
  * next read is requested only after every command of this one was answered, so what waits is
@@ -204,7 +206,19 @@ final class ImapProxySession {
     if (sasl != null) {
       return saslStep(sasl.respond(Secret.ofString(ImapCommandParser.saslResponse(frame))));
     }
-    return command(parser.parse(frame));
+    ImapCommand c = parser.parse(frame);
+    SessionPolicies policies = context.policies();
+    if (policies.isOff() || c instanceof ImapCommand.Invalid || c instanceof ImapCommand.Done
+        || c instanceof ImapCommand.Logout) {
+      return command(c); // errors count toward max_errors; leaving is never refused
+    }
+    return policies.command().flatMap(d -> {
+      if (d instanceof Decision.Deny) {
+        ImapCommands.release(c);
+        return write(tagged(c.tag(), ImapStatus.NO, ResponseCode.LIMIT, "Too many commands, try again later"));
+      }
+      return command(c);
+    });
   }
 
   private Mono<Void> command(ImapCommand c) {

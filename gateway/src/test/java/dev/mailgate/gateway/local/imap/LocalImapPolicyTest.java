@@ -8,11 +8,14 @@ import dev.mailgate.gateway.policy.LineClient;
 import dev.mailgate.gateway.policy.PolicyFixture;
 import dev.mailgate.policy.PolicyEngine;
 import dev.mailgate.policy.PolicySettings;
+import dev.mailgate.policy.Rate;
 import dev.mailgate.policy.limit.ConnectionLimit;
+import dev.mailgate.policy.limit.Counter;
 import dev.mailgate.policy.limit.KeyScope;
 import dev.mailgate.policy.limit.MessageLimits;
 import dev.mailgate.policy.limit.NetworkPrefixes;
 import dev.mailgate.policy.limit.NetworkRules;
+import dev.mailgate.policy.limit.RateLimitRule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
@@ -33,8 +36,12 @@ class LocalImapPolicyTest {
   PolicyFixture f;
 
   void start(List<ConnectionLimit> limits) {
+    start(limits, List.of());
+  }
+
+  void start(List<ConnectionLimit> limits, List<RateLimitRule> rates) {
     f = new PolicyFixture(new PolicySettings(NetworkRules.OPEN, NetworkPrefixes.DEFAULT, limits,
-        List.of(), PolicyFixture.AUTH, MessageLimits.DEFAULT, true, Map.of()));
+        rates, PolicyFixture.AUTH, MessageLimits.DEFAULT, true, Map.of()));
     server = LocalImapServer.start(dir, f.gate);
   }
 
@@ -143,5 +150,93 @@ class LocalImapPolicyTest {
       assertThat(second.until("b2 .*")).matches("b2 OK .*Logged in");
     }
     assertThat(f.refusals("one-per-user")).isEqualTo(1);
+  }
+
+  static final RateLimitRule THREE_COMMANDS_AN_HOUR = new RateLimitRule("commands-per-ip",
+      Counter.COMMANDS, KeyScope.IP, new Rate(3, Duration.ofHours(1)));
+
+  @Test
+  void commandsOverTheRateGetNoLimitBeforeAndAfterLoginOneAtATimeAndPipelined() throws Exception {
+    start(List.of(), List.of(THREE_COMMANDS_AN_HOUR));
+    try (LineClient c = client("127.0.0.1")) {
+      c.send("a1 NOOP\r\na2 CAPABILITY\r\na3 NOOP\r\na4 LOGIN alice secret\r\n");
+      assertThat(c.until("a1 .*")).startsWith("a1 OK");
+      assertThat(c.until("a2 .*")).startsWith("a2 OK");
+      assertThat(c.until("a3 .*")).startsWith("a3 OK");
+      assertThat(c.until("a4 .*")).isEqualTo("a4 NO [LIMIT] Too many commands, try again later");
+      f.advance(Duration.ofMinutes(20)); // one permit back
+      c.send("a5 LOGIN alice secret\r\n");
+      assertThat(c.until("a5 .*")).matches("a5 OK .*Logged in");
+      c.send("a6 NOOP\r\n");
+      assertThat(c.until("a6 .*")).isEqualTo("a6 NO [LIMIT] Too many commands, try again later");
+      f.advance(Duration.ofMinutes(40)); // two permits: IDLE and one more; DONE is no command
+      c.send("a7 IDLE\r\n");
+      assertThat(c.until("\\+ .*")).startsWith("+");
+      c.send("DONE\r\n");
+      assertThat(c.until("a7 .*")).startsWith("a7 OK");
+      c.send("a8 NOOP\r\na9 NOOP\r\n");
+      assertThat(c.until("a8 .*")).startsWith("a8 OK");
+      assertThat(c.until("a9 .*")).isEqualTo("a9 NO [LIMIT] Too many commands, try again later");
+    }
+    assertThat(f.refusals("commands-per-ip")).isEqualTo(3);
+  }
+
+  @Test
+  void anAuthenticateContinuationIsNoCommandAndLogoutIsNeverRefused() throws Exception {
+    start(List.of(), List.of(THREE_COMMANDS_AN_HOUR));
+    try (LineClient c = client("127.0.0.1")) {
+      c.send("a1 AUTHENTICATE PLAIN\r\n");
+      assertThat(c.until("\\+.*")).startsWith("+");
+      c.send(plain("alice", "secret") + "\r\n");
+      assertThat(c.until("a1 .*")).matches("a1 OK .*Logged in");
+      c.send("a2 NOOP\r\na3 NOOP\r\na4 NOOP\r\na5 LOGOUT\r\n");
+      assertThat(c.until("a2 .*")).startsWith("a2 OK");
+      assertThat(c.until("a3 .*")).startsWith("a3 OK");
+      assertThat(c.until("a4 .*")).startsWith("a4 NO [LIMIT]");
+      assertThat(c.until("a5 .*")).startsWith("a5 OK");
+    }
+    assertThat(f.refusals("commands-per-ip")).isEqualTo(1);
+  }
+
+  /**
+   * Parallel connections from one address, each parked on its delay, wake one after another:
+   * the first failure that reaches lockout_after locks the pair, and the logins still waiting
+   * are refused when their delay ends, without their passwords being checked.
+   */
+  @Test
+  void loginsWaitingInParallelWhenTheLockoutComesAreRefusedWithoutAPasswordCheck()
+      throws Exception {
+    start(List.of());
+    int parallel = 5;
+    List<LineClient> clients = new java.util.ArrayList<>();
+    try (LineClient c = client("127.0.0.1")) {
+      c.send("a1 LOGIN alice guess1\r\n");
+      assertThat(c.until("a1 .*")).contains("NO [AUTHENTICATIONFAILED]");
+      c.send("a2 LOGIN alice guess2\r\n");
+      f.releaseDelay(1);
+      assertThat(c.until("a2 .*")).contains("NO [AUTHENTICATIONFAILED]");
+      for (int i = 0; i < parallel; i++) {
+        LineClient p = client("127.0.0.1");
+        clients.add(p);
+        p.send("p LOGIN alice parallel-guess-" + i + "\r\n");
+        int parked = 2 + i;
+        await().atMost(Duration.ofSeconds(20)).until(() -> f.delayed() >= parked);
+        f.delays.advanceTimeBy(Duration.ofMillis(100)); // each wakes 100 ms after the one before
+      }
+      // the first parked login wakes, is checked and fails: the third failure locks the pair
+      f.delays.advanceTimeBy(f.engine.authThrottle().delayFor(2).minusMillis(100L * parallel));
+      assertThat(clients.get(0).until("p .*")).contains("NO [AUTHENTICATIONFAILED]");
+      assertThat(f.refusals(PolicyEngine.AUTH_FAILURES)).isZero();
+      f.delays.advanceTimeBy(Duration.ofSeconds(1)); // the others wake after the lockout
+      for (LineClient p : clients.subList(1, parallel)) {
+        assertThat(p.until("p .*")).contains("NO [AUTHENTICATIONFAILED]");
+      }
+    } finally {
+      for (LineClient p : clients) {
+        p.close();
+      }
+    }
+    assertThat(f.refusals(PolicyEngine.AUTH_FAILURES)).as("refused unchecked after the lockout")
+        .isEqualTo(parallel - 1);
   }
 }

@@ -8,9 +8,14 @@ import dev.mailgate.gateway.policy.LineClient;
 import dev.mailgate.gateway.policy.PolicyFixture;
 import dev.mailgate.policy.PolicyEngine;
 import dev.mailgate.policy.PolicySettings;
+import dev.mailgate.policy.Rate;
+import dev.mailgate.policy.limit.Counter;
+import dev.mailgate.policy.limit.KeyScope;
 import dev.mailgate.policy.limit.MessageLimits;
 import dev.mailgate.policy.limit.NetworkPrefixes;
 import dev.mailgate.policy.limit.NetworkRules;
+import dev.mailgate.policy.limit.RateLimitRule;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -98,5 +103,40 @@ class LocalPop3PolicyTest {
       assertThat(c.line()).startsWith("+OK");
       assertThat(c.line()).startsWith("+OK 1 ");
     }
+  }
+
+  @Test
+  void commandsOverTheRateGetSysTempBeforeAndAfterLoginOneAtATimeAndPipelinedButNeverQuit()
+      throws Exception {
+    f = new PolicyFixture(new PolicySettings(NetworkRules.OPEN, NetworkPrefixes.DEFAULT,
+        List.of(), List.of(new RateLimitRule("commands-per-ip", Counter.COMMANDS, KeyScope.IP,
+            new Rate(3, Duration.ofHours(1)))), PolicyFixture.AUTH, MessageLimits.DEFAULT, true,
+        Map.of()));
+    port = fx.start(LocalPop3Settings.defaults("pop.example.org"), TlsMode.STARTTLS, f.gate);
+    try (LineClient c = client("127.0.0.1")) {
+      c.send("NOOP\r\n");
+      assertThat(c.line()).startsWith("+OK");
+      c.send("USER " + user + "\r\n");
+      assertThat(c.line()).startsWith("+OK");
+      c.send("PASS " + LocalPop3Fixture.PASSWORD + "\r\n");
+      assertThat(c.line()).startsWith("+OK maildrop");
+      c.send("STAT\r\nNOOP\r\n");
+      assertThat(c.line()).isEqualTo("-ERR [SYS/TEMP] too many commands, try again later");
+      assertThat(c.line()).isEqualTo("-ERR [SYS/TEMP] too many commands, try again later");
+      f.advance(Duration.ofMinutes(20)); // one permit back
+      c.send("STAT\r\nNOOP\r\nQUIT\r\n");
+      assertThat(c.line()).startsWith("+OK 1 ");
+      assertThat(c.line()).startsWith("-ERR [SYS/TEMP]");
+      assertThat(c.line()).as("QUIT is never refused").startsWith("+OK");
+    }
+    try (LineClient other = client("127.0.0.8")) {
+      other.send("NOOP\r\nNOOP\r\nNOOP\r\nUSER " + user + "\r\nNOOP\r\n");
+      for (int i = 0; i < 3; i++) {
+        assertThat(other.line()).startsWith("+OK");
+      }
+      assertThat(other.line()).isEqualTo("-ERR [SYS/TEMP] too many commands, try again later");
+      assertThat(other.line()).isEqualTo("-ERR [SYS/TEMP] too many commands, try again later");
+    }
+    assertThat(f.refusals("commands-per-ip")).isEqualTo(5);
   }
 }

@@ -14,6 +14,8 @@ import dev.mailgate.gateway.net.ListenerSpec;
 import dev.mailgate.gateway.net.Protocol;
 import dev.mailgate.gateway.net.TlsMode;
 import dev.mailgate.gateway.net.Transport;
+import dev.mailgate.gateway.policy.LineClient;
+import dev.mailgate.gateway.policy.PolicyFixture;
 import dev.mailgate.gateway.pop3.Pop3TestClient;
 import dev.mailgate.gateway.tls.BackendTrust;
 import dev.mailgate.gateway.tls.ClientTlsSpec;
@@ -21,6 +23,15 @@ import dev.mailgate.gateway.tls.KeyPairs;
 import dev.mailgate.gateway.tls.ServerTls;
 import dev.mailgate.gateway.tls.TestPki;
 import dev.mailgate.gateway.tls.TlsSpec;
+import dev.mailgate.policy.PolicySettings;
+import dev.mailgate.policy.Rate;
+import dev.mailgate.policy.limit.Counter;
+import dev.mailgate.policy.limit.KeyScope;
+import dev.mailgate.policy.limit.MessageLimits;
+import dev.mailgate.policy.limit.NetworkPrefixes;
+import dev.mailgate.policy.limit.NetworkRules;
+import dev.mailgate.policy.limit.RateLimitRule;
+import java.util.Map;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -214,5 +225,45 @@ class Pop3ProxyDovecotInteropTest {
           S: \\+OK.*
           """.formatted(MailServers.ALICE.address(), MailServers.ALICE.password()));
     }
+  }
+
+  /**
+   * Commands per interval in the gateway's AUTHORIZATION dialogue, in front of the real Dovecot:
+   * {@code -ERR [SYS/TEMP]} when over, pipelined; a refused PASS leaves USER standing, so the
+   * client may retry it; after login the session is a byte relay (DESIGN.md "Relay") and
+   * Dovecot's answers pass unlimited.
+   */
+  @Test
+  void commandsOverTheRateGetSysTempBeforeLoginAndTheRelayAfterItIsNotLimited(MailServers s)
+      throws Exception {
+    PolicyFixture f = new PolicyFixture(new PolicySettings(NetworkRules.OPEN,
+        NetworkPrefixes.DEFAULT, List.of(), List.of(new RateLimitRule("commands-per-ip",
+            Counter.COMMANDS, KeyScope.IP, new Rate(3, Duration.ofHours(1)))),
+        PolicyFixture.AUTH, MessageLimits.DEFAULT, true, Map.of()));
+    Backend backend = dovecot(s, s.pop3Port(), BackendTlsMode.STARTTLS);
+    int port = registry.start(
+            ListenerSpec.of("pop3-interop-" + (++counter), Protocol.POP3, new InetSocketAddress("127.0.0.1", 0),
+                TlsMode.NONE),
+            ListenerBinding.of(new Pop3ProxyServer(connector, BackendChooser.fixed(List.of(backend)), tls,
+                Pop3ProxySettings.defaults("gw.example.test")), tls).withPolicies(f.gate))
+        .block(Duration.ofSeconds(10))
+        .port();
+    MailServers.User u = MailServers.ALICE;
+    try (LineClient c = new LineClient("127.0.4.10", port)) {
+      assertThat(c.line()).startsWith("+OK");
+      c.send("NOOP\r\nNOOP\r\nUSER " + u.address() + "\r\nPASS " + u.password() + "\r\n");
+      assertThat(c.line()).startsWith("+OK");
+      assertThat(c.line()).startsWith("+OK");
+      assertThat(c.line()).startsWith("+OK");
+      assertThat(c.line()).isEqualTo("-ERR [SYS/TEMP] too many commands, try again later");
+      f.advance(Duration.ofMinutes(20)); // one permit back
+      c.send("PASS " + u.password() + "\r\n");
+      assertThat(c.line()).startsWith("+OK");
+      c.send("STAT\r\nNOOP\r\nNOOP\r\n");
+      assertThat(c.line()).as("Dovecot's answers through the relay").startsWith("+OK");
+      assertThat(c.line()).startsWith("+OK");
+      assertThat(c.line()).startsWith("+OK");
+    }
+    assertThat(f.refusals("commands-per-ip")).isEqualTo(1);
   }
 }
