@@ -17,8 +17,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -35,6 +37,14 @@ import reactor.core.publisher.Mono;
  * {@code idleReuse}: hundreds of them held open at the backend, which slowed it and then stopped
  * it from answering new ones.
  *
+ * <p>A backend session that carries nothing of its client (no XCLIENT sent, no AUTH: the backend
+ * sees only the gateway) is parked for any client instead, by backend, and the next transaction
+ * routed to that backend takes it, preferring one on its own event loop: opening a backend session
+ * costs a connection, the greeting and EHLO (three round trips before the first RCPT is answered,
+ * and the backend's work for each), which every MX client paid once per connection. Idle sessions
+ * there are bounded by {@code maxParked} too, each QUIT after {@code idleReuse} unclaimed; their
+ * number follows the peak of concurrent transactions, not the number of clients.
+ *
  * <p>Every reply the client gets is the backend's, or a 4xx of {@link BackendReplies} when the
  * backend is unreachable or fails: never a 250 it did not give. Limits: at most {@code maxParked}
  * idle backend sessions; more are closed at once.
@@ -47,6 +57,9 @@ public final class BackendRelaySink implements TransactionSink {
   private final Duration idleReuse;
   private final int maxParked;
   private final ConcurrentHashMap<SessionFacts, Parked> parked = new ConcurrentHashMap<>();
+  /** Anonymous sessions for any client, by backend name. */
+  private final ConcurrentHashMap<String, ConcurrentLinkedDeque<Parked>> shared = new ConcurrentHashMap<>();
+  private final AtomicInteger sharedCount = new AtomicInteger();
 
   /**
    * A parked backend session and its expiry, a timer on the backend connection's event loop (a
@@ -108,17 +121,22 @@ public final class BackendRelaySink implements TransactionSink {
 
   /** Idle backend sessions kept for reuse (for tests and metrics). */
   int parkedSessions() {
-    return parked.size();
+    return parked.size() + sharedCount.get();
   }
 
   /** QUITs every parked backend session (shutdown). */
   public Mono<Void> closeIdle() {
-    return Flux.fromIterable(List.copyOf(parked.keySet()))
+    Mono<Void> own = Flux.fromIterable(List.copyOf(parked.keySet()))
         .flatMap(k -> {
           Parked p = parked.remove(k);
           return p == null ? Mono.empty() : p.take().quit();
         })
         .then();
+    Mono<Void> any = Flux.fromIterable(List.copyOf(shared.values()))
+        .flatMap(q -> Flux.fromIterable(List.copyOf(q)))
+        .flatMap(p -> unshare(p) ? p.take().quit() : Mono.empty())
+        .then();
+    return own.then(any);
   }
 
   /** A sink whose every transaction goes to {@code backends}. */
@@ -136,14 +154,81 @@ public final class BackendRelaySink implements TransactionSink {
     if (reused != null) {
       reused.abort();
     }
+    BackendLogin backendLogin = login.apply(envelope);
     return route.backends(envelope, firstRecipient)
         .filter(backends -> !backends.isEmpty())
         .switchIfEmpty(Mono.error(() -> new BackendUnavailable(List.of())))
-        .flatMap(backends -> client.open(backends, clientFacts(envelope.session()), login.apply(envelope)));
+        .flatMap(backends -> {
+          SmtpTransactionClient any = backendLogin == null ? takeShared(backends.get(0).name()) : null;
+          return any != null ? Mono.just(any)
+              : client.open(backends, clientFacts(envelope.session()), backendLogin);
+        });
+  }
+
+  /**
+   * A usable anonymous session with {@code backend} (the route's first choice, so failover order
+   * holds), one on the calling event loop first (its replies then need no hop), or null.
+   */
+  private SmtpTransactionClient takeShared(String backend) {
+    ConcurrentLinkedDeque<Parked> q = shared.get(backend);
+    if (q == null) {
+      return null;
+    }
+    while (!q.isEmpty()) {
+      Parked candidate = null;
+      for (Parked p : q) {
+        if (p.client.eventLoop().inEventLoop()) {
+          candidate = p;
+          break;
+        }
+      }
+      if (candidate == null) {
+        candidate = q.peekFirst();
+      }
+      if (candidate == null || !unshare(candidate)) {
+        continue; // another transaction took it
+      }
+      SmtpTransactionClient s = candidate.take();
+      if (s.usable()) {
+        return s;
+      }
+      s.abort();
+    }
+    return null;
+  }
+
+  /** Claims {@code p} from the shared pool; false when someone else did. */
+  private boolean unshare(Parked p) {
+    ConcurrentLinkedDeque<Parked> q = shared.get(p.client.backend().name());
+    if (q != null && q.remove(p)) {
+      sharedCount.decrementAndGet();
+      return true;
+    }
+    return false;
+  }
+
+  private void parkShared(SmtpTransactionClient s) {
+    if (!s.usable() || parked.size() + sharedCount.get() >= maxParked) {
+      s.quit().subscribe();
+      return;
+    }
+    Parked p = new Parked(s);
+    sharedCount.incrementAndGet();
+    shared.computeIfAbsent(s.backend().name(), k -> new ConcurrentLinkedDeque<>()).addFirst(p);
+    // a session taken before the timer is set: unshare finds it gone and the timer does nothing
+    p.expiry = s.eventLoop().schedule(() -> {
+      if (unshare(p)) {
+        s.quit().subscribe();
+      }
+    }, idleReuse.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   private void park(SessionFacts key, SmtpTransactionClient s) {
-    if (!s.usable() || parked.size() >= maxParked) {
+    if (s.anonymous()) {
+      parkShared(s);
+      return;
+    }
+    if (!s.usable() || parked.size() + sharedCount.get() >= maxParked) {
       s.quit().subscribe();
       return;
     }

@@ -97,8 +97,10 @@ public final class BackendSmtpClient {
     return connector.connect(candidates)
         .flatMap(bc -> {
           SmtpWire wire = new SmtpWire(bc, limits);
-          return handshake(wire, facts, login)
-              .map(caps -> new SmtpTransactionClient(wire, caps))
+          // whether XCLIENT went out: the EHLO after it may no longer advertise XCLIENT
+          java.util.concurrent.atomic.AtomicBoolean xclientSent = new java.util.concurrent.atomic.AtomicBoolean();
+          return handshake(wire, facts, login, xclientSent)
+              .map(caps -> new SmtpTransactionClient(wire, caps, login == null && !xclientSent.get()))
               .onErrorMap(e -> !(e instanceof BackendSmtpException),
                   e -> new BackendSmtpException(BackendReplies.UNAVAILABLE, "backend " + bc.backend().name()
                       + " failed during the session setup: " + e, e))
@@ -109,14 +111,21 @@ public final class BackendSmtpClient {
         });
   }
 
-  private Mono<EhloCapabilities> handshake(SmtpWire wire, ClientFacts facts, BackendLogin login) {
+  private Mono<EhloCapabilities> handshake(SmtpWire wire, ClientFacts facts, BackendLogin login,
+      java.util.concurrent.atomic.AtomicBoolean xclientSent) {
     boolean starttls = wire.connection().backend().spec().tlsMode() == BackendTlsMode.STARTTLS;
     Duration backendGreeting = wire.connection().backend().spec().handshakeTimeout();
     return wire.reply(backendGreeting.compareTo(limits.greetingTimeout()) < 0 ? backendGreeting : limits.greetingTimeout())
         .flatMap(greeting -> expect(greeting, 220, "greeting"))
         .then(ehlo(wire))
         .flatMap(caps -> starttls ? startTls(wire, caps) : Mono.just(caps))
-        .flatMap(caps -> sendsXclient(wire, caps, facts) ? xclient(wire, caps, facts) : Mono.just(caps))
+        .flatMap(caps -> {
+          if (!sendsXclient(wire, caps, facts)) {
+            return Mono.just(caps);
+          }
+          xclientSent.set(true);
+          return xclient(wire, caps, facts);
+        })
         .flatMap(caps -> login != null && !loggedInByXclient(wire, caps, facts)
             ? auth(wire, caps, login).thenReturn(caps) : Mono.just(caps));
   }

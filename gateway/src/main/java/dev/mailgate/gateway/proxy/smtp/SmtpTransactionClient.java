@@ -37,6 +37,11 @@ public final class SmtpTransactionClient {
   private final SmtpWire wire;
   private final EhloCapabilities capabilities;
   private final EnvelopeAdapter adapter;
+  /**
+   * The session carries nothing of one client (no XCLIENT was sent, no AUTH): any client's
+   * transaction may run on it.
+   */
+  private final boolean anonymous;
   /** A transaction ran since the last explicit RSET: the next envelope sends RSET first. */
   private boolean usedBefore;
   /** BDAT converted to DATA: the stuffer of the message in progress, or null. */
@@ -44,9 +49,10 @@ public final class SmtpTransactionClient {
   /** BDAT converted to DATA: the failure that every further chunk of this message gets. */
   private SmtpReply chunkFailure;
 
-  SmtpTransactionClient(SmtpWire wire, EhloCapabilities capabilities) {
+  SmtpTransactionClient(SmtpWire wire, EhloCapabilities capabilities, boolean anonymous) {
     this.wire = wire;
     this.capabilities = capabilities;
+    this.anonymous = anonymous;
     this.adapter = new EnvelopeAdapter(capabilities);
   }
 
@@ -62,6 +68,11 @@ public final class SmtpTransactionClient {
   /** The backend connection's event loop (timers of this session run there). */
   io.netty.channel.EventLoop eventLoop() {
     return wire.connection().connection().channel().eventLoop();
+  }
+
+  /** Whether the backend knows nothing of the client (no XCLIENT, no AUTH): shareable between clients. */
+  public boolean anonymous() {
+    return anonymous;
   }
 
   /** Whether another transaction may run on this session. */

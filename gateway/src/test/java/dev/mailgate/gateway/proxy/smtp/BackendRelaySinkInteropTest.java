@@ -112,6 +112,91 @@ class BackendRelaySinkInteropTest {
   }
 
   @Test
+  void anAnonymousBackendSessionCarriesTheNextClientsTransactionWithoutANewConnection(MailServers servers)
+      throws Exception {
+    // no XCLIENT (and no AUTH): the backend sees only the gateway, so any client may use the session
+    BackendSmtpClient client = new BackendSmtpClient(connector, "gw.example.test", BackendSmtpLimits.DEFAULTS)
+        .withXclientOnlyFor(b -> false);
+    List<dev.mailgate.gateway.backend.Backend> route = backend(connector, servers, "postfix-sink", servers.smtpPort());
+    BackendRelaySink sink = new BackendRelaySink(client, route, e -> null, Duration.ofHours(1), 10);
+    SessionFacts first = session("203.0.113.14", 40104);
+    SessionFacts second = session("203.0.113.15", 40105);
+
+    String subject1 = "shared-1 " + UUID.randomUUID();
+    TransactionSink.Transaction t1 = sink.begin(envelope(first, "carol@elsewhere.test"));
+    assertThat(rcpt(t1, "alice@example.test").code()).isEqualTo(250);
+    SmtpReply done1 = t1.deliver(plain(message(subject1, body(subject1)))).block(Duration.ofSeconds(60));
+    assertThat(done1.code()).isEqualTo(250);
+    sink.sessionEnded(first); // the first client is gone: its backend session stays for others
+    assertThat(sink.parkedSessions()).isEqualTo(1);
+
+    String subject2 = "shared-2 " + UUID.randomUUID();
+    TransactionSink.Transaction t2 = sink.begin(envelope(second, "carol@elsewhere.test"));
+    assertThat(rcpt(t2, "alice@example.test").code()).isEqualTo(250);
+    assertThat(sink.parkedSessions()).as("the second client took the parked session").isZero();
+    SmtpReply done2 = t2.deliver(plain(message(subject2, body(subject2)))).block(Duration.ofSeconds(60));
+    assertThat(done2.code()).isEqualTo(250);
+    sink.closeIdle().block(Duration.ofSeconds(10));
+    assertThat(sink.parkedSessions()).isZero();
+
+    // Postfix received both messages in one smtpd session: the same process logged both queue ids
+    // and no disconnect in between (an smtpd process serves connections one after another)
+    String log = java.nio.file.Files.readString(servers.postfixLog());
+    assertThat(sameSmtpdSession(log, queueId(done1), queueId(done2))).isTrue();
+    assertThat(new String(fetchBody(servers, subject2), StandardCharsets.US_ASCII)).isEqualTo(body(subject2));
+  }
+
+  @Test
+  void aBackendSessionThatNamedItsClientIsNeverGivenToAnotherClient(MailServers servers) throws Exception {
+    BackendSmtpClient client = new BackendSmtpClient(connector, "gw.example.test", BackendSmtpLimits.DEFAULTS);
+    List<dev.mailgate.gateway.backend.Backend> route = backend(connector, servers, "postfix-sink", servers.smtpPort());
+    BackendRelaySink sink = new BackendRelaySink(client, route, e -> null, Duration.ofHours(1), 10);
+    SessionFacts first = session("203.0.113.16", 40106);
+    String subject = "xclient-own " + UUID.randomUUID();
+    TransactionSink.Transaction t1 = sink.begin(envelope(first, "carol@elsewhere.test"));
+    assertThat(rcpt(t1, "alice@example.test").code()).isEqualTo(250);
+    assertThat(t1.deliver(plain(message(subject, body(subject)))).block(Duration.ofSeconds(60)).code()).isEqualTo(250);
+    assertThat(sink.parkedSessions()).isEqualTo(1);
+
+    TransactionSink.Transaction t2 = sink.begin(envelope(session("203.0.113.17", 40107), "carol@elsewhere.test"));
+    assertThat(rcpt(t2, "alice@example.test").code()).isEqualTo(250);
+    assertThat(sink.parkedSessions()).as("the first client's session is still parked for it").isEqualTo(1);
+    t2.abort().block(Duration.ofSeconds(10));
+    sink.sessionEnded(first);
+    sink.closeIdle().block(Duration.ofSeconds(10));
+    assertThat(sink.parkedSessions()).isZero();
+  }
+
+  private static String queueId(SmtpReply reply) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("queued as (\\w+)").matcher(reply.text());
+    assertThat(m.find()).as("queue id in %s", reply.text()).isTrue();
+    return m.group(1);
+  }
+
+  /** Whether one smtpd connection logged both queue ids: same process, no disconnect between. */
+  private static boolean sameSmtpdSession(String log, String firstId, String secondId) {
+    List<String> lines = log.lines().toList();
+    int first = -1;
+    int second = -1;
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains("]: " + firstId + ": client=")) {
+        first = i;
+      } else if (lines.get(i).contains("]: " + secondId + ": client=")) {
+        second = i;
+      }
+    }
+    if (first < 0 || second < first) {
+      return false;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("smtpd\\[(\\d+)\\]").matcher(lines.get(first));
+    if (!m.find() || !lines.get(second).contains(m.group())) {
+      return false;
+    }
+    String pid = m.group();
+    return lines.subList(first, second).stream().noneMatch(l -> l.contains(pid) && l.contains("disconnect from"));
+  }
+
+  @Test
   void theParkedBackendSessionGetsQuitAsSoonAsTheClientSessionEnds(MailServers servers) throws Exception {
     BackendSmtpClient client = new BackendSmtpClient(connector, "gw.example.test", BackendSmtpLimits.DEFAULTS);
     List<dev.mailgate.gateway.backend.Backend> route = backend(connector, servers, "postfix-sink", servers.smtpPort());
