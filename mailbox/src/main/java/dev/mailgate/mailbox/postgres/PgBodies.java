@@ -1,5 +1,6 @@
 package dev.mailgate.mailbox.postgres;
 
+import dev.mailgate.mailbox.jdbc.Jdbc;
 import dev.mailgate.mailbox.store.ByteRange;
 import dev.mailgate.mailbox.store.MailStoreException;
 import java.io.IOException;
@@ -28,7 +29,7 @@ final class PgBodies {
 
   /** Inserts a body read from {@code in} ({@code size} bytes); returns its id. */
   static long insert(Connection c, InputStream in, long size) throws SQLException, IOException {
-    long id = PgSql.queryLong(c, "INSERT INTO bodies(size) VALUES (?) RETURNING id", size);
+    long id = Jdbc.queryLong(c, "INSERT INTO bodies(size) VALUES (?) RETURNING id", size);
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO body_chunks(body_id, seq, data) VALUES (?, ?, ?)")) {
       int seq = 0;
@@ -56,7 +57,7 @@ final class PgBodies {
 
   /** Deletes a body no message references any more (its chunks cascade). */
   static void deleteIfUnreferenced(Connection c, long id) throws SQLException {
-    PgSql.update(c, "DELETE FROM bodies b WHERE id = ?"
+    Jdbc.update(c, "DELETE FROM bodies b WHERE id = ?"
         + " AND NOT EXISTS (SELECT 1 FROM messages WHERE body_id = b.id)", id);
   }
 

@@ -5,6 +5,7 @@ import static dev.mailgate.mailbox.store.MailStoreException.Reason.CANNOT;
 import static dev.mailgate.mailbox.store.MailStoreException.Reason.NO_SUCH_MAILBOX;
 import static dev.mailgate.mailbox.store.MailStoreException.Reason.NO_SUCH_USER;
 
+import dev.mailgate.mailbox.jdbc.Jdbc;
 import dev.mailgate.mailbox.store.MailStoreException;
 import dev.mailgate.mailbox.store.MailboxEvent;
 import dev.mailgate.mailbox.store.MailboxId;
@@ -78,13 +79,13 @@ final class PgMailboxOps {
   }
 
   static void requireUser(Connection c, String user) throws SQLException {
-    if (PgSql.queryLong(c, "SELECT count(*) FROM accounts WHERE username = ?", user) == 0) {
+    if (Jdbc.queryLong(c, "SELECT count(*) FROM accounts WHERE username = ?", user) == 0) {
       throw new MailStoreException(NO_SUCH_USER, "no user " + user);
     }
   }
 
   static void provision(Connection c, String user, Quota limits) throws SQLException {
-    PgSql.update(c, "INSERT INTO accounts(username, storage_limit, message_limit) VALUES (?, ?, ?)"
+    Jdbc.update(c, "INSERT INTO accounts(username, storage_limit, message_limit) VALUES (?, ?, ?)"
         + " ON CONFLICT (username) DO UPDATE SET storage_limit = excluded.storage_limit,"
         + " message_limit = excluded.message_limit", user, limits.storageLimit(), limits.messageLimit());
     if (find(c, user, MailboxName.INBOX) == 0) {
@@ -92,7 +93,7 @@ final class PgMailboxOps {
       subscribe(c, user, MailboxName.INBOX);
     }
     for (SpecialUse su : SpecialUse.values()) {
-      long has = PgSql.queryLong(
+      long has = Jdbc.queryLong(
           c, "SELECT count(*) FROM mailboxes WHERE username = ? AND special_use = ?", user, su.name());
       if (has > 0) {
         continue;
@@ -101,7 +102,7 @@ final class PgMailboxOps {
       if (find(c, user, name) == 0) {
         insert(c, user, name, su);
       } else {
-        PgSql.update(c, "UPDATE mailboxes SET special_use = ? WHERE username = ? AND name = ?",
+        Jdbc.update(c, "UPDATE mailboxes SET special_use = ? WHERE username = ? AND name = ?",
             su.name(), user, name.value());
       }
       subscribe(c, user, name);
@@ -109,7 +110,7 @@ final class PgMailboxOps {
   }
 
   static void subscribe(Connection c, String user, MailboxName name) throws SQLException {
-    PgSql.update(c, "INSERT INTO subscriptions VALUES (?, ?) ON CONFLICT DO NOTHING", user, name.value());
+    Jdbc.update(c, "INSERT INTO subscriptions VALUES (?, ?) ON CONFLICT DO NOTHING", user, name.value());
   }
 
   /**
@@ -130,7 +131,7 @@ final class PgMailboxOps {
   }
 
   static long find(Connection c, String user, MailboxName name) throws SQLException {
-    return PgSql.queryLong(c, "SELECT id FROM mailboxes WHERE username = ? AND name = ?",
+    return Jdbc.queryLong(c, "SELECT id FROM mailboxes WHERE username = ? AND name = ?",
         user, name.value());
   }
 
@@ -138,10 +139,10 @@ final class PgMailboxOps {
     requireUser(c, user);
     long existing = find(c, user, name);
     if (existing != 0) {
-      if (PgSql.queryLong(c, "SELECT count(*) FROM mailboxes WHERE id = ? AND noselect", existing) == 0) {
+      if (Jdbc.queryLong(c, "SELECT count(*) FROM mailboxes WHERE id = ? AND noselect", existing) == 0) {
         throw new MailStoreException(ALREADY_EXISTS, name + " exists");
       }
-      PgSql.update(c, "UPDATE mailboxes SET noselect = false, special_use = ? WHERE id = ?",
+      Jdbc.update(c, "UPDATE mailboxes SET noselect = false, special_use = ? WHERE id = ?",
           su == null ? null : su.name(), existing);
       return existing;
     }
@@ -154,7 +155,7 @@ final class PgMailboxOps {
 
   private static long insert(Connection c, String user, MailboxName name, SpecialUse su)
       throws SQLException {
-    return PgSql.queryLong(c, "INSERT INTO mailboxes(username, name, uidvalidity, uidnext,"
+    return Jdbc.queryLong(c, "INSERT INTO mailboxes(username, name, uidvalidity, uidnext,"
         + " highestmodseq, special_use) VALUES (?, ?, ?, 1, 1, ?) RETURNING id", user, name.value(),
         nextUidValidity(c), su == null ? null : su.name());
   }
@@ -165,12 +166,12 @@ final class PgMailboxOps {
    * the UPDATE until commit), so delete + create of one name changes it.
    */
   static long nextUidValidity(Connection c) throws SQLException {
-    return PgSql.queryLong(c, "UPDATE counters SET value = greatest(value + 1, ?)"
+    return Jdbc.queryLong(c, "UPDATE counters SET value = greatest(value + 1, ?)"
         + " WHERE name = 'uidvalidity' RETURNING value", System.currentTimeMillis() / 1000);
   }
 
   static boolean hasChildren(Connection c, String user, MailboxName name) throws SQLException {
-    return PgSql.queryLong(c, "SELECT count(*) FROM mailboxes WHERE username = ?"
+    return Jdbc.queryLong(c, "SELECT count(*) FROM mailboxes WHERE username = ?"
         + " AND substr(name, 1, length(?) + 1) = ? || '/'", user, name.value(), name.value()) > 0;
   }
 
@@ -183,19 +184,19 @@ final class PgMailboxOps {
     if (id == 0) {
       throw new MailStoreException(NO_SUCH_MAILBOX, "no mailbox " + name);
     }
-    boolean noselect = PgSql.queryLong(c,
+    boolean noselect = Jdbc.queryLong(c,
         "SELECT count(*) FROM mailboxes WHERE id = ? AND noselect", id) > 0;
     boolean children = hasChildren(c, user, name);
     if (children && noselect) {
       throw new MailStoreException(CANNOT, name + " has children");
     }
     PgMessageOps.removeAll(c, fx, new MailboxId(id), user);
-    long modSeq = PgSql.queryLong(c, "SELECT highestmodseq FROM mailboxes WHERE id = ?", id);
+    long modSeq = Jdbc.queryLong(c, "SELECT highestmodseq FROM mailboxes WHERE id = ?", id);
     if (children) {
-      PgSql.update(c, "UPDATE mailboxes SET noselect = true, special_use = NULL WHERE id = ?", id);
+      Jdbc.update(c, "UPDATE mailboxes SET noselect = true, special_use = NULL WHERE id = ?", id);
     } else {
-      PgSql.update(c, "DELETE FROM vanished WHERE mailbox_id = ?", id);
-      PgSql.update(c, "DELETE FROM mailboxes WHERE id = ?", id);
+      Jdbc.update(c, "DELETE FROM vanished WHERE mailbox_id = ?", id);
+      Jdbc.update(c, "DELETE FROM mailboxes WHERE id = ?", id);
     }
     fx.event(new MailboxEvent.Deleted(new MailboxId(id), modSeq));
   }
@@ -241,9 +242,9 @@ final class PgMailboxOps {
       if (find(c, user, MailboxName.of(r[1])) != 0) {
         throw new MailStoreException(ALREADY_EXISTS, r[1] + " exists");
       }
-      PgSql.update(c, "UPDATE mailboxes SET name = ? WHERE username = ? AND name = ?", r[1], user, r[0]);
-      PgSql.update(c, "DELETE FROM subscriptions WHERE username = ? AND name = ?", user, r[1]);
-      PgSql.update(c, "UPDATE subscriptions SET name = ? WHERE username = ? AND name = ?",
+      Jdbc.update(c, "UPDATE mailboxes SET name = ? WHERE username = ? AND name = ?", r[1], user, r[0]);
+      Jdbc.update(c, "DELETE FROM subscriptions WHERE username = ? AND name = ?", user, r[1]);
+      Jdbc.update(c, "UPDATE subscriptions SET name = ? WHERE username = ? AND name = ?",
           r[1], user, r[0]);
     }
   }

@@ -3,6 +3,7 @@ package dev.mailgate.mailbox.postgres;
 import static dev.mailgate.mailbox.store.MailStoreException.Reason.NOT_SELECTABLE;
 import static dev.mailgate.mailbox.store.MailStoreException.Reason.NO_SUCH_MAILBOX;
 
+import dev.mailgate.mailbox.jdbc.Jdbc;
 import dev.mailgate.mailbox.store.AppendResult;
 import dev.mailgate.mailbox.store.CopyResult;
 import dev.mailgate.mailbox.store.ExpungeResult;
@@ -66,17 +67,17 @@ final class PgMessageOps {
 
   /** Locks two mailbox rows in id order (COPY/MOVE), so crossing copies cannot deadlock. */
   static void lockPair(Connection c, MailboxId a, MailboxId b) throws SQLException {
-    PgSql.queryLong(c, "SELECT count(*) FROM (SELECT id FROM mailboxes WHERE id IN (?, ?)"
+    Jdbc.queryLong(c, "SELECT count(*) FROM (SELECT id FROM mailboxes WHERE id IN (?, ?)"
         + " ORDER BY id FOR UPDATE) locked", a.value(), b.value());
   }
 
   static long bumpModSeq(Connection c, MailboxId id) throws SQLException {
-    return PgSql.queryLong(c, "UPDATE mailboxes SET highestmodseq = highestmodseq + 1"
+    return Jdbc.queryLong(c, "UPDATE mailboxes SET highestmodseq = highestmodseq + 1"
         + " WHERE id = ? RETURNING highestmodseq", id.value());
   }
 
   private static long takeUid(Connection c, MailboxId id) throws SQLException {
-    return PgSql.queryLong(c, "UPDATE mailboxes SET uidnext = uidnext + 1 WHERE id = ?"
+    return Jdbc.queryLong(c, "UPDATE mailboxes SET uidnext = uidnext + 1 WHERE id = ?"
         + " RETURNING uidnext - 1", id.value());
   }
 
@@ -101,7 +102,7 @@ final class PgMessageOps {
   }
 
   private static void account(Connection c, String user, long bytes, long messages) throws SQLException {
-    PgSql.update(c, "UPDATE accounts SET storage_used = storage_used + ?,"
+    Jdbc.update(c, "UPDATE accounts SET storage_used = storage_used + ?,"
         + " messages_used = messages_used + ? WHERE username = ?", bytes, messages, user);
   }
 
@@ -129,7 +130,7 @@ final class PgMessageOps {
       }
     }
     checkQuota(c, box.user(), m.size(), 1, true);
-    PgSql.update(c, "INSERT INTO messages(mailbox_id, uid, modseq, flags, keywords, size,"
+    Jdbc.update(c, "INSERT INTO messages(mailbox_id, uid, modseq, flags, keywords, size,"
         + " internal_date, sent_date, body_id, structure) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         id.value(), uid, modSeq, m.flags().systemMask(), m.flags().keywordsStored(), m.size(),
         m.internalDate().toEpochMilli(), m.sentDate().map(Instant::toEpochMilli).orElse(null),
@@ -153,9 +154,9 @@ final class PgMessageOps {
 
   static List<MessageMeta> select(Connection c, MailboxId id, UidSet uids) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT " + META_COLUMNS
-        + " FROM messages WHERE mailbox_id = ? AND " + PgSql.uidCondition(uids) + " ORDER BY uid")) {
+        + " FROM messages WHERE mailbox_id = ? AND " + Jdbc.uidCondition(uids) + " ORDER BY uid")) {
       ps.setLong(1, id.value());
-      PgSql.bindUids(ps, 2, uids);
+      Jdbc.bindUids(ps, 2, uids);
       return metas(ps);
     }
   }
@@ -192,7 +193,7 @@ final class PgMessageOps {
       if (modSeq < 0) {
         modSeq = bumpModSeq(c, id); // one MODSEQ for everything this STORE changes
       }
-      PgSql.update(c, "UPDATE messages SET flags = ?, keywords = ?, modseq = ?"
+      Jdbc.update(c, "UPDATE messages SET flags = ?, keywords = ?, modseq = ?"
           + " WHERE mailbox_id = ? AND uid = ?", next.systemMask(), next.keywordsStored(), modSeq,
           id.value(), m.uid());
       updated.add(new StoreResult.MessageFlags(m.uid(), next, modSeq));
@@ -220,7 +221,7 @@ final class PgMessageOps {
     long modSeq = bumpModSeq(c, to);
     for (MessageMeta m : source) {
       long uid = takeUid(c, to);
-      PgSql.update(c, "INSERT INTO messages(mailbox_id, uid, modseq, flags, keywords, size,"
+      Jdbc.update(c, "INSERT INTO messages(mailbox_id, uid, modseq, flags, keywords, size,"
           + " internal_date, sent_date, body_id, structure) SELECT ?, ?, ?, flags, keywords, size,"
           + " internal_date, sent_date, body_id, structure FROM messages WHERE mailbox_id = ? AND uid = ?",
           to.value(), uid, modSeq, from.value(), m.uid());
@@ -245,7 +246,7 @@ final class PgMessageOps {
       }
     }
     if (doomed.isEmpty()) {
-      return new ExpungeResult(List.of(), PgSql.queryLong(c,
+      return new ExpungeResult(List.of(), Jdbc.queryLong(c,
           "SELECT highestmodseq FROM mailboxes WHERE id = ?", id.value()));
     }
     return remove(c, fx, id, box.user(), doomed);
@@ -310,14 +311,14 @@ final class PgMessageOps {
     if (uids.isEmpty()) {
       return;
     }
-    long inboxNext = PgSql.queryLong(c, "SELECT uidnext FROM mailboxes WHERE id = ?", inbox.value());
+    long inboxNext = Jdbc.queryLong(c, "SELECT uidnext FROM mailboxes WHERE id = ?", inbox.value());
     long modSeq = bumpModSeq(c, inbox);
-    PgSql.update(c, "UPDATE messages SET mailbox_id = ?, modseq = 1 WHERE mailbox_id = ?",
+    Jdbc.update(c, "UPDATE messages SET mailbox_id = ?, modseq = 1 WHERE mailbox_id = ?",
         target.value(), inbox.value());
-    PgSql.update(c, "UPDATE mailboxes SET uidnext = ?, highestmodseq = 1 WHERE id = ?",
+    Jdbc.update(c, "UPDATE mailboxes SET uidnext = ?, highestmodseq = 1 WHERE id = ?",
         inboxNext, target.value());
     for (long uid : uids) {
-      PgSql.update(c, "INSERT INTO vanished VALUES (?, ?, ?) ON CONFLICT (mailbox_id, uid)"
+      Jdbc.update(c, "INSERT INTO vanished VALUES (?, ?, ?) ON CONFLICT (mailbox_id, uid)"
           + " DO UPDATE SET modseq = excluded.modseq", inbox.value(), uid, modSeq);
     }
     fx.event(new MailboxEvent.Expunged(inbox, List.copyOf(uids), modSeq));

@@ -1,5 +1,6 @@
 package dev.mailgate.mailbox.postgres;
 
+import dev.mailgate.mailbox.jdbc.Jdbc;
 import dev.mailgate.mailbox.store.MailboxEvent;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -121,7 +122,7 @@ final class PgTx {
 
   /** Stores a long payload for the listeners to read; old ones (read long ago) are dropped. */
   private static long overflow(Connection c, String payload) throws SQLException {
-    PgSql.update(c, "DELETE FROM event_overflow WHERE created < now() - interval '1 hour'");
+    Jdbc.update(c, "DELETE FROM event_overflow WHERE created < now() - interval '1 hour'");
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO event_overflow(payload) VALUES (?) RETURNING id")) {
       ps.setString(1, payload);

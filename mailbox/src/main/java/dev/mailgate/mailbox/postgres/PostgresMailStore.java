@@ -1,5 +1,6 @@
 package dev.mailgate.mailbox.postgres;
 
+import dev.mailgate.mailbox.jdbc.Jdbc;
 import dev.mailgate.mailbox.mime.MessageStructure;
 import dev.mailgate.mailbox.mime.StructureCodec;
 import dev.mailgate.mailbox.mime.StructureParser;
@@ -144,13 +145,13 @@ public final class PostgresMailStore implements MailStore {
     return run((c, fx) -> {
       for (MailboxInfo b : PgMailboxOps.list(c, user)) {
         PgMessageOps.removeAll(c, fx, b.id(), user);
-        long modSeq = PgSql.queryLong(c, "SELECT highestmodseq FROM mailboxes WHERE id = ?", b.id().value());
+        long modSeq = Jdbc.queryLong(c, "SELECT highestmodseq FROM mailboxes WHERE id = ?", b.id().value());
         fx.event(new MailboxEvent.Deleted(b.id(), modSeq));
-        PgSql.update(c, "DELETE FROM vanished WHERE mailbox_id = ?", b.id().value());
+        Jdbc.update(c, "DELETE FROM vanished WHERE mailbox_id = ?", b.id().value());
       }
-      PgSql.update(c, "DELETE FROM mailboxes WHERE username = ?", user);
-      PgSql.update(c, "DELETE FROM subscriptions WHERE username = ?", user);
-      PgSql.update(c, "DELETE FROM accounts WHERE username = ?", user);
+      Jdbc.update(c, "DELETE FROM mailboxes WHERE username = ?", user);
+      Jdbc.update(c, "DELETE FROM subscriptions WHERE username = ?", user);
+      Jdbc.update(c, "DELETE FROM accounts WHERE username = ?", user);
       return Boolean.TRUE;
     }).then();
   }
@@ -216,7 +217,7 @@ public final class PostgresMailStore implements MailStore {
     return first.flatMap(f -> f > throughUid ? Mono.just(f) : run((c, fx) -> {
       long current = PgMailboxOps.firstRecentUid(c, mailbox, true);
       if (current <= throughUid) {
-        PgSql.update(c, "UPDATE mailboxes SET first_recent_uid = ? WHERE id = ?", throughUid + 1,
+        Jdbc.update(c, "UPDATE mailboxes SET first_recent_uid = ? WHERE id = ?", throughUid + 1,
             mailbox.value());
       }
       return current;
@@ -229,7 +230,7 @@ public final class PostgresMailStore implements MailStore {
       if (subscribed) {
         PgMailboxOps.subscribe(c, user, name);
       } else {
-        PgSql.update(c, "DELETE FROM subscriptions WHERE username = ? AND name = ?", user, name.value());
+        Jdbc.update(c, "DELETE FROM subscriptions WHERE username = ? AND name = ?", user, name.value());
       }
       return Boolean.TRUE;
     }).then();

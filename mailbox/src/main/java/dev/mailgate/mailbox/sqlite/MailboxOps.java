@@ -5,6 +5,7 @@ import static dev.mailgate.mailbox.store.MailStoreException.Reason.CANNOT;
 import static dev.mailgate.mailbox.store.MailStoreException.Reason.NO_SUCH_MAILBOX;
 import static dev.mailgate.mailbox.store.MailStoreException.Reason.NO_SUCH_USER;
 
+import dev.mailgate.mailbox.jdbc.Jdbc;
 import dev.mailgate.mailbox.store.MailStoreException;
 import dev.mailgate.mailbox.store.MailboxEvent;
 import dev.mailgate.mailbox.store.MailboxId;
@@ -76,21 +77,21 @@ final class MailboxOps {
   }
 
   static void requireUser(Connection c, String user) throws SQLException {
-    if (SqlUtil.queryLong(c, "SELECT count(*) FROM accounts WHERE user = ?", user) == 0) {
+    if (Jdbc.queryLong(c, "SELECT count(*) FROM accounts WHERE user = ?", user) == 0) {
       throw new MailStoreException(NO_SUCH_USER, "no user " + user);
     }
   }
 
   static void provision(Connection c, String user, Quota limits) throws SQLException {
-    SqlUtil.update(c, "INSERT INTO accounts(user, storage_limit, message_limit) VALUES (?, ?, ?)"
+    Jdbc.update(c, "INSERT INTO accounts(user, storage_limit, message_limit) VALUES (?, ?, ?)"
         + " ON CONFLICT(user) DO UPDATE SET storage_limit = excluded.storage_limit,"
         + " message_limit = excluded.message_limit", user, limits.storageLimit(), limits.messageLimit());
     if (find(c, user, MailboxName.INBOX) == 0) {
       insert(c, user, MailboxName.INBOX, null);
-      SqlUtil.update(c, "INSERT OR IGNORE INTO subscriptions VALUES (?, ?)", user, "INBOX");
+      Jdbc.update(c, "INSERT OR IGNORE INTO subscriptions VALUES (?, ?)", user, "INBOX");
     }
     for (SpecialUse su : SpecialUse.values()) {
-      long has = SqlUtil.queryLong(
+      long has = Jdbc.queryLong(
           c, "SELECT count(*) FROM mailboxes WHERE user = ? AND special_use = ?", user, su.name());
       if (has > 0) {
         continue;
@@ -99,10 +100,10 @@ final class MailboxOps {
       if (find(c, user, name) == 0) {
         insert(c, user, name, su);
       } else {
-        SqlUtil.update(c, "UPDATE mailboxes SET special_use = ? WHERE user = ? AND name = ?",
+        Jdbc.update(c, "UPDATE mailboxes SET special_use = ? WHERE user = ? AND name = ?",
             su.name(), user, name.value());
       }
-      SqlUtil.update(c, "INSERT OR IGNORE INTO subscriptions VALUES (?, ?)", user, name.value());
+      Jdbc.update(c, "INSERT OR IGNORE INTO subscriptions VALUES (?, ?)", user, name.value());
     }
   }
 
@@ -119,7 +120,7 @@ final class MailboxOps {
   }
 
   static long find(Connection c, String user, MailboxName name) throws SQLException {
-    return SqlUtil.queryLong(c, "SELECT coalesce(max(id), 0) FROM mailboxes WHERE user = ? AND name = ?",
+    return Jdbc.queryLong(c, "SELECT coalesce(max(id), 0) FROM mailboxes WHERE user = ? AND name = ?",
         user, name.value());
   }
 
@@ -127,11 +128,11 @@ final class MailboxOps {
     requireUser(c, user);
     long existing = find(c, user, name);
     if (existing != 0) {
-      long noselect = SqlUtil.queryLong(c, "SELECT noselect FROM mailboxes WHERE id = ?", existing);
+      long noselect = Jdbc.queryLong(c, "SELECT noselect FROM mailboxes WHERE id = ?", existing);
       if (noselect == 0) {
         throw new MailStoreException(ALREADY_EXISTS, name + " exists");
       }
-      SqlUtil.update(c, "UPDATE mailboxes SET noselect = 0, special_use = ? WHERE id = ?",
+      Jdbc.update(c, "UPDATE mailboxes SET noselect = 0, special_use = ? WHERE id = ?",
           su == null ? null : su.name(), existing);
       return existing;
     }
@@ -145,7 +146,7 @@ final class MailboxOps {
   private static long insert(Connection c, String user, MailboxName name, SpecialUse su)
       throws SQLException {
     long uidValidity = nextUidValidity(c);
-    SqlUtil.update(c, "INSERT INTO mailboxes(user, name, uidvalidity, uidnext, highestmodseq,"
+    Jdbc.update(c, "INSERT INTO mailboxes(user, name, uidvalidity, uidnext, highestmodseq,"
         + " special_use) VALUES (?, ?, ?, 1, 1, ?)", user, name.value(), uidValidity,
         su == null ? null : su.name());
     return find(c, user, name);
@@ -156,15 +157,15 @@ final class MailboxOps {
    * but always above the last one handed out, so delete + create of one name changes it.
    */
   static long nextUidValidity(Connection c) throws SQLException {
-    long last = SqlUtil.queryLong(c, "SELECT coalesce(max(value), 0) FROM counters WHERE name = 'uidvalidity'");
+    long last = Jdbc.queryLong(c, "SELECT coalesce(max(value), 0) FROM counters WHERE name = 'uidvalidity'");
     long next = Math.max(last + 1, System.currentTimeMillis() / 1000);
-    SqlUtil.update(c, "INSERT INTO counters VALUES ('uidvalidity', ?)"
+    Jdbc.update(c, "INSERT INTO counters VALUES ('uidvalidity', ?)"
         + " ON CONFLICT(name) DO UPDATE SET value = excluded.value", next);
     return next;
   }
 
   static boolean hasChildren(Connection c, String user, MailboxName name) throws SQLException {
-    return SqlUtil.queryLong(c, "SELECT count(*) FROM mailboxes WHERE user = ?"
+    return Jdbc.queryLong(c, "SELECT count(*) FROM mailboxes WHERE user = ?"
         + " AND substr(name, 1, length(?) + 1) = ? || '/'", user, name.value(), name.value()) > 0;
   }
 
@@ -177,18 +178,18 @@ final class MailboxOps {
     if (id == 0) {
       throw new MailStoreException(NO_SUCH_MAILBOX, "no mailbox " + name);
     }
-    boolean noselect = SqlUtil.queryLong(c, "SELECT noselect FROM mailboxes WHERE id = ?", id) != 0;
+    boolean noselect = Jdbc.queryLong(c, "SELECT noselect FROM mailboxes WHERE id = ?", id) != 0;
     boolean children = hasChildren(c, user, name);
     if (children && noselect) {
       throw new MailStoreException(CANNOT, name + " has children");
     }
     MessageOps.removeAll(c, fx, new MailboxId(id), user);
-    long modSeq = SqlUtil.queryLong(c, "SELECT highestmodseq FROM mailboxes WHERE id = ?", id);
+    long modSeq = Jdbc.queryLong(c, "SELECT highestmodseq FROM mailboxes WHERE id = ?", id);
     if (children) {
-      SqlUtil.update(c, "UPDATE mailboxes SET noselect = 1, special_use = NULL WHERE id = ?", id);
+      Jdbc.update(c, "UPDATE mailboxes SET noselect = 1, special_use = NULL WHERE id = ?", id);
     } else {
-      SqlUtil.update(c, "DELETE FROM vanished WHERE mailbox_id = ?", id);
-      SqlUtil.update(c, "DELETE FROM mailboxes WHERE id = ?", id);
+      Jdbc.update(c, "DELETE FROM vanished WHERE mailbox_id = ?", id);
+      Jdbc.update(c, "DELETE FROM mailboxes WHERE id = ?", id);
     }
     fx.event(new MailboxEvent.Deleted(new MailboxId(id), modSeq));
   }
@@ -234,8 +235,8 @@ final class MailboxOps {
       if (find(c, user, MailboxName.of(r[1])) != 0) {
         throw new MailStoreException(ALREADY_EXISTS, r[1] + " exists");
       }
-      SqlUtil.update(c, "UPDATE mailboxes SET name = ? WHERE user = ? AND name = ?", r[1], user, r[0]);
-      SqlUtil.update(c, "UPDATE OR REPLACE subscriptions SET name = ? WHERE user = ? AND name = ?",
+      Jdbc.update(c, "UPDATE mailboxes SET name = ? WHERE user = ? AND name = ?", r[1], user, r[0]);
+      Jdbc.update(c, "UPDATE OR REPLACE subscriptions SET name = ? WHERE user = ? AND name = ?",
           r[1], user, r[0]);
     }
   }

@@ -3,6 +3,7 @@ package dev.mailgate.mailbox.sqlite;
 import static dev.mailgate.mailbox.store.MailStoreException.Reason.NOT_SELECTABLE;
 import static dev.mailgate.mailbox.store.MailStoreException.Reason.NO_SUCH_MAILBOX;
 
+import dev.mailgate.mailbox.jdbc.Jdbc;
 import dev.mailgate.mailbox.store.AppendResult;
 import dev.mailgate.mailbox.store.CopyResult;
 import dev.mailgate.mailbox.store.ExpungeResult;
@@ -57,12 +58,12 @@ final class MessageOps {
   }
 
   static long bumpModSeq(Connection c, MailboxId id) throws SQLException {
-    return SqlUtil.queryLong(c, "UPDATE mailboxes SET highestmodseq = highestmodseq + 1"
+    return Jdbc.queryLong(c, "UPDATE mailboxes SET highestmodseq = highestmodseq + 1"
         + " WHERE id = ? RETURNING highestmodseq", id.value());
   }
 
   private static long takeUid(Connection c, MailboxId id) throws SQLException {
-    return SqlUtil.queryLong(c, "UPDATE mailboxes SET uidnext = uidnext + 1 WHERE id = ?"
+    return Jdbc.queryLong(c, "UPDATE mailboxes SET uidnext = uidnext + 1 WHERE id = ?"
         + " RETURNING uidnext - 1", id.value());
   }
 
@@ -85,7 +86,7 @@ final class MessageOps {
   }
 
   private static void account(Connection c, String user, long bytes, long messages) throws SQLException {
-    SqlUtil.update(c, "UPDATE accounts SET storage_used = storage_used + ?,"
+    Jdbc.update(c, "UPDATE accounts SET storage_used = storage_used + ?,"
         + " messages_used = messages_used + ? WHERE user = ?", bytes, messages, user);
   }
 
@@ -104,9 +105,9 @@ final class MessageOps {
     long uid = takeUid(c, id);
     long modSeq = bumpModSeq(c, id);
     if (m.isInline()) {
-      SqlUtil.update(c, "INSERT INTO inline_bodies VALUES (?, ?)", m.bodyId(), m.inline());
+      Jdbc.update(c, "INSERT INTO inline_bodies VALUES (?, ?)", m.bodyId(), m.inline());
     }
-    SqlUtil.update(c, "INSERT INTO messages(mailbox_id, uid, modseq, flags, keywords, size,"
+    Jdbc.update(c, "INSERT INTO messages(mailbox_id, uid, modseq, flags, keywords, size,"
         + " internal_date, sent_date, body_id, structure) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         id.value(), uid, modSeq, m.flags().systemMask(), m.flags().keywordsStored(), m.size(),
         m.internalDate().toEpochMilli(), m.sentDate().map(Instant::toEpochMilli).orElse(null),
@@ -137,9 +138,9 @@ final class MessageOps {
   static List<MessageMeta> select(Connection c, MailboxId id, UidSet uids) throws SQLException {
     List<MessageMeta> out = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT " + META_COLUMNS
-        + " FROM messages WHERE mailbox_id = ? AND " + SqlUtil.uidCondition(uids) + " ORDER BY uid")) {
+        + " FROM messages WHERE mailbox_id = ? AND " + Jdbc.uidCondition(uids) + " ORDER BY uid")) {
       ps.setLong(1, id.value());
-      SqlUtil.bindUids(ps, 2, uids);
+      Jdbc.bindUids(ps, 2, uids);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(meta(rs));
@@ -154,11 +155,11 @@ final class MessageOps {
       throws SQLException {
     List<MessageMeta> out = new ArrayList<>(Math.min(limit, 1024));
     try (PreparedStatement ps = c.prepareStatement("SELECT " + META_COLUMNS
-        + " FROM messages WHERE mailbox_id = ? AND uid > ? AND " + SqlUtil.uidCondition(uids)
+        + " FROM messages WHERE mailbox_id = ? AND uid > ? AND " + Jdbc.uidCondition(uids)
         + " ORDER BY uid LIMIT ?")) {
       ps.setLong(1, id.value());
       ps.setLong(2, after);
-      int next = SqlUtil.bindUids(ps, 3, uids);
+      int next = Jdbc.bindUids(ps, 3, uids);
       ps.setInt(next, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -194,7 +195,7 @@ final class MessageOps {
       if (modSeq < 0) {
         modSeq = bumpModSeq(c, id); // one MODSEQ for everything this STORE changes
       }
-      SqlUtil.update(c, "UPDATE messages SET flags = ?, keywords = ?, modseq = ?"
+      Jdbc.update(c, "UPDATE messages SET flags = ?, keywords = ?, modseq = ?"
           + " WHERE mailbox_id = ? AND uid = ?", next.systemMask(), next.keywordsStored(), modSeq,
           id.value(), m.uid());
       updated.add(new StoreResult.MessageFlags(m.uid(), next, modSeq));
@@ -222,7 +223,7 @@ final class MessageOps {
     long modSeq = bumpModSeq(c, to);
     for (MessageMeta m : source) {
       long uid = takeUid(c, to);
-      SqlUtil.update(c, "INSERT INTO messages(mailbox_id, uid, modseq, flags, keywords, size,"
+      Jdbc.update(c, "INSERT INTO messages(mailbox_id, uid, modseq, flags, keywords, size,"
           + " internal_date, sent_date, body_id, structure) SELECT ?, ?, ?, flags, keywords, size,"
           + " internal_date, sent_date, body_id, structure FROM messages WHERE mailbox_id = ? AND uid = ?",
           to.value(), uid, modSeq, from.value(), m.uid());
@@ -247,7 +248,7 @@ final class MessageOps {
       }
     }
     if (doomed.isEmpty()) {
-      return new ExpungeResult(List.of(), SqlUtil.queryLong(c,
+      return new ExpungeResult(List.of(), Jdbc.queryLong(c,
           "SELECT highestmodseq FROM mailboxes WHERE id = ?", id.value()));
     }
     return remove(c, fx, id, box.user(), doomed);
@@ -271,13 +272,13 @@ final class MessageOps {
           }
         }
       }
-      SqlUtil.update(c, "INSERT OR REPLACE INTO vanished VALUES (?, ?, ?)", id.value(), uid, modSeq);
+      Jdbc.update(c, "INSERT OR REPLACE INTO vanished VALUES (?, ?, ?)", id.value(), uid, modSeq);
     }
     account(c, user, -bytes, -uids.size());
     for (String b : bodies) {
-      if (SqlUtil.queryLong(c, "SELECT count(*) FROM messages WHERE body_id = ?", b) == 0) {
+      if (Jdbc.queryLong(c, "SELECT count(*) FROM messages WHERE body_id = ?", b) == 0) {
         if (b.startsWith(Schema.INLINE_PREFIX)) {
-          SqlUtil.update(c, "DELETE FROM inline_bodies WHERE body_id = ?", b);
+          Jdbc.update(c, "DELETE FROM inline_bodies WHERE body_id = ?", b);
         } else {
           fx.deleteBody(b); // after commit: a crash in between leaves an orphan, removed at open
         }
@@ -309,14 +310,14 @@ final class MessageOps {
     if (uids.isEmpty()) {
       return;
     }
-    long inboxNext = SqlUtil.queryLong(c, "SELECT uidnext FROM mailboxes WHERE id = ?", inbox.value());
+    long inboxNext = Jdbc.queryLong(c, "SELECT uidnext FROM mailboxes WHERE id = ?", inbox.value());
     long modSeq = bumpModSeq(c, inbox);
-    SqlUtil.update(c, "UPDATE messages SET mailbox_id = ?, modseq = 1 WHERE mailbox_id = ?",
+    Jdbc.update(c, "UPDATE messages SET mailbox_id = ?, modseq = 1 WHERE mailbox_id = ?",
         target.value(), inbox.value());
-    SqlUtil.update(c, "UPDATE mailboxes SET uidnext = ?, highestmodseq = 1 WHERE id = ?",
+    Jdbc.update(c, "UPDATE mailboxes SET uidnext = ?, highestmodseq = 1 WHERE id = ?",
         inboxNext, target.value());
     for (long uid : uids) {
-      SqlUtil.update(c, "INSERT OR REPLACE INTO vanished VALUES (?, ?, ?)", inbox.value(), uid, modSeq);
+      Jdbc.update(c, "INSERT OR REPLACE INTO vanished VALUES (?, ?, ?)", inbox.value(), uid, modSeq);
     }
     fx.event(new MailboxEvent.Expunged(inbox, List.copyOf(uids), modSeq));
   }

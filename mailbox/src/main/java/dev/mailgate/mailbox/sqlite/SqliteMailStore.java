@@ -1,5 +1,6 @@
 package dev.mailgate.mailbox.sqlite;
 
+import dev.mailgate.mailbox.jdbc.Jdbc;
 import dev.mailgate.mailbox.mime.MessageStructure;
 import dev.mailgate.mailbox.mime.StructureCodec;
 import dev.mailgate.mailbox.mime.StructureParser;
@@ -143,11 +144,11 @@ public final class SqliteMailStore implements MailStore {
       for (MailboxInfo b : boxes) {
         MessageOps.removeAll(c, fx, b.id(), user);
         fx.event(new MailboxEvent.Deleted(b.id(), b.highestModSeq()));
-        SqlUtil.update(c, "DELETE FROM vanished WHERE mailbox_id = ?", b.id().value());
+        Jdbc.update(c, "DELETE FROM vanished WHERE mailbox_id = ?", b.id().value());
       }
-      SqlUtil.update(c, "DELETE FROM mailboxes WHERE user = ?", user);
-      SqlUtil.update(c, "DELETE FROM subscriptions WHERE user = ?", user);
-      SqlUtil.update(c, "DELETE FROM accounts WHERE user = ?", user);
+      Jdbc.update(c, "DELETE FROM mailboxes WHERE user = ?", user);
+      Jdbc.update(c, "DELETE FROM subscriptions WHERE user = ?", user);
+      Jdbc.update(c, "DELETE FROM accounts WHERE user = ?", user);
       return null;
     });
   }
@@ -213,7 +214,7 @@ public final class SqliteMailStore implements MailStore {
     return first.flatMap(f -> f > throughUid ? Mono.just(f) : write((c, fx) -> {
       long current = MailboxOps.firstRecentUid(c, mailbox);
       if (current <= throughUid) {
-        SqlUtil.update(c, "UPDATE mailboxes SET first_recent_uid = ? WHERE id = ?", throughUid + 1,
+        Jdbc.update(c, "UPDATE mailboxes SET first_recent_uid = ? WHERE id = ?", throughUid + 1,
             mailbox.value());
       }
       return current;
@@ -223,7 +224,7 @@ public final class SqliteMailStore implements MailStore {
   @Override
   public Mono<Void> subscribe(String user, MailboxName name, boolean subscribed) {
     return write((c, fx) -> {
-      SqlUtil.update(c, subscribed ? "INSERT OR IGNORE INTO subscriptions VALUES (?, ?)"
+      Jdbc.update(c, subscribed ? "INSERT OR IGNORE INTO subscriptions VALUES (?, ?)"
           : "DELETE FROM subscriptions WHERE user = ? AND name = ?", user, name.value());
       return null;
     });

@@ -3,6 +3,7 @@ package dev.mailgate.mailbox.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mailgate.mailbox.jdbc.Jdbc;
 import dev.mailgate.mailbox.store.AppendRequest;
 import dev.mailgate.mailbox.store.AppendResult;
 import dev.mailgate.mailbox.store.ByteRange;
@@ -102,7 +103,7 @@ class PostgresBodiesTest {
 
   private static long count(String sql) throws SQLException {
     try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
-      return PgSql.queryLong(c, sql);
+      return Jdbc.queryLong(c, sql);
     }
   }
 

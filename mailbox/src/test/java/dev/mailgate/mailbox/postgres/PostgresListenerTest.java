@@ -2,6 +2,7 @@ package dev.mailgate.mailbox.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailgate.mailbox.jdbc.Jdbc;
 import dev.mailgate.mailbox.store.AppendRequest;
 import dev.mailgate.mailbox.store.AppendResult;
 import dev.mailgate.mailbox.store.Flags;
@@ -57,7 +58,7 @@ class PostgresListenerTest {
 
   private static long query(String sql) throws SQLException {
     try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
-      return PgSql.queryLong(c, sql);
+      return Jdbc.queryLong(c, sql);
     }
   }
 

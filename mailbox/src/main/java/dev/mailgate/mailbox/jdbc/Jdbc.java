@@ -1,4 +1,4 @@
-package dev.mailgate.mailbox.postgres;
+package dev.mailgate.mailbox.jdbc;
 
 import dev.mailgate.mailbox.store.UidSet;
 import java.sql.Connection;
@@ -6,17 +6,20 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
-/** Small JDBC helpers: positional binding, single-value queries, UID-set conditions. */
-final class PgSql {
-  private PgSql() {}
+/**
+ * Small JDBC helpers shared by the SQLite and PostgreSQL stores: positional binding,
+ * single-value queries, UID-set conditions. The SQL they build is the common subset of both.
+ */
+public final class Jdbc {
+  private Jdbc() {}
 
-  static void bind(PreparedStatement ps, Object... args) throws SQLException {
+  public static void bind(PreparedStatement ps, Object... args) throws SQLException {
     for (int i = 0; i < args.length; i++) {
       ps.setObject(i + 1, args[i]);
     }
   }
 
-  static int update(Connection c, String sql, Object... args) throws SQLException {
+  public static int update(Connection c, String sql, Object... args) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, args);
       return ps.executeUpdate();
@@ -24,7 +27,7 @@ final class PgSql {
   }
 
   /** The first column of the first row, or 0 when there is no row. */
-  static long queryLong(Connection c, String sql, Object... args) throws SQLException {
+  public static long queryLong(Connection c, String sql, Object... args) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
@@ -33,10 +36,13 @@ final class PgSql {
     }
   }
 
-  /** "(uid BETWEEN ? AND ? OR ...)" for the set; bind with {@link #bindUids}. */
-  static String uidCondition(UidSet set) {
+  /**
+   * "(uid BETWEEN ? AND ? OR ...)" for the set; bind with {@link #bindUids}. An empty set is a
+   * condition that never holds, written so both SQLite and PostgreSQL accept it.
+   */
+  public static String uidCondition(UidSet set) {
     if (set.isEmpty()) {
-      return "(false)";
+      return "(1 = 0)";
     }
     StringBuilder sb = new StringBuilder("(");
     for (int i = 0; i < set.ranges().size(); i++) {
@@ -45,7 +51,8 @@ final class PgSql {
     return sb.append(')').toString();
   }
 
-  static int bindUids(PreparedStatement ps, int from, UidSet set) throws SQLException {
+  /** Binds the set's ranges from parameter {@code from}; returns the next parameter index. */
+  public static int bindUids(PreparedStatement ps, int from, UidSet set) throws SQLException {
     int i = from;
     for (UidSet.Range r : set.ranges()) {
       ps.setLong(i++, r.low());
