@@ -1,5 +1,6 @@
 package dev.mailgate.codec.pop3;
 
+import dev.mailgate.codec.CrlfLineScanner;
 import dev.mailgate.codec.DecodeFailure;
 import dev.mailgate.codec.ProtocolError;
 import io.netty.buffer.ByteBuf;
@@ -26,17 +27,12 @@ import java.util.List;
  * mode set while handling a message applies to the very next line.
  */
 public final class Pop3CommandDecoder extends ByteToMessageDecoder {
-  private static final byte CR = '\r';
-  private static final byte LF = '\n';
 
   private final Pop3Limits limits;
   private final Pop3CommandParser parser;
   private boolean saslResponseExpected;
   private int outstanding;
-  /** Bytes after the reader index already searched for LF (no rescans on slow input). */
-  private int scanned;
-  /** Set while skipping the rest of an over-long line. */
-  private boolean discarding;
+  private final CrlfLineScanner lines = CrlfLineScanner.pop3();
 
   public Pop3CommandDecoder() {
     this(Pop3Limits.DEFAULTS);
@@ -63,8 +59,7 @@ public final class Pop3CommandDecoder extends ByteToMessageDecoder {
   public void discardPipelined() {
     ByteBuf buffered = internalBuffer();
     buffered.skipBytes(buffered.readableBytes());
-    scanned = 0;
-    discarding = false;
+    lines.reset();
     saslResponseExpected = false;
   }
 
@@ -84,40 +79,19 @@ public final class Pop3CommandDecoder extends ByteToMessageDecoder {
   /** Decodes at most one line of {@code in}; {@code null} when more bytes are needed. */
   Object decodeLine(ByteBuf in) {
     int start = in.readerIndex();
-    int end = in.writerIndex();
-    int lf = in.indexOf(start + scanned, end, LF);
-    if (discarding) {
-      if (lf < 0) {
-        in.skipBytes(end - start);
-        scanned = 0;
-        return null;
-      }
-      in.readerIndex(lf + 1);
-      scanned = 0;
-      discarding = false;
+    int lf = lines.nextLine(in, lineLimit(in, start, in.writerIndex()));
+    if (lf == CrlfLineScanner.NEED_MORE) {
+      return null;
+    }
+    if (lf == CrlfLineScanner.TOO_LONG) {
       saslResponseExpected = false;
       return counted(DecodeFailure.of(ProtocolError.LINE_TOO_LONG, "line too long"));
     }
-    int limit = lineLimit(in, start, end);
-    if (lf < 0) {
-      if (end - start >= limit) {
-        // the line already has `limit` octets and no LF yet: it cannot fit; skip without buffering
-        discarding = true;
-        in.skipBytes(end - start);
-        scanned = 0;
-      } else {
-        scanned = end - start;
-      }
-      return null;
-    }
-    scanned = 0;
+    boolean strict = lines.strictCrlf(in, lf);
     in.readerIndex(lf + 1);
     boolean sasl = saslResponseExpected;
     saslResponseExpected = false;
-    if (lf + 1 - start > limit) {
-      return counted(DecodeFailure.of(ProtocolError.LINE_TOO_LONG, "line too long"));
-    }
-    if (lf == start || in.getByte(lf - 1) != CR || in.indexOf(start, lf - 1, CR) >= 0) {
+    if (!strict) {
       return counted(DecodeFailure.of(ProtocolError.BAD_LINE_ENDING, "line not ended by CRLF"));
     }
     if (outstanding >= limits.maxPipelinedCommands()) {

@@ -1,5 +1,6 @@
 package dev.mailgate.codec.pop3;
 
+import dev.mailgate.codec.CrlfLineScanner;
 import dev.mailgate.codec.DecodeFailure;
 import dev.mailgate.codec.ProtocolError;
 import io.netty.buffer.ByteBuf;
@@ -26,15 +27,12 @@ import java.util.List;
  * MultiLineBodyDecoder}.
  */
 public final class Pop3ResponseDecoder extends ByteToMessageDecoder {
-  private static final byte CR = '\r';
-  private static final byte LF = '\n';
 
   private final Pop3Limits limits;
   private final MultiLineBodyDecoder body;
   private final ArrayDeque<Boolean> expected = new ArrayDeque<>();
   private boolean inBody;
-  private boolean discarding;
-  private int scanned;
+  private final CrlfLineScanner lines = CrlfLineScanner.pop3();
 
   public Pop3ResponseDecoder() {
     this(Pop3Limits.DEFAULTS, MultiLineBodyDecoder.Mode.UNSTUFF);
@@ -75,37 +73,19 @@ public final class Pop3ResponseDecoder extends ByteToMessageDecoder {
     }
     int start = in.readerIndex();
     int end = in.writerIndex();
-    int lf = in.indexOf(start + scanned, end, LF);
-    if (discarding) {
-      if (lf < 0) {
-        in.skipBytes(end - start);
-        scanned = 0;
-        return null;
-      }
-      in.readerIndex(lf + 1);
-      scanned = 0;
-      discarding = false;
-      return DecodeFailure.of(ProtocolError.LINE_TOO_LONG, "response line too long");
-    }
     int limit = end > start && in.getByte(start) == '+' && (end - start < 2 || in.getByte(start + 1) != 'O')
         ? limits.maxSaslLineLength()
         : limits.maxResponseLineLength();
-    if (lf < 0) {
-      if (end - start >= limit) {
-        discarding = true;
-        in.skipBytes(end - start);
-        scanned = 0;
-      } else {
-        scanned = end - start;
-      }
+    int lf = lines.nextLine(in, limit);
+    if (lf == CrlfLineScanner.NEED_MORE) {
       return null;
     }
-    scanned = 0;
-    in.readerIndex(lf + 1);
-    if (lf + 1 - start > limit) {
+    if (lf == CrlfLineScanner.TOO_LONG) {
       return DecodeFailure.of(ProtocolError.LINE_TOO_LONG, "response line too long");
     }
-    if (lf == start || in.getByte(lf - 1) != CR || in.indexOf(start, lf - 1, CR) >= 0) {
+    boolean strict = lines.strictCrlf(in, lf);
+    in.readerIndex(lf + 1);
+    if (!strict) {
       return DecodeFailure.of(ProtocolError.BAD_LINE_ENDING, "response not ended by CRLF");
     }
     return statusLine(in, start, lf - 1);

@@ -1,5 +1,6 @@
 package dev.mailgate.codec.smtp;
 
+import dev.mailgate.codec.CrlfLineScanner;
 import dev.mailgate.codec.DecodeFailure;
 import dev.mailgate.codec.ProtocolError;
 import io.netty.buffer.ByteBuf;
@@ -49,9 +50,7 @@ public final class SmtpCommandDecoder extends ByteToMessageDecoder {
 
   private Mode mode = Mode.COMMAND;
   private Mode afterDiscard = Mode.COMMAND;
-  private boolean lastWasCr;
-  private int scanned;
-  private boolean bareInLine;
+  private final CrlfLineScanner lines = CrlfLineScanner.smtp();
   private byte[] line;
   private int linesThisRead;
   private int errors;
@@ -226,29 +225,15 @@ public final class SmtpCommandDecoder extends ByteToMessageDecoder {
     if (!auth && w - r >= limit && startsWithAuth(in, r)) {
       limit = limits.maxAuthLineLength(); // RFC 4954 4: AUTH lines may be up to 12288 octets
     }
-    int searchEnd = Math.min(w, r + limit);
-    int from = r + scanned;
-    int lf;
-    while (true) {
-      lf = from < searchEnd ? in.indexOf(from, searchEnd, (byte) '\n') : -1;
-      if (lf < 0) {
-        if (w - r >= limit) {
-          tooLong(in, r, limit, out);
-        } else {
-          scanned = w - r;
-        }
-        return;
+    int lf = lines.findLf(in, limit);
+    if (lf < 0) {
+      if (lf == CrlfLineScanner.TOO_LONG) {
+        tooLong(in, r, limit, out);
       }
-      if (lf > r && in.getByte(lf - 1) == '\r') {
-        break;
-      }
-      bareInLine = true;
-      from = lf + 1;
+      return;
     }
     int len = lf - 1 - r;
-    boolean bad = bareInLine || (len > 0 && in.indexOf(r, r + len, (byte) '\r') >= 0);
-    scanned = 0;
-    bareInLine = false;
+    boolean bad = !lines.strictCrlf(in, lf);
     Mode next = auth ? Mode.PAUSED : Mode.COMMAND;
     if (++linesThisRead > limits.maxPipelinedCommands()) {
       tooManyPipelined(in, out);
@@ -321,13 +306,10 @@ public final class SmtpCommandDecoder extends ByteToMessageDecoder {
   }
 
   private void tooLong(ByteBuf in, int r, int limit, List<Object> out) {
-    // No LF in the first `limit` bytes: drop them and everything up to the next CRLF.
-    lastWasCr = in.getByte(r + limit - 1) == '\r';
-    in.readerIndex(r + limit);
+    // No CRLF in the first `limit` bytes: drop them and everything up to the next CRLF.
+    lines.startDiscard(in, r + limit);
     afterDiscard = Mode.COMMAND; // an over-long AUTH response aborts the exchange: no pause
     mode = Mode.DISCARD_LINE;
-    scanned = 0;
-    bareInLine = false;
     fail(DecodeFailure.of(ProtocolError.LINE_TOO_LONG, "line longer than " + limit + " octets"), out);
   }
 
@@ -335,8 +317,7 @@ public final class SmtpCommandDecoder extends ByteToMessageDecoder {
     int w = in.writerIndex();
     boolean endsAtLine = w - in.readerIndex() >= 2
         && in.getByte(w - 2) == '\r' && in.getByte(w - 1) == '\n';
-    lastWasCr = in.getByte(w - 1) == '\r';
-    in.readerIndex(w);
+    lines.startDiscard(in, w);
     if (!endsAtLine) {
       afterDiscard = Mode.COMMAND;
       mode = Mode.DISCARD_LINE;
@@ -345,25 +326,9 @@ public final class SmtpCommandDecoder extends ByteToMessageDecoder {
   }
 
   private void discardLine(ByteBuf in) {
-    int r = in.readerIndex();
-    int w = in.writerIndex();
-    int from = r;
-    while (from < w) {
-      int lf = in.indexOf(from, w, (byte) '\n');
-      if (lf < 0) {
-        break;
-      }
-      boolean crBefore = lf > r ? in.getByte(lf - 1) == '\r' : lastWasCr;
-      if (crBefore) {
-        in.readerIndex(lf + 1);
-        lastWasCr = false;
-        mode = afterDiscard;
-        return;
-      }
-      from = lf + 1;
+    if (lines.discard(in)) {
+      mode = afterDiscard;
     }
-    lastWasCr = in.getByte(w - 1) == '\r';
-    in.readerIndex(w);
   }
 
   private static boolean startsWithAuth(ByteBuf in, int r) {

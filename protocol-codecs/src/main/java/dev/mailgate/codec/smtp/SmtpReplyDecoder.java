@@ -1,5 +1,6 @@
 package dev.mailgate.codec.smtp;
 
+import dev.mailgate.codec.CrlfLineScanner;
 import dev.mailgate.codec.DecodeFailure;
 import dev.mailgate.codec.ProtocolError;
 import io.netty.buffer.ByteBuf;
@@ -25,11 +26,9 @@ public final class SmtpReplyDecoder extends ByteToMessageDecoder {
   private final SmtpLimits limits;
   private final List<String> lines = new ArrayList<>();
   private int code = -1;
-  private int scanned;
-  private boolean bareInLine;
+  private final CrlfLineScanner scanner = CrlfLineScanner.smtp();
   private boolean discardingLine;
   private boolean discardLineIsLast;
-  private boolean lastWasCr;
   private boolean skippingToLast;
 
   public SmtpReplyDecoder(SmtpLimits limits) {
@@ -55,34 +54,19 @@ public final class SmtpReplyDecoder extends ByteToMessageDecoder {
     final int r = in.readerIndex();
     final int w = in.writerIndex();
     final int limit = limits.maxReplyLineLength();
-    int searchEnd = Math.min(w, r + limit);
-    int from = r + scanned;
-    int lf;
-    while (true) {
-      lf = from < searchEnd ? in.indexOf(from, searchEnd, (byte) '\n') : -1;
-      if (lf < 0) {
-        if (w - r >= limit) {
-          // continuation lines keep the rest of the reply coming: skip to its last line after
-          discardLineIsLast = !(w - r > 3 && in.getByte(r + 3) == '-');
-          lastWasCr = in.getByte(r + limit - 1) == '\r';
-          in.readerIndex(r + limit);
-          discardingLine = true;
-          resetLine();
-          fail(ProtocolError.LINE_TOO_LONG, "reply line too long", !discardLineIsLast, out);
-        } else {
-          scanned = w - r;
-        }
-        return;
+    int lf = scanner.findLf(in, limit);
+    if (lf < 0) {
+      if (lf == CrlfLineScanner.TOO_LONG) {
+        // continuation lines keep the rest of the reply coming: skip to its last line after
+        discardLineIsLast = !(w - r > 3 && in.getByte(r + 3) == '-');
+        scanner.startDiscard(in, r + limit);
+        discardingLine = true;
+        fail(ProtocolError.LINE_TOO_LONG, "reply line too long", !discardLineIsLast, out);
       }
-      if (lf > r && in.getByte(lf - 1) == '\r') {
-        break;
-      }
-      bareInLine = true;
-      from = lf + 1;
+      return;
     }
     int len = lf - 1 - r;
-    boolean bad = bareInLine || (len > 0 && in.indexOf(r, r + len, (byte) '\r') >= 0);
-    resetLine();
+    boolean bad = !scanner.strictCrlf(in, lf);
     boolean last = len < 4 || in.getByte(r + 3) != '-';
     if (skippingToLast) {
       in.readerIndex(lf + 1);
@@ -145,30 +129,10 @@ public final class SmtpReplyDecoder extends ByteToMessageDecoder {
     out.add(DecodeFailure.of(error, detail));
   }
 
-  private void resetLine() {
-    scanned = 0;
-    bareInLine = false;
-  }
-
   private void discardLine(ByteBuf in) {
-    int r = in.readerIndex();
-    int w = in.writerIndex();
-    int from = r;
-    while (from < w) {
-      int lf = in.indexOf(from, w, (byte) '\n');
-      if (lf < 0) {
-        break;
-      }
-      if (lf > r ? in.getByte(lf - 1) == '\r' : lastWasCr) {
-        in.readerIndex(lf + 1);
-        discardingLine = false;
-        lastWasCr = false;
-        return;
-      }
-      from = lf + 1;
+    if (scanner.discard(in)) {
+      discardingLine = false;
     }
-    lastWasCr = in.getByte(w - 1) == '\r';
-    in.readerIndex(w);
   }
 
   /** {@code Reply-code = %x32-35 %x30-35 %x30-39} followed by SP, "-" or the line end; or -1. */
