@@ -160,7 +160,7 @@ class SmtpPolicyTest {
       w.send("RCPT TO:<bob@example.test>\r\n").expect("250 2\\.1\\.5 .*");
       w.send("RCPT TO:<alice@example.test>\r\n").expect("250 2\\.1\\.5 .*");
       w.send("RCPT TO:<tiny@example.test>\r\n").expect("451 4\\.7\\.1 .*");
-      f.advance(Duration.ofMinutes(30));
+      f.advance(Duration.ofHours(1)); // the user's next window (resilience4j counts per period)
       w.send("RCPT TO:<tiny@example.test>\r\n").expect("250 2\\.1\\.5 .*");
     }
   }
@@ -264,7 +264,7 @@ class SmtpPolicyTest {
       w.expect("250 .*");
       w.expect("250 .*");
       w.expect("451 4\\.7\\.1 .*");
-      f.advance(Duration.ofMinutes(20));
+      f.advance(Duration.ofHours(1)); // the address's next window
       w.send("NOOP\r\n").expect("250 .*");
     }
   }

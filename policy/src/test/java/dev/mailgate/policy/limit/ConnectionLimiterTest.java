@@ -8,6 +8,10 @@ import dev.mailgate.policy.DenyKind;
 import dev.mailgate.policy.PolicyFacts;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ConnectionLimiterTest {
@@ -56,5 +60,37 @@ class ConnectionLimiterTest {
     assertThat(limiter.keys()).isEqualTo(2000);
     leases.forEach(ConnectionLimiter.Lease::close);
     assertThat(limiter.keys()).isZero();
+  }
+
+  @Test
+  void sessionsRacingOnOneAddressNeverHoldMoreThanTheLimit() throws Exception {
+    PolicyFacts f = connect("192.0.2.7");
+    AtomicInteger holding = new AtomicInteger();
+    AtomicInteger most = new AtomicInteger();
+    AtomicInteger admitted = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> runs = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        runs.add(pool.submit(() -> {
+          for (int i = 0; i < 20_000; i++) {
+            if (limiter.onConnect(f) instanceof ConnectionLimiter.Acquired a) {
+              admitted.incrementAndGet();
+              most.accumulateAndGet(holding.incrementAndGet(), Math::max);
+              holding.decrementAndGet();
+              a.lease().close(); // the entry may go here while others take it again
+            }
+          }
+        }));
+      }
+      for (Future<?> r : runs) {
+        r.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(admitted.get()).isPositive();
+    assertThat(most.get()).isLessThanOrEqualTo(2);
+    assertThat(limiter.keys()).as("every entry went with its last permit").isZero();
   }
 }

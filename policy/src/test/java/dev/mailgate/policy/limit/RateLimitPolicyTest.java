@@ -20,7 +20,7 @@ class RateLimitPolicyTest {
   }
 
   @Test
-  void aBurstUpToThePermitsThenRefusalThenRefillAtTheRate() {
+  void thePermitsOfAPeriodThenRefusalUntilTheKeysNextWindow() {
     RateLimitPolicy p = policy(Counter.CONNECTIONS, KeyScope.IP, new Rate(3, Duration.ofMinutes(1)));
     for (int i = 0; i < 3; i++) {
       assertThat(p.decide(connect("192.0.2.1"))).isEqualTo(Decision.ALLOW);
@@ -29,15 +29,43 @@ class RateLimitPolicyTest {
     assertThat(d).isInstanceOfSatisfying(Decision.Deny.class, deny -> {
       assertThat(deny.kind()).isEqualTo(DenyKind.RATE_LIMIT);
       assertThat(deny.rule()).isEqualTo("r");
-      assertThat(deny.reason()).contains("retry in 20s");
+      assertThat(deny.reason()).contains("retry in 60s");
     });
+    clock.advance(Duration.ofSeconds(20));
     assertThat(p.decide(connect("192.0.2.2"))).as("other addresses are not affected")
         .isEqualTo(Decision.ALLOW);
-    clock.advance(Duration.ofSeconds(19));
-    assertThat(p.decide(connect("192.0.2.1")).isDeny()).isTrue();
+    assertThat(p.decide(connect("192.0.2.1"))).isInstanceOfSatisfying(Decision.Deny.class,
+        deny -> assertThat(deny.reason()).contains("retry in 40s"));
+    clock.advance(Duration.ofSeconds(39));
+    assertThat(p.decide(connect("192.0.2.1")).isDeny()).as("refusals take nothing").isTrue();
     clock.advance(Duration.ofSeconds(1));
-    assertThat(p.decide(connect("192.0.2.1"))).isEqualTo(Decision.ALLOW);
+    for (int i = 0; i < 3; i++) {
+      assertThat(p.decide(connect("192.0.2.1"))).as("the next window").isEqualTo(Decision.ALLOW);
+    }
     assertThat(p.decide(connect("192.0.2.1")).isDeny()).isTrue();
+  }
+
+  @Test
+  void aCostLargerThanWhatIsLeftWaitsForTheNextWindow() {
+    KeyedRateLimiter l = new KeyedRateLimiter(new Rate(1000, Duration.ofHours(1)), 10, clock,
+        Runnable::run);
+    assertThat(l.tryAcquire("d", 600)).isZero();
+    clock.advance(Duration.ofMinutes(15));
+    assertThat(l.tryAcquire("d", 600)).isEqualTo(Duration.ofMinutes(45));
+    assertThat(l.tryAcquire("d", 400)).as("the refused 600 took nothing").isZero();
+    clock.advance(Duration.ofMinutes(45));
+    assertThat(l.tryAcquire("d", 1000)).isZero();
+  }
+
+  @Test
+  void ratesBeyondAnIntCountInLargerUnits() {
+    long tenGigabytes = 10L << 30;
+    KeyedRateLimiter l = new KeyedRateLimiter(new Rate(tenGigabytes, Duration.ofDays(1)), 10,
+        clock, Runnable::run);
+    for (int i = 0; i < 10; i++) {
+      assertThat(l.tryAcquire("u", 1L << 30)).as("gigabyte %d", i).isZero();
+    }
+    assertThat(l.tryAcquire("u", 1L << 30)).isEqualTo(Duration.ofDays(1));
   }
 
   @Test
