@@ -169,7 +169,7 @@ class ImapProxyThrottleInteropTest {
       assertThat(c.until("a4 .*")).isEqualTo("a4 NO [LIMIT] Too many commands, try again later");
       c.send("a5 NOOP\r\n");
       assertThat(c.until("a5 .*")).isEqualTo("a5 NO [LIMIT] Too many commands, try again later");
-      f.advance(Duration.ofMinutes(20)); // one permit back
+      f.advance(Duration.ofHours(1)); // the key's next window: its three permits again
       c.send("a6 LOGIN " + BOB.address() + " " + BOB.password() + "\r\n");
       assertThat(c.until("a6 .*")).startsWith("a6 OK");
       c.send("a7 NOOP\r\na8 SELECT INBOX\r\na9 NOOP\r\n");

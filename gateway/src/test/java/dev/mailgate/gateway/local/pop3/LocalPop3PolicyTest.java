@@ -123,8 +123,10 @@ class LocalPop3PolicyTest {
       c.send("STAT\r\nNOOP\r\n");
       assertThat(c.line()).isEqualTo("-ERR [SYS/TEMP] too many commands, try again later");
       assertThat(c.line()).isEqualTo("-ERR [SYS/TEMP] too many commands, try again later");
-      f.advance(Duration.ofMinutes(20)); // one permit back
-      c.send("STAT\r\nNOOP\r\nQUIT\r\n");
+      f.advance(Duration.ofHours(1)); // the key's next window: its three permits again
+      c.send("STAT\r\nNOOP\r\nLIST 1\r\nNOOP\r\nQUIT\r\n");
+      assertThat(c.line()).startsWith("+OK 1 ");
+      assertThat(c.line()).startsWith("+OK");
       assertThat(c.line()).startsWith("+OK 1 ");
       assertThat(c.line()).startsWith("-ERR [SYS/TEMP]");
       assertThat(c.line()).as("QUIT is never refused").startsWith("+OK");

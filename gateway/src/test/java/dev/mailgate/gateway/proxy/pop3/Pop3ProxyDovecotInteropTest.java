@@ -256,7 +256,7 @@ class Pop3ProxyDovecotInteropTest {
       assertThat(c.line()).startsWith("+OK");
       assertThat(c.line()).startsWith("+OK");
       assertThat(c.line()).isEqualTo("-ERR [SYS/TEMP] too many commands, try again later");
-      f.advance(Duration.ofMinutes(20)); // one permit back
+      f.advance(Duration.ofHours(1)); // the key's next window: its three permits again
       c.send("PASS " + u.password() + "\r\n");
       assertThat(c.line()).startsWith("+OK");
       c.send("STAT\r\nNOOP\r\nNOOP\r\n");
