@@ -10,13 +10,16 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
  * A TCP proxy in front of a real backend that misbehaves on demand, for the fault cases of issue 8
  * item 3: it passes bytes through, or hangs, or resets both sides the moment a marker string goes
- * by in either direction (mid-greeting, mid-login, mid-DATA, mid-FETCH). The mode applies to
- * connections accepted after it is set. Test-only: one thread per direction, blocking sockets.
+ * by in either direction (mid-greeting, mid-login, mid-DATA, mid-FETCH). {@code Hang} applies to
+ * connections accepted after it is set; the reset markers to every connection, also those already
+ * open (the SMTP relay keeps backend sessions across client connections). Test-only: one thread per
+ * direction, blocking sockets.
  */
 final class FaultProxy implements AutoCloseable {
 
@@ -76,30 +79,44 @@ final class FaultProxy implements AutoCloseable {
         open.add(client);
         Mode m = mode;
         if (m instanceof Mode.Hang) {
-          pump(client.getInputStream(), OutputStream.nullOutputStream(), null, null, client, null);
+          pump(client.getInputStream(), OutputStream.nullOutputStream(), null, client, null, "hang");
           continue;
         }
         Socket backend = new Socket();
         backend.connect(target, 5000);
         open.add(backend);
-        String up = m instanceof Mode.ResetWhenClientSends c ? c.marker() : null;
-        String down = m instanceof Mode.ResetWhenBackendSends b ? b.marker() : null;
-        pump(client.getInputStream(), backend.getOutputStream(), up, client, backend, "up");
-        pump(backend.getInputStream(), client.getOutputStream(), down, client, backend, "down");
+        pump(client.getInputStream(), backend.getOutputStream(), FaultProxy::upMarker, client, backend, "up");
+        pump(backend.getInputStream(), client.getOutputStream(), FaultProxy::downMarker, client, backend, "down");
       } catch (IOException e) {
         // closed, or the backend refused: the client sees its connection closed
       }
     }
   }
 
-  private void pump(InputStream in, OutputStream out, String regex, Socket client, Socket backend, String name) {
-    Pattern marker = regex == null ? null : Pattern.compile(regex);
+  private static String upMarker(Mode m) {
+    return m instanceof Mode.ResetWhenClientSends c ? c.marker() : null;
+  }
+
+  private static String downMarker(Mode m) {
+    return m instanceof Mode.ResetWhenBackendSends b ? b.marker() : null;
+  }
+
+  /** Copies {@code in} to {@code out}, resetting both sides when the current mode's marker passes. */
+  private void pump(InputStream in, OutputStream out, Function<Mode, String> markerOf, Socket client,
+      Socket backend, String name) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[8192];
       StringBuilder window = new StringBuilder();
+      Pattern marker = null;
       try {
         int n;
         while ((n = in.read(buf)) >= 0) {
+          String regex = markerOf == null ? null : markerOf.apply(mode);
+          if (regex == null) {
+            marker = null;
+          } else if (marker == null || !marker.pattern().equals(regex)) {
+            marker = Pattern.compile(regex);
+          }
           if (marker != null) {
             window.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
             if (marker.matcher(window).find()) {
