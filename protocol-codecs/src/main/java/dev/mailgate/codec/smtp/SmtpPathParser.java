@@ -8,6 +8,10 @@ import java.util.List;
  * UTF-8 extensions of RFC 6531 3.3 (non-ASCII in atext, qtext and U-label sub-domains), address
  * literals of 4.1.3, source routes ({@code A-d-l}) and {@code <Postmaster>} (4.5.1). Bounded by
  * RFC 5321 4.5.3.1: domain 255 octets, path 256 octets (source route excluded).
+ *
+ * <p>The 64-octet local-part maximum of 4.5.3.1.1 is deliberately not enforced: the same section
+ * asks implementations to accept longer objects where they can, and VERP and SRS senders routinely
+ * exceed 64 octets (Postfix accepts them too). The path bound still caps the whole address.
  */
 final class SmtpPathParser {
   static final int MAX_DOMAIN = 255;
