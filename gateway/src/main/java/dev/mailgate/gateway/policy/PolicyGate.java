@@ -19,7 +19,7 @@ import reactor.core.scheduler.Schedulers;
  * <pre>{@code
  * PolicyGate gate = PolicyGate.of(app.policies::get, metrics);
  * registry.start(spec, ListenerBinding.of(handler, tls).withPolicies(gate));
- * // in a session:  context.policies().beforeAuth(user).flatMap(...)
+ * // in a session:  context.policies().authenticate(user, fingerprint, attempt -> ...)
  * }</pre>
  */
 public final class PolicyGate {

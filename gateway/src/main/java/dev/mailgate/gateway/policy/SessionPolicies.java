@@ -7,9 +7,11 @@ import dev.mailgate.policy.Decision;
 import dev.mailgate.policy.PasswordFingerprint;
 import dev.mailgate.policy.PolicyEngine;
 import dev.mailgate.policy.PolicyFacts;
+import dev.mailgate.policy.auth.LoginReservation;
 import dev.mailgate.policy.limit.ConnectionLimiter;
 import dev.mailgate.policy.message.SenderOwnershipPolicy;
 import dev.mailgate.policy.shared.SharedSessionLimits;
+import java.util.function.Function;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -24,11 +26,12 @@ import reactor.core.scheduler.Scheduler;
  * <ol>
  *   <li>{@link #admit()} at accept (the listener does this: allow/deny networks, new connections
  *       per interval, concurrent connections per IP, network and listener);
- *   <li>{@link #beforeAuth(String)} before verifying a login: {@code ALLOW}, possibly after a
- *       non-blocking delay (growing with earlier failures, Dovecot's penalty), or a {@code Deny}
- *       (a locked-out (user, address) pair, TLS first, an auth-attempt rate);
- *   <li>{@link #authFailed(String, long)} or {@link #authSucceeded(String)} with the outcome, then
- *       {@link #userSession(String)} for the per-user and per-domain concurrent-session limits;
+ *   <li>{@link #authenticate} around verifying a login: {@code ALLOW}, possibly after a
+ *       non-blocking delay (growing with earlier failures, Dovecot's penalty), with a reserved
+ *       slot of the (user, address) pair's lockout, or a {@code Deny} (a locked-out pair, TLS
+ *       first, an auth-attempt rate); the check reports {@link AuthAttempt#failed()} or
+ *       {@link AuthAttempt#succeeded()}, then {@link #userSession(String)} (or
+ *       {@link #openUserSession(String)}) for the per-user and per-domain concurrent-session limits;
  *   <li>SMTP: {@link #mailFrom(long)}, {@link #rcpt(String, int)}, {@link #data(long)};
  *       any protocol: {@link #command()} for commands per interval;
  *   <li>{@link #close()} when the session ends (the listener does this).
@@ -52,6 +55,7 @@ public final class SessionPolicies {
   private volatile String user;
   private volatile SharedSessionLimits.Slots sharedSlots;
   private volatile boolean closed;
+  private volatile AuthAttempt inFlight;
 
   SessionPolicies(PolicyEngine engine, SessionContext ctx, PolicyFacts base,
       GatewayMetrics metrics, Scheduler delays) {
@@ -90,54 +94,59 @@ public final class SessionPolicies {
   }
 
   /**
-   * Before checking a login by {@code loginName}: completes with {@link Decision#ALLOW} once any
-   * throttling delay has passed (on the delay scheduler, never blocking the event loop), or with
-   * the {@code Deny} to answer. A locked-out pair is denied without checking the password at all.
+   * Runs one login by {@code loginName}, whose tried password has the {@linkplain
+   * #fingerprint(byte[]) fingerprint} {@code passwordFingerprint}, through the authentication
+   * policies: {@code check} gets an {@link AuthAttempt} whose decision is {@code ALLOW} once any
+   * throttling delay has passed (on the delay scheduler, never blocking the event loop), or the
+   * {@code Deny} to answer. An allowed attempt holds one of its (user, address) pair's lockout
+   * slots, reserved after the delay, immediately before the password is checked: so however many
+   * connections guess at once, no more passwords are checked than {@code lockout_after}. The
+   * check settles it with {@link AuthAttempt#failed()} or {@link AuthAttempt#succeeded()}; on
+   * any other ending (an error, an unavailable backend, the client gone and the check cancelled)
+   * the slot is given back here, without an outcome.
    */
-  public Mono<Decision> beforeAuth(String loginName) {
+  public <T> Mono<T> authenticate(String loginName, long passwordFingerprint,
+      Function<AuthAttempt, Mono<T>> check) {
     if (engine == null) {
-      return Mono.just(Decision.ALLOW);
+      return Mono.defer(() -> check.apply(AuthAttempt.OFF));
     }
+    return Mono.usingWhen(attempt(loginName, passwordFingerprint), check, SessionPolicies::release,
+        (a, e) -> release(a), SessionPolicies::release);
+  }
+
+  private static Mono<Void> release(AuthAttempt a) {
+    return Mono.fromRunnable(a::release);
+  }
+
+  private Mono<AuthAttempt> attempt(String loginName, long fingerprint) {
     PolicyFacts facts = now().withAuthAttempt(loginName, ctx.isTls());
     return engine.chain().evaluate(facts).flatMap(d -> {
       if (d instanceof Decision.Deny deny) {
-        return Mono.just(refused(deny));
+        return Mono.just(AuthAttempt.refused(refused(deny)));
       }
       if (d instanceof Decision.Delay delay && !delay.duration().isZero()) {
         metrics.policyDelay(protocol(), delay.rule());
-        // The lockout again after the wait: logins admitted in parallel before it came must
-        // not reach the password check once it holds.
-        return Mono.delay(delay.duration(), delays).map(t -> lockedOut(facts));
+        // Reserved when the delay ends, not before: a lockout that came meanwhile refuses it,
+        // and a guess waiting out its delay does not hold a slot another could use.
+        return Mono.delay(delay.duration(), delays).map(t -> reserve(facts, fingerprint));
       }
-      return Mono.just(Decision.ALLOW);
+      return Mono.fromSupplier(() -> reserve(facts, fingerprint));
     });
   }
 
   /**
-   * This node's lockout of the (user, address) pair now (failures are recorded here in a cluster
-   * too): the refusal, counted, or ALLOW.
+   * This node's lockout slot for the (user, address) pair (failures are recorded here in a
+   * cluster too): the attempt holding it, or the refusal, counted.
    */
-  private Decision lockedOut(PolicyFacts authFacts) {
-    Decision d = engine.authThrottle().lockout(authFacts);
-    return d instanceof Decision.Deny deny ? refused(deny) : Decision.ALLOW;
-  }
-
-  /**
-   * A failed login by {@code loginName} with a password whose {@linkplain #fingerprint(byte[])
-   * fingerprint} is {@code passwordFingerprint}: feeds the growing delays and the lockout.
-   */
-  public void authFailed(String loginName, long passwordFingerprint) {
-    if (engine != null) {
-      engine.authOutcomes().recordFailure(now().withAuthAttempt(loginName, ctx.isTls()),
-          passwordFingerprint);
+  private AuthAttempt reserve(PolicyFacts authFacts, long fingerprint) {
+    LoginReservation r = engine.authThrottle().reserve(authFacts, fingerprint);
+    if (!r.admitted()) {
+      return AuthAttempt.refused(refused(r.deny()));
     }
-  }
-
-  /** A successful login: clears this address's and this pair's failure record. */
-  public void authSucceeded(String loginName) {
-    if (engine != null) {
-      engine.authOutcomes().recordSuccess(now().withAuthAttempt(loginName, ctx.isTls()));
-    }
+    AuthAttempt a = new AuthAttempt(Decision.ALLOW, r, engine.authOutcomes(), authFacts,
+        fingerprint);
+    inFlight = a;
+    return a;
   }
 
   /**
@@ -247,6 +256,10 @@ public final class SessionPolicies {
   /** Gives back the connection and user slots; idempotent. */
   public void close() {
     closed = true;
+    AuthAttempt a = inFlight;
+    if (a != null) {
+      a.release(); // normally released already, when the check ended or was cancelled
+    }
     SharedSessionLimits.Slots s = sharedSlots;
     if (s != null) {
       s.close();

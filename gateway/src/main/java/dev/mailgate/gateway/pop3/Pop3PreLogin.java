@@ -236,8 +236,8 @@ public final class Pop3PreLogin<T> {
     long fingerprint = SessionPolicies.fingerprint(tried);
     java.util.Arrays.fill(tried, (byte) 0);
     Pop3ClientFacts facts = new Pop3ClientFacts(ctx.client(), ctx.local(), ctx.listener().name(), ctx.isTls());
-    return policies.beforeAuth(name).flatMap(d -> {
-      if (d instanceof Decision.Deny deny) {
+    return policies.authenticate(name, fingerprint, attempt -> {
+      if (attempt.decision() instanceof Decision.Deny deny) {
         secret(credentials).clear();
         ctx.loginFailed(mechanism, LoginOutcome.REFUSED);
         return refused(wire.refuse(refusal(deny)));
@@ -248,14 +248,14 @@ public final class Pop3PreLogin<T> {
           .flatMap(
               r -> {
                 if (r instanceof Pop3LoginResult.Accepted<T> a) {
-                  policies.authSucceeded(name);
+                  attempt.succeeded();
                   ctx.loginSucceeded(name, mechanism);
                   Mono<Void> reply = a.reply() == null ? Mono.empty() : wire.answer(a.reply());
                   return reply.thenReturn(new Outcome.LoggedIn<>(a.value()));
                 }
                 Status no = ((Pop3LoginResult.Refused<T>) r).reply();
                 if (Pop3RespCode.AUTH.wire().equals(no.code())) {
-                  policies.authFailed(name, fingerprint);
+                  attempt.failed();
                 }
                 // SYS/TEMP: the check could not be made (store or backend unavailable)
                 ctx.loginFailed(mechanism, Pop3RespCode.SYS_TEMP.wire().equals(no.code())

@@ -11,6 +11,7 @@ import dev.mailgate.codec.smtp.SmtpCommand;
 import dev.mailgate.codec.smtp.SmtpCommandDecoder;
 import dev.mailgate.codec.smtp.SmtpReply;
 import dev.mailgate.gateway.metrics.LoginOutcome;
+import dev.mailgate.gateway.policy.AuthAttempt;
 import dev.mailgate.gateway.policy.SessionPolicies;
 import dev.mailgate.policy.Decision;
 import java.util.List;
@@ -115,21 +116,20 @@ final class SmtpAuth {
         : ((SaslCredentials.Token) p).token().bytes();
     long fingerprint = SessionPolicies.fingerprint(tried);
     java.util.Arrays.fill(tried, (byte) 0);
-    return s.policies.beforeAuth(login == null ? "" : login)
-        .publishOn(s.loop)
-        .flatMap(d -> {
-          if (d instanceof Decision.Deny deny) {
+    return s.policies.authenticate(login == null ? "" : login, fingerprint, attempt ->
+        Mono.just(attempt).publishOn(s.loop).flatMap(a -> {
+          if (a.decision() instanceof Decision.Deny deny) {
             SmtpAccounts.wipe(p);
             s.resumeCommands();
             s.ctx.loginFailed(mechanismName, LoginOutcome.REFUSED);
             SmtpReply r = SmtpReplies.forDeny(deny);
             return r == SmtpReplies.BAD_CREDENTIALS ? s.fail(r) : s.send(r);
           }
-          return check(p, login == null ? "" : login, fingerprint);
-        });
+          return check(p, a);
+        }));
   }
 
-  private Mono<Void> check(SaslCredentials p, String login, long fingerprint) {
+  private Mono<Void> check(SaslCredentials p, AuthAttempt attempt) {
     return s.server.accounts().authenticate(p, s.facts())
         .map(user -> (Object) user)
         .defaultIfEmpty(Boolean.FALSE)
@@ -143,7 +143,7 @@ final class SmtpAuth {
             SmtpAccounts.wipe(p);
           }
           if (outcome instanceof String user) {
-            s.policies.authSucceeded(login);
+            attempt.succeeded();
             return s.policies.openUserSession(user).flatMap(slot -> {
               if (slot instanceof Decision.Deny deny) {
                 s.ctx.loginFailed(mechanismName, LoginOutcome.REFUSED);
@@ -158,7 +158,7 @@ final class SmtpAuth {
           if (outcome instanceof SmtpReply r) {
             return s.send(r);
           }
-          s.policies.authFailed(login, fingerprint);
+          attempt.failed();
           return s.fail(SmtpReplies.BAD_CREDENTIALS);
         });
   }

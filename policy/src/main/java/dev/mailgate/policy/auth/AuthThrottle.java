@@ -26,67 +26,29 @@ import java.util.concurrent.Executor;
  *   <li>Lockout is per (user, address): after {@code lockoutAfter} distinct failures that pair is
  *       refused for {@code lockoutFor}. Failures from elsewhere only slow the user down (the same
  *       growing delay, counted per user), so an attacker cannot lock the real user out.
- *   <li>A success clears the address's and the pair's record. Everything is forgotten
- *       {@code forgetAfter} after the last failure, and each map holds at most {@code maxKeys}.
+ *   <li>The lockout is exact under parallel guesses: a password check must first
+ *       {@linkplain #reserve reserve} a slot of its pair, and a check in flight counts as a
+ *       failure until its outcome, so at most {@code lockoutAfter} distinct passwords are checked
+ *       per pair and lockout window however many connections guess at once. A password that
+ *       already failed for the pair needs no slot (its failure counts nothing and tells a guesser
+ *       nothing new); parallel checks of one password share a slot. When a lockout runs out the
+ *       pair starts a new window of {@code lockoutAfter} guesses.
+ *   <li>A success clears the address's and the pair's record (checks in flight keep their
+ *       slots). Everything is forgotten {@code forgetAfter} after the last failure or admitted
+ *       check, and each map holds at most {@code maxKeys}.
  * </ul>
  *
- * <p>Usage: {@code check(facts.withAuthAttempt(user, tls))} before verifying, then
- * {@link #recordFailure} or {@link #recordSuccess} with the outcome.
+ * <p>Usage: {@code decide(facts.withAuthAttempt(user, tls))} (the delay or a lockout), wait the
+ * delay, {@link #reserve} just before verifying, then {@link #recordFailure} or
+ * {@link #recordSuccess} with the outcome and {@link LoginReservation#release()}.
  */
 public final class AuthThrottle implements SyncPolicy, AuthOutcomes {
-  private static final int RING = 8;
-
-  /**
-   * Distinct-failure bookkeeping for one key. Guarded by its own monitor. The ring of recent
-   * fingerprints is allocated at the second distinct failure: most keys of a wide brute force
-   * (one try per address) never need it, and a million of them then cost 80 bytes less each.
-   */
-  private static final class Failures {
-    private long first;
-    private long[] seen;
-    private int size;
-    private int next;
-    private int count;
-    private long lockedUntil = Long.MIN_VALUE;
-    private boolean locked;
-
-    /** Counts the failure unless this fingerprint failed here recently; returns the count. */
-    synchronized int fail(long fingerprint) {
-      if (size == 0) {
-        first = fingerprint;
-        size = 1;
-        return ++count;
-      }
-      if (seen == null) {
-        if (first == fingerprint) {
-          return count;
-        }
-        seen = new long[RING];
-        seen[0] = first;
-        next = 1;
-      }
-      for (int i = 0; i < size; i++) {
-        if (seen[i] == fingerprint) {
-          return count;
-        }
-      }
-      seen[next] = fingerprint;
-      next = (next + 1) % RING;
-      size = Math.min(size + 1, RING);
-      return ++count;
-    }
-
-    synchronized int count() {
-      return count;
-    }
-  }
-
   private final String name;
   private final AuthThrottleSettings settings;
   private final Ticker ticker;
-  private final Cache<String, Failures> byIp;
-  private final Cache<String, Failures> byUser;
-  private final Cache<String, Failures> byPair;
+  private final Cache<String, FailureRecord> byIp;
+  private final Cache<String, FailureRecord> byUser;
+  private final Cache<String, PairRecord> byPair;
 
   public AuthThrottle(String name, AuthThrottleSettings settings, long maxKeys, Ticker ticker,
       Executor maintenance) {
@@ -101,7 +63,7 @@ public final class AuthThrottle implements SyncPolicy, AuthOutcomes {
     this.byPair = cache(maxKeys, pairTtl, ticker, maintenance);
   }
 
-  private static Cache<String, Failures> cache(long maxKeys, Duration ttl, Ticker ticker,
+  private static <V> Cache<String, V> cache(long maxKeys, Duration ttl, Ticker ticker,
       Executor maintenance) {
     return Caffeine.newBuilder().ticker(ticker).executor(maintenance).maximumSize(maxKeys)
         .expireAfterWrite(ttl).build();
@@ -141,26 +103,42 @@ public final class AuthThrottle implements SyncPolicy, AuthOutcomes {
     return d.isZero() ? Decision.ALLOW : new Decision.Delay(d, name);
   }
 
-  /**
-   * Deny when the (user, address) pair of {@code facts} is locked out now, else ALLOW; charges
-   * nothing. Asked again after the delay, immediately before the credentials are verified: logins
-   * admitted in parallel before the lockout came must not be checked once it holds.
-   */
-  public Decision lockout(PolicyFacts facts) {
-    Failures p = byPair.getIfPresent(pair(facts));
-    if (p != null) {
-      synchronized (p) {
-        if (p.locked && ticker.read() - p.lockedUntil < 0) {
-          return new Decision.Deny("too many failed logins for this user from this address",
-              name, DenyKind.AUTH_THROTTLED);
-        }
-      }
-    }
-    return Decision.ALLOW;
+  /** Deny when the (user, address) pair of {@code facts} is locked out now, else ALLOW. */
+  private Decision lockout(PolicyFacts facts) {
+    PairRecord p = byPair.getIfPresent(pair(facts));
+    return p != null && p.lockedAt(ticker.read()) ? locked() : Decision.ALLOW;
   }
 
-  private static int count(Cache<String, Failures> cache, String key) {
-    Failures f = cache.getIfPresent(key);
+  private Decision.Deny locked() {
+    return new Decision.Deny("too many failed logins for this user from this address", name,
+        DenyKind.AUTH_THROTTLED);
+  }
+
+  /**
+   * Reserves the check of a password with {@code fingerprint} for the pair of {@code facts},
+   * immediately before it is verified (after any delay): refused when the pair is locked out or
+   * when the checks already in flight would take it to {@code lockoutAfter}. Atomic per pair.
+   */
+  public LoginReservation reserve(PolicyFacts facts, long fingerprint) {
+    String key = pair(facts);
+    long now = ticker.read();
+    PairRecord seen = byPair.getIfPresent(key);
+    if (seen != null && seen.lockedAt(now)) {
+      return new LoginReservation(locked()); // no write: a refused guess does not prolong the record
+    }
+    PairRecord.Slot[] slot = new PairRecord.Slot[1];
+    // compute: atomic with the record's expiry and a concurrent success; the write keeps the
+    // record alive while its check is in flight
+    PairRecord p = byPair.asMap().compute(key, (k, r) -> {
+      PairRecord record = r == null ? new PairRecord() : r;
+      slot[0] = record.admit(fingerprint, now, settings.lockoutAfter());
+      return record;
+    });
+    return slot[0] == null ? new LoginReservation(locked()) : new LoginReservation(p, slot[0]);
+  }
+
+  private static int count(Cache<String, ? extends FailureRecord> cache, String key) {
+    FailureRecord f = cache.getIfPresent(key);
     return f == null ? 0 : f.count();
   }
 
@@ -197,23 +175,20 @@ public final class AuthThrottle implements SyncPolicy, AuthOutcomes {
     // Per address, "the same failure" is the same user with the same password.
     fail(byIp, ip(facts), fp * 31 + user(facts).hashCode());
     fail(byUser, user(facts), fp);
-    Failures p = byPair.get(pair(facts), k -> new Failures());
-    int n = p.fail(fp);
-    if (n >= settings.lockoutAfter()) {
-      synchronized (p) {
-        if (!p.locked) {
-          p.locked = true;
-          p.lockedUntil = ticker.read() + settings.lockoutFor().toNanos();
-        }
-      }
-    }
-    byPair.put(pair(facts), p); // a write: the entry now lives a full window from this failure
+    long now = ticker.read();
+    byPair.asMap().compute(pair(facts), (k, r) -> {
+      PairRecord p = r == null ? new PairRecord() : r;
+      p.fail(fp, now, settings.lockoutAfter(), settings.lockoutFor().toNanos());
+      return p; // a write: the entry now lives a full window from this failure
+    });
   }
 
-  private static void fail(Cache<String, Failures> cache, String key, long fingerprint) {
-    Failures f = cache.get(key, k -> new Failures());
-    f.fail(fingerprint);
-    cache.put(key, f); // a write: forgetting counts from the last failure
+  private static void fail(Cache<String, FailureRecord> cache, String key, long fingerprint) {
+    cache.asMap().compute(key, (k, r) -> {
+      FailureRecord f = r == null ? new FailureRecord() : r;
+      f.fail(fingerprint);
+      return f; // a write: forgetting counts from the last failure
+    });
   }
 
   /** Entries held in the three maps together (for metrics and the memory test). */
@@ -224,10 +199,16 @@ public final class AuthThrottle implements SyncPolicy, AuthOutcomes {
     return byIp.estimatedSize() + byUser.estimatedSize() + byPair.estimatedSize();
   }
 
-  /** A success clears the address's and the (user, address) pair's failures. */
+  /**
+   * A success clears the address's and the (user, address) pair's failures; a pair with checks
+   * still in flight is cleared in place, so they keep counting against its next lockout.
+   */
   @Override
   public void recordSuccess(PolicyFacts facts) {
     byIp.invalidate(ip(facts));
-    byPair.invalidate(pair(facts));
+    byPair.asMap().computeIfPresent(pair(facts), (k, p) -> {
+      p.clear();
+      return p.idle() ? null : p;
+    });
   }
 }

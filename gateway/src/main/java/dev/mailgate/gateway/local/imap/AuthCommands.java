@@ -139,8 +139,8 @@ final class AuthCommands {
     SessionPolicies policies = session.context.policies();
     // Computed now: the password is wiped before the outcome is known.
     long fingerprint = SessionPolicies.fingerprint(password);
-    return policies.beforeAuth(login).flatMap(d -> {
-      if (d instanceof Decision.Deny deny) {
+    return policies.authenticate(login, fingerprint, attempt -> {
+      if (attempt.decision() instanceof Decision.Deny deny) {
         Arrays.fill(password, '\0');
         session.context.loginFailed(mechanism, LoginOutcome.REFUSED);
         return refused(tag, deny);
@@ -152,11 +152,11 @@ final class AuthCommands {
           .doOnError(e -> session.context.loginFailed(mechanism, LoginOutcome.ERROR))
           .flatMap(name -> {
             if (name.isEmpty()) {
-              policies.authFailed(login, fingerprint);
+              attempt.failed();
               session.context.loginFailed(mechanism);
               return session.tagged(tag, ImapStatus.NO, ResponseCode.AUTHENTICATIONFAILED, "Invalid credentials");
             }
-            policies.authSucceeded(login);
+            attempt.succeeded();
             return policies.openUserSession(name).flatMap(slot -> {
               if (slot instanceof Decision.Deny deny) {
                 session.context.loginFailed(mechanism, LoginOutcome.REFUSED);

@@ -323,8 +323,8 @@ final class ImapProxySession {
     String mech = mechanism == null ? "login" : mechanism.wire();
     SessionPolicies policies = context.policies();
     long fingerprint = fingerprint(credentials);
-    return policies.beforeAuth(user).flatMap(d -> {
-      if (d instanceof Decision.Deny deny) {
+    return policies.authenticate(user, fingerprint, attempt -> {
+      if (attempt.decision() instanceof Decision.Deny deny) {
         context.loginFailed(mech, LoginOutcome.REFUSED);
         return refused(tag, deny);
       }
@@ -333,7 +333,7 @@ final class ImapProxySession {
           .flatMap(
               result -> {
                 if (result instanceof LoginRouter.Result.Relay r) {
-                  policies.authSucceeded(user);
+                  attempt.succeeded();
                   return policies.openUserSession(user).flatMap(slot -> {
                     if (slot instanceof Decision.Deny deny) {
                       r.backend().close();
@@ -349,7 +349,7 @@ final class ImapProxySession {
                 }
                 LoginRouter.Result.No no = (LoginRouter.Result.No) result;
                 if (no.countsAsError()) {
-                  policies.authFailed(user, fingerprint);
+                  attempt.failed();
                   context.loginFailed(mech);
                 } else {
                   context.loginFailed(mech, LoginOutcome.ERROR);
