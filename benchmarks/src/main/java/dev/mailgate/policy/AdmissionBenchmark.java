@@ -1,5 +1,6 @@
 package dev.mailgate.policy;
 
+import dev.mailgate.policy.auth.LoginReservation;
 import dev.mailgate.policy.limit.AuthThrottleSettings;
 import dev.mailgate.policy.limit.ConnectionLimit;
 import dev.mailgate.policy.limit.ConnectionLimiter;
@@ -92,6 +93,22 @@ public class AdmissionBenchmark {
   @Benchmark
   public Decision beforeAuth() {
     return engine.chain().evaluateNow(auth[i++ & 65535]);
+  }
+
+  /**
+   * The whole check before a password is verified: the chain at AUTH, then the (user, address)
+   * pair's lockout slot reserved and given back (what {@code SessionPolicies.authenticate} adds
+   * per login, the fingerprint aside).
+   */
+  @Benchmark
+  public boolean beforeAuthAndReserve() {
+    int k = i++ & 65535;
+    if (engine.chain().evaluateNow(auth[k]).isDeny()) {
+      return false;
+    }
+    LoginReservation r = engine.authThrottle().reserve(auth[k], k);
+    r.release();
+    return r.admitted();
   }
 
   /** Recording a failed login (fingerprint included): what a wrong password costs the gateway. */
