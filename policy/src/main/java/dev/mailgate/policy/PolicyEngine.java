@@ -28,8 +28,10 @@ import java.util.concurrent.ForkJoinPool;
  * when they change.
  *
  * <p>In a session: {@code connections().onConnect(f)} then {@code chain().evaluate(f)} at
- * CONNECT; at login {@code chain().evaluate(f.withAuthAttempt(user, tls))}, then
- * {@code authThrottle().recordFailure/recordSuccess} and {@code connections().onLogin(f)}; per
+ * CONNECT; at login {@code chain().evaluate(f.withAuthAttempt(user, tls))}, after its delay
+ * {@code authThrottle().reserve(f, fingerprint)} (the pair's lockout slot), then
+ * {@code authOutcomes().recordFailure/recordSuccess}, the reservation released, and
+ * {@code connections().onLogin(f)}; per
  * command, MAIL, RCPT and end of DATA {@code chain().evaluate(...)}; close the leases at the end.
  */
 public final class PolicyEngine {

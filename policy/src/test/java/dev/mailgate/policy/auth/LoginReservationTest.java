@@ -152,6 +152,18 @@ class LoginReservationTest {
   }
 
   @Test
+  void aCheckInFlightKeepsItsPairRecordFromBeingForgotten() {
+    fail(ATTACKER, "guess0", reserve(ATTACKER, "guess0"));
+    clock.advance(Duration.ofMinutes(9)); // forget_after is 10 minutes
+    LoginReservation slow = reserve(ATTACKER, "slow");
+    clock.advance(Duration.ofMinutes(2));
+    reserveDistinct(ATTACKER, "later", LOCKOUT_AFTER - 2);
+    assertThat(reserve(ATTACKER, "later-too-many").admitted())
+        .as("guess0 and the slow check still count: the reservation kept the record").isFalse();
+    slow.release();
+  }
+
+  @Test
   void slotsArePerUserAndAddressSoTheRealUserStillLogsInFromElsewhere() {
     reserveDistinct(ATTACKER, "guess", LOCKOUT_AFTER);
     assertThat(reserve(ATTACKER, "guess-too-many").admitted()).isFalse();
