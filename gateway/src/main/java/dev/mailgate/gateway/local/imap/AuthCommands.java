@@ -5,13 +5,15 @@ import dev.mailgate.codec.imap.ImapResponseEncoder;
 import dev.mailgate.codec.imap.ImapResponseWriter;
 import dev.mailgate.codec.imap.ImapStatus;
 import dev.mailgate.codec.imap.ResponseCode;
+import dev.mailgate.codec.sasl.SaslCredentials;
+import dev.mailgate.codec.sasl.SaslPlain;
+import dev.mailgate.codec.sasl.SaslStep;
 import dev.mailgate.gateway.metrics.LoginOutcome;
 import dev.mailgate.gateway.net.StartTls;
 import dev.mailgate.gateway.policy.SessionPolicies;
 import dev.mailgate.mailbox.store.MailStoreException;
 import dev.mailgate.mailbox.store.Quota;
 import dev.mailgate.policy.Decision;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -100,18 +102,17 @@ final class AuthCommands {
     } catch (IllegalArgumentException e) {
       return session.tagged(tag, ImapStatus.BAD, null, "Invalid base64");
     }
-    // authzid NUL authcid NUL passwd (RFC 4616 section 2)
-    int first = indexOf(raw, 0);
-    int second = first < 0 ? -1 : indexOf(raw, first + 1);
-    if (second < 0) {
-      Arrays.fill(raw, (byte) 0);
+    // The codec's PLAIN (RFC 4616 section 2), as SMTP and POP3 use it: the password is UTF-8 and
+    // decoded to exactly its characters (a hand-rolled CharBuffer.array() kept the decoder's spare
+    // capacity as trailing NULs, so every non-ASCII password failed).
+    if (!(SaslPlain.decode(raw) instanceof SaslStep.Success ok)
+        || !(ok.credentials() instanceof SaslCredentials.Password credentials)) {
       return session.tagged(tag, ImapStatus.BAD, null, "Invalid PLAIN message");
     }
-    String authz = new String(raw, 0, first, StandardCharsets.UTF_8);
-    String authc = new String(raw, first + 1, second - first - 1, StandardCharsets.UTF_8);
-    char[] password = StandardCharsets.UTF_8.decode(
-        java.nio.ByteBuffer.wrap(raw, second + 1, raw.length - second - 1)).array();
-    Arrays.fill(raw, (byte) 0);
+    String authz = credentials.authzid();
+    String authc = credentials.user();
+    char[] password = credentials.password().chars();
+    credentials.password().clear();
     if (!authz.isEmpty() && !authz.equals(authc)) {
       Arrays.fill(password, '\0');
       session.context.loginFailed(PLAIN);
@@ -119,15 +120,6 @@ final class AuthCommands {
           "Cannot act as another user");
     }
     return verify(tag, authc, password, PLAIN);
-  }
-
-  private static int indexOf(byte[] b, int from) {
-    for (int i = from; i < b.length; i++) {
-      if (b[i] == 0) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private Mono<Void> verify(String tag, String login, char[] password, String mechanism) {

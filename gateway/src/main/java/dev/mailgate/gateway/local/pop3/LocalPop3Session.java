@@ -1,7 +1,6 @@
 package dev.mailgate.gateway.local.pop3;
 
 import dev.mailgate.codec.DecodeFailure;
-import dev.mailgate.codec.pop3.Pop3Apop;
 import dev.mailgate.codec.pop3.Pop3Command;
 import dev.mailgate.codec.pop3.Pop3RespCode;
 import dev.mailgate.codec.pop3.Pop3Response;
@@ -71,7 +70,10 @@ final class LocalPop3Session {
 
   Mono<Void> run() {
     wire.install();
-    String greeting = settings.server().hostname() + " POP3 ready " + Pop3Apop.timestamp(settings.server().hostname());
+    // No APOP timestamp: RFC 1939 section 7 makes it the sign that APOP is implemented, and APOP
+    // is refused here (it needs the clear-text password), so clients that try APOP whenever they
+    // see one (mutt) would fail a login first and show the user an error.
+    String greeting = settings.server().hostname() + " POP3 ready";
     Pop3Goodbye goodbye = Pop3Goodbye.install(wire);
     return wire.send(Status.ok(greeting))
         .thenMany(wire.context().receiveObject()

@@ -34,7 +34,7 @@ class LocalPop3ServerTest {
   static Pop3TestClient login(String user) throws Exception {
     Pop3TestClient c = new Pop3TestClient(port);
     c.transcript("""
-        S: \\+OK pop\\.example\\.org POP3 ready <\\d+\\.\\d+@pop\\.example\\.org>
+        S: \\+OK pop\\.example\\.org POP3 ready
         C: USER %s
         S: \\+OK.*
         C: PASS %s
@@ -81,6 +81,21 @@ class LocalPop3ServerTest {
       assertThat(c.closedByServer()).isTrue();
     }
     assertThat(fx.messageCount(user)).isZero();
+  }
+
+  @Test
+  void greetingCarriesNoApopTimestampSinceApopIsRefused() throws Exception {
+    // RFC 1939 section 7: a timestamp in the greeting says APOP is implemented; mutt then tries
+    // APOP first and shows its failure. The greeting must not promise what the server refuses.
+    try (Pop3TestClient c = new Pop3TestClient(port)) {
+      c.transcript("""
+          S: \\+OK pop\\.example\\.org POP3 ready
+          C: APOP someone c4c9334bac560ecc979e58001b3e22fb
+          S: -ERR \\[AUTH\\] APOP is not supported.*
+          C: QUIT
+          S: \\+OK.*
+          """);
+    }
   }
 
   @Test
