@@ -67,9 +67,9 @@ class KillDuringDeliveryTest {
         """.formatted(dir.resolve("data"), SMTP, IMAP));
     cli(config, "user", "add", "victim@example.test", "--password-stdin").waitFor(60, TimeUnit.SECONDS);
 
-    Process first = run(config, offset);
+    Process first = run(config, offset, SMTP, IMAP);
     List<String> acked = deliverAndKill(first, SMTP + offset, "victim@example.test");
-    Process second = run(config, offset);
+    Process second = run(config, offset, SMTP, IMAP);
     try {
       List<String> missing = missing("127.0.0.1", IMAP + offset, "victim@example.test", PASSWORD, acked);
       seen.saw(acked.size() + " acknowledged before the kill, " + missing.size() + " missing after the restart");
@@ -97,7 +97,7 @@ class KillDuringDeliveryTest {
         authentication: { mode: pass_through }
         relay: { accepted_domains: [example.test] }
         """.formatted(dir.resolve("relay-data"), SMTP, servers.smtpPort(), servers.caFile()));
-    Process gateway = run(config, offset);
+    Process gateway = run(config, offset, SMTP);
     List<String> acked = deliverAndKill(gateway, SMTP + offset, MailServers.BOB.address());
     List<String> missing = new ArrayList<>(acked);
     Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
@@ -184,16 +184,23 @@ class KillDuringDeliveryTest {
     }
   }
 
-  private Process run(Path config, int offset) throws Exception {
+  /**
+   * Starts mailgate and waits until every listener the test will use accepts: listeners bind one
+   * after another, so the SMTP port alone accepting says nothing of the IMAP port (under load the
+   * restarted process refused the IMAP check that followed).
+   */
+  private Process run(Path config, int offset, int... ports) throws Exception {
     Process p = cli(config, "run", "--port-offset", Integer.toString(offset));
-    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-        .ignoreExceptions().until(() -> {
-          assertThat(p.isAlive()).as("mailgate exited: see " + dir.resolve("mailgate.log")).isTrue();
-          try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", SMTP + offset), 1000);
-            return true;
-          }
-        });
+    for (int port : ports) {
+      Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions().until(() -> {
+            assertThat(p.isAlive()).as("mailgate exited: see " + dir.resolve("mailgate.log")).isTrue();
+            try (Socket s = new Socket()) {
+              s.connect(new InetSocketAddress("127.0.0.1", port + offset), 1000);
+              return true;
+            }
+          });
+    }
     return p;
   }
 
