@@ -10,8 +10,10 @@ import io.netty.buffer.Unpooled;
  * or {@code ~{n}} ({@link LiteralMarker}, as the framer reads it) continues after the literal's
  * {@code n} octets, which are skipped by count and never looked at, so a message being APPENDed
  * counts once however many lines it has. Lines are found with {@link ByteBuf#indexOf}; only the
- * last {@value #TAIL} octets of a line that spans buffers are kept, for its marker. A {@code DONE}
- * line (RFC 2177, ending IDLE) is not a command, as on the local tier.
+ * last {@value #TAIL} octets of a line that spans buffers are kept, for its marker. Two lines do
+ * not count, as on the local tier: {@code DONE} (RFC 2177, ending IDLE: not a command) and {@code
+ * tag LOGOUT} (leaving is never held back; the backend ends the session after it, so it cannot be
+ * used to send more).
  *
  * <p>Any LF ends a line, with or without its CR: a lenient backend (Dovecot) reads it so, and the
  * count must not miss a command the backend will run. Limit: the count cannot tell whether the
@@ -21,6 +23,9 @@ import io.netty.buffer.Unpooled;
 public final class ImapCommandEnds implements CommandEnds {
   /** Octets kept of a line that spans buffers: its longest marker and the CR after it. */
   static final int TAIL = LiteralMarker.MAX_LENGTH + 1;
+  private static final byte[] DONE = {'D', 'O', 'N', 'E'};
+  /** " LOGOUT": after the tag, the whole of a LOGOUT command's line. */
+  private static final byte[] LOGOUT = {' ', 'L', 'O', 'G', 'O', 'U', 'T'};
 
   private final byte[] tail = new byte[TAIL];
   /** A view of {@link #tail} for {@link LiteralMarker#parse(ByteBuf, int, int)}, made once. */
@@ -28,6 +33,8 @@ public final class ImapCommandEnds implements CommandEnds {
   private int tailLength;
   /** Octets of the current line seen in earlier buffers (0: it starts where the next call does). */
   private long lineSoFar;
+  /** Where the current line's first space is, counted from its start; -1 when not seen yet. */
+  private long firstSpace = -1;
   /** Literal octets still to skip. */
   private long literal;
   /** The current line starts a command (no literal before it), so it may be a bare DONE. */
@@ -50,11 +57,12 @@ public final class ImapCommandEnds implements CommandEnds {
         return NONE;
       }
       long marker;
-      boolean done;
+      boolean free;
       if (lineSoFar == 0) {
         int end = lf > i && in.getByte(lf - 1) == '\r' ? lf - 1 : lf;
         marker = LiteralMarker.parse(in, i, end);
-        done = firstLine && end - i == 4 && isDone(in, i);
+        free = firstLine && marker == LiteralMarker.NONE
+            && isFree(in, end, end - i, end - i < LOGOUT.length ? -1 : in.indexOf(i, end, (byte) ' ') - i);
       } else {
         remember(in, i, lf);
         long length = lineSoFar + (lf - i);
@@ -64,9 +72,10 @@ public final class ImapCommandEnds implements CommandEnds {
           length--;
         }
         marker = LiteralMarker.parse(tailView, 0, n);
-        done = firstLine && length == 4 && isDone(tailView, n - 4);
+        free = firstLine && marker == LiteralMarker.NONE && isFree(tailView, n, length, firstSpace);
         tailLength = 0;
         lineSoFar = 0;
+        firstSpace = -1;
       }
       i = lf + 1;
       if (marker != LiteralMarker.NONE) {
@@ -75,21 +84,45 @@ public final class ImapCommandEnds implements CommandEnds {
         continue;
       }
       firstLine = true;
-      if (!done) {
+      if (!free) {
         return i;
       }
     }
     return NONE;
   }
 
-  private static boolean isDone(ByteBuf b, int at) {
-    return (b.getByte(at) | 0x20) == 'd' && (b.getByte(at + 1) | 0x20) == 'o'
-        && (b.getByte(at + 2) | 0x20) == 'n' && (b.getByte(at + 3) | 0x20) == 'e';
+  /**
+   * Whether the whole line, ending at {@code end} in {@code b} and {@code length} octets long, its
+   * first space at {@code space} (-1: none), is {@code DONE} or {@code tag LOGOUT}.
+   */
+  private static boolean isFree(ByteBuf b, int end, long length, long space) {
+    if (length == DONE.length) {
+      return endsWith(b, end, DONE);
+    }
+    return space > 0 && space == length - LOGOUT.length && endsWith(b, end, LOGOUT);
+  }
+
+  /** Whether {@code b} holds {@code word} (upper case) just before {@code end}, in any case. */
+  private static boolean endsWith(ByteBuf b, int end, byte[] word) {
+    int at = end - word.length;
+    for (int k = 0; k < word.length; k++) {
+      byte c = b.getByte(at + k);
+      if (word[k] == ' ' ? c != ' ' : (c & ~0x20) != word[k]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Keeps the last {@link #TAIL} octets of the line so far, {@code in[from, to)} being its newest. */
   private void remember(ByteBuf in, int from, int to) {
     int n = to - from;
+    if (firstSpace < 0 && n > 0) {
+      int sp = in.indexOf(from, to, (byte) ' ');
+      if (sp >= 0) {
+        firstSpace = lineSoFar + (sp - from);
+      }
+    }
     if (n >= TAIL) {
       in.getBytes(to - TAIL, tail, 0, TAIL);
       tailLength = TAIL;

@@ -43,15 +43,27 @@ class ImapCommandEndsTest {
     "DON\r\n",
     "n APPEND INBOX {2-}\r\n\r\n\r\n",
     "o NOOP\r\n",
+    "p LOGOUT\r\n",
+    "a-much-longer-tag-than-the-tail-holds-" + "t".repeat(30) + " logout\r\n",
+    "q LOGOUT now\r\n",
+    "r X LOGOUT\r\n",
+    " LOGOUT\r\n",
+    "s LOGOUT {3}\r\nabc\r\n",
+    "t NOOP\r\n",
   };
 
+  /** Lines that are not commands, or that end the session: nothing waits for a permit. */
+  private static boolean free(String command) {
+    return command.equalsIgnoreCase("DONE\r\n") || command.matches("(?i)[^ ]+ LOGOUT\r\n");
+  }
+
   @Test
-  void commandsEndAfterTheirLastLineLiteralsAreSkippedAndDoneIsNoCommandEveryWaySplit() {
+  void commandsEndAfterTheirLastLineLiteralsAreSkippedAndDoneAndLogoutAreFreeEveryWaySplit() {
     StringBuilder all = new StringBuilder();
     List<Integer> expected = new ArrayList<>();
     for (String c : COMMANDS) {
       all.append(c);
-      if (!c.equalsIgnoreCase("DONE\r\n")) {
+      if (!free(c)) {
         expected.add(all.length());
       }
     }
@@ -96,12 +108,17 @@ class ImapCommandEndsTest {
   }
 
   @Test
-  void pop3CommandsEndAtEveryLfEveryWaySplit() {
-    String input = "STAT\r\nLIST 1\r\nRETR 1\nDELE 1\r\n\r\nQUIT\r\n";
+  void pop3CommandsEndAtEveryLfButQuitEveryWaySplit() {
+    String input = "STAT\r\nLIST 1\r\nRETR 1\nDELE 1\r\n\r\nQUITE\r\nXQUIT\r\nquit\r\nQUIT\nNOOP\r\n"
+        + "X".repeat(40) + "\r\nQUIT\r\n";
     List<Integer> expected = new ArrayList<>();
+    int start = 0;
     for (int i = 0; i < input.length(); i++) {
       if (input.charAt(i) == '\n') {
-        expected.add(i + 1);
+        if (!input.substring(start, i + 1).trim().equalsIgnoreCase("QUIT")) {
+          expected.add(i + 1);
+        }
+        start = i + 1;
       }
     }
     assertEveryWay(Pop3CommandEnds::new, input.getBytes(ISO_8859_1), expected);
