@@ -27,6 +27,10 @@ import reactor.core.publisher.Mono;
  *
  * <p>Only made when a commands rule is configured ({@link #of}); without one the relay stays a
  * plain byte pipe.
+ *
+ * <p>A wait longer than the relay's idle timeout (30 minutes at least) ends the session as any
+ * read idleness does, since nothing is read meanwhile; the commands held had not been sent, so
+ * none was acknowledged.
  */
 public final class CommandPacer {
   private final CommandEnds ends;

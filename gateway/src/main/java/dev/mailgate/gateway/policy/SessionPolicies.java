@@ -5,12 +5,14 @@ import dev.mailgate.gateway.net.Protocol;
 import dev.mailgate.gateway.net.SessionContext;
 import dev.mailgate.policy.Decision;
 import dev.mailgate.policy.PasswordFingerprint;
+import dev.mailgate.policy.Policy;
 import dev.mailgate.policy.PolicyEngine;
 import dev.mailgate.policy.PolicyFacts;
 import dev.mailgate.policy.limit.ConnectionLimiter;
 import dev.mailgate.policy.message.SenderOwnershipPolicy;
 import dev.mailgate.policy.shared.SharedSessionLimits;
 import java.time.Duration;
+import java.util.List;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -213,8 +215,8 @@ public final class SessionPolicies {
    * reordering the backend's replies: completes once every commands rule gave this command its
    * permit. A rule whose key has none left is waited for until its next window (on the delay
    * scheduler, never blocking the event loop), counted in {@code mailgate.policy.delays} under the
-   * rule's name, and asked again; rules that already gave their permit are not asked again, so a
-   * paced command costs each key exactly one permit, as a refused one would.
+   * rule's name (each wait), and asked again; rules that already gave their permit are not asked
+   * again, so a paced command costs each rule's key one permit however long it waited.
    */
   public Mono<Void> paceCommand() {
     if (engine == null) {
@@ -223,7 +225,7 @@ public final class SessionPolicies {
     return pace(engine.commandLimits(), 0, now());
   }
 
-  private Mono<Void> pace(java.util.List<dev.mailgate.policy.Policy> rules, int i, PolicyFacts facts) {
+  private Mono<Void> pace(List<Policy> rules, int i, PolicyFacts facts) {
     if (i == rules.size()) {
       return Mono.empty();
     }
