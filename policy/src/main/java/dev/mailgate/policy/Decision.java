@@ -11,13 +11,24 @@ public sealed interface Decision {
 
   /**
    * Refuse this step. {@code reason} is log-safe (no passwords, no message content); {@code rule}
-   * is the configured rule's name, used as the metric label.
+   * is the configured rule's name, used as the metric label. {@code retryAfter} is how long until
+   * the same step would be allowed when the rule knows it (a rate's next window), else zero: a
+   * session that paces instead of refusing (the proxy relay) waits that long before asking again.
    */
-  record Deny(String reason, String rule, DenyKind kind) implements Decision {
+  record Deny(String reason, String rule, DenyKind kind, Duration retryAfter) implements Decision {
     public Deny {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(rule, "rule");
       Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(retryAfter, "retryAfter");
+      if (retryAfter.isNegative()) {
+        throw new IllegalArgumentException("negative retryAfter");
+      }
+    }
+
+    /** A refusal without a known retry time. */
+    public Deny(String reason, String rule, DenyKind kind) {
+      this(reason, rule, kind, Duration.ZERO);
     }
   }
 

@@ -5,6 +5,7 @@ import dev.mailgate.policy.auth.AuthOutcomes;
 import dev.mailgate.policy.auth.AuthThrottle;
 import dev.mailgate.policy.auth.TlsBeforeAuthPolicy;
 import dev.mailgate.policy.limit.ConnectionLimiter;
+import dev.mailgate.policy.limit.Counter;
 import dev.mailgate.policy.limit.RateLimitPolicy;
 import dev.mailgate.policy.limit.RateLimitRule;
 import dev.mailgate.policy.message.MessageSizePolicy;
@@ -51,6 +52,7 @@ public final class PolicyEngine {
   private final TlsBeforeAuthPolicy tlsBeforeAuth;
   private final SenderOwnershipPolicy senderOwnership;
   private final List<RateLimitPolicy> rateLimits;
+  private final List<Policy> commandLimits;
 
   private PolicyEngine(PolicySettings s, long maxKeys, Ticker ticker, Executor maintenance,
       SharedPolicies shared) {
@@ -87,9 +89,15 @@ public final class PolicyEngine {
       all.add(senderOwnership);
     }
     // Rate limits last: a step refused by a stateless rule above must not use up a permit.
+    List<Policy> commands = new ArrayList<>();
     for (RateLimitPolicy r : rateLimits) {
-      all.add(shared == null ? r : shared.rateLimit(r));
+      Policy p = shared == null ? r : shared.rateLimit(r);
+      all.add(p);
+      if (r.rule().counter() == Counter.COMMANDS) {
+        commands.add(p);
+      }
     }
+    this.commandLimits = List.copyOf(commands);
     this.chain = new PolicyChain(all);
   }
 
@@ -162,6 +170,17 @@ public final class PolicyEngine {
 
   public List<RateLimitPolicy> rateLimits() {
     return rateLimits;
+  }
+
+  /**
+   * The chain's members that count commands (the commands-per-interval rules, shared ones as the
+   * chain holds them), in configured order; empty when none is configured. Only the COMMAND stage
+   * charges them, and nothing else in the chain acts at that stage, so asking these one by one is
+   * the chain's decision for a command (the proxy relay paces with them: a rule that already gave
+   * its permit is not charged again while another rule's key waits for its next window).
+   */
+  public List<Policy> commandLimits() {
+    return commandLimits;
   }
 
   /** One line per rule a session meets, for {@code mailgate route explain}. */

@@ -29,6 +29,11 @@ import reactor.netty.Connection;
  * and closes in the same instant may make the client-to-backend send end first; that end alone
  * never ends the relay: the backend-to-client direction gets up to {@link #DRAIN_GRACE} to
  * deliver what is still in flight, so those last bytes are not lost.
+ *
+ * <p>With a {@link CommandPacer} (a commands-per-interval rule is configured), the client's bytes
+ * are forwarded command by command as the rule's permits allow; the pacer asks for one buffer at
+ * a time and holds at most that one while a command waits, inside the bounds above. Without one,
+ * nothing but the byte counters sits in the pipe.
  */
 public final class Relay {
 
@@ -56,7 +61,11 @@ public final class Relay {
   private final java.util.concurrent.atomic.AtomicReference<End> end = new java.util.concurrent.atomic.AtomicReference<>();
   private volatile long lastActivity = System.nanoTime();
 
-  private Relay() {}
+  private final CommandPacer pacer;
+
+  private Relay(CommandPacer pacer) {
+    this.pacer = pacer;
+  }
 
   /**
    * Relays until one side ends. Takes ownership of the residual buffers (either may be null).
@@ -75,7 +84,23 @@ public final class Relay {
       Duration idleTimeout,
       ByteBuf residualToBackend,
       ByteBuf residualToClient) {
-    return new Relay().start(client, clientInbound, backend, idleTimeout, residualToBackend, residualToClient);
+    return run(client, clientInbound, backend, idleTimeout, residualToBackend, residualToClient, null);
+  }
+
+  /**
+   * {@link #run(Connection, Flux, BackendConnection, Duration, ByteBuf, ByteBuf)} with the
+   * client's commands, the residual ones included, paced by {@code pacer} (null: not paced). A
+   * command waiting for its permit keeps the relay from being idle.
+   */
+  public static Mono<Result> run(
+      Connection client,
+      Flux<Object> clientInbound,
+      BackendConnection backend,
+      Duration idleTimeout,
+      ByteBuf residualToBackend,
+      ByteBuf residualToClient,
+      CommandPacer pacer) {
+    return new Relay(pacer).start(client, clientInbound, backend, idleTimeout, residualToBackend, residualToClient);
   }
 
   private Mono<Result> start(
@@ -92,9 +117,14 @@ public final class Relay {
     Flux<Object> clientTracked = clientIn.doOnComplete(onClientGone).doOnError(e -> onClientGone.run());
     // Any other end of the client-to-backend send (the backend closed under it, a write failed)
     // only starts the drain grace, so the backend's last bytes can still reach the client.
+    Flux<ByteBuf> toServer = Flux.concat(residual(toBackend), bytes(clientTracked, clientToBackend));
+    if (pacer != null) {
+      // Bytes are counted as they arrive; a paced command's going out is activity too.
+      toServer = pacer.pace(toServer).doOnNext(b -> lastActivity = System.nanoTime());
+    }
     Mono<End> up =
         server.outbound()
-            .send(Flux.concat(residual(toBackend), bytes(clientTracked, clientToBackend)))
+            .send(toServer)
             .then()
             .onErrorResume(e -> {
               LOG.debug("relay client->backend ended: {}", e.toString(), e);
@@ -113,7 +143,8 @@ public final class Relay {
               ScheduledFuture<?> f =
                   client.channel().eventLoop().scheduleAtFixedRate(
                       () -> {
-                        if (System.nanoTime() - lastActivity >= idleNanos) {
+                        if (System.nanoTime() - lastActivity >= idleNanos
+                            && (pacer == null || !pacer.waiting())) {
                           ended(End.IDLE_TIMEOUT);
                           sink.success(End.IDLE_TIMEOUT);
                         }

@@ -115,10 +115,13 @@ public final class GatewayMetrics {
         .increment();
   }
 
-  /** Counts a login held back by a policy rule's delay (auth throttling); not a refusal. */
+  /**
+   * Counts a step held back by a policy rule's delay, not a refusal: a login (auth throttling) or
+   * a command relayed after login on the proxy tier that waited for its rate's next window.
+   */
   public void policyDelay(Protocol protocol, String rule) {
     Counter.builder("mailgate.policy.delays")
-        .description("Logins delayed by a policy rule before being checked")
+        .description("Logins and relayed commands delayed by a policy rule")
         .tag("protocol", ProtocolLabel.of(protocol))
         .tag("rule", rule)
         .register(registry)

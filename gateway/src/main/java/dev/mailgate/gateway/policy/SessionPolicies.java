@@ -5,12 +5,15 @@ import dev.mailgate.gateway.net.Protocol;
 import dev.mailgate.gateway.net.SessionContext;
 import dev.mailgate.policy.Decision;
 import dev.mailgate.policy.PasswordFingerprint;
+import dev.mailgate.policy.Policy;
 import dev.mailgate.policy.PolicyEngine;
 import dev.mailgate.policy.PolicyFacts;
 import dev.mailgate.policy.auth.LoginReservation;
 import dev.mailgate.policy.limit.ConnectionLimiter;
 import dev.mailgate.policy.message.SenderOwnershipPolicy;
 import dev.mailgate.policy.shared.SharedSessionLimits;
+import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -33,7 +36,8 @@ import reactor.core.scheduler.Scheduler;
  *       {@link AuthAttempt#succeeded()}, then {@link #userSession(String)} (or
  *       {@link #openUserSession(String)}) for the per-user and per-domain concurrent-session limits;
  *   <li>SMTP: {@link #mailFrom(long)}, {@link #rcpt(String, int)}, {@link #data(long)};
- *       any protocol: {@link #command()} for commands per interval;
+ *       any protocol: {@link #command()} for commands per interval ({@link #paceCommand()} on
+ *       the proxy relay after login);
  *   <li>{@link #close()} when the session ends (the listener does this).
  * </ol>
  *
@@ -44,6 +48,8 @@ import reactor.core.scheduler.Scheduler;
  */
 public final class SessionPolicies {
   private static final SessionPolicies OFF = new SessionPolicies(null, null, null, null, null);
+  /** How long {@link #paceCommand} waits on a refusal that does not say when to retry. */
+  static final Duration UNKNOWN_RETRY = Duration.ofSeconds(1);
 
   private final PolicyEngine engine;
   private final SessionContext ctx;
@@ -206,6 +212,42 @@ public final class SessionPolicies {
   /** One command (commands-per-interval rules). */
   public Mono<Decision> command() {
     return engine == null ? Mono.just(Decision.ALLOW) : decide(now());
+  }
+
+  /** Whether a commands-per-interval rule is configured (else {@link #paceCommand} never waits). */
+  public boolean pacesCommands() {
+    return engine != null && !engine.commandLimits().isEmpty();
+  }
+
+  /**
+   * One command relayed after login on the proxy tier, where a refusal cannot be answered without
+   * reordering the backend's replies: completes once every commands rule gave this command its
+   * permit. A rule whose key has none left is waited for until its next window (on the delay
+   * scheduler, never blocking the event loop), counted in {@code mailgate.policy.delays} under the
+   * rule's name (each wait), and asked again; rules that already gave their permit are not asked
+   * again, so a paced command costs each rule's key one permit however long it waited.
+   */
+  public Mono<Void> paceCommand() {
+    if (engine == null) {
+      return Mono.empty();
+    }
+    return pace(engine.commandLimits(), 0, now());
+  }
+
+  private Mono<Void> pace(List<Policy> rules, int i, PolicyFacts facts) {
+    if (i == rules.size()) {
+      return Mono.empty();
+    }
+    return rules.get(i).check(facts).flatMap(d -> {
+      if (d instanceof Decision.Deny deny) {
+        metrics.policyDelay(protocol(), deny.rule());
+        // A refusal without a retry time (shared counters down, fail-closed) is asked again after
+        // a second rather than spun on.
+        Duration wait = deny.retryAfter().isZero() ? UNKNOWN_RETRY : deny.retryAfter();
+        return Mono.delay(wait, delays).then(Mono.defer(() -> pace(rules, i, facts)));
+      }
+      return pace(rules, i + 1, facts);
+    });
   }
 
   /**

@@ -151,12 +151,10 @@ class ImapProxyThrottleInteropTest {
 
   /**
    * Commands per interval before login are the gateway's ({@code NO [LIMIT]}, one at a time and
-   * pipelined); after login the session is a byte relay to Dovecot (DESIGN.md "Relay"), which the
-   * rule does not parse or limit.
+   * pipelined); after login the relay paces instead ({@link #commandsOverTheRateAfterLoginWaitForTheNextWindowOneAtATimeAndPipelined}).
    */
   @Test
-  void commandsOverTheRateGetNoLimitBeforeLoginAndTheRelayAfterItIsNotLimited(MailServers servers)
-      throws Exception {
+  void commandsOverTheRateGetNoLimitBeforeLogin(MailServers servers) throws Exception {
     stopGateway();
     startGateway(servers, List.of(new RateLimitRule("commands-per-ip", Counter.COMMANDS,
         KeyScope.IP, new Rate(3, Duration.ofHours(1)))));
@@ -172,11 +170,94 @@ class ImapProxyThrottleInteropTest {
       f.advance(Duration.ofHours(1)); // the key's next window: its three permits again
       c.send("a6 LOGIN " + BOB.address() + " " + BOB.password() + "\r\n");
       assertThat(c.until("a6 .*")).startsWith("a6 OK");
-      c.send("a7 NOOP\r\na8 SELECT INBOX\r\na9 NOOP\r\n");
-      assertThat(c.until("a7 .*")).as("Dovecot's answers through the relay").startsWith("a7 OK");
-      assertThat(c.until("a8 .*")).startsWith("a8 OK");
-      assertThat(c.until("a9 .*")).startsWith("a9 OK");
     }
     assertThat(f.refusals("commands-per-ip")).isEqualTo(2);
+  }
+
+  static final String PER_USER = "commands-per-user";
+  static final Duration HOUR = Duration.ofHours(1);
+  /** How long a paced reply is shown not to come (its wait is on virtual time: it cannot). */
+  static final long SHORT_WAIT_MS = 500;
+
+  /**
+   * After login the session is a byte relay to Dovecot, and a user's commands over the rate wait
+   * for the key's next window before reaching Dovecot (the relay cannot slot a refusal between
+   * Dovecot's replies): the first three of a window are answered at once, the fourth only after
+   * the window turned, one at a time and pipelined, every reply whole and in order. A literal's
+   * lines are not commands; LOGOUT is never held back. Each wait is counted as a delay under the
+   * rule's name; nothing is refused.
+   */
+  @Test
+  void commandsOverTheRateAfterLoginWaitForTheNextWindowOneAtATimeAndPipelined(MailServers servers)
+      throws Exception {
+    stopGateway();
+    startGateway(servers, List.of(new RateLimitRule(PER_USER, Counter.COMMANDS, KeyScope.USER,
+        new Rate(3, HOUR))));
+    try (LineClient c = client("127.0.4.11")) {
+      // Before login there is no user: the per-user key does not count the login.
+      c.send("a0 LOGIN " + BOB.address() + " " + BOB.password() + "\r\n");
+      assertThat(c.until("a0 .*")).startsWith("a0 OK");
+      for (String tag : List.of("a1", "a2", "a3")) {
+        c.send(tag + " NOOP\r\n");
+        assertThat(c.until(tag + " .*")).startsWith(tag + " OK");
+      }
+      c.send("a4 NOOP\r\n");
+      Thread.sleep(SHORT_WAIT_MS);
+      assertThat(c.nothingPending()).as("a4 waits for the next window").isTrue();
+      f.releasePacedCommand(PER_USER, 1, HOUR);
+      assertThat(c.until("a4 .*")).startsWith("a4 OK");
+
+      // Pipelined, in one write: two permits are left in this window.
+      c.send("b1 NOOP\r\nb2 SELECT INBOX\r\nb3 EXAMINE INBOX\r\nb4 NOOP\r\n");
+      assertThat(c.until("b1 .*")).startsWith("b1 OK");
+      assertThat(c.until("\\* .*EXISTS")).as("SELECT's data, before its completion").isNotNull();
+      assertThat(c.until("b2 .*")).startsWith("b2 OK");
+      Thread.sleep(SHORT_WAIT_MS);
+      assertThat(c.nothingPending()).as("b3 waits for the next window").isTrue();
+      f.releasePacedCommand(PER_USER, 2, HOUR);
+      assertThat(c.until("\\* .*EXISTS")).as("EXAMINE's data, whole, before its completion")
+          .isNotNull();
+      assertThat(c.until("b3 .*")).startsWith("b3 OK");
+      assertThat(c.until("b4 .*")).as("in order, in the same window").startsWith("b4 OK");
+
+      // One permit left: an APPEND whose literal holds lines that look like commands is one
+      // command (Dovecot reads the non-synchronising literal, then refuses the mailbox).
+      String body = "c2 NOOP\r\nc3 NOOP\r\nc4 NOOP\r\n";
+      c.send("c1 APPEND NoSuchMailbox {" + body.length() + "+}\r\n" + body + "\r\n");
+      assertThat(c.until("c1 .*")).startsWith("c1 NO");
+      c.send("c5 NOOP\r\n");
+      Thread.sleep(SHORT_WAIT_MS);
+      assertThat(c.nothingPending()).as("c5 is the window's fourth command").isTrue();
+      // Leaving is never held back, not even behind a waiting command.
+      c.send("c6 LOGOUT\r\n");
+      Thread.sleep(SHORT_WAIT_MS);
+      assertThat(c.nothingPending()).as("c6 comes after c5, in order").isTrue();
+      f.releasePacedCommand(PER_USER, 3, HOUR);
+      assertThat(c.until("c5 .*")).startsWith("c5 OK");
+      assertThat(c.until("c6 .*")).startsWith("c6 OK");
+    }
+    assertThat(f.delays(PER_USER)).isEqualTo(3);
+    assertThat(f.refusals(PER_USER)).isZero();
+  }
+
+  /** A rule that counts no commands leaves the relay a plain pipe: nothing waits, nothing counts. */
+  @Test
+  void withoutACommandsRuleTheRelayIsNotPaced(MailServers servers) throws Exception {
+    stopGateway();
+    startGateway(servers, List.of(new RateLimitRule("messages-per-user", Counter.MESSAGES,
+        KeyScope.USER, new Rate(1, HOUR))));
+    try (LineClient c = client("127.0.4.12")) {
+      c.send("a0 LOGIN " + BOB.address() + " " + BOB.password() + "\r\n");
+      assertThat(c.until("a0 .*")).startsWith("a0 OK");
+      StringBuilder burst = new StringBuilder();
+      for (int i = 1; i <= 20; i++) {
+        burst.append("n").append(i).append(" NOOP\r\n");
+      }
+      c.send(burst.toString());
+      for (int i = 1; i <= 20; i++) {
+        assertThat(c.until("n" + i + " .*")).startsWith("n" + i + " OK");
+      }
+    }
+    assertThat(f.delayed()).isZero();
   }
 }

@@ -50,6 +50,23 @@ public final class PolicyFixture {
         .mapToDouble(Counter::count).sum();
   }
 
+  /** Delays counted under the rule's name (relayed commands paced by a commands rule). */
+  public double delays(String rule) {
+    return registry.find("mailgate.policy.delays").tag("rule", rule).counters().stream()
+        .mapToDouble(Counter::count).sum();
+  }
+
+  /**
+   * Waits until the {@code n}-th relayed command paced by {@code rule} is parked on its wait,
+   * then moves both the engine's clock and the delay scheduler by {@code window}, the rule's
+   * period: the key's next window opens and the command goes on.
+   */
+  public void releasePacedCommand(String rule, int n, Duration window) {
+    await().atMost(Duration.ofSeconds(20)).until(() -> delays(rule) >= n);
+    advance(window);
+    delays.advanceTimeBy(window);
+  }
+
   /**
    * Waits until the {@code n}-th login delay has been scheduled (the session is then parked on
    * it, its reply not yet possible), then lets virtual time pass beyond the longest delay.

@@ -97,6 +97,6 @@ public final class RateLimitPolicy implements SyncPolicy {
     }
     return new Decision.Deny(rule.counter().configName() + " per " + rule.scope().configName()
         + " over " + rule.rate() + "; retry in " + Math.max(1, wait.toSeconds()) + "s",
-        rule.name(), DenyKind.RATE_LIMIT);
+        rule.name(), DenyKind.RATE_LIMIT, wait);
   }
 }

@@ -20,7 +20,7 @@ class RateLimitPolicyTest {
   }
 
   @Test
-  void thePermitsOfAPeriodThenRefusalUntilTheKeysNextWindow() {
+  void thePermitsOfAPeriodThenRefusalUntilTheKeysNextWindowWhichTheRefusalNames() {
     RateLimitPolicy p = policy(Counter.CONNECTIONS, KeyScope.IP, new Rate(3, Duration.ofMinutes(1)));
     for (int i = 0; i < 3; i++) {
       assertThat(p.decide(connect("192.0.2.1"))).isEqualTo(Decision.ALLOW);
@@ -30,12 +30,16 @@ class RateLimitPolicyTest {
       assertThat(deny.kind()).isEqualTo(DenyKind.RATE_LIMIT);
       assertThat(deny.rule()).isEqualTo("r");
       assertThat(deny.reason()).contains("retry in 60s");
+      assertThat(deny.retryAfter()).as("for a pacing caller").isEqualTo(Duration.ofMinutes(1));
     });
     clock.advance(Duration.ofSeconds(20));
     assertThat(p.decide(connect("192.0.2.2"))).as("other addresses are not affected")
         .isEqualTo(Decision.ALLOW);
     assertThat(p.decide(connect("192.0.2.1"))).isInstanceOfSatisfying(Decision.Deny.class,
-        deny -> assertThat(deny.reason()).contains("retry in 40s"));
+        deny -> {
+          assertThat(deny.reason()).contains("retry in 40s");
+          assertThat(deny.retryAfter()).isEqualTo(Duration.ofSeconds(40));
+        });
     clock.advance(Duration.ofSeconds(39));
     assertThat(p.decide(connect("192.0.2.1")).isDeny()).as("refusals take nothing").isTrue();
     clock.advance(Duration.ofSeconds(1));

@@ -2,6 +2,7 @@ package dev.mailgate.gateway.proxy.imap;
 
 import dev.mailgate.codec.DecodeFailure;
 import dev.mailgate.codec.imap.ImapCommand;
+import dev.mailgate.codec.imap.ImapCommandEnds;
 import dev.mailgate.codec.imap.ImapCommandFrame;
 import dev.mailgate.codec.imap.ImapCommandFramer;
 import dev.mailgate.codec.imap.ImapCommandParser;
@@ -16,6 +17,7 @@ import dev.mailgate.codec.sasl.SaslMechanism;
 import dev.mailgate.codec.sasl.SaslServerExchange;
 import dev.mailgate.codec.sasl.SaslStep;
 import dev.mailgate.codec.sasl.Secret;
+import dev.mailgate.gateway.backend.CommandPacer;
 import dev.mailgate.gateway.backend.Relay;
 import dev.mailgate.gateway.metrics.LoginOutcome;
 import dev.mailgate.gateway.net.CidrRange;
@@ -52,7 +54,9 @@ import reactor.netty.Connection;
  * ImapProxySettings#maxErrors()} errors end the session with {@code * BYE}, as does the pre-login
  * timeout. Each command but LOGOUT passes the commands-per-interval rules first ({@code NO [LIMIT]}
  * when over; SASL continuation lines are not commands). After login the session is a byte relay
- * (DESIGN.md "Relay": no parsing in the pipe), so those rules stop at the login on this tier.
+ * (DESIGN.md "Relay"), where those rules pace rather than refuse ({@link CommandPacer}: a command
+ * over the rate reaches Dovecot at its key's next window; the relay only finds where commands
+ * end, {@link ImapCommandEnds}), so the backend's replies are never reordered.
  *
  * <p>Reading: raw socket reads are framed by a private {@link Framing} one read at a time, and the
  * next read is requested only after every command of this one was answered, so what waits is
@@ -395,7 +399,8 @@ final class ImapProxySession {
     context.idleTimeout(settings.relayIdleTimeout());
     context.onTimeout(connection::dispose);
     RelayGoodbye.install(context, new ImapRelayConversation(), KICKED, SHUTTING_DOWN, goodbyeOwed);
-    return Relay.run(connection, context.receiveObject(), r.backend(), settings.relayIdleTimeout(), toBackend, r.residual())
+    return Relay.run(connection, context.receiveObject(), r.backend(), settings.relayIdleTimeout(), toBackend, r.residual(),
+            CommandPacer.of(context.policies(), ImapCommandEnds::new))
         .doOnNext(res -> {
           if (res.end() == Relay.End.BACKEND_CLOSED) {
             context.ending(EndReason.BACKEND_CLOSED);

@@ -3,8 +3,10 @@ package dev.mailgate.gateway.proxy.pop3;
 import dev.mailgate.codec.DecodeFailure;
 import dev.mailgate.codec.pop3.Pop3Command;
 import dev.mailgate.codec.pop3.Pop3CommandEncoder;
+import dev.mailgate.codec.pop3.Pop3CommandEnds;
 import dev.mailgate.codec.pop3.Pop3Response.Status;
 import dev.mailgate.gateway.backend.BackendConnector;
+import dev.mailgate.gateway.backend.CommandPacer;
 import dev.mailgate.gateway.backend.Relay;
 import dev.mailgate.gateway.net.ProtocolHandler;
 import dev.mailgate.gateway.net.SessionContext;
@@ -32,7 +34,9 @@ import reactor.netty.Connection;
  * Pop3BackendLogin}), answers the client with the backend's {@code +OK}, removes both legs' codecs
  * and becomes a raw two-way {@link Relay} with backpressure. Commands the client pipelined after
  * its login that were already decoded are re-encoded and go first; undecoded bytes follow as they
- * were.
+ * were. A commands-per-interval rule paces the relayed commands ({@link CommandPacer}, lines
+ * counted by {@link Pop3CommandEnds}): one over the rate reaches the backend at its key's next
+ * window, since a refusal could not be slotted into the backend's strictly ordered replies.
  *
  * <p>Kick and drain: {@code -ERR [SYS/TEMP]} ({@link Pop3Goodbye}) once the command being answered
  * is, before login; during the relay, {@link RelayGoodbye} with a {@link Pop3RelayConversation}
@@ -93,7 +97,8 @@ public final class Pop3ProxyServer implements ProtocolHandler {
             backend.backend(),
             settings.relayIdleTimeout(),
             null,
-            null))
+            null,
+            CommandPacer.of(context.policies(), Pop3CommandEnds::new)))
         .doOnNext(r -> LOG.debug("{}: relay to {} ended ({}): {} bytes up, {} down", context,
             backend.backend().backend().name(), r.end(), r.clientToBackend(), r.backendToClient()))
         .doFinally(s -> backend.backend().close())

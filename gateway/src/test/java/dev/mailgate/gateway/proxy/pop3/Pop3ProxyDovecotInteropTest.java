@@ -230,15 +230,20 @@ class Pop3ProxyDovecotInteropTest {
   /**
    * Commands per interval in the gateway's AUTHORIZATION dialogue, in front of the real Dovecot:
    * {@code -ERR [SYS/TEMP]} when over, pipelined; a refused PASS leaves USER standing, so the
-   * client may retry it; after login the session is a byte relay (DESIGN.md "Relay") and
-   * Dovecot's answers pass unlimited.
+   * client may retry it. After login the session is a byte relay (DESIGN.md "Relay") whose
+   * replies are strictly ordered, so a command over the rate is not refused but waits for the
+   * key's next window before reaching Dovecot: pipelined and one at a time, every reply whole and
+   * in order, each wait counted as a delay under the rule's name; QUIT is never held back, but
+   * comes in order after a waiting command.
    */
   @Test
-  void commandsOverTheRateGetSysTempBeforeLoginAndTheRelayAfterItIsNotLimited(MailServers s)
+  void commandsOverTheRateGetSysTempBeforeLoginAndWaitForTheNextWindowAfterIt(MailServers s)
       throws Exception {
+    String rule = "commands-per-ip";
+    Duration hour = Duration.ofHours(1);
     PolicyFixture f = new PolicyFixture(new PolicySettings(NetworkRules.OPEN,
-        NetworkPrefixes.DEFAULT, List.of(), List.of(new RateLimitRule("commands-per-ip",
-            Counter.COMMANDS, KeyScope.IP, new Rate(3, Duration.ofHours(1)))),
+        NetworkPrefixes.DEFAULT, List.of(), List.of(new RateLimitRule(rule,
+            Counter.COMMANDS, KeyScope.IP, new Rate(3, hour))),
         PolicyFixture.AUTH, MessageLimits.DEFAULT, true, Map.of()));
     Backend backend = dovecot(s, s.pop3Port(), BackendTlsMode.STARTTLS);
     int port = registry.start(
@@ -256,14 +261,36 @@ class Pop3ProxyDovecotInteropTest {
       assertThat(c.line()).startsWith("+OK");
       assertThat(c.line()).startsWith("+OK");
       assertThat(c.line()).isEqualTo("-ERR [SYS/TEMP] too many commands, try again later");
-      f.advance(Duration.ofHours(1)); // the key's next window: its three permits again
+      f.advance(hour); // the key's next window: its three permits again
       c.send("PASS " + u.password() + "\r\n");
       assertThat(c.line()).startsWith("+OK");
-      c.send("STAT\r\nNOOP\r\nNOOP\r\n");
-      assertThat(c.line()).as("Dovecot's answers through the relay").startsWith("+OK");
+      c.send("STAT\r\n");
+      assertThat(c.line()).as("Dovecot's answer through the relay").startsWith("+OK");
+
+      // Pipelined, one permit left: LIST goes, NOOP waits, UIDL waits behind it.
+      c.send("LIST\r\nNOOP\r\nUIDL\r\n");
       assertThat(c.line()).startsWith("+OK");
+      assertThat(c.until("\\.")).as("LIST's listing, whole").isEqualTo(".");
+      Thread.sleep(500);
+      assertThat(c.nothingPending()).as("NOOP waits for the next window").isTrue();
+      f.releasePacedCommand(rule, 1, hour);
+      assertThat(c.line()).as("NOOP").startsWith("+OK");
+      assertThat(c.line()).as("UIDL").startsWith("+OK");
+      assertThat(c.until("\\.")).as("UIDL's listing, whole").isEqualTo(".");
+
+      // One at a time: the window's third command goes, its fourth waits; QUIT comes after it.
+      c.send("NOOP\r\n");
       assertThat(c.line()).startsWith("+OK");
+      c.send("NOOP\r\n");
+      Thread.sleep(500);
+      assertThat(c.nothingPending()).as("the fourth NOOP waits").isTrue();
+      c.send("QUIT\r\n");
+      f.releasePacedCommand(rule, 2, hour);
+      assertThat(c.line()).as("the fourth NOOP").startsWith("+OK");
+      assertThat(c.line()).as("QUIT").startsWith("+OK");
+      assertThat(c.closedByServer()).isTrue();
     }
-    assertThat(f.refusals("commands-per-ip")).isEqualTo(1);
+    assertThat(f.refusals(rule)).isEqualTo(1);
+    assertThat(f.delays(rule)).isEqualTo(2);
   }
 }
