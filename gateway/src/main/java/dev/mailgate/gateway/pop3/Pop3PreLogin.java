@@ -61,6 +61,7 @@ public final class Pop3PreLogin<T> {
   private final Pop3Wire wire;
   private final ServerTls tls;
   private final Pop3Authenticator<T> authenticator;
+  private final java.util.function.Consumer<T> discard;
   private final List<String> transactionCapabilities;
   private String user;
   private SaslServerExchange exchange;
@@ -69,14 +70,17 @@ public final class Pop3PreLogin<T> {
 
   /**
    * @param tls the server TLS for STLS, or null when this listener offers none
+   * @param discard gives back what an accepted login holds (a maildrop lock, a backend
+   *     connection) when the per-user session limits refuse the session after all
    * @param transactionCapabilities what CAPA lists besides the login-related capabilities (e.g.
    *     TOP, UIDL)
    */
-  public Pop3PreLogin(
-      Pop3Wire wire, ServerTls tls, Pop3Authenticator<T> authenticator, List<String> transactionCapabilities) {
+  public Pop3PreLogin(Pop3Wire wire, ServerTls tls, Pop3Authenticator<T> authenticator,
+      java.util.function.Consumer<T> discard, List<String> transactionCapabilities) {
     this.wire = wire;
     this.tls = tls;
     this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+    this.discard = Objects.requireNonNull(discard, "discard");
     this.transactionCapabilities = List.copyOf(transactionCapabilities);
   }
 
@@ -249,9 +253,18 @@ public final class Pop3PreLogin<T> {
               r -> {
                 if (r instanceof Pop3LoginResult.Accepted<T> a) {
                   attempt.succeeded();
-                  ctx.loginSucceeded(name, mechanism);
-                  Mono<Void> reply = a.reply() == null ? Mono.empty() : wire.answer(a.reply());
-                  return reply.thenReturn(new Outcome.LoggedIn<>(a.value()));
+                  // The per-user and per-domain concurrent-session limits, as in IMAP and SMTP:
+                  // taken once the login is good, so wrong passwords never hold a slot.
+                  return policies.openUserSession(name).flatMap(slot -> {
+                    if (slot instanceof Decision.Deny deny) {
+                      discard.accept(a.value());
+                      ctx.loginFailed(mechanism, LoginOutcome.REFUSED);
+                      return refused(wire.refuse(refusal(deny)));
+                    }
+                    ctx.loginSucceeded(name, mechanism);
+                    Mono<Void> reply = a.reply() == null ? Mono.empty() : wire.answer(a.reply());
+                    return reply.thenReturn(new Outcome.LoggedIn<>(a.value()));
+                  });
                 }
                 Status no = ((Pop3LoginResult.Refused<T>) r).reply();
                 if (Pop3RespCode.AUTH.wire().equals(no.code())) {
@@ -278,6 +291,7 @@ public final class Pop3PreLogin<T> {
     return switch (deny.kind()) {
       case TLS_REQUIRED -> tlsRequired();
       case AUTH_THROTTLED -> Status.err(Pop3RespCode.AUTH, "authentication failed");
+      case TOO_MANY_CONNECTIONS -> Status.err(Pop3RespCode.IN_USE, "too many sessions, try again later");
       default -> Status.err(Pop3RespCode.SYS_TEMP, "too many logins, try again later");
     };
   }

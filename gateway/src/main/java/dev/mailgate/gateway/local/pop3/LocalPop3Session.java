@@ -65,7 +65,7 @@ final class LocalPop3Session {
     this.users = users;
     this.locks = locks;
     this.settings = settings;
-    this.preLogin = new Pop3PreLogin<>(wire, tls, this::login, TRANSACTION_CAPABILITIES);
+    this.preLogin = new Pop3PreLogin<>(wire, tls, this::login, m -> unlock(), TRANSACTION_CAPABILITIES);
   }
 
   Mono<Void> run() {

@@ -68,7 +68,7 @@ public final class Pop3ProxyServer implements ProtocolHandler {
   @Override
   public Publisher<Void> handle(Connection connection, SessionContext context) {
     Pop3Wire wire = new Pop3Wire(connection, context, settings.server());
-    Pop3PreLogin<BackendDialogue> preLogin = new Pop3PreLogin<>(wire, tls, login, BACKEND_CAPABILITIES);
+    Pop3PreLogin<BackendDialogue> preLogin = new Pop3PreLogin<>(wire, tls, login, d -> d.backend().close(), BACKEND_CAPABILITIES);
     wire.install();
     Pop3Goodbye goodbye = Pop3Goodbye.install(wire);
     return wire.send(Status.ok(settings.server().hostname() + " POP3 ready"))

@@ -9,6 +9,7 @@ import dev.mailgate.gateway.policy.PolicyFixture;
 import dev.mailgate.policy.PolicyEngine;
 import dev.mailgate.policy.PolicySettings;
 import dev.mailgate.policy.Rate;
+import dev.mailgate.policy.limit.ConnectionLimit;
 import dev.mailgate.policy.limit.Counter;
 import dev.mailgate.policy.limit.KeyScope;
 import dev.mailgate.policy.limit.MessageLimits;
@@ -140,5 +141,35 @@ class LocalPop3PolicyTest {
       assertThat(other.line()).isEqualTo("-ERR [SYS/TEMP] too many commands, try again later");
     }
     assertThat(f.refusals("commands-per-ip")).isEqualTo(5);
+  }
+
+  @Test
+  void aDomainOverItsConcurrentSessionLimitGetsInUseUntilTheFirstSessionEnds() throws Exception {
+    // loopback is not exempted here, so the per-domain slot applies to these test clients
+    f = new PolicyFixture(new PolicySettings(NetworkRules.OPEN, NetworkPrefixes.DEFAULT,
+        List.of(new ConnectionLimit("one-session-per-domain", KeyScope.DOMAIN, 1)), List.of(),
+        PolicyFixture.AUTH, MessageLimits.DEFAULT, true, Map.of(), List.of()));
+    port = fx.start(LocalPop3Settings.defaults("pop.example.org"), TlsMode.STARTTLS, f.gate);
+    String colleague = fx.user("sam", "Subject: two\r\n\r\nhi\r\n");
+    try (LineClient first = client("127.0.0.1"); LineClient second = client("127.0.0.2")) {
+      first.send("USER " + user + "\r\nPASS " + LocalPop3Fixture.PASSWORD + "\r\n");
+      assertThat(first.line()).startsWith("+OK");
+      assertThat(first.line()).startsWith("+OK maildrop");
+      second.send("USER " + colleague + "\r\nPASS " + LocalPop3Fixture.PASSWORD + "\r\n");
+      assertThat(second.line()).startsWith("+OK");
+      assertThat(second.line()).isEqualTo("-ERR [IN-USE] too many sessions, try again later");
+      assertThat(f.refusals("one-session-per-domain")).isEqualTo(1);
+      // the refusal gave the maildrop lock back: once the first session ends, the same
+      // connection logs in and reads its mailbox
+      first.send("QUIT\r\n");
+      assertThat(first.line()).startsWith("+OK");
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        second.send("USER " + colleague + "\r\nPASS " + LocalPop3Fixture.PASSWORD + "\r\n");
+        assertThat(second.line()).startsWith("+OK");
+        assertThat(second.line()).startsWith("+OK maildrop");
+      });
+      second.send("STAT\r\n");
+      assertThat(second.line()).isEqualTo("+OK 1 " + "Subject: two\r\n\r\nhi\r\n".length());
+    }
   }
 }
