@@ -64,6 +64,10 @@ public final class BackendConnector {
   private final Policy policy;
   private final CircuitBreakerRegistry breakers;
   private final ConcurrentHashMap<String, Backend> backends = new ConcurrentHashMap<>();
+  /** Each backend's client, configured once: every builder step copies reactor-netty's config. */
+  private final ConcurrentHashMap<String, Prepared> clients = new ConcurrentHashMap<>();
+
+  private record Prepared(BackendSpec spec, TcpClient client) {}
 
   public BackendConnector(Transport transport, Policy policy) {
     this.transport = transport;
@@ -122,15 +126,7 @@ public final class BackendConnector {
 
   private Mono<BackendConnection> connectOnce(Backend b) {
     BackendSpec spec = b.spec();
-    // A backend connection belongs to one session for its whole life: never from reactor-netty's
-    // shared pool, which would also cap every backend at 500 connections.
-    return TcpClient.newConnection()
-        .runOn(transport.loops())
-        .host(spec.host())
-        .port(spec.port())
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) spec.connectTimeout().toMillis())
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.SO_KEEPALIVE, true)
+    return client(spec)
         .connect()
         .map(c -> new BackendConnection(b, c))
         .flatMap(
@@ -140,6 +136,28 @@ public final class BackendConnector {
               }
               return bc.startTls().thenReturn(bc).doOnError(e -> bc.close());
             });
+  }
+
+  /** The spec's client, built on first use and again when the spec under that name changed. */
+  private TcpClient client(BackendSpec spec) {
+    Prepared p = clients.get(spec.name());
+    if (p == null || !p.spec().equals(spec)) {
+      p = new Prepared(spec, newClient(spec));
+      clients.put(spec.name(), p);
+    }
+    return p.client();
+  }
+
+  private TcpClient newClient(BackendSpec spec) {
+    // A backend connection belongs to one session for its whole life: never from reactor-netty's
+    // shared pool, which would also cap every backend at 500 connections.
+    return TcpClient.newConnection()
+        .runOn(transport.loops())
+        .host(spec.host())
+        .port(spec.port())
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) spec.connectTimeout().toMillis())
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.SO_KEEPALIVE, true);
   }
 
   private static boolean retryable(Throwable e) {

@@ -19,9 +19,10 @@ import reactor.netty.Connection;
  *
  * <p>Backpressure: reactor-netty's {@code send} only takes more when the destination socket is
  * writable, and the source reads only while there is demand, so a slow reader stops reads on the
- * other side. What can be held in memory per direction is bounded by the sender's prefetch (256
- * messages) times the largest read, which this caps at {@link #MAX_READ} bytes: at most 4 MiB, plus
- * Netty's 64 KiB write high-water mark.
+ * other side. What can be held in memory per direction is bounded by the sender's prefetch (128
+ * messages: reactor-netty's {@code reactor.netty.send.maxPrefetchSize} default) times the largest
+ * read, which this caps at {@link #MAX_READ} bytes: at most 4 MiB, plus Netty's 64 KiB write
+ * high-water mark.
  *
  * <p>Ends when the client goes away, when everything the backend sent before closing has been
  * written to the client, or when neither side has sent a byte for the idle timeout; both sides are
@@ -42,8 +43,12 @@ public final class Relay {
   /** How long the backend-to-client direction may still flush after the other direction ended. */
   public static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
 
-  /** Largest single read on a relayed connection. */
-  public static final int MAX_READ = 16 * 1024;
+  /**
+   * Largest single read on a relayed connection. Every read is one write (and one pass through
+   * both pipelines) on the other side, so a 200 KB FETCH body costs 7 of each at 32 KiB, 13 at
+   * 16 KiB; 128 reads of 32 KiB are the 4 MiB bound above.
+   */
+  public static final int MAX_READ = 32 * 1024;
 
   /** Why the relay ended. */
   public enum End {

@@ -27,9 +27,15 @@ final class SessionMeters implements SessionListener {
 
   private record Key(String listener, String protocol) {}
 
+  private record EndKey(String protocol, String reason) {}
+
   private final MeterRegistry registry;
   private final ConcurrentHashMap<Key, AtomicLong> active = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Key, Counter> total = new ConcurrentHashMap<>();
+  // Looked up per session end: a builder's register() walks Micrometer's meter map and rebuilds
+  // the tag set and the SLO buckets every time, measurable per session on the relay's event loop.
+  private final ConcurrentHashMap<EndKey, Counter> endedTotal = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Timer> durations = new ConcurrentHashMap<>();
 
   SessionMeters(MeterRegistry registry) {
     this.registry = registry;
@@ -55,17 +61,26 @@ final class SessionMeters implements SessionListener {
   public void ended(SessionSnapshot s) {
     Key k = new Key(s.listener(), ProtocolLabel.of(s.protocol()));
     gauge(k).decrementAndGet();
-    Counter.builder("mailgate.sessions.ended")
-        .description("Sessions ended, by why they ended")
-        .tag("protocol", k.protocol())
-        .tag("reason", s.endReason() == null ? "unknown" : s.endReason().label())
-        .register(registry)
+    String reason = s.endReason() == null ? "unknown" : s.endReason().label();
+    endedTotal
+        .computeIfAbsent(
+            new EndKey(k.protocol(), reason),
+            key ->
+                Counter.builder("mailgate.sessions.ended")
+                    .description("Sessions ended, by why they ended")
+                    .tag("protocol", key.protocol())
+                    .tag("reason", key.reason())
+                    .register(registry))
         .increment();
-    Timer.builder("mailgate.session.duration")
-        .description("How long sessions lasted")
-        .tag("protocol", k.protocol())
-        .serviceLevelObjectives(DURATION_BUCKETS)
-        .register(registry)
+    durations
+        .computeIfAbsent(
+            k.protocol(),
+            protocol ->
+                Timer.builder("mailgate.session.duration")
+                    .description("How long sessions lasted")
+                    .tag("protocol", protocol)
+                    .serviceLevelObjectives(DURATION_BUCKETS)
+                    .register(registry))
         .record(s.duration());
   }
 

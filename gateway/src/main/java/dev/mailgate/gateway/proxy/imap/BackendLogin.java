@@ -52,6 +52,9 @@ final class BackendLogin {
     record Failed(String reason) implements Outcome {}
   }
 
+  /** Splits a CAPABILITY code's atoms; compiled once, not by {@code String.split} on every login. */
+  private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile(" +");
+
   private enum State { GREETING, CAPABILITY, STARTTLS, ID, LOGIN, POST_CAPABILITY, DONE }
 
   private final BackendConnection connection;
@@ -388,7 +391,7 @@ final class BackendLogin {
     }
     if (t.code() != null && t.code().isCapability()) {
       // The code's own text keeps the backend's spelling (IMAP4rev1), which clients may compare.
-      outcome = new Outcome.LoggedIn(List.of(t.code().arguments().trim().split(" +")), null);
+      outcome = new Outcome.LoggedIn(List.of(SPACES.split(t.code().arguments().trim())), null);
       return null;
     }
     if (postLogin != null) {

@@ -28,7 +28,7 @@ final class Pop3RelayConversation implements RelayGoodbye.Conversation {
   private boolean inResponse;
   private boolean multiLine;
   private boolean firstLine;
-  /** Bytes of the current body line before its LF, and the first two of them. */
+  /** Bytes of the current body line before its LF (up to 3), and the first two of them. */
   private int lineLength;
   private byte first;
   private byte second;
@@ -66,12 +66,29 @@ final class Pop3RelayConversation implements RelayGoodbye.Conversation {
 
   @Override
   public int fromBackend(ByteBuf bytes, int from, int to) {
-    int stop = bytes.forEachByte(from, to - from, backendBytes);
-    return stop < 0 ? to : stop + 1;
+    int i = from;
+    while (i < to) {
+      if (inResponse && !firstLine) {
+        i = body(bytes, i, to);
+      } else {
+        int stop = bytes.forEachByte(i, to - i, firstLineBytes);
+        if (stop < 0) {
+          return to;
+        }
+        i = stop + 1;
+      }
+      if (!inResponse) {
+        return i;
+      }
+    }
+    return to;
   }
 
-  /** One byte of the backend's responses; false right after a response ended. */
-  private final ByteProcessor backendBytes = b -> {
+  /**
+   * One byte of a response's first line (or a new response's first byte); false when the line
+   * ended, whether the response ended with it or a multi-line body follows.
+   */
+  private final ByteProcessor firstLineBytes = b -> {
     if (!inResponse) {
       inResponse = true;
       firstLine = true;
@@ -80,28 +97,53 @@ final class Pop3RelayConversation implements RelayGoodbye.Conversation {
       multiLine = multi != null && multi;
       lineLength = 0;
     }
-    if (firstLine) {
-      responseHead.add(b);
-    }
+    responseHead.add(b);
     if (b != '\n') {
-      if (lineLength == 0) {
-        first = b;
-      } else if (lineLength == 1) {
-        second = b;
-      }
-      lineLength++;
       return true;
     }
-    boolean dotLine = !firstLine && lineLength == 2 && first == '.' && second == '\r';
-    boolean ends = firstLine ? !(multiLine && responseHead.startsWith("+OK")) : dotLine;
     firstLine = false;
     lineLength = 0;
-    if (ends) {
+    if (!(multiLine && responseHead.startsWith("+OK"))) {
       inResponse = false;
-      return false;
     }
-    return true;
+    return false;
   };
+
+  /**
+   * A multi-line body (a RETR is the whole message): only its line ends matter, so this jumps from
+   * LF to LF with Netty's {@code indexOf} (several bytes per comparison) instead of visiting every
+   * byte, and looks at the first two bytes of each line for the terminating {@code .CRLF}.
+   * Returns where it stopped: right after the terminating line, or {@code to}.
+   */
+  private int body(ByteBuf bytes, int from, int to) {
+    int i = from;
+    while (i < to) {
+      int lf = bytes.indexOf(i, to, (byte) '\n');
+      int end = lf < 0 ? to : lf;
+      int n = end - i;
+      if (lineLength == 0 && n > 0) {
+        first = bytes.getByte(i);
+        if (n > 1) {
+          second = bytes.getByte(i + 1);
+        }
+      } else if (lineLength == 1 && n > 0) {
+        second = bytes.getByte(i);
+      }
+      // only "is it exactly two bytes" matters: saturate rather than count a huge line
+      lineLength = Math.min(lineLength + n, 3);
+      if (lf < 0) {
+        return to;
+      }
+      boolean dotLine = lineLength == 2 && first == '.' && second == '\r';
+      lineLength = 0;
+      i = lf + 1;
+      if (dotLine) {
+        inResponse = false;
+        return i;
+      }
+    }
+    return to;
+  }
 
   @Override
   public String toString() {

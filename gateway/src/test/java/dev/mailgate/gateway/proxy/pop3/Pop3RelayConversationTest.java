@@ -49,6 +49,29 @@ class Pop3RelayConversationTest {
   }
 
   @Test
+  void aLargeBodyInOneReadEndsRightAfterItsDotLineAndTheNextResponseIsTracked() {
+    client("RETR 1\r\nSTAT\r\n");
+    StringBuilder body = new StringBuilder("+OK 200000 octets\r\n");
+    // lines a byte-at-a-time scan and an LF-to-LF scan could disagree on: empty, one byte, ".x",
+    // a stuffed dot, a CR alone before the LF, and long lines
+    String[] odd = {"", "x", ".x", "..", ". ", ".\r.", "\r"};
+    for (int n = 0; body.length() < 200_000; n++) {
+      body.append(n % 10 == 0 ? odd[(n / 10) % odd.length] : "y".repeat(n % 97)).append("\r\n");
+    }
+    String response = body + ".\r\n";
+    ByteBuf b = Unpooled.copiedBuffer(response + "+OK 1 200000\r\n", StandardCharsets.US_ASCII);
+    try {
+      assertThat(c.fromBackend(b, 0, b.writerIndex())).as("where the RETR response ends").isEqualTo(response.length());
+      assertThat(c.betweenResponses()).isTrue();
+      assertThat(c.atRest()).isFalse();
+      assertThat(c.fromBackend(b, response.length(), b.writerIndex())).isEqualTo(b.writerIndex());
+      assertThat(c.atRest()).isTrue();
+    } finally {
+      b.release();
+    }
+  }
+
+  @Test
   void anErrToAMultiLineCommandIsOneLine() {
     client("RETR 9\r\n");
     backend("-ERR no such message\r\n");
