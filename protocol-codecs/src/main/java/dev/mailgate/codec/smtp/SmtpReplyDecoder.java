@@ -127,11 +127,10 @@ public final class SmtpReplyDecoder extends ByteToMessageDecoder {
     String first = lines.get(0);
     int end = code / 100 == 3 ? -1 : EnhancedStatusCode.parseLength(first, 0, first.length());
     if (end > 0 && first.charAt(0) - '0' == code / 100) {
-      String prefix = first.substring(0, end);
-      enhanced = EnhancedStatusCode.parse(prefix);
+      enhanced = EnhancedStatusCode.parse(first, 0, end);
       texts = new ArrayList<>(lines.size());
       for (String line : lines) {
-        texts.add(line.startsWith(prefix) && (line.length() == end || line.charAt(end) == ' ')
+        texts.add(line.regionMatches(0, first, 0, end) && (line.length() == end || line.charAt(end) == ' ')
             ? line.substring(Math.min(line.length(), end + 1)) : line);
       }
     }

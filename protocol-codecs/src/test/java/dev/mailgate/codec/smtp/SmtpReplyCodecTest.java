@@ -64,6 +64,19 @@ class SmtpReplyCodecTest {
   }
 
   @Test
+  void enhancedCodesParseDigitByDigitAndTheCommonOnesAreShared() {
+    assertThat(EnhancedStatusCode.parse("4.7.123")).isEqualTo(new EnhancedStatusCode(4, 7, 123));
+    assertThat(EnhancedStatusCode.parse("5.10.0")).isEqualTo(new EnhancedStatusCode(5, 10, 0));
+    assertThat(EnhancedStatusCode.parse("2.0.0")).isSameAs(EnhancedStatusCode.parse("2.0.0"))
+        .isEqualTo(new EnhancedStatusCode(2, 0, 0));
+    assertThatIllegalArgumentException().isThrownBy(() -> EnhancedStatusCode.parse("2.0"));
+    assertThatIllegalArgumentException().isThrownBy(() -> EnhancedStatusCode.parse("3.0.0"));
+    assertThatIllegalArgumentException().isThrownBy(() -> EnhancedStatusCode.parse("2.0.0x"));
+    assertThat(decode("452-4.5.3 one\r\n452 4.5.30 two\r\n")).containsExactly(
+        new SmtpReply(452, EnhancedStatusCode.parse("4.5.3"), List.of("one", "4.5.30 two")).toString());
+  }
+
+  @Test
   void multiLineReplyIsOneRecordWithEnhancedCodeLifted() {
     assertThat(decode("250-mx.example.org Hello\r\n250-SIZE 1000\r\n250 PIPELINING\r\n"))
         .containsExactly(new SmtpReply(250, null,
