@@ -11,8 +11,7 @@ import dev.mailgate.codec.smtp.SmtpDataDecoder;
 import dev.mailgate.codec.smtp.SmtpReply;
 import dev.mailgate.policy.Decision;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import java.nio.charset.StandardCharsets;
+import io.netty.buffer.ByteBufUtil;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -144,8 +143,10 @@ final class MessageIntake {
   private void open(boolean dotStuffed) {
     pipe = new ContentPipe(s.ch.eventLoop());
     String received = TraceHeaders.received(s.envelope, s.recipients == 1 ? s.firstRecipient : null);
+    // From the connection's pooled allocator: an unpooled heap copy cost an allocation sized for
+    // three bytes a character, and a copy into a direct buffer again when written to the backend.
     Flux<ByteBuf> content = Flux.concat(
-        Mono.fromSupplier(() -> Unpooled.copiedBuffer(received, StandardCharsets.UTF_8)),
+        Mono.fromSupplier(() -> ByteBufUtil.writeUtf8(s.ch.alloc(), received)),
         pipe.flux());
     Sinks.One<SmtpReply> done = Sinks.one();
     // Subscribed now, so that the sink takes content as it arrives; joined at the end of it.

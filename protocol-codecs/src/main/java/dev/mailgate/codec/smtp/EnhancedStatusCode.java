@@ -15,15 +15,52 @@ public record EnhancedStatusCode(int codeClass, int subject, int detail) {
     }
   }
 
+  /** The codes with a one-digit subject and detail, shared: most replies carry one of these. */
+  private static final EnhancedStatusCode[] COMMON = new EnhancedStatusCode[6 * 10 * 10];
+
+  static {
+    for (int c : new int[] {2, 4, 5}) {
+      for (int s = 0; s < 10; s++) {
+        for (int d = 0; d < 10; d++) {
+          COMMON[(c * 10 + s) * 10 + d - 200] = new EnhancedStatusCode(c, s, d);
+        }
+      }
+    }
+  }
+
+  /** The code {@code codeClass.subject.detail}; a shared instance for the common ones. */
+  public static EnhancedStatusCode of(int codeClass, int subject, int detail) {
+    if ((codeClass == 2 || codeClass == 4 || codeClass == 5) && subject >= 0 && subject < 10
+        && detail >= 0 && detail < 10) {
+      return COMMON[(codeClass * 10 + subject) * 10 + detail - 200];
+    }
+    return new EnhancedStatusCode(codeClass, subject, detail);
+  }
+
   /** Parses {@code "5.7.1"}; throws IllegalArgumentException when it is not one. */
   public static EnhancedStatusCode parse(String text) {
-    int end = parseLength(text, 0, text.length());
-    if (end != text.length()) {
+    if (parseLength(text, 0, text.length()) != text.length()) {
       throw new IllegalArgumentException("not an enhanced status code: " + text);
     }
-    String[] p = text.split("\\.");
-    return new EnhancedStatusCode(Integer.parseInt(p[0]), Integer.parseInt(p[1]),
-        Integer.parseInt(p[2]));
+    return parse(text, 0, text.length());
+  }
+
+  /**
+   * The code {@code s[from, to)}, which {@link #parseLength} has accepted (three dot-separated
+   * ASCII digit runs): read digit by digit, without splitting the text into strings per reply.
+   */
+  static EnhancedStatusCode parse(CharSequence s, int from, int to) {
+    int codeClass = s.charAt(from) - '0';
+    int i = from + 2;
+    int subject = 0;
+    for (; s.charAt(i) != '.'; i++) {
+      subject = subject * 10 + s.charAt(i) - '0';
+    }
+    int detail = 0;
+    for (i++; i < to; i++) {
+      detail = detail * 10 + s.charAt(i) - '0';
+    }
+    return of(codeClass, subject, detail);
   }
 
   /**

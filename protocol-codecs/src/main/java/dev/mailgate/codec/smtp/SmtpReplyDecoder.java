@@ -45,6 +45,25 @@ public final class SmtpReplyDecoder extends ByteToMessageDecoder {
     return b.readableBytes();
   }
 
+  /**
+   * Decodes what {@code in} holds, outside a pipeline: for a reader that owns its connection's
+   * inbound stream (the relay's backend leg) and would otherwise need a channel of its own per
+   * connection to run this decoder. Every complete reply or {@link DecodeFailure} goes to {@code
+   * out} and {@code in}'s reader index moves past it; an incomplete line stays in {@code in} for the
+   * caller to keep and extend, bounded as in the pipeline (a line over the limit is dropped as it
+   * arrives). The same rules as {@link #decode(ChannelHandlerContext, ByteBuf, List)}, which this
+   * calls the way {@link ByteToMessageDecoder} does.
+   */
+  public void decodeAvailable(ByteBuf in, List<Object> out) {
+    while (in.isReadable()) {
+      int before = in.readableBytes();
+      decode(null, in, out);
+      if (in.readableBytes() == before) {
+        return; // an incomplete line: wait for more bytes
+      }
+    }
+  }
+
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     if (discardingLine) {
@@ -108,11 +127,10 @@ public final class SmtpReplyDecoder extends ByteToMessageDecoder {
     String first = lines.get(0);
     int end = code / 100 == 3 ? -1 : EnhancedStatusCode.parseLength(first, 0, first.length());
     if (end > 0 && first.charAt(0) - '0' == code / 100) {
-      String prefix = first.substring(0, end);
-      enhanced = EnhancedStatusCode.parse(prefix);
+      enhanced = EnhancedStatusCode.parse(first, 0, end);
       texts = new ArrayList<>(lines.size());
       for (String line : lines) {
-        texts.add(line.startsWith(prefix) && (line.length() == end || line.charAt(end) == ' ')
+        texts.add(line.regionMatches(0, first, 0, end) && (line.length() == end || line.charAt(end) == ' ')
             ? line.substring(Math.min(line.length(), end + 1)) : line);
       }
     }

@@ -27,6 +27,55 @@ class SmtpReplyCodecTest {
     return decode(SmtpLimits.DEFAULTS, input);
   }
 
+  /**
+   * {@link SmtpReplyDecoder#decodeAvailable} with the caller keeping the bytes of an incomplete
+   * line, as the relay's backend reader does: pieces of {@code size} bytes.
+   */
+  private static List<String> decodeOutsideAPipeline(String input, int size) {
+    byte[] bytes = input.getBytes(StandardCharsets.UTF_8);
+    SmtpReplyDecoder decoder = new SmtpReplyDecoder(SmtpLimits.DEFAULTS);
+    List<Object> out = new java.util.ArrayList<>();
+    ByteBuf kept = null;
+    for (int i = 0; i < bytes.length; i += size) {
+      ByteBuf piece = Unpooled.copiedBuffer(bytes, i, Math.min(size, bytes.length - i));
+      ByteBuf in = kept == null ? piece
+          : io.netty.handler.codec.ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(piece.alloc(), kept, piece);
+      decoder.decodeAvailable(in, out);
+      if (in.isReadable()) {
+        kept = in;
+      } else {
+        in.release();
+        kept = null;
+      }
+    }
+    assertThat(kept).as("nothing left after complete replies").isNull();
+    return out.stream().map(m -> m instanceof DecodeFailure f ? "F:" + f.error() : m.toString()).toList();
+  }
+
+  @Test
+  void decodingOutsideAPipelineGivesWhatThePipelineGivesInEverySplit() {
+    String input = "220 mx ready\r\n250-mx.example.org Hello\r\n250-SIZE 1000\r\n250 PIPELINING\r\n"
+        + "250 2.1.0 Ok\r\n550-5.1.1 No such user\r\n550 5.1.1 here\r\n250 ok\n250 smuggled\r\n"
+        + "250-" + "x".repeat(5000) + "\r\n250 end\r\n354 go\r\n";
+    List<String> expected = decode(input);
+    for (int size : new int[] {1, 2, 3, 7, 64, 1000, input.length()}) {
+      assertThat(decodeOutsideAPipeline(input, size)).as("pieces of %d bytes", size).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void enhancedCodesParseDigitByDigitAndTheCommonOnesAreShared() {
+    assertThat(EnhancedStatusCode.parse("4.7.123")).isEqualTo(new EnhancedStatusCode(4, 7, 123));
+    assertThat(EnhancedStatusCode.parse("5.10.0")).isEqualTo(new EnhancedStatusCode(5, 10, 0));
+    assertThat(EnhancedStatusCode.parse("2.0.0")).isSameAs(EnhancedStatusCode.parse("2.0.0"))
+        .isEqualTo(new EnhancedStatusCode(2, 0, 0));
+    assertThatIllegalArgumentException().isThrownBy(() -> EnhancedStatusCode.parse("2.0"));
+    assertThatIllegalArgumentException().isThrownBy(() -> EnhancedStatusCode.parse("3.0.0"));
+    assertThatIllegalArgumentException().isThrownBy(() -> EnhancedStatusCode.parse("2.0.0x"));
+    assertThat(decode("452-4.5.3 one\r\n452 4.5.30 two\r\n")).containsExactly(
+        new SmtpReply(452, EnhancedStatusCode.parse("4.5.3"), List.of("one", "4.5.30 two")).toString());
+  }
+
   @Test
   void multiLineReplyIsOneRecordWithEnhancedCodeLifted() {
     assertThat(decode("250-mx.example.org Hello\r\n250-SIZE 1000\r\n250 PIPELINING\r\n"))

@@ -59,6 +59,9 @@ final class EnvelopeAdapter {
   }
 
   private List<EsmtpParameter> advertised(List<EsmtpParameter> others) {
+    if (others.isEmpty()) {
+      return others; // the usual case: no stream assembled per MAIL and RCPT
+    }
     return others.stream().filter(o -> caps.has(o.keyword())).toList();
   }
 }

@@ -6,10 +6,12 @@ import dev.mailgate.codec.smtp.SmtpReply;
 import dev.mailgate.codec.smtp.SmtpReplyDecoder;
 import dev.mailgate.gateway.backend.BackendConnection;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,9 +29,13 @@ import reactor.core.publisher.MonoSink;
  * the codec's limit, a malformed reply, more queued replies, the connection closing or a reply not
  * arriving in time all fail every waiter and the reader for good (the session is then unusable).
  *
- * <p>The decoder runs in a private {@link EmbeddedChannel}, so replies decode the same whether the
- * greeting arrived before this reader was attached or after, and STARTTLS can drop anything the
- * backend sent after its 220 ({@link #discardBuffered()}).
+ * <p>The decoder runs on bytes this reader keeps itself ({@link SmtpReplyDecoder#decodeAvailable}),
+ * not in the connection's pipeline, so replies decode the same whether the greeting arrived before
+ * this reader was attached or after, and STARTTLS can drop anything the backend sent after its 220
+ * ({@link #discardBuffered()}). It used to run in an {@code EmbeddedChannel} of its own per
+ * connection: a second pipeline to pass every read through, and a queue per read to carry the
+ * replies out, which was a measurable part of the relay's cost per message. Bytes are kept only
+ * while a reply line is incomplete, at most the codec's line limit.
  */
 final class ReplyReader {
 
@@ -38,7 +44,11 @@ final class ReplyReader {
   private final ArrayDeque<SmtpReply> replies = new ArrayDeque<>();
   private final ArrayDeque<MonoSink<SmtpReply>> waiters = new ArrayDeque<>();
   private final Runnable onFailure;
-  private EmbeddedChannel decoder;
+  private SmtpReplyDecoder decoder;
+  /** Bytes of an incomplete reply line, or null; guarded by this. */
+  private ByteBuf partial;
+  /** The list replies are decoded into, reused from read to read (null while one is in use). */
+  private List<Object> spare = new ArrayList<>(4);
   private Throwable failure;
   private Disposable subscription;
   /** The connection's event loop, where reply timers run (set by {@link #attach}). */
@@ -48,7 +58,7 @@ final class ReplyReader {
     this.codecLimits = limits.codec();
     this.maxQueued = limits.maxQueuedReplies();
     this.onFailure = onFailure;
-    this.decoder = new EmbeddedChannel(new SmtpReplyDecoder(codecLimits));
+    this.decoder = new SmtpReplyDecoder(codecLimits);
   }
 
   /** Starts reading the connection's inbound stream (once). */
@@ -102,10 +112,17 @@ final class ReplyReader {
 
   /** Drops bytes received but not yet decoded, and queued replies (RFC 3207 4.2 after STARTTLS's 220). */
   synchronized void discardBuffered() {
-    EmbeddedChannel old = decoder;
-    decoder = new EmbeddedChannel(new SmtpReplyDecoder(codecLimits));
-    old.finishAndReleaseAll();
+    decoder = new SmtpReplyDecoder(codecLimits);
+    releasePartial();
     replies.clear();
+  }
+
+  /** Under this reader's lock. */
+  private void releasePartial() {
+    if (partial != null) {
+      partial.release();
+      partial = null;
+    }
   }
 
   synchronized boolean failed() {
@@ -149,24 +166,43 @@ final class ReplyReader {
     if (!(message instanceof ByteBuf buf)) {
       return; // reactor-netty releases it after this returns
     }
-    ArrayDeque<Object> decoded = new ArrayDeque<>();
+    List<Object> decoded;
     synchronized (this) {
       if (failure != null) {
         return;
       }
-      decoder.writeInbound(buf.retain());
-      Object o;
-      while ((o = decoder.readInbound()) != null) {
-        decoded.add(o);
+      decoded = spare;
+      spare = null;
+      if (decoded == null) {
+        decoded = new ArrayList<>(4); // a reply delivered from inside another read
+      }
+      ByteBuf in = partial == null ? buf.retain()
+          : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(buf.alloc(), partial, buf.retain());
+      partial = null;
+      try {
+        decoder.decodeAvailable(in, decoded);
+      } finally {
+        if (in.isReadable()) {
+          partial = in; // an incomplete line, within the codec's limit
+        } else {
+          in.release();
+        }
       }
     }
-    for (Object o : decoded) {
-      if (o instanceof SmtpReply reply) {
-        deliver(reply);
-      } else if (o instanceof DecodeFailure f) {
-        fail(new BackendProtocolError("bad reply from the backend: " + f));
-      } else {
-        ReferenceCountUtil.release(o);
+    try {
+      for (Object o : decoded) {
+        if (o instanceof SmtpReply reply) {
+          deliver(reply);
+        } else if (o instanceof DecodeFailure f) {
+          fail(new BackendProtocolError("bad reply from the backend: " + f));
+        } else {
+          ReferenceCountUtil.release(o);
+        }
+      }
+    } finally {
+      decoded.clear();
+      synchronized (this) {
+        spare = decoded;
       }
     }
   }
@@ -204,7 +240,7 @@ final class ReplyReader {
       failing = new ArrayDeque<>(waiters);
       waiters.clear();
       replies.clear();
-      decoder.finishAndReleaseAll();
+      releasePartial();
     }
     failing.forEach(w -> w.error(t));
     onFailure.run();

@@ -92,8 +92,10 @@ public final class SmtpTransactionClient {
         return Mono.just(new EnvelopeReplies(refusal, recipients.stream().map(r -> BackendReplies.NEED_MAIL).toList()));
       }
       SmtpCommand.Mail m = new SmtpCommand.Mail(mail.from(), adapter.mail(mail.parameters()));
-      List<SmtpCommand.Rcpt> rs = recipients.stream()
-          .map(r -> new SmtpCommand.Rcpt(r.to(), adapter.rcpt(r.parameters()))).toList();
+      List<SmtpCommand.Rcpt> rs = new ArrayList<>(recipients.size());
+      for (SmtpCommand.Rcpt r : recipients) {
+        rs.add(new SmtpCommand.Rcpt(r.to(), adapter.rcpt(r.parameters())));
+      }
       boolean rset = usedBefore;
       usedBefore = true;
       converting = null;
@@ -118,8 +120,23 @@ public final class SmtpTransactionClient {
     return wire.send(group)
         .then(resetReply)
         .then(wire.reply())
-        .flatMap(mailReply -> Flux.range(0, rcpts.size()).concatMap(i -> wire.reply()).collectList()
+        .flatMap(mailReply -> replies(rcpts.size(), new ArrayList<>(rcpts.size()))
             .map(rcptReplies -> new EnvelopeReplies(mailReply, rcptReplies)));
+  }
+
+  /**
+   * The next {@code n} replies in order, added to {@code into}: one reply after the other, as a
+   * chain of Monos rather than {@code Flux.range(..).concatMap(..)}, whose prefetch queue was
+   * allocated for every envelope (one RCPT in the common case).
+   */
+  private Mono<List<SmtpReply>> replies(int n, List<SmtpReply> into) {
+    if (n == 0) {
+      return Mono.just(into);
+    }
+    return wire.reply().flatMap(r -> {
+      into.add(r);
+      return replies(n - 1, into);
+    });
   }
 
   private Mono<EnvelopeReplies> stepwise(boolean rset, SmtpCommand.Mail mail, List<SmtpCommand.Rcpt> rcpts) {
