@@ -185,7 +185,19 @@ public final class ConfigLoader {
     long quota = s.size("quota", 1L << 30);
     Duration retention = s.duration("retention", Duration.ZERO);
     List<String> domains = s.strings("accepted_domains", List.of());
+    Optional<String> postmaster = s.typed("postmaster", ConfigLoader::mailbox);
     s.finish();
-    return new LocalConfig(data, quota, retention, domains);
+    return new LocalConfig(data, quota, retention, domains, postmaster);
+  }
+
+  /** {@code local@domain}: one {@code @} with text on both sides, no spaces or controls. */
+  static String mailbox(String s) {
+    int at = s.lastIndexOf('@');
+    if (at <= 0 || at == s.length() - 1 || s.indexOf('@') != at
+        || s.chars().anyMatch(c -> c <= ' ' || c == 0x7f || c == ':' || c == '<' || c == '>')) {
+      throw new IllegalArgumentException("expected a local user's address (user@domain), got '"
+          + s + "'");
+    }
+    return s;
   }
 }

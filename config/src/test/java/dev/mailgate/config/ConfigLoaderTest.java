@@ -155,6 +155,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void localPostmasterIsUnsetByDefaultAndTakesAUserAddress() throws Exception {
+    assertThat(load("", Map.of()).config().orElseThrow().local().postmaster()).isEmpty();
+    assertThat(load("local: { postmaster: admin@example.test }", Map.of()).config().orElseThrow()
+        .local().postmaster()).contains("admin@example.test");
+  }
+
+  @Test
+  void localPostmasterThatIsNotAnAddressIsReportedWithItsLocation() throws Exception {
+    assertThat(errors("local:\n  postmaster: admin\n")).containsExactly(
+        "2:15: local.postmaster: expected a local user's address (user@domain), got 'admin'");
+    assertThat(errors("local:\n  postmaster: \"a b@example.test\"\n")).containsExactly(
+        "2:15: local.postmaster: expected a local user's address (user@domain), got 'a b@example.test'");
+    assertThat(errors("local:\n  postmastr: a@example.test\n")).containsExactly(
+        "2:3: unknown key 'local.postmastr' (did you mean 'postmaster'?)");
+  }
+
+  @Test
   void aListenerWithoutProtocolIsAnError() throws Exception {
     assertThat(errors("listeners: [{name: a, bind: \"25\"}]"))
         .anySatisfy(e -> assertThat(e).contains("a listener needs a protocol"));

@@ -8,6 +8,8 @@ import dev.mailgate.gateway.local.pop3.LocalPop3Settings;
 import dev.mailgate.gateway.local.pop3.MaildropLocks;
 import dev.mailgate.gateway.net.ProtocolHandler;
 import dev.mailgate.gateway.pop3.Pop3ServerSettings;
+import dev.mailgate.gateway.smtp.LocalDeliverySink;
+import dev.mailgate.gateway.smtp.Postmasters;
 import dev.mailgate.gateway.smtp.SmtpServerHandler;
 import dev.mailgate.gateway.smtp.SmtpServerSettings;
 import dev.mailgate.policy.MailProtocol;
@@ -50,11 +52,13 @@ public final class ProtocolHandlers {
         LocalImapSettings.of(c.hostname(), l.limits().imapLimits()).withTls(c.tls())
             .withPlaintextAuthNetworks(ListenerMapping.plaintextAuthNetworks(l))
             .withMaxErrors(l.limits().maxErrors())));
-    Builder smtp = (l, c) -> SmtpServerHandler.localDelivery(SmtpServerSettings.defaults(c.hostname())
+    Builder smtp = (l, c) -> new SmtpServerHandler(SmtpServerSettings.defaults(c.hostname())
             .withLimits(l.limits().smtpLimits())
             .withPlaintextAuthNetworks(ListenerMapping.plaintextAuthNetworks(l)),
-        c.tls(), c.store(), c.users(), c.localDomains()::isLocal,
-        c.config().get().local().dataDir().resolve("spool"), c.io());
+        c.tls(), c.users(), c.localDomains()::isLocal,
+        new LocalDeliverySink(c.store(), c.users(),
+            new Postmasters(c.users(), () -> c.config().get().local().postmaster()),
+            c.config().get().local().dataDir().resolve("spool"), c.io()), null);
     h.register(MailProtocol.SMTP, ListenerTier.LOCAL, smtp);
     h.register(MailProtocol.SUBMISSION, ListenerTier.LOCAL, smtp);
     // One maildrop lock table for every POP3 listener: a second session gets -ERR [IN-USE].

@@ -35,6 +35,8 @@ import picocli.CommandLine.ParentCommand;
       UserCommand.Passwd.class,
       UserCommand.Del.class,
       UserCommand.ListUsers.class,
+      UserCommand.Alias.class,
+      UserCommand.Unalias.class,
       UserCommand.ImportDovecot.class
     })
 final class UserCommand implements Runnable {
@@ -162,6 +164,41 @@ final class UserCommand implements Runnable {
       if (all.isEmpty()) {
         err.println("no users yet: mailgate user add ADDRESS");
       }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "alias", mixinStandardHelpOptions = true,
+      description = {"Deliver mail for ALIAS to an existing user.",
+          "ALIAS's domain becomes a local domain. E.g. alias postmaster@example.test me@example.test"
+              + " (RFC 5321 4.5.1 postmaster; see local.postmaster in docs/configuration.md)."})
+  static final class Alias extends Base {
+    @Parameters(index = "0", paramLabel = "ALIAS", description = "The address to deliver, e.g. postmaster@example.test.")
+    String alias;
+
+    @Parameters(index = "1", paramLabel = "USER", description = "The existing user that receives its mail.")
+    String target;
+
+    @Override
+    int run(UserStore users, MailgateConfig cfg, PrintWriter out, PrintWriter err) {
+      users.addAlias(alias, target).block(TIMEOUT);
+      String domain = LocalDomainIndex.domainOf(alias);
+      out.println("alias " + alias + " -> " + target
+          + (domain == null ? "" : "; " + domain + " is a local domain"));
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "unalias", mixinStandardHelpOptions = true,
+      description = "Remove an alias (its user and mailboxes stay).")
+  static final class Unalias extends Base {
+    @Parameters(index = "0", paramLabel = "ALIAS")
+    String alias;
+
+    @Override
+    int run(UserStore users, MailgateConfig cfg, PrintWriter out, PrintWriter err) {
+      users.removeAlias(alias).block(TIMEOUT);
+      out.println("removed alias " + alias);
       return ExitCodes.OK;
     }
   }

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +33,8 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * Final delivery into the local mailbox tier (issue 5 item 4): each recipient is an existing user
- * or alias ({@code 550 5.1.1} otherwise) whose INBOX gets the message with a
- * {@code Return-Path:} added (RFC 5321 4.4).
+ * or alias ({@code 550 5.1.1} otherwise), or a postmaster address ({@link Postmasters}), whose
+ * INBOX gets the message with a {@code Return-Path:} added (RFC 5321 4.4).
  *
  * <p>The content is streamed to a spool file in {@code spoolDir} on the given bounded I/O
  * scheduler (never the event loop, never whole in the heap), then appended from that file to each
@@ -51,12 +52,20 @@ public final class LocalDeliverySink implements TransactionSink {
 
   private final MailStore store;
   private final UserStore users;
+  private final Postmasters postmasters;
   private final Path spoolDir;
   private final Scheduler io;
 
+  /** A sink whose postmaster has no configured fallback ({@code local.postmaster} unset). */
   public LocalDeliverySink(MailStore store, UserStore users, Path spoolDir, Scheduler io) {
+    this(store, users, new Postmasters(users, Optional::empty), spoolDir, io);
+  }
+
+  public LocalDeliverySink(MailStore store, UserStore users, Postmasters postmasters,
+      Path spoolDir, Scheduler io) {
     this.store = store;
     this.users = users;
+    this.postmasters = postmasters;
     this.spoolDir = spoolDir;
     this.io = io;
   }
@@ -77,12 +86,10 @@ public final class LocalDeliverySink implements TransactionSink {
 
     @Override
     public Mono<RecipientVerdict> recipient(SmtpPath recipient, RcptParameters parameters) {
-      String address = recipient.isPostmaster() ? "postmaster@" + envelope.session().serverHost()
-          : RecipientRules.mailbox(recipient);
-      // RFC 5321 4.5.1: <Postmaster> without a domain must be accepted when the host has one
-      Mono<String> owner = recipient.isPostmaster()
-          ? users.resolve(address).switchIfEmpty(users.resolve("postmaster"))
-          : users.resolve(address);
+      // RFC 5321 4.5.1: <Postmaster> and postmaster@ every local domain are always accepted
+      Mono<String> owner = Postmasters.isPostmaster(recipient)
+          ? postmasters.owner(recipient, envelope.session().serverHost())
+          : users.resolve(RecipientRules.mailbox(recipient));
       return owner
           .flatMap(user -> store.quota(user)
               .map(q -> full(q) ? RecipientVerdict.refused(SmtpReplies.MAILBOX_FULL)

@@ -65,13 +65,15 @@ class MailgateCommandTest {
       assertThat(r.err()).contains("Unknown option").contains("--config").contains("mailgate run --help");
       assertThat(execute("--no-such-flag").code()).isEqualTo(2);
       assertThat(execute("user", "add").code()).as("missing ADDRESS").isEqualTo(2);
+      assertThat(execute("user", "alias", "postmaster@x.test").code()).as("missing USER").isEqualTo(2);
+      assertThat(execute("user", "unalias").code()).as("missing ALIAS").isEqualTo(2);
     }
 
     @Test
     void everyCommandHasHelpAndExitsZero() {
       String[][] commands = {
         {}, {"run"}, {"check-config"}, {"user"}, {"user", "add"}, {"user", "passwd"}, {"user", "del"},
-        {"user", "list"}, {"user", "import-dovecot"}, {"route"}, {"route", "explain"}
+        {"user", "list"}, {"user", "alias"}, {"user", "unalias"}, {"user", "import-dovecot"}, {"route"}, {"route", "explain"}
       };
       for (String[] c : commands) {
         String[] args = java.util.Arrays.copyOf(c, c.length + 1);
@@ -172,6 +174,38 @@ class MailgateCommandTest {
     }
 
     @Test
+    void aliasIsListedWithItsUserAndUnaliasRemovesIt() {
+      assertThat(execute(line("pw"), "user", "add", "me@x.test", "--password-stdin", "--data-dir", data()).code()).isZero();
+      Run alias = execute("user", "alias", "postmaster@x.test", "me@x.test", "--data-dir", data());
+      assertThat(alias.code()).as(alias.err()).isZero();
+      assertThat(alias.out()).contains("alias postmaster@x.test -> me@x.test; x.test is a local domain");
+      assertThat(execute("user", "list", "--data-dir", data()).out()).contains("me@x.test\targon2id\tpostmaster@x.test");
+      assertThat(resolve("POSTMASTER@x.test")).isEqualTo("me@x.test");
+
+      Run unalias = execute("user", "unalias", "postmaster@x.test", "--data-dir", data());
+      assertThat(unalias.code()).as(unalias.err()).isZero();
+      assertThat(unalias.out()).contains("removed alias postmaster@x.test");
+      assertThat(execute("user", "list", "--data-dir", data()).out()).doesNotContain("postmaster@");
+      assertThat(resolve("postmaster@x.test")).isNull();
+    }
+
+    @Test
+    void aliasOfAMissingUserOrATakenAddressAndUnaliasOfAMissingAliasFailWithOne() {
+      assertThat(execute(line("pw"), "user", "add", "me@x.test", "--password-stdin", "--data-dir", data()).code()).isZero();
+      Run noUser = execute("user", "alias", "sales@x.test", "nobody@x.test", "--data-dir", data());
+      assertThat(noUser.code()).isEqualTo(1);
+      assertThat(noUser.err()).contains("no user nobody@x.test");
+      Run taken = execute("user", "alias", "ME@x.test", "me@x.test", "--data-dir", data());
+      assertThat(taken.code()).isEqualTo(1);
+      assertThat(taken.err()).contains("in use");
+      Run missing = execute("user", "unalias", "sales@x.test", "--data-dir", data());
+      assertThat(missing.code()).isEqualTo(1);
+      assertThat(missing.err()).contains("no alias sales@x.test");
+      assertThat(execute("user", "alias", "bad alias", "me@x.test", "--data-dir", data()).code())
+          .as("a name with a space is a usage error").isEqualTo(2);
+    }
+
+    @Test
     void withoutATerminalOrStdinThePasswordIsRefusedAsUsage() {
       Run r = execute("user", "add", "a@x.test", "--data-dir", data());
       assertThat(r.code()).isEqualTo(2);
@@ -194,6 +228,12 @@ class MailgateCommandTest {
       assertThat(r.err()).contains(passwd + ":3: skipped eve@x.test: unsupported scheme MD5");
       assertThat(verify("bob@x.test", "hunter2")).isTrue();
       assertThat(execute("user", "list", "--data-dir", data()).out()).contains("bob@x.test\tsha512_crypt");
+    }
+
+    private String resolve(String address) {
+      try (UserStore users = UserStore.open(Path.of(data(), "local"), Argon2id.Params.defaults(), 1)) {
+        return users.resolve(address).block(Duration.ofSeconds(30));
+      }
     }
 
     private boolean verify(String user, String password) {

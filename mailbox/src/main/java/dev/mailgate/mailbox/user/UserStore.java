@@ -166,12 +166,40 @@ public final class UserStore implements AutoCloseable {
     });
   }
 
+  /** Removes an alias; NO_SUCH_USER if no alias has that address. */
   public Mono<Void> removeAlias(String alias) {
     return run(() -> {
       synchronized (conn) {
-        update("DELETE FROM aliases WHERE address = ?", alias);
+        if (update("DELETE FROM aliases WHERE address = ?", alias) == 0) {
+          throw new MailStoreException(Reason.NO_SUCH_USER, "no alias " + alias);
+        }
       }
       return null;
+    });
+  }
+
+  /**
+   * The earliest-created user whose name ends in {@code @domain} (any case), or, with a null
+   * domain, the earliest-created user of all; empty when there is none. Creation order is SQLite's
+   * rowid order: the users table has no INTEGER PRIMARY KEY, so a new row gets a rowid above every
+   * existing one, and VACUUM renumbers rowids in their existing order.
+   */
+  public Mono<String> earliestUser(String domain) {
+    return run(() -> {
+      synchronized (conn) {
+        String sql = domain == null ? "SELECT name FROM users ORDER BY rowid LIMIT 1"
+            : "SELECT name FROM users WHERE substr(name, -length(?) - 1) = ('@' || ?) COLLATE NOCASE"
+                + " ORDER BY rowid LIMIT 1";
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+          if (domain != null) {
+            ps.setString(1, domain);
+            ps.setString(2, domain);
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+          }
+        }
+      }
     });
   }
 

@@ -80,6 +80,34 @@ class UserStoreTest {
   }
 
   @Test
+  void removeAliasStopsResolvingAndAMissingAliasIsNoSuchUser() {
+    users.add("erin@example.org", "pw".toCharArray()).block(T);
+    users.addAlias("sales@example.org", "erin@example.org").block(T);
+    users.removeAlias("SALES@example.org").block(T);
+    assertThat(users.resolve("sales@example.org").block(T)).isNull();
+    assertThat(users.resolve("erin@example.org").block(T)).isEqualTo("erin@example.org");
+    assertThatThrownBy(() -> users.removeAlias("sales@example.org").block(T))
+        .isInstanceOfSatisfying(MailStoreException.class,
+            e -> assertThat(e.reason()).isEqualTo(MailStoreException.Reason.NO_SUCH_USER));
+  }
+
+  @Test
+  void earliestUserIsTheFirstCreatedOfTheDomainInAnyCaseOrOfAll() {
+    assertThat(users.earliestUser(null).block(T)).isNull();
+    users.add("zed@b.example", "pw".toCharArray()).block(T);
+    users.add("yan@a.example", "pw".toCharArray()).block(T);
+    users.add("abe@a.example", "pw".toCharArray()).block(T);
+    users.add("x@sub.a.example", "pw".toCharArray()).block(T);
+    assertThat(users.earliestUser("A.Example").block(T)).isEqualTo("yan@a.example");
+    assertThat(users.earliestUser("b.example").block(T)).isEqualTo("zed@b.example");
+    assertThat(users.earliestUser("example").block(T)).isNull();
+    assertThat(users.earliestUser("c.example").block(T)).isNull();
+    assertThat(users.earliestUser(null).block(T)).isEqualTo("zed@b.example");
+    users.delete("yan@a.example").block(T);
+    assertThat(users.earliestUser("a.example").block(T)).isEqualTo("abe@a.example");
+  }
+
+  @Test
   void dovecotImportKeepsEachHashAndVerifiesAgainstIt() throws IOException {
     Path file = dir.resolve("passwd");
     Files.writeString(file, DOVECOT_PASSWD);
