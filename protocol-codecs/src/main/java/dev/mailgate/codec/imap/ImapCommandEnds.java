@@ -1,8 +1,8 @@
 package dev.mailgate.codec.imap;
 
 import dev.mailgate.codec.CommandEnds;
+import dev.mailgate.codec.LineTail;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 
 /**
  * Where IMAP client commands end in an undecoded stream (RFC 9051 section 2.2.1): at the LF of a
@@ -27,10 +27,7 @@ public final class ImapCommandEnds implements CommandEnds {
   /** " LOGOUT": after the tag, the whole of a LOGOUT command's line. */
   private static final byte[] LOGOUT = {' ', 'L', 'O', 'G', 'O', 'U', 'T'};
 
-  private final byte[] tail = new byte[TAIL];
-  /** A view of {@link #tail} for {@link LiteralMarker#parse(ByteBuf, int, int)}, made once. */
-  private final ByteBuf tailView = Unpooled.wrappedBuffer(tail);
-  private int tailLength;
+  private final LineTail tail = new LineTail(TAIL);
   /** Octets of the current line seen in earlier buffers (0: it starts where the next call does). */
   private long lineSoFar;
   /** Where the current line's first space is, counted from its start; -1 when not seen yet. */
@@ -66,14 +63,13 @@ public final class ImapCommandEnds implements CommandEnds {
       } else {
         remember(in, i, lf);
         long length = lineSoFar + (lf - i);
-        int n = tailLength;
-        if (tail[n - 1] == '\r') {
-          n--;
+        if (tail.dropCr()) {
           length--;
         }
-        marker = LiteralMarker.parse(tailView, 0, n);
-        free = firstLine && marker == LiteralMarker.NONE && isFree(tailView, n, length, firstSpace);
-        tailLength = 0;
+        int n = tail.length();
+        marker = LiteralMarker.parse(tail.view(), 0, n);
+        free = firstLine && marker == LiteralMarker.NONE && isFree(tail.view(), n, length, firstSpace);
+        tail.clear();
         lineSoFar = 0;
         firstSpace = -1;
       }
@@ -123,17 +119,6 @@ public final class ImapCommandEnds implements CommandEnds {
         firstSpace = lineSoFar + (sp - from);
       }
     }
-    if (n >= TAIL) {
-      in.getBytes(to - TAIL, tail, 0, TAIL);
-      tailLength = TAIL;
-      return;
-    }
-    int drop = Math.max(0, tailLength + n - TAIL);
-    if (drop > 0) {
-      System.arraycopy(tail, drop, tail, 0, tailLength - drop);
-      tailLength -= drop;
-    }
-    in.getBytes(from, tail, tailLength, n);
-    tailLength += n;
+    tail.remember(in, from, to);
   }
 }

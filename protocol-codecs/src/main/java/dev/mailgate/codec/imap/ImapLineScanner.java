@@ -1,5 +1,6 @@
 package dev.mailgate.codec.imap;
 
+import dev.mailgate.codec.LineTail;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -16,8 +17,7 @@ final class ImapLineScanner {
   static final int TOO_LONG = -2;
 
   private final int maxLineLength;
-  private final byte[] tail = new byte[LiteralMarker.MAX_LENGTH + 1];
-  private int tailLength;
+  private final LineTail tail = new LineTail(LiteralMarker.MAX_LENGTH + 1);
   private int scanned;
   private long skipping;
 
@@ -55,7 +55,7 @@ final class ImapLineScanner {
    * octets of a refused literal (0 when none), then the rest of the line.
    */
   void startDiscard(long literal) {
-    tailLength = 0;
+    tail.clear();
     scanned = 0;
     skipping = literal;
   }
@@ -76,44 +76,24 @@ final class ImapLineScanner {
         if (skipping > 0) {
           return false;
         }
-        tailLength = 0;
+        tail.clear();
       }
       int start = in.readerIndex();
       int lf = in.indexOf(start, in.writerIndex(), (byte) '\n');
       if (lf < 0) {
-        remember(in, start, in.writerIndex());
+        tail.remember(in, start, in.writerIndex());
         in.skipBytes(in.readableBytes());
         return false;
       }
-      remember(in, start, lf);
+      tail.remember(in, start, lf);
       in.readerIndex(lf + 1);
-      if (tailLength > 0 && tail[tailLength - 1] == '\r') {
-        tailLength--;
-      }
-      long marker = LiteralMarker.parse(tail, tailLength);
-      tailLength = 0;
+      tail.dropCr();
+      long marker = LiteralMarker.parse(tail.array(), tail.length());
+      tail.clear();
       if (marker == LiteralMarker.NONE || !(serverSide || LiteralMarker.nonSync(marker))) {
         return true;
       }
       skipping = LiteralMarker.size(marker);
     }
-  }
-
-  /** Keeps the last bytes of a dropped line, enough to recognise a literal marker. */
-  private void remember(ByteBuf in, int from, int to) {
-    int n = to - from;
-    int keep = tail.length;
-    if (n >= keep) {
-      in.getBytes(to - keep, tail, 0, keep);
-      tailLength = keep;
-      return;
-    }
-    int drop = Math.max(0, tailLength + n - keep);
-    if (drop > 0) {
-      System.arraycopy(tail, drop, tail, 0, tailLength - drop);
-      tailLength -= drop;
-    }
-    in.getBytes(from, tail, tailLength, n);
-    tailLength += n;
   }
 }
