@@ -69,8 +69,13 @@ final class SmtpSession {
   private boolean closing;
   /** A drain asked this session to finish: the next command outside a transaction gets 421. */
   private boolean draining;
-  /** A message (command or content) is being handled; touched on the event loop only. */
-  private boolean busy;
+  /**
+   * Messages (commands or content) whose handling has started and whose end has not yet been seen
+   * on the event loop; touched on the event loop only. A count, not a flag: the next pipelined
+   * message starts as soon as the previous one completes, before the previous one's end runs on
+   * the loop, and a flag cleared then would say "idle" while that next message is in flight.
+   */
+  private int inFlight;
 
   // the mail transaction (its content: MessageIntake)
   Envelope envelope;
@@ -133,9 +138,9 @@ final class SmtpSession {
   // ---- dispatch -------------------------------------------------------------------------------
 
   private Mono<Void> handle(Object msg) {
-    busy = true;
+    inFlight++;
     return onMessage(msg).doFinally(s -> ch.eventLoop().execute(() -> {
-      busy = false;
+      inFlight--;
       closeIfDrained();
     }));
   }
@@ -147,7 +152,7 @@ final class SmtpSession {
   }
 
   private void closeIfDrained() {
-    if (draining && !busy && envelope == null && !intake.isReading()) {
+    if (draining && inFlight == 0 && envelope == null && !intake.isReading()) {
       close(SmtpReplies.SHUTTING_DOWN);
     }
   }
