@@ -54,7 +54,7 @@ final class SmtpSession {
   final Channel ch;
   final Scheduler loop;
   /** Runs on the event loop: inline when already there, else queued. */
-  private final java.util.concurrent.Executor onLoop;
+  private final java.util.concurrent.Executor loopExecutor;
   final boolean submission;
   final SessionPolicies policies;
   /** The listener's codec limits with the policies' maximum message size applied. */
@@ -95,8 +95,8 @@ final class SmtpSession {
     this.server = server;
     this.settings = server.settings();
     this.ch = ctx.connection().channel();
-    this.onLoop = onLoop(ch.eventLoop());
-    this.loop = Schedulers.fromExecutor(onLoop);
+    this.loopExecutor = onLoop(ch.eventLoop());
+    this.loop = Schedulers.fromExecutor(loopExecutor);
     this.submission = ctx.listener().protocol() == dev.mailgate.gateway.net.Protocol.SUBMISSION;
     this.policies = ctx.policies();
     long maxSize = Math.min(settings.limits().maxDataSize(), policies.maxMessageSize());
@@ -144,7 +144,7 @@ final class SmtpSession {
     inFlight++;
     // On the loop (every synchronous answer) this runs inline: a queued task per command, four
     // per relayed message, was one more wake-up of the loop each.
-    return onMessage(msg).doFinally(s -> onLoop.execute(() -> {
+    return onMessage(msg).doFinally(s -> loopExecutor.execute(() -> {
       inFlight--;
       closeIfDrained();
     }));
