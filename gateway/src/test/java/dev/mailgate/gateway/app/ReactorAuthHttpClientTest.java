@@ -16,6 +16,8 @@ import reactor.test.StepVerifier;
 /** nginx auth_http against a small HTTP server: headers out, headers back, one kept-alive connection. */
 class ReactorAuthHttpClientTest {
 
+  private static final int LOGINS = 10;
+
   @Test
   void sendsNginxHeadersAndReadsTheAnswerOverOneKeptAliveConnection() {
     java.util.Set<Integer> clientPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -31,18 +33,24 @@ class ReactorAuthHttpClientTest {
         .bindNow();
     try {
       ReactorAuthHttpClient client = new ReactorAuthHttpClient("http://127.0.0.1:" + server.port() + "/auth", Duration.ofSeconds(5));
-      for (int i = 1; i <= 3; i++) {
-        AuthHttpResponse r = client.send(new AuthHttpRequest("plain", "u" + i + "@x.test", "pw", "imap", 1,
-            "192.0.2.1", null, null, null, null)).block(Duration.ofSeconds(10));
+      List<String> expected = new java.util.ArrayList<>();
+      for (int i = 1; i <= LOGINS; i++) {
+        // The pause lets the previous connection go back to the pool: reactor-netty releases it
+        // just after the response completes, so a request sent at once can race it and open
+        // another (the cause of an earlier flake on a loaded CI machine).
+        AuthHttpResponse r = Mono.delay(Duration.ofMillis(20))
+            .then(client.send(new AuthHttpRequest("plain", "u" + i + "@x.test", "pw", "imap", 1,
+                "192.0.2.1", null, null, null, null)))
+            .block(Duration.ofSeconds(10));
         assertThat(r.ok()).isTrue();
         assertThat(r.authServer()).contains("10.0.0.7");
         assertThat(r.authPort()).contains(143);
+        expected.add("u" + i + "@x.test|pw|imap|192.0.2.1");
       }
-      assertThat(seen).containsExactly("u1@x.test|pw|imap|192.0.2.1", "u2@x.test|pw|imap|192.0.2.1",
-          "u3@x.test|pw|imap|192.0.2.1");
-      // A connection goes back to the pool just after its response completes, so the next request
-      // may occasionally race it and open a second one; without keep-alive there would be three.
-      assertThat(clientPorts).as("keep-alive: connections are reused").hasSizeLessThan(3);
+      assertThat(seen).containsExactlyElementsOf(expected);
+      // Without keep-alive every login opens its own connection (LOGINS ports). With it, a race
+      // lost now and then costs one extra connection, never most of them.
+      assertThat(clientPorts).as("keep-alive: connections are reused").hasSizeLessThanOrEqualTo(LOGINS / 2);
     } finally {
       server.disposeNow();
     }
