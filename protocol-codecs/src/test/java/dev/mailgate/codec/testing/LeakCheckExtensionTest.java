@@ -3,15 +3,24 @@ package dev.mailgate.codec.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.PooledByteBufAllocator;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LeakCheckExtensionTest {
+
+  private static final int MAX_COLLECTIONS = 50;
 
   @Test
   void anUnreleasedBufferIsReportedAsALeak() {
     LeakCheckExtension.collectLeaks(); // start clean
     leakOne();
-    assertThat(LeakCheckExtension.collectLeaks()).anySatisfy(l -> assertThat(l).contains("ByteBuf"));
+    // The GC hands a cleared reference to the detector's queue on its own thread, so on a loaded
+    // machine three collections may pass before it arrives: look again, a bounded number of times.
+    List<String> leaks = LeakCheckExtension.collectLeaks();
+    for (int attempt = 1; leaks.isEmpty() && attempt < MAX_COLLECTIONS; attempt++) {
+      leaks = LeakCheckExtension.collectLeaks();
+    }
+    assertThat(leaks).anySatisfy(l -> assertThat(l).contains("ByteBuf"));
   }
 
   @Test
