@@ -18,6 +18,7 @@ import dev.mailgate.bench.load.servers.AuthHttpEndpoint;
 import dev.mailgate.bench.load.servers.BenchPki;
 import dev.mailgate.bench.load.servers.Dovecot;
 import dev.mailgate.bench.load.servers.MailgateProcess;
+import dev.mailgate.bench.load.servers.ProcessCpu;
 import dev.mailgate.bench.load.servers.Nginx;
 import dev.mailgate.bench.load.servers.SmtpSink;
 import java.nio.file.Files;
@@ -138,7 +139,9 @@ public final class LoadHarness implements Callable<Integer> {
       SmtpSink sink = add(started, SmtpSink.start(work, 1024));
       Map<String, Target> all = new LinkedHashMap<>();
       all.put(DIRECT, new Target(DIRECT, dovecot.imapPort(), dovecot.imapsPort(), dovecot.pop3Port(), dovecot.pop3sPort(), sink.port(),
-          () -> List.of(dovecot.pid())));
+          // the sink answers the SMTP scenarios' direct runs; its memory is constant, and the
+          // idle figure is a difference
+          () -> List.of(dovecot.pid(), sink.pid())));
       if (targets.contains(NGINX) || targets.contains(NGINX_TUNED)) {
         AuthHttpEndpoint auth = add(started, AuthHttpEndpoint.start(
             Map.of(SESSION_BOX.address(), SESSION_BOX.password(), LARGE_BOX.address(), LARGE_BOX.password()),
@@ -283,11 +286,19 @@ public final class LoadHarness implements Callable<Integer> {
   }
 
   /** One scenario against every target, the order rotated by the round so no target always goes first. */
-  private static void runAgainstAll(Scenario scenario, List<Target> chosen, int round, LoadReport report) throws Exception {
+  private void runAgainstAll(Scenario scenario, List<Target> chosen, int round, LoadReport report) throws Exception {
     for (int i = 0; i < chosen.size(); i++) {
       Target t = chosen.get((i + round) % chosen.size());
-      for (Map.Entry<LoadReport.Row, Sample> e : scenario.measure(t).entrySet()) {
+      long cpuBefore = ProcessCpu.millis(t.processes().get());
+      Map<LoadReport.Row, Sample> figures = scenario.measure(t);
+      long cpuMillis = ProcessCpu.millis(t.processes().get()) - cpuBefore;
+      for (Map.Entry<LoadReport.Row, Sample> e : figures.entrySet()) {
         Sample s = e.getValue();
+        // rates only (not the idle scenario's memory), and one row per measurement: the units a
+        // rate stands for are the rate times the scenario's duration
+        if (figures.size() == 1 && e.getKey().unit().endsWith("/s") && s.value() > 0) {
+          report.addCpu(e.getKey(), t.name(), cpuMillis / (s.value() * durationSeconds));
+        }
         LOG.info("round {} {} {}: {} {} (errors {}, p50 {} ms, p99 {} ms)", round + 1, e.getKey().scenario(), t.name(),
             String.format("%.1f", s.value()), e.getKey().unit(), s.errors(),
             String.format("%.2f", s.latency().p50Millis()), String.format("%.2f", s.latency().p99Millis()));

@@ -21,6 +21,8 @@ public final class LoadReport {
   private final String direct;
   private final List<String> header = new ArrayList<>();
   private final Map<Row, Map<String, Series>> rows = new LinkedHashMap<>();
+  /** CPU milliseconds per unit of a row's figure, by target, one value per round. */
+  private final Map<Row, Map<String, List<Double>>> cpu = new LinkedHashMap<>();
 
   /**
    * @param targets the targets in column order
@@ -40,6 +42,11 @@ public final class LoadReport {
 
   public void add(Row row, String target, Sample sample) {
     rows.computeIfAbsent(row, r -> new LinkedHashMap<>()).computeIfAbsent(target, t -> new Series()).add(sample);
+  }
+
+  /** What the target's own processes spent per unit of the figure of one round. */
+  public void addCpu(Row row, String target, double millisPerUnit) {
+    cpu.computeIfAbsent(row, r -> new LinkedHashMap<>()).computeIfAbsent(target, t -> new ArrayList<>()).add(millisPerUnit);
   }
 
   public Series series(Row row, String target) {
@@ -85,6 +92,7 @@ public final class LoadReport {
       out.append(' ').append(errors).append(" |\n");
     }
     appendLatency(out);
+    appendCpu(out);
     return out.toString();
   }
 
@@ -115,6 +123,48 @@ public final class LoadReport {
       }
       out.append('\n');
     }
+  }
+
+  private void appendCpu(StringBuilder out) {
+    if (cpu.isEmpty()) {
+      return;
+    }
+    List<String> others = targets.stream().filter(t -> !t.equals(subject)).toList();
+    out.append("\n## CPU per unit\n\nMilliseconds of CPU (user + system) that each target's own processes spent per")
+        .append(" unit of the figure, median over the rounds [min–max]: for a proxy its own process, not the backend")
+        .append(" behind it; for ").append(direct).append(" the backend's. A ratio below 1 favours ").append(subject)
+        .append(".\n\n| scenario | per |");
+    targets.forEach(t -> out.append(' ').append(t).append(" |"));
+    others.forEach(t -> out.append(' ').append(subject).append('/').append(t).append(" |"));
+    out.append("\n|---|---|").append("---:|".repeat(targets.size() + others.size())).append('\n');
+    for (Map.Entry<Row, Map<String, List<Double>>> e : cpu.entrySet()) {
+      Row row = e.getKey();
+      out.append("| ").append(row.scenario()).append(" | ").append(row.unit().replaceFirst("/s$", "")).append(" |");
+      for (String t : targets) {
+        double[] v = values(e.getValue(), t);
+        out.append(' ').append(v.length == 0 ? "–" : figure(Series.median(v)) + " [" + figure(min(v)) + "–"
+            + figure(max(v)) + "]").append(" |");
+      }
+      double[] mine = values(e.getValue(), subject);
+      for (String t : others) {
+        double[] theirs = values(e.getValue(), t);
+        out.append(' ').append(mine.length == 0 || theirs.length == 0 || Series.median(theirs) == 0 ? "–"
+            : String.format(Locale.ROOT, "%.2f×", Series.median(mine) / Series.median(theirs))).append(" |");
+      }
+      out.append('\n');
+    }
+  }
+
+  private static double[] values(Map<String, List<Double>> byTarget, String target) {
+    return byTarget.getOrDefault(target, List.of()).stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  private static double min(double[] v) {
+    return java.util.Arrays.stream(v).min().orElse(Double.NaN);
+  }
+
+  private static double max(double[] v) {
+    return java.util.Arrays.stream(v).max().orElse(Double.NaN);
   }
 
   static String ratio(Series subject, Series other) {

@@ -40,6 +40,10 @@ public final class SmtpSink implements AutoCloseable {
     return port;
   }
 
+  public long pid() {
+    return process.pid();
+  }
+
   @Override
   public void close() {
     Processes.stop(process.pid());

@@ -32,6 +32,20 @@ class LoadReportTest {
   }
 
   @Test
+  void cpuTableGivesEachTargetsMedianCostPerUnitAndTheSubjectsRatio() {
+    LoadReport r = new LoadReport(List.of("direct", "nginx", "mailgate"), "mailgate", "direct");
+    r.add(SMTP, "direct", new Sample(1, 0, Percentiles.NONE));
+    r.addCpu(SMTP, "direct", 0.5);
+    r.addCpu(SMTP, "nginx", 0.2);
+    r.addCpu(SMTP, "mailgate", 0.3);
+    r.addCpu(SMTP, "mailgate", 0.1);
+    r.addCpu(SMTP, "mailgate", 0.2);
+    assertThat(r.toMarkdown()).contains("## CPU per unit")
+        .contains("| scenario | per | direct | nginx | mailgate | mailgate/direct | mailgate/nginx |")
+        .contains("| smtp-relay 4 KB | msgs | 0.500 [0.500–0.500] | 0.200 [0.200–0.200] | 0.200 [0.100–0.300] | 0.40× | 1.00× |");
+  }
+
+  @Test
   void missingTargetsAndEvenCountsAreHandled() {
     Series s = new Series();
     s.add(new Sample(1, 0, Percentiles.NONE));

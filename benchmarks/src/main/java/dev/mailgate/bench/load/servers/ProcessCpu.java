@@ -1,0 +1,60 @@
+package dev.mailgate.bench.load.servers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The CPU time a server has used, user and system, over its process tree, from
+ * {@code /proc/PID/stat} (proc(5): utime, stime, cutime, cstime, in clock ticks). The children's
+ * fields count processes that have ended and been reaped, which matters for Dovecot: it forks an
+ * imap process per login, and each is gone by the next reading. A process still alive counts
+ * through its own fields, and once reaped through its parent's: never twice in one reading.
+ *
+ * <p>The throughput ratios say how fast a target is on this 2-core machine, where a proxy and
+ * Dovecot share the cores; this says what each target spends to get there, which does not depend
+ * on what else the machine was doing.
+ */
+public final class ProcessCpu {
+
+  /** USER_HZ: the unit of the stat fields; 100 on every Linux the harness runs on (x86-64, arm64). */
+  static final long TICKS_PER_SECOND = 100;
+
+  /** The fields after the command name: state is field 3, utime field 14 (proc(5), 1-based). */
+  private static final int UTIME = 14 - 3;
+
+  private ProcessCpu() {}
+
+  /** Milliseconds of CPU of {@code roots} and all their descendants, the ended ones included. */
+  public static long millis(List<Long> roots) {
+    long ticks = roots.stream()
+        .flatMap(pid -> ProcessHandle.of(pid).stream())
+        .flatMap(h -> Stream.concat(Stream.of(h), h.descendants()))
+        .mapToLong(h -> ticks(h.pid()))
+        .sum();
+    return ticks * 1000 / TICKS_PER_SECOND;
+  }
+
+  private static long ticks(long pid) {
+    try {
+      return ticksOf(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+    } catch (IOException e) {
+      return 0; // ended meanwhile: its time is now in its parent's cutime
+    }
+  }
+
+  /**
+   * utime + stime + cutime + cstime of one stat line. The command name (field 2) is in parentheses
+   * and may itself hold spaces and parentheses, so the fields are counted from its last ')'.
+   */
+  static long ticksOf(String stat) {
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+    long sum = 0;
+    for (int i = UTIME; i < UTIME + 4; i++) {
+      sum += Long.parseLong(f[i]);
+    }
+    return sum;
+  }
+}

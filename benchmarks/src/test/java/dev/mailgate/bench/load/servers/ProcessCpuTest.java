@@ -1,0 +1,30 @@
+package dev.mailgate.bench.load.servers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProcessCpuTest {
+
+  @Test
+  void sumsUserSystemAndReapedChildrensTicksCountingFromTheLastParenthesis() {
+    // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime cstime ...
+    String stat = "4242 (imap (a) b) S 1 4242 4242 0 -1 4194560 100 0 0 0 7 3 20 11 20 0 1 0 3159209";
+    assertThat(ProcessCpu.ticksOf(stat)).isEqualTo(7 + 3 + 20 + 11);
+  }
+
+  @Test
+  void thisProcessHasUsedSomeCpuAndAnUnknownPidNone() {
+    long self = ProcessHandle.current().pid();
+    long spent = ProcessCpu.millis(List.of(self));
+    // burn a little so the reading cannot be a constant
+    long x = 0;
+    for (int i = 0; i < 50_000_000; i++) {
+      x += i % 7;
+    }
+    assertThat(x).isPositive();
+    assertThat(ProcessCpu.millis(List.of(self))).isGreaterThan(0).isGreaterThanOrEqualTo(spent);
+    assertThat(ProcessCpu.millis(List.of(Long.MAX_VALUE))).isZero();
+  }
+}
