@@ -289,15 +289,22 @@ public final class LoadHarness implements Callable<Integer> {
   private void runAgainstAll(Scenario scenario, List<Target> chosen, int round, LoadReport report) throws Exception {
     for (int i = 0; i < chosen.size(); i++) {
       Target t = chosen.get((i + round) % chosen.size());
-      long cpuBefore = ProcessCpu.millis(t.processes().get());
+      List<Long> processes = t.processes().get();
+      long cpuBefore = ProcessCpu.millis(processes);
+      long jitBefore = ProcessCpu.compilerMillis(processes);
       Map<LoadReport.Row, Sample> figures = scenario.measure(t);
-      long cpuMillis = ProcessCpu.millis(t.processes().get()) - cpuBefore;
+      long cpuMillis = ProcessCpu.millis(processes) - cpuBefore;
+      long jitMillis = ProcessCpu.compilerMillis(processes) - jitBefore;
       for (Map.Entry<LoadReport.Row, Sample> e : figures.entrySet()) {
         Sample s = e.getValue();
         // rates only (not the idle scenario's memory), and one row per measurement: the units a
         // rate stands for are the rate times the scenario's duration
         if (figures.size() == 1 && e.getKey().unit().endsWith("/s") && s.value() > 0) {
-          report.addCpu(e.getKey(), t.name(), cpuMillis / (s.value() * durationSeconds));
+          double units = s.value() * durationSeconds;
+          report.addCpu(e.getKey(), t.name(), cpuMillis / units);
+          if (t.name().equals(report.subject())) {
+            report.addSubjectCpuWithoutJit(e.getKey(), (cpuMillis - jitMillis) / units);
+          }
         }
         LOG.info("round {} {} {}: {} {} (errors {}, p50 {} ms, p99 {} ms)", round + 1, e.getKey().scenario(), t.name(),
             String.format("%.1f", s.value()), e.getKey().unit(), s.errors(),

@@ -23,6 +23,8 @@ public final class LoadReport {
   private final Map<Row, Map<String, Series>> rows = new LinkedHashMap<>();
   /** CPU milliseconds per unit of a row's figure, by target, one value per round. */
   private final Map<Row, Map<String, List<Double>>> cpu = new LinkedHashMap<>();
+  /** The same for the subject without its JIT compiler threads. */
+  private final Map<Row, List<Double>> subjectCompiled = new LinkedHashMap<>();
 
   /**
    * @param targets the targets in column order
@@ -47,6 +49,11 @@ public final class LoadReport {
   /** What the target's own processes spent per unit of the figure of one round. */
   public void addCpu(Row row, String target, double millisPerUnit) {
     cpu.computeIfAbsent(row, r -> new LinkedHashMap<>()).computeIfAbsent(target, t -> new ArrayList<>()).add(millisPerUnit);
+  }
+
+  /** What the subject spent per unit outside its JIT compiler threads, in one round. */
+  public void addSubjectCpuWithoutJit(Row row, double millisPerUnit) {
+    subjectCompiled.computeIfAbsent(row, r -> new ArrayList<>()).add(millisPerUnit);
   }
 
   public Series series(Row row, String target) {
@@ -130,33 +137,46 @@ public final class LoadReport {
       return;
     }
     List<String> others = targets.stream().filter(t -> !t.equals(subject)).toList();
+    String compiled = subject + " without JIT";
     out.append("\n## CPU per unit\n\nMilliseconds of CPU (user + system) that each target's own processes spent per")
         .append(" unit of the figure, median over the rounds [min–max]: for a proxy its own process, not the backend")
-        .append(" behind it; for ").append(direct).append(" the backend's. A ratio below 1 favours ").append(subject)
-        .append(".\n\n| scenario | per |");
+        .append(" behind it; for ").append(direct).append(" the backend's. \"").append(compiled)
+        .append("\" leaves out the JVM's JIT compiler threads, which still work minutes after a start. A ratio below 1")
+        .append(" favours ").append(subject).append(".\n\n| scenario | per |");
     targets.forEach(t -> out.append(' ').append(t).append(" |"));
+    out.append(' ').append(compiled).append(" |");
     others.forEach(t -> out.append(' ').append(subject).append('/').append(t).append(" |"));
-    out.append("\n|---|---|").append("---:|".repeat(targets.size() + others.size())).append('\n');
+    others.forEach(t -> out.append(' ').append(compiled).append('/').append(t).append(" |"));
+    out.append("\n|---|---|").append("---:|".repeat(targets.size() + 1 + 2 * others.size())).append('\n');
     for (Map.Entry<Row, Map<String, List<Double>>> e : cpu.entrySet()) {
       Row row = e.getKey();
       out.append("| ").append(row.scenario()).append(" | ").append(row.unit().replaceFirst("/s$", "")).append(" |");
       for (String t : targets) {
-        double[] v = values(e.getValue(), t);
-        out.append(' ').append(v.length == 0 ? "–" : figure(Series.median(v)) + " [" + figure(min(v)) + "–"
-            + figure(max(v)) + "]").append(" |");
+        out.append(' ').append(spread(values(e.getValue(), t))).append(" |");
       }
+      double[] withoutJit = values(subjectCompiled, row);
+      out.append(' ').append(spread(withoutJit)).append(" |");
       double[] mine = values(e.getValue(), subject);
-      for (String t : others) {
-        double[] theirs = values(e.getValue(), t);
-        out.append(' ').append(mine.length == 0 || theirs.length == 0 || Series.median(theirs) == 0 ? "–"
-            : String.format(Locale.ROOT, "%.2f×", Series.median(mine) / Series.median(theirs))).append(" |");
+      for (double[] subjectValues : List.of(mine, withoutJit)) {
+        for (String t : others) {
+          out.append(' ').append(medianRatio(subjectValues, values(e.getValue(), t))).append(" |");
+        }
       }
       out.append('\n');
     }
   }
 
-  private static double[] values(Map<String, List<Double>> byTarget, String target) {
-    return byTarget.getOrDefault(target, List.of()).stream().mapToDouble(Double::doubleValue).toArray();
+  private static String spread(double[] v) {
+    return v.length == 0 ? "–" : figure(Series.median(v)) + " [" + figure(min(v)) + "–" + figure(max(v)) + "]";
+  }
+
+  private static String medianRatio(double[] mine, double[] theirs) {
+    return mine.length == 0 || theirs.length == 0 || Series.median(theirs) == 0 ? "–"
+        : String.format(Locale.ROOT, "%.2f×", Series.median(mine) / Series.median(theirs));
+  }
+
+  private static <K> double[] values(Map<K, List<Double>> byKey, K key) {
+    return byKey.getOrDefault(key, List.of()).stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   private static double min(double[] v) {

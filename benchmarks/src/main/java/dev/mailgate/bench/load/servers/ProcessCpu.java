@@ -37,6 +37,42 @@ public final class ProcessCpu {
     return ticks * 1000 / TICKS_PER_SECOND;
   }
 
+  /**
+   * Milliseconds of CPU the JIT compiler threads of the JVMs among {@code roots} have used (their
+   * {@code comm} is "C1 CompilerThre" or "C2 CompilerThre", the names truncated by the kernel). A
+   * JVM compiles for minutes after it starts; what that costs is part of what a short run measures,
+   * and this separates it from what serving costs once compiled. 0 for a process that is not a JVM.
+   */
+  public static long compilerMillis(List<Long> roots) {
+    long ticks = 0;
+    for (long pid : roots) {
+      Path tasks = Path.of("/proc", Long.toString(pid), "task");
+      try (Stream<Path> threads = Files.list(tasks)) {
+        ticks += threads.filter(ProcessCpu::isCompiler).mapToLong(t -> ticksAt(t.resolve("stat"))).sum();
+      } catch (IOException e) {
+        // ended meanwhile: nothing more to count
+      }
+    }
+    return ticks * 1000 / TICKS_PER_SECOND;
+  }
+
+  private static boolean isCompiler(Path task) {
+    try {
+      return Files.readString(task.resolve("comm")).matches("C[12] CompilerThre.*\\s*");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** A thread's own utime + stime; its children fields are always 0. */
+  private static long ticksAt(Path stat) {
+    try {
+      return ticksOf(Files.readString(stat));
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
   private static long ticks(long pid) {
     try {
       return ticksOf(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));

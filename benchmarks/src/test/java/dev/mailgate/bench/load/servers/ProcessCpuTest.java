@@ -27,4 +27,13 @@ class ProcessCpuTest {
     assertThat(ProcessCpu.millis(List.of(self))).isGreaterThan(0).isGreaterThanOrEqualTo(spent);
     assertThat(ProcessCpu.millis(List.of(Long.MAX_VALUE))).isZero();
   }
+
+  @Test
+  void aJvmsCompilerThreadsAreFoundAndTheirTimeIsPartOfTheWhole() {
+    List<Long> self = List.of(ProcessHandle.current().pid());
+    // the test JVM has compiled its way here; C1 runs within milliseconds of any start
+    long jit = ProcessCpu.compilerMillis(self);
+    assertThat(jit).isPositive().isLessThanOrEqualTo(ProcessCpu.millis(self));
+    assertThat(ProcessCpu.compilerMillis(List.of(Long.MAX_VALUE))).isZero();
+  }
 }
