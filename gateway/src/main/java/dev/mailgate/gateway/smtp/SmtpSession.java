@@ -15,6 +15,7 @@ import dev.mailgate.codec.smtp.SmtpLimits;
 import dev.mailgate.codec.smtp.SmtpPath;
 import dev.mailgate.codec.smtp.SmtpReply;
 import dev.mailgate.codec.smtp.SmtpReplyEncoder;
+import dev.mailgate.gateway.net.ChannelWrites;
 import dev.mailgate.gateway.net.SessionContext;
 import dev.mailgate.gateway.net.StartTls;
 import dev.mailgate.gateway.net.TlsMode;
@@ -530,11 +531,11 @@ final class SmtpSession {
   /** Writes a reply; waits for the write only when the client is not reading its replies. */
   Mono<Void> send(SmtpReply reply) {
     ChannelFuture f = ch.writeAndFlush(reply);
-    return ch.isWritable() ? Mono.empty() : completion(f);
+    return ch.isWritable() ? Mono.empty() : ChannelWrites.completion(f);
   }
 
   Mono<Void> sendAndWait(SmtpReply reply) {
-    return completion(ch.writeAndFlush(reply));
+    return ChannelWrites.completion(ch.writeAndFlush(reply));
   }
 
   /** A refused command: counts towards {@link dev.mailgate.codec.smtp.SmtpLimits#maxErrors()}. */
@@ -555,15 +556,5 @@ final class SmtpSession {
       ch.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
     }
     return Mono.empty();
-  }
-
-  private static Mono<Void> completion(ChannelFuture f) {
-    return Mono.create(sink -> f.addListener(done -> {
-      if (done.isSuccess()) {
-        sink.success();
-      } else {
-        sink.error(done.cause());
-      }
-    }));
   }
 }

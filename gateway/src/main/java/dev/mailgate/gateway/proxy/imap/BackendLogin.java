@@ -16,6 +16,7 @@ import dev.mailgate.codec.sasl.SaslMechanism;
 import dev.mailgate.codec.sasl.Secret;
 import dev.mailgate.gateway.backend.BackendConnection;
 import dev.mailgate.gateway.backend.BackendTlsMode;
+import dev.mailgate.gateway.net.ChannelWrites;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
@@ -422,6 +423,6 @@ final class BackendLogin {
   }
 
   private Mono<Void> send(ByteBuf out) {
-    return connection.connection().outbound().send(Mono.just(out)).then();
+    return ChannelWrites.write(connection.connection().channel(), out);
   }
 }

@@ -20,6 +20,7 @@ import dev.mailgate.codec.sasl.Secret;
 import dev.mailgate.gateway.backend.CommandPacer;
 import dev.mailgate.gateway.backend.Relay;
 import dev.mailgate.gateway.metrics.LoginOutcome;
+import dev.mailgate.gateway.net.ChannelWrites;
 import dev.mailgate.gateway.net.CidrRange;
 import dev.mailgate.gateway.net.SessionContext;
 import dev.mailgate.gateway.net.StartTls;
@@ -37,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 
@@ -478,6 +478,6 @@ final class ImapProxySession {
   }
 
   private Mono<Void> write(ByteBuf... replies) {
-    return connection.outbound().send(Flux.fromArray(replies), b -> true).then();
+    return ChannelWrites.write(connection.channel(), replies);
   }
 }
