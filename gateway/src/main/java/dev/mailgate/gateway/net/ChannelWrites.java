@@ -9,10 +9,10 @@ import reactor.core.publisher.Mono;
  * Writes a session's own replies straight to its channel, for the dialogues a session answers
  * itself (greetings, pre-login replies, the login replayed to a backend). reactor-netty's {@code
  * outbound().send(..)} subscribes a send operator with its own queue and scheduling for every
- * call, made for streams; for one or two buffers at a time it cost a measurable share of a
- * proxied session's CPU (docs/performance.md, "What mailgate spends per unit"). The writes enter
- * the pipeline at its tail like reactor-netty's, so every outbound handler (byte counters, TLS)
- * still sees them, in call order.
+ * call, made for streams of many buffers; a reply is one or two, so this skips that machinery (the
+ * saving was below what the harness resolves: docs/performance.md, "What mailgate spends per
+ * unit"). The writes enter the pipeline at its tail like reactor-netty's, so every outbound
+ * handler (byte counters, TLS) still sees them, in call order.
  */
 public final class ChannelWrites {
 
