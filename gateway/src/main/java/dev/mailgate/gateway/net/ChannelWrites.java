@@ -29,7 +29,9 @@ public final class ChannelWrites {
     }
     return Mono.defer(() -> {
       for (int i = 0; i < buffers.length - 1; i++) {
-        channel.write(buffers[i], channel.voidPromise());
+        // a promise of its own, not the void one: a failed write would otherwise be fired down
+        // the pipeline as an exception; the last write fails the same way and reports it
+        channel.write(buffers[i]);
       }
       return completion(channel.writeAndFlush(buffers[buffers.length - 1]));
     });
