@@ -88,8 +88,15 @@ public final class PemFiles {
         }
         if (o instanceof PEMEncryptedKeyPair encrypted) {
           char[] pass = requirePassphrase(file, passphrase);
-          PEMKeyPair pair =
-              encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(BC).build(pass));
+          PEMKeyPair pair;
+          try {
+            pair = encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(BC).build(pass));
+          } catch (org.bouncycastle.openssl.PEMException e) {
+            // A wrong passphrase usually fails the CBC padding check, but about one time in 256
+            // the padding happens to be valid and the garbage fails to parse as a key instead:
+            // the same cause, so the same answer.
+            throw new IOException(file + ": cannot decrypt private key (wrong passphrase?)", e);
+          }
           return converter.getPrivateKey(pair.getPrivateKeyInfo());
         }
       }
