@@ -92,21 +92,23 @@ public final class PemFiles {
           try {
             pair = encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(BC).build(pass));
           } catch (org.bouncycastle.openssl.PEMException e) {
-            // A wrong passphrase usually fails the CBC padding check, but about one time in 256
-            // the padding happens to be valid and the garbage fails to parse as a key instead:
-            // the same cause, so the same answer.
-            throw new IOException(file + ": cannot decrypt private key (wrong passphrase?)", e);
+            // A wrong passphrase usually fails the CBC padding check (EncryptionException, a
+            // PEMException), but about one time in 256 the padding happens to be valid and the
+            // garbage fails to parse as a key instead: the same cause, so the same answer.
+            throw cannotDecrypt(file, e);
           }
           return converter.getPrivateKey(pair.getPrivateKeyInfo());
         }
       }
     } catch (OperatorCreationException | PKCSException e) {
-      // Do not echo the passphrase; say which file failed.
-      throw new IOException(file + ": cannot decrypt private key (wrong passphrase?)", e);
-    } catch (org.bouncycastle.openssl.EncryptionException e) {
-      throw new IOException(file + ": cannot decrypt private key (wrong passphrase?)", e);
+      throw cannotDecrypt(file, e);
     }
     throw new IOException(file + ": no private key found");
+  }
+
+  /** Names the file, never the passphrase. */
+  private static IOException cannotDecrypt(Path file, Exception cause) {
+    return new IOException(file + ": cannot decrypt private key (wrong passphrase?)", cause);
   }
 
   /** Loads a chain and its key, and checks that the key belongs to the leaf certificate. */

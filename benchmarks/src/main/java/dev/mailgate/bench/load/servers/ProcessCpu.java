@@ -14,8 +14,8 @@ import java.util.stream.Stream;
  * through its own fields, and once reaped through its parent's: never twice in one reading.
  *
  * <p>The throughput ratios say how fast a target is on this 2-core machine, where a proxy and
- * Dovecot share the cores; this says what each target spends to get there, which does not depend
- * on what else the machine was doing.
+ * Dovecot share the cores; this says what each target spends to get there. A busy machine raises
+ * it for every target alike, so targets compare within one run.
  */
 public final class ProcessCpu {
 
@@ -64,20 +64,16 @@ public final class ProcessCpu {
     }
   }
 
-  /** A thread's own utime + stime; its children fields are always 0. */
+  private static long ticks(long pid) {
+    return ticksAt(Path.of("/proc", Long.toString(pid), "stat"));
+  }
+
+  /** The ticks of one process's or thread's stat file (a thread's children fields are 0). */
   private static long ticksAt(Path stat) {
     try {
       return ticksOf(Files.readString(stat));
     } catch (IOException e) {
-      return 0;
-    }
-  }
-
-  private static long ticks(long pid) {
-    try {
-      return ticksOf(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
-    } catch (IOException e) {
-      return 0; // ended meanwhile: its time is now in its parent's cutime
+      return 0; // ended meanwhile: a process's time is now in its parent's cutime
     }
   }
 
