@@ -1,5 +1,6 @@
 package dev.mailgate.gateway.backend;
 
+import dev.mailgate.gateway.net.LoopTimers;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
@@ -135,7 +136,7 @@ public final class Relay {
               LOG.debug("relay client->backend ended: {}", e.toString(), e);
               return Mono.empty();
             })
-            .then(Mono.defer(() -> Mono.delay(DRAIN_GRACE).map(t -> ended())));
+            .then(Mono.defer(() -> Mono.delay(DRAIN_GRACE, LoopTimers.of(server.channel())).map(t -> ended())));
     Mono<End> down =
         client.outbound()
             .send(Flux.concat(residual(toClient), bytes(backend.receive(), backendToClient).doOnComplete(() -> ended(End.BACKEND_CLOSED))))

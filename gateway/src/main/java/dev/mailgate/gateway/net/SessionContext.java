@@ -60,6 +60,7 @@ public final class SessionContext {
   /** A TLS handler is in the pipeline and its handshake has not completed. */
   private volatile boolean tlsPending;
   private volatile SessionPolicies policies = SessionPolicies.off();
+  private final ReadIdleTimer idleTimer;
 
   private static final Throwable COMPLETED = new Throwable("completed", null, false, false) {};
 
@@ -74,6 +75,10 @@ public final class SessionContext {
     this.client = peer;
     this.metrics = tracking.metrics();
     this.inbound = new InboundHandoff(connection.inbound().receiveObject());
+    this.idleTimer = new ReadIdleTimer(listener.idleTimeout(), () -> {
+      ending(EndReason.IDLE_TIMEOUT);
+      timedOut();
+    });
     this.record =
         tracking.registry().open(id, new SessionStart(listener.protocol(), listener.name(), peer), new Control());
     WireMeter meter = new WireMeter(id, record,
@@ -246,12 +251,7 @@ public final class SessionContext {
 
   /** Replaces the idle timeout (no read for this long closes the session). */
   public void idleTimeout(Duration idle) {
-    connection.onReadIdle(
-        idle.toMillis(),
-        () -> {
-          ending(EndReason.IDLE_TIMEOUT);
-          timedOut();
-        });
+    idleTimer.timeout(idle);
   }
 
   /** Runs instead of closing when a timeout fires; the callback must close the connection. */
@@ -260,7 +260,7 @@ public final class SessionContext {
   }
 
   void start() {
-    idleTimeout(listener.idleTimeout());
+    connection.channel().pipeline().addFirst(ReadIdleTimer.NAME, idleTimer);
     preLoginTimer =
         connection.channel().eventLoop().schedule(
             () -> {

@@ -17,6 +17,7 @@ import dev.mailgate.codec.sasl.Secret;
 import dev.mailgate.gateway.backend.BackendConnection;
 import dev.mailgate.gateway.backend.BackendTlsMode;
 import dev.mailgate.gateway.net.ChannelWrites;
+import dev.mailgate.gateway.net.LoopTimers;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * The backend leg of a login, as an IMAP client (RFC 9051): reads the greeting, learns the
@@ -98,13 +100,14 @@ final class BackendLogin {
    */
   Mono<Outcome> run(Duration timeout) {
     Duration greeting = connection.backend().spec().handshakeTimeout();
+    Scheduler timers = LoopTimers.of(connection.connection().channel());
     return proxyHeader()
         .thenMany(connection.receive()
-            .timeout(Mono.delay(greeting), first -> Mono.never())
+            .timeout(Mono.delay(greeting, timers), first -> Mono.never())
             .concatMap(this::onRead, 0))
         .next()
         .switchIfEmpty(Mono.fromSupplier(() -> new Outcome.Failed("backend closed the connection")))
-        .timeout(timeout, Mono.fromSupplier(() -> new Outcome.Failed("backend login timed out")))
+        .timeout(timeout, Mono.fromSupplier(() -> new Outcome.Failed("backend login timed out")), timers)
         .onErrorResume(e -> Mono.just(new Outcome.Failed(e.toString())))
         .doFinally(s -> framing.close());
   }
