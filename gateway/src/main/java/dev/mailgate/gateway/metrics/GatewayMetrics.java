@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * meter up per call, which is fine for per-login or per-message events.
  */
 public final class GatewayMetrics {
+  private record LoginKey(Protocol protocol, String mechanism, LoginOutcome outcome) {}
+
   private static final Duration[] LATENCY_BUCKETS = {
     Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
     Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
@@ -42,6 +44,8 @@ public final class GatewayMetrics {
   private final Map<Protocol, Counter> bytesOut = new EnumMap<>(Protocol.class);
   private final ConcurrentHashMap<String, AtomicReference<CircuitState>> circuits =
       new ConcurrentHashMap<>();
+  /** One per login of every session: kept, as a builder's register() rebuilds the tags each call. */
+  private final ConcurrentHashMap<LoginKey, Counter> logins = new ConcurrentHashMap<>();
   private final Counter relayed;
   private final Counter delivered;
 
@@ -96,12 +100,16 @@ public final class GatewayMetrics {
 
   /** Counts a login attempt; {@code mechanism} is what the client named, normalised here. */
   public void login(Protocol protocol, String mechanism, LoginOutcome outcome) {
-    Counter.builder("mailgate.logins")
-        .description("Login attempts by outcome and mechanism")
-        .tag("protocol", ProtocolLabel.of(protocol))
-        .tag("mechanism", Mechanisms.tag(mechanism))
-        .tag("outcome", outcome.label())
-        .register(registry)
+    logins
+        .computeIfAbsent(
+            new LoginKey(protocol, Mechanisms.tag(mechanism), outcome),
+            k ->
+                Counter.builder("mailgate.logins")
+                    .description("Login attempts by outcome and mechanism")
+                    .tag("protocol", ProtocolLabel.of(k.protocol()))
+                    .tag("mechanism", k.mechanism())
+                    .tag("outcome", k.outcome().label())
+                    .register(registry))
         .increment();
   }
 
