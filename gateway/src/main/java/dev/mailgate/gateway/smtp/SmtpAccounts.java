@@ -21,8 +21,9 @@ public interface SmtpAccounts {
   /**
    * Checks a login. Emits the canonical user name when the credentials are good, completes empty
    * when they are refused, and fails when the check itself could not be made (the client gets a
-   * temporary {@code 454 4.7.0}). Must not block; must not keep {@code credentials} unless {@link
-   * #keepsCredentials()}.
+   * temporary {@code 454 4.7.0}), or with {@link MechanismUnavailable} when the mechanism cannot
+   * be used for this account (the client gets {@code 504 5.5.4}). Must not block; must not keep
+   * {@code credentials} unless {@link #keepsCredentials()}.
    */
   Mono<String> authenticate(SaslCredentials credentials, SessionFacts session);
 

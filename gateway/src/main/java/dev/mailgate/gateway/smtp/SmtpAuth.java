@@ -133,6 +133,7 @@ final class SmtpAuth {
     return s.server.accounts().authenticate(p, s.facts())
         .map(user -> (Object) user)
         .defaultIfEmpty(Boolean.FALSE)
+        .onErrorResume(MechanismUnavailable.class, e -> Mono.just(SmtpReplies.MECHANISM_UNAVAILABLE))
         .onErrorReturn(SmtpReplies.AUTH_UNAVAILABLE)
         .publishOn(s.loop)
         .flatMap(outcome -> {

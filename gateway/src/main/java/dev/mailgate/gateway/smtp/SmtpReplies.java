@@ -61,6 +61,9 @@ final class SmtpReplies {
   static final SmtpReply ALREADY_TLS = SmtpReply.of(503, "5.5.1", "TLS already active");
   static final SmtpReply UNKNOWN_MECHANISM = SmtpReply.of(504, "5.5.4",
       "Unrecognized authentication type");
+  /** RFC 4954 4: a mechanism the account's backend cannot check (a token where it takes none). */
+  static final SmtpReply MECHANISM_UNAVAILABLE = SmtpReply.of(504, "5.5.4",
+      "Authentication mechanism not available for this account");
   static final SmtpReply AUTH_CANCELLED = SmtpReply.of(501, "5.0.0", "Authentication cancelled");
   static final SmtpReply AUTH_REQUIRED = SmtpReply.of(530, "5.7.0", "Authentication required");
   static final SmtpReply TLS_REQUIRED = SmtpReply.of(530, "5.7.0", "Must issue a STARTTLS command first");

@@ -3,6 +3,7 @@ package dev.mailgate.gateway.proxy.smtp;
 import dev.mailgate.codec.sasl.SaslCredentials;
 import dev.mailgate.gateway.backend.Backend;
 import dev.mailgate.gateway.backend.BackendUnavailable;
+import dev.mailgate.gateway.smtp.MechanismUnavailable;
 import dev.mailgate.gateway.smtp.SessionFacts;
 import dev.mailgate.gateway.smtp.SmtpAccounts;
 import dev.mailgate.codec.sasl.SaslMechanism;
@@ -56,6 +57,10 @@ public final class BackendAccounts implements SmtpAccounts {
             : client.open(backends, BackendRelaySink.clientFacts(session), BackendLogin.of(credentials))
                 .flatMap(tx -> tx.quit().thenReturn(user)))
         .onErrorResume(BackendSmtpException.class, e -> {
+          if (e.reply() == BackendReplies.NO_TOKEN_MECHANISM) {
+            LOG.info("AUTH for {}: {}", user, e.getMessage());
+            return Mono.error(new MechanismUnavailable(e.getMessage()));
+          }
           if (e.reply().isPermanentFailure()) {
             LOG.info("AUTH for {} refused by the backend: {}", user, e.reply().code());
             return Mono.empty();

@@ -31,6 +31,13 @@ public final class BackendReplies {
   public static final SmtpReply NO_SMTPUTF8 =
       SmtpReply.of(553, "5.6.7", "SMTPUTF8 is not supported by the next hop");
 
+  /**
+   * A bearer token for a backend that offers AUTH but no token mechanism (RFC 4954 4, {@code 504}):
+   * nothing the client can retry; it may log in with another mechanism.
+   */
+  public static final SmtpReply NO_TOKEN_MECHANISM =
+      SmtpReply.of(504, "5.5.4", "The backend offers no mechanism for this token");
+
   /** BODY=8BITMIME or BINARYMIME towards a backend that does not take it (RFC 6152 3, RFC 3030 3). */
   public static final SmtpReply NO_CONVERSION =
       SmtpReply.of(554, "5.6.3", "Conversion required but not supported by the next hop");

@@ -1,6 +1,7 @@
 package dev.mailgate.gateway.proxy.smtp;
 
 import dev.mailgate.codec.sasl.SaslClientExchange;
+import dev.mailgate.codec.sasl.SaslCredentials;
 import dev.mailgate.codec.sasl.SaslMechanism;
 import dev.mailgate.codec.sasl.Secret;
 import dev.mailgate.codec.smtp.EhloCapabilities;
@@ -192,7 +193,11 @@ public final class BackendSmtpClient {
   private Mono<Void> auth(SmtpWire wire, EhloCapabilities caps, BackendLogin login) {
     SaslMechanism mechanism = login.choose(caps.authMechanisms());
     if (mechanism == null) {
-      return Mono.error(new BackendSmtpException(BackendReplies.UNAVAILABLE,
+      // a token where the backend checks only passwords: no retry helps, unlike a backend that
+      // offers no AUTH at all (its configuration, or STARTTLS missing: temporary)
+      SmtpReply reply = login.credentials() instanceof SaslCredentials.Token && !caps.authMechanisms().isEmpty()
+          ? BackendReplies.NO_TOKEN_MECHANISM : BackendReplies.UNAVAILABLE;
+      return Mono.error(new BackendSmtpException(reply,
           "backend offers no usable AUTH mechanism: " + caps.authMechanisms(), null));
     }
     SaslClientExchange exchange = SaslClientExchange.create(mechanism, login.credentials());
