@@ -52,10 +52,13 @@ final class EsmtpParameterParser {
         bit = 1;
         size = number(c, vStart);
       } else if (reset(c, kStart) && c.skipIgnoreCase("BODY") && c.pos == kEnd) {
-        bit = 2;
-        body = body(c, vStart);
+        MailParameters.Body b = body(c, vStart);
+        bit = b == body ? 0 : 2; // the same BODY again says nothing new; another one conflicts
+        body = b;
       } else if (reset(c, kStart) && c.skipIgnoreCase("SMTPUTF8") && c.pos == kEnd) {
-        bit = 4;
+        // A flag given twice cannot conflict: Python's smtplib sends "SMTPUTF8 SMTPUTF8 BODY=8BITMIME"
+        // when the caller passed SMTPUTF8 for a non-ASCII address, and Postfix takes it.
+        bit = 0;
         if (vStart >= 0) {
           throw SmtpSyntaxException.syntax("SMTPUTF8 takes no value");
         }

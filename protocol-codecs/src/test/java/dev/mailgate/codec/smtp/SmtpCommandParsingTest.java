@@ -96,6 +96,7 @@ class SmtpCommandParsingTest {
         Arguments.of("MAIL FROM:<a@b.c> SIZE=1 SIZE=2", ProtocolError.SYNTAX),
         Arguments.of("MAIL FROM:<a@b.c> BODY=9BIT", ProtocolError.SYNTAX),
         Arguments.of("MAIL FROM:<a@b.c> SMTPUTF8=yes", ProtocolError.SYNTAX),
+        Arguments.of("MAIL FROM:<a@b.c> BODY=7BIT BODY=8BITMIME", ProtocolError.SYNTAX),
         Arguments.of("MAIL FROM:<a@b.c> ENVID=a+0Db", ProtocolError.BAD_CHARACTER),
         Arguments.of("MAIL FROM:<a@b.c> A B C D E F G H I J K L M N O P Q",
             ProtocolError.TOO_MANY_PARAMETERS),
@@ -118,6 +119,21 @@ class SmtpCommandParsingTest {
   @MethodSource("invalid")
   void malformedCommandGivesTypedFailure(String line, ProtocolError error) {
     assertThat(ServerHarness.decodeAllWays(line + "\r\n")).containsExactly("F:" + error);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aRepeatedSmtputf8AndTheSameBodyAgainAreAcceptedAsPythonSmtplibSendsThem() {
+    // smtplib's send_message(msg, mail_options=["SMTPUTF8"]) for a non-ASCII sender adds its own
+    // SMTPUTF8 and BODY=8BITMIME; Postfix takes the line, so must we.
+    MailParameters expected = new MailParameters(169, MailParameters.Body.EIGHT_BITMIME, true, null, null, null,
+        List.of());
+    SmtpCommand.Mail mail = new SmtpCommand.Mail(
+        new SmtpPath("j\u00f6rg", "b.c", List.of(), true), expected);
+    assertThat(ServerHarness.decodeAllWays(
+        "mail FROM:<j\u00f6rg@b.c> size=169 SMTPUTF8 SMTPUTF8 BODY=8BITMIME\r\n")).containsExactly(mail.toString());
+    assertThat(ServerHarness.decodeAllWays(
+        "MAIL FROM:<j\u00f6rg@b.c> SIZE=169 SMTPUTF8 BODY=8BITMIME SMTPUTF8 BODY=8BITMIME\r\n"))
+        .containsExactly(mail.toString());
   }
 
   @org.junit.jupiter.api.Test
