@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The certificate served when none is configured: generated once with BouncyCastle for the host
- * name and {@code localhost} (subjectAltName DNS entries), saved as PEM under {@code
+ * name and {@code localhost} (subjectAltName DNS entries) and the loopback addresses {@code
+ * 127.0.0.1} and {@code ::1} (IP entries), saved as PEM under {@code
  * <dataDirectory>/tls/} and reused on later starts until it is within 30 days of expiry.
  */
 public final class SelfSignedCertificateStore {
@@ -58,6 +59,10 @@ public final class SelfSignedCertificateStore {
       Set<String> names = new LinkedHashSet<>();
       names.add(hostName);
       names.add("localhost");
+      // Clients pointed at the loopback address (fetchmail 127.0.0.1 sslcertck, openssl -verify_ip)
+      // check an IP subjectAltName (RFC 6125 1.7.2): "localhost" alone fails them.
+      names.add("127.0.0.1");
+      names.add("::1");
       X509Certificate cert = CertificateIssuer.leaf(keys, List.copyOf(names), null, null, VALIDITY);
       // Key first: a watcher that sees the new certificate must find its key already there.
       PemWriter.writeKey(spec.privateKey(), PemWriter.pkcs8(keys.getPrivate()));
