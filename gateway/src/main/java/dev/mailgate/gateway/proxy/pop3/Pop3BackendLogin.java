@@ -72,6 +72,13 @@ final class Pop3BackendLogin implements Pop3Authenticator<BackendDialogue> {
         ? chooser.candidates(p, client) : chooser.candidates(credentials.user(), client);
     return candidates
         .flatMap(list -> list.isEmpty() ? noRoute(credentials) : connectAndReplay(list, credentials, client))
+        .onErrorResume(NoTokenMechanism.class, e -> {
+          // RFC 5034 4: a mechanism that cannot be used is an -ERR the client may answer with
+          // another mechanism; [SYS/TEMP] would only make it retry the same token forever
+          LOG.info("pop3 login for {}: {}", credentials.user(), e.getMessage());
+          return Mono.just(new Pop3LoginResult.Refused<>(
+              Status.err("SASL mechanism not available for this account, use another")));
+        })
         .onErrorResume(e -> {
           LOG.info("pop3 login replay for {} failed: {}", credentials.user(), describe(e));
           return Mono.just(new Pop3LoginResult.Refused<>(
@@ -155,7 +162,7 @@ final class Pop3BackendLogin implements Pop3Authenticator<BackendDialogue> {
           return d.command(new Pop3Command.Auth(m.wire(), x.initialResponse()));
         }
       }
-      return Mono.error(new BackendDialogue.BackendProtocolException("backend offers no token mechanism"));
+      return Mono.error(new NoTokenMechanism(sasl));
     }
     SaslCredentials.Password credentials = (SaslCredentials.Password) given;
     boolean user = capa.isEmpty() || capa.stream().anyMatch(l -> l.equalsIgnoreCase("USER"));
@@ -194,6 +201,15 @@ final class Pop3BackendLogin implements Pop3Authenticator<BackendDialogue> {
       return Mono.just(new Pop3LoginResult.Refused<>(Status.err(code, "login refused by the mail server, try again later")));
     }
     return Mono.just(new Pop3LoginResult.Refused<>(Status.err(Pop3RespCode.AUTH, "invalid user name or password")));
+  }
+
+  /** A bearer token for a backend whose SASL offers no token mechanism. */
+  static final class NoTokenMechanism extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NoTokenMechanism(List<String> offered) {
+      super("backend offers no token mechanism (SASL " + offered + ")", null, false, false);
+    }
   }
 
   private static String describe(Throwable e) {

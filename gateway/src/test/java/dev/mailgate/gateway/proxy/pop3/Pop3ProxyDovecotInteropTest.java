@@ -191,6 +191,29 @@ class Pop3ProxyDovecotInteropTest {
   }
 
   @Test
+  void aBearerTokenForADovecotWithoutOauthIsAnUnsupportedMechanismNotSysTempAndPasswordsStillWork(MailServers s)
+      throws Exception {
+    int port = gateway(dovecot(s, s.pop3Port(), BackendTlsMode.STARTTLS), TlsMode.STARTTLS, Pop3ProxySettings.defaults("gw.example.test"));
+    String token = java.util.Base64.getEncoder().encodeToString(("n,a=" + MailServers.BOB.address()
+        + ",\u0001auth=Bearer ya29.some-token\u0001\u0001").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String plain = java.util.Base64.getEncoder().encodeToString(("\0" + MailServers.BOB.address() + "\0"
+        + MailServers.BOB.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    try (Pop3TestClient c = new Pop3TestClient(port)) {
+      c.transcript("""
+          S: \\+OK gw\\.example\\.test POP3 ready
+          C: AUTH OAUTHBEARER %s
+          S: -ERR SASL mechanism not available for this account, use another
+          C: AUTH PLAIN %s
+          S: \\+OK.*
+          C: STAT
+          S: \\+OK \\d+ \\d+
+          C: QUIT
+          S: \\+OK.*
+          """.formatted(token, plain));
+    }
+  }
+
+  @Test
   void backendDownIsSysTemp(MailServers s) throws Exception {
     int dead;
     try (ServerSocket socket = new ServerSocket(0)) {
