@@ -53,6 +53,12 @@ final class BackendLogin {
 
     /** The backend could not be used (greeting BYE, no STARTTLS, no common mechanism, closed). */
     record Failed(String reason) implements Outcome {}
+
+    /**
+     * A bearer token for a backend that offers no token mechanism: not a passing outage but a
+     * mechanism this account cannot use, so the client should fall back to another.
+     */
+    record NoTokenMechanism() implements Outcome {}
   }
 
   /** Splits a CAPABILITY code's atoms; compiled once, not by {@code String.split} on every login. */
@@ -314,7 +320,9 @@ final class BackendLogin {
       if (creds instanceof SaslCredentials.Password p && !capabilities.contains("LOGINDISABLED")) {
         return loginCommand(p);
       }
-      outcome = new Outcome.Failed("no login mechanism in common with the backend");
+      outcome = creds instanceof SaslCredentials.Token
+          ? new Outcome.NoTokenMechanism()
+          : new Outcome.Failed("no login mechanism in common with the backend");
       return null;
     }
     sasl = SaslClientExchange.create(mech, creds);

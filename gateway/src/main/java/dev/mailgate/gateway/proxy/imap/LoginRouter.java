@@ -13,7 +13,8 @@ import reactor.core.publisher.Mono;
  * verifies at the gateway when a route logs in as a master user, connects through the {@code
  * BackendConnector} (failover, circuit breakers) and runs {@link BackendLogin}. Every failure
  * becomes PRODUCT.md's IMAP reply: a refusal {@code NO [AUTHENTICATIONFAILED]}, an unreachable or
- * unusable backend {@code NO [UNAVAILABLE]}.
+ * unusable backend {@code NO [UNAVAILABLE]}, a token for a backend without a token mechanism a plain
+ * {@code NO}.
  */
 final class LoginRouter {
 
@@ -33,6 +34,14 @@ final class LoginRouter {
       new Result.No(ResponseCode.AUTHENTICATIONFAILED, "Authentication failed", true);
   static final Result.No UNAVAILABLE =
       new Result.No(ResponseCode.UNAVAILABLE, "Backend unavailable, try again later", false);
+  /**
+   * A token mechanism the user's backend does not offer (the pre-login CAPABILITY lists XOAUTH2 and
+   * OAUTHBEARER before the backend is known). RFC 9051 6.2.2's NO for a mechanism that cannot be
+   * used, without [UNAVAILABLE]: a temporary failure would make the client retry the same token
+   * instead of trying a password. Not a failed login either: the token was never checked.
+   */
+  static final Result.No NO_TOKEN_MECHANISM =
+      new Result.No(null, "Authentication mechanism not available for this account, use another", false);
 
   private final ImapProxyHandler handler;
 
@@ -90,6 +99,10 @@ final class LoginRouter {
               bc.close();
               if (outcome instanceof BackendLogin.Outcome.Refused r) {
                 return refusal(r.code());
+              }
+              if (outcome instanceof BackendLogin.Outcome.NoTokenMechanism) {
+                LOG.info("{}: backend {} offers no token mechanism", request.client().sessionId(), bc.backend().name());
+                return NO_TOKEN_MECHANISM;
               }
               LOG.info("{}: backend {}: {}", request.client().sessionId(), bc.backend().name(),
                   ((BackendLogin.Outcome.Failed) outcome).reason());

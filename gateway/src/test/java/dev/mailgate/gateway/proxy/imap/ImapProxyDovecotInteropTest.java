@@ -193,6 +193,22 @@ class ImapProxyDovecotInteropTest {
   }
 
   @Test
+  void aBearerTokenForADovecotWithoutOauthIsAPlainNoNotUnavailableAndAPasswordStillLogsIn(MailServers servers)
+      throws Exception {
+    int port = gateway("imap-token", TlsMode.STARTTLS, dovecotStartTls(servers, "dovecot-token"), ClientConveyance.IMAP_ID);
+    String token = java.util.Base64.getEncoder().encodeToString(("n,a=" + MailServers.BOB.address()
+        + ",\u0001auth=Bearer ya29.some-token\u0001\u0001").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    try (LineClient c = new LineClient(port)) {
+      c.expect("\\* OK .*");
+      c.send("a AUTHENTICATE OAUTHBEARER " + token)
+          .expect("a NO Authentication mechanism not available for this account, use another");
+      c.send("b LOGIN " + MailServers.BOB.address() + " " + MailServers.BOB.password())
+          .expect("b OK \\[CAPABILITY IMAP4rev1 .*\\] Logged in");
+      c.send("c LOGOUT").expect("\\* BYE .*");
+    }
+  }
+
+  @Test
   void angusSeesAuthenticationFailedForAWrongPassword(MailServers servers) throws Exception {
     int port = gateway("imaps-wrong", TlsMode.IMPLICIT, dovecotStartTls(servers, "dovecot-starttls"), ClientConveyance.IMAP_ID);
     Session s = Session.getInstance(clientProps("imaps", "127.0.0.1"));
