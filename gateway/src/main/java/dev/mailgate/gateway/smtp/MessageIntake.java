@@ -12,6 +12,7 @@ import dev.mailgate.codec.smtp.SmtpReply;
 import dev.mailgate.policy.Decision;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -35,6 +36,9 @@ final class MessageIntake {
   private SmtpReply chunkRefusal;
   /** Content octets received for the transaction (bytes-per-interval policies). */
   private long received;
+  /** The last two octets of the BDAT content so far, to end an unterminated last line. */
+  private int tail;
+  private static final int CRLF = ('\r' << 8) | '\n';
 
   MessageIntake(SmtpSession session) {
     this.s = session;
@@ -86,8 +90,15 @@ final class MessageIntake {
     if (pipe == null || chunkRefusal != null) {
       return Mono.empty();
     }
-    received += c.content().readableBytes();
-    return pipe.offer(c.content().retain());
+    ByteBuf b = c.content();
+    received += b.readableBytes();
+    if (inChunk && b.isReadable()) {
+      int n = b.readableBytes();
+      int last = b.getUnsignedByte(b.writerIndex() - 1);
+      int before = n > 1 ? b.getUnsignedByte(b.writerIndex() - 2) : tail & 0xff;
+      tail = (before << 8) | last;
+    }
+    return pipe.offer(b.retain());
   }
 
   Mono<Void> dataEnd(DataEnd end) {
@@ -105,6 +116,12 @@ final class MessageIntake {
     }
     if (!e.last()) {
       return s.send(SmtpReply.of(250, "2.0.0", e.size() + " octets received"));
+    }
+    if (received > 0 && tail != CRLF) {
+      // BDAT carries octets, not lines (RFC 3030 2), so a message may stop mid-line; a message's
+      // lines end in CRLF (RFC 5322 2.1), and POP3 and the DATA relay would add one anyway, which
+      // would make a stored message's size differ from what RETR sends. End it here, as Postfix does.
+      return pipe.offer(Unpooled.wrappedBuffer(new byte[] {'\r', '\n'})).then(Mono.defer(this::finish));
     }
     return finish();
   }
@@ -134,6 +151,7 @@ final class MessageIntake {
     result = null;
     inData = false;
     received = 0;
+    tail = 0;
   }
 
   /**

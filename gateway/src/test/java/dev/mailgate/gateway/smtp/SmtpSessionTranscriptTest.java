@@ -156,6 +156,34 @@ class SmtpSessionTranscriptTest {
   }
 
   @Test
+  void aBdatMessageWhoseLastLineIsNotEndedIsStoredEndingInCrlf() throws Exception {
+    String body = "Subject: chunked\r\n\r\nno line end";
+    try (SmtpWire w = mx()) {
+      w.send("EHLO bar.example\r\n").expect("250-.*");
+      w.send("MAIL FROM:<a@bar.example>\r\nRCPT TO:<bob@example.test>\r\nBDAT " + body.length() + " LAST\r\n" + body);
+      w.expect("250 2\\.1\\.0 .*");
+      w.expect("250 2\\.1\\.5 .*");
+      w.expect("250 2\\.0\\.0 OK: delivered.*");
+    }
+    assertThat(new String(server.lastMessage("bob@example.test"), UTF_8)).endsWith("\r\n\r\nno line end\r\n");
+  }
+
+  @Test
+  void aBdatMessageWhoseCrlfIsSplitAcrossChunksGetsNoSecondLineEnd() throws Exception {
+    String part1 = "Subject: chunked\r\n\r\nended\r";
+    try (SmtpWire w = mx()) {
+      w.send("EHLO bar.example\r\n").expect("250-.*");
+      w.send("MAIL FROM:<a@bar.example>\r\nRCPT TO:<bob@example.test>\r\nBDAT " + part1.length() + "\r\n" + part1
+          + "BDAT 1 LAST\r\n\n");
+      w.expect("250 2\\.1\\.0 .*");
+      w.expect("250 2\\.1\\.5 .*");
+      w.expect("250 2\\.0\\.0 " + part1.length() + " octets received");
+      w.expect("250 2\\.0\\.0 OK: delivered.*");
+    }
+    assertThat(new String(server.lastMessage("bob@example.test"), UTF_8)).endsWith("\r\n\r\nended\r\n");
+  }
+
+  @Test
   void starttlsDiscardsPipelinedPlaintextAndForgetsEhlo() throws Exception {
     try (SmtpWire w = mx()) {
       w.send("EHLO bar.example\r\n").expect("250-.*250-STARTTLS.*");
