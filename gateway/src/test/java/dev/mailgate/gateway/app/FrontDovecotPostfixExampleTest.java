@@ -1,10 +1,12 @@
 package dev.mailgate.gateway.app;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailgate.gateway.interop.MailServers;
 import dev.mailgate.gateway.interop.MailServersExtension;
+import dev.mailgate.gateway.smtp.SmtpWire;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -16,8 +18,10 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.search.SubjectTerm;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -276,6 +280,49 @@ class FrontDovecotPostfixExampleTest {
       return null;
     } finally {
       store.close();
+    }
+  }
+
+  // What the SMTP proxy advertises in EHLO whatever the backend supports (SMTPUTF8, OAUTHBEARER,
+  // XOAUTH2): the interop Postfix has smtputf8_enable = no and offers only PLAIN and LOGIN, so the
+  // client must get the standard refusal, and the session must stay usable.
+
+  @Test
+  void smtputf8TowardsABackendWithoutItIsRefusedWith553And567AndTheSessionGoesOn(MailServers servers)
+      throws Exception {
+    String subject = "after-utf8 " + UUID.randomUUID();
+    try (SmtpWire c = new SmtpWire(3025 + offset)) {
+      c.expect("220 .*");
+      c.send("EHLO client.example\r\n").expect("250.*SMTPUTF8.*");
+      c.send("MAIL FROM:<jörg@elsewhere.example> SMTPUTF8\r\n").expect("250 .*");
+      c.send("RCPT TO:<" + MailServers.ALICE.address() + ">\r\n").expect("553 5\\.6\\.7 .*");
+      c.send("DATA\r\n").expect("5[05]4 .*");
+      c.send("RSET\r\n").expect("250 .*");
+      c.send("MAIL FROM:<stranger@elsewhere.example>\r\n").expect("250 .*");
+      c.send("RCPT TO:<" + MailServers.ALICE.address() + ">\r\n").expect("250 .*");
+      c.send("DATA\r\n").expect("354 .*");
+      c.send("Subject: " + subject + "\r\n\r\nplain ASCII\r\n.\r\n").expect("250 .*queued as.*");
+      c.send("QUIT\r\n").expect("221 .*");
+    }
+    assertThat(Files.readString(servers.postfixLog())).doesNotContain("jörg");
+  }
+
+  @Test
+  void oauthbearerTowardsABackendWithoutItIsAnUnsupportedMechanismNotATemporaryFailure() throws Exception {
+    String token = "n,a=" + MailServers.ALICE.address() + ",\u0001host=localhost\u0001port=3587\u0001"
+        + "auth=Bearer ya29.some-token\u0001\u0001";
+    String plain = "\0" + MailServers.ALICE.address() + "\0" + MailServers.ALICE.password();
+    try (SmtpWire c = new SmtpWire(3587 + offset)) {
+      c.expect("220 .*");
+      c.send("EHLO client.example\r\n").expect("250.*AUTH .*OAUTHBEARER.*");
+      c.send("AUTH OAUTHBEARER " + Base64.getEncoder().encodeToString(token.getBytes(UTF_8)) + "\r\n")
+          .expect("504 5\\.5\\.4 .*");
+      c.send("AUTH XOAUTH2 " + Base64.getEncoder().encodeToString(
+              ("user=" + MailServers.ALICE.address() + "\u0001auth=Bearer ya29.x\u0001\u0001").getBytes(UTF_8)) + "\r\n")
+          .expect("504 5\\.5\\.4 .*");
+      c.send("AUTH PLAIN " + Base64.getEncoder().encodeToString(plain.getBytes(UTF_8)) + "\r\n")
+          .expect("235 .*");
+      c.send("QUIT\r\n").expect("221 .*");
     }
   }
 }

@@ -19,13 +19,13 @@ import javax.net.ssl.SSLSocket;
  * commands at once to pipeline), {@link #expect} reads one complete reply (all its lines) and
  * matches it against a regular expression. {@link #startTls} wraps the socket.
  */
-final class SmtpWire implements AutoCloseable {
+public final class SmtpWire implements AutoCloseable {
   private Socket socket;
   private InputStream in;
   private OutputStream out;
   private final int port;
 
-  SmtpWire(int port) throws IOException {
+  public SmtpWire(int port) throws IOException {
     this.port = port;
     this.socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(10_000);
@@ -33,26 +33,26 @@ final class SmtpWire implements AutoCloseable {
     out = socket.getOutputStream();
   }
 
-  static SmtpWire implicitTls(int port) throws Exception {
+  public static SmtpWire implicitTls(int port) throws Exception {
     SmtpWire w = new SmtpWire(port);
     w.startTls();
     return w;
   }
 
-  SmtpWire send(String text) throws IOException {
+  public SmtpWire send(String text) throws IOException {
     out.write(text.getBytes(UTF_8));
     out.flush();
     return this;
   }
 
-  SmtpWire sendBytes(byte[] bytes) throws IOException {
+  public SmtpWire sendBytes(byte[] bytes) throws IOException {
     out.write(bytes);
     out.flush();
     return this;
   }
 
   /** One full reply, its lines joined with '\n' (without CRLFs). */
-  String reply() throws IOException {
+  public String reply() throws IOException {
     List<String> lines = new ArrayList<>();
     while (true) {
       String line = line();
@@ -67,14 +67,14 @@ final class SmtpWire implements AutoCloseable {
   }
 
   /** Reads a reply and checks it matches {@code regex} (DOTALL); returns it. */
-  String expect(String regex) throws IOException {
+  public String expect(String regex) throws IOException {
     String r = reply();
     assertThat(r).matches("(?s)" + regex);
     return r;
   }
 
   /** Whether the server closed the connection (reads EOF). */
-  boolean closedByServer() throws IOException {
+  public boolean closedByServer() throws IOException {
     try {
       return in.read() < 0;
     } catch (java.net.SocketException e) {
@@ -100,7 +100,7 @@ final class SmtpWire implements AutoCloseable {
     }
   }
 
-  void startTls() throws Exception {
+  public void startTls() throws Exception {
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
     SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket(socket, "localhost", port, true);
