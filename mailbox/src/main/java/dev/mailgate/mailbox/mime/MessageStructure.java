@@ -17,11 +17,18 @@ public record MessageStructure(Envelope envelope, BodyPart root, long size, Opti
   /**
    * The entity addressed by {@code path} (e.g. {1, 2} for "1.2"), or empty if there is none. An
    * empty path is the whole message.
+   *
+   * <p>Part numbers count the parts of a body (RFC 3501 section 6.4.5). Below a message/rfc822
+   * part they count the encapsulated message's body, so the walk steps into it; but the top-level
+   * message's own body is what the first number counts, also when that message is itself a
+   * message/rfc822: there "1" is the encapsulated message, "1.HEADER" its header and "1.1" its
+   * body, as Dovecot and Cyrus answer.
    */
   public Optional<BodyPart> part(int... path) {
     BodyPart current = root;
-    for (int n : path) {
-      if (current.isMessage()) {
+    for (int i = 0; i < path.length; i++) {
+      int n = path[i];
+      if (i > 0 && current.isMessage()) {
         current = current.children().get(0);
       }
       if (current.isMultipart()) {

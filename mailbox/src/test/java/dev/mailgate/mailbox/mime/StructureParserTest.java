@@ -157,6 +157,23 @@ class StructureParserTest {
   }
 
   @Test
+  void topLevelMessageRfc822HasTheEncapsulatedMessageAsPartOne() throws IOException {
+    String msg = "From: a@b.c\r\nContent-Type: message/rfc822\r\n\r\n"
+        + "Subject: inner only\r\nContent-Type: text/plain\r\n\r\nhi\r\n";
+    MessageStructure s = parse(msg);
+    BodyPart one = s.part(1).orElseThrow();
+    assertThat(slice(msg, MessageStructure.content(one)))
+        .isEqualTo("Subject: inner only\r\nContent-Type: text/plain\r\n\r\nhi\r\n");
+    assertThat(slice(msg, MessageStructure.mime(one)))
+        .isEqualTo("From: a@b.c\r\nContent-Type: message/rfc822\r\n\r\n");
+    assertThat(slice(msg, MessageStructure.header(one)))
+        .isEqualTo("Subject: inner only\r\nContent-Type: text/plain\r\n\r\n");
+    assertThat(slice(msg, MessageStructure.text(one))).isEqualTo("hi\r\n");
+    assertThat(slice(msg, MessageStructure.content(s.part(1, 1).orElseThrow()))).isEqualTo("hi\r\n");
+    assertThat(s.part(2)).isEmpty();
+  }
+
+  @Test
   void anySplitOfTheInputGivesTheSameStructure() throws IOException {
     MessageStructure whole = parse(NESTED);
     byte[] bytes = NESTED.getBytes(StandardCharsets.UTF_8);
