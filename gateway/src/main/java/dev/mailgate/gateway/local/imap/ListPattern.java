@@ -6,11 +6,18 @@ import dev.mailgate.mailbox.store.MailboxName;
  * A LIST / LSUB pattern (RFC 3501 section 6.3.8): {@code *} matches anything, {@code %} anything
  * but the hierarchy delimiter; the reference name is prefixed. Matching is a dynamic programme over
  * name and pattern, O(name x pattern) with both bounded ({@link #MAX_PATTERN}), so hostile patterns
- * of many wildcards cannot blow up like backtracking would. INBOX matches case-insensitively.
+ * of many wildcards cannot blow up like backtracking would.
+ *
+ * <p>INBOX is case-insensitive (RFC 3501 section 5.1), so the five letters of INBOX at the start of
+ * {@code INBOX} or {@code INBOX/...} match a pattern in any case, wherever the pattern's wildcards
+ * put them: {@code inbox*}, {@code Inb%} and {@code i*} all list INBOX, as Dovecot does. Other
+ * names match case-sensitively.
  */
 final class ListPattern {
   /** Longest reference + pattern accepted. */
   static final int MAX_PATTERN = 1024;
+
+  private static final String INBOX = "INBOX";
 
   private final String pattern;
 
@@ -22,16 +29,13 @@ final class ListPattern {
     if (full.length() > MAX_PATTERN) {
       throw new IllegalArgumentException("pattern too long");
     }
-    if (full.length() >= 5 && full.substring(0, 5).equalsIgnoreCase("INBOX")
-        && (full.length() == 5 || full.charAt(5) == MailboxName.DELIMITER)) {
-      full = "INBOX" + full.substring(5);
-    }
     this.pattern = full;
   }
 
   boolean matches(String name) {
     int n = name.length();
     int m = pattern.length();
+    int inboxChars = isInboxOrBelow(name) ? INBOX.length() : 0;
     boolean[] prev = new boolean[n + 1];
     boolean[] cur = new boolean[n + 1];
     prev[0] = true;
@@ -45,7 +49,7 @@ final class ListPattern {
         } else if (p == '%') {
           cur[i] = prev[i] || (cur[i - 1] && c != MailboxName.DELIMITER);
         } else {
-          cur[i] = prev[i - 1] && c == p;
+          cur[i] = prev[i - 1] && (c == p || i <= inboxChars && c == Character.toUpperCase(p));
         }
       }
       boolean[] t = prev;
@@ -53,5 +57,10 @@ final class ListPattern {
       cur = t;
     }
     return prev[n];
+  }
+
+  private static boolean isInboxOrBelow(String name) {
+    return name.startsWith(INBOX)
+        && (name.length() == INBOX.length() || name.charAt(INBOX.length()) == MailboxName.DELIMITER);
   }
 }

@@ -26,6 +26,20 @@ class ListPatternTest {
   }
 
   @Test
+  void inboxMatchesWildcardPatternsInAnyCase() {
+    // Thunderbird and others send LIST "" "inbox*"; Dovecot lists INBOX and its children.
+    assertThat(new ListPattern("", "inbox*").matches("INBOX")).isTrue();
+    assertThat(new ListPattern("", "inbox*").matches("INBOX/sub")).isTrue();
+    assertThat(new ListPattern("", "Inb%").matches("INBOX")).isTrue();
+    assertThat(new ListPattern("", "i*").matches("INBOX/sub")).isTrue();
+    assertThat(new ListPattern("inbox/", "%").matches("INBOX/sub")).isTrue();
+    // only the INBOX part is case-insensitive
+    assertThat(new ListPattern("", "inbox/SUB").matches("INBOX/sub")).isFalse();
+    assertThat(new ListPattern("", "inbox*").matches("INBOXES")).isFalse();
+    assertThat(new ListPattern("", "i*").matches("Inside")).isFalse();
+  }
+
+  @Test
   void manyWildcardsStayCheap() {
     String pattern = "*%".repeat(200) + "x";
     String name = "a".repeat(500);
