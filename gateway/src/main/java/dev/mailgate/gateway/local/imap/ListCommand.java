@@ -38,6 +38,7 @@ final class ListCommand {
       patterns.add(new ListPattern(c.reference(), p));
     }
     boolean subscribedOnly = c.selectionOptions().contains("SUBSCRIBED");
+    boolean recursive = subscribedOnly && c.selectionOptions().contains("RECURSIVEMATCH");
     boolean specialOnly = c.selectionOptions().contains("SPECIAL-USE");
     boolean showSubscribed = subscribedOnly || c.returnOptions().contains("SUBSCRIBED");
     boolean status = !c.statusItems().isEmpty();
@@ -50,7 +51,12 @@ final class ListCommand {
             byName.put(i.name().value(), i);
           }
           Set<String> subscribed = t.getT2();
-          List<String> names = new ArrayList<>(subscribedOnly ? subscribed : byName.keySet());
+          Set<String> childInfo = recursive ? parentsOfUnmatched(patterns, subscribed) : Set.of();
+          Set<String> names = byName.keySet();
+          if (subscribedOnly) {
+            names = new TreeSet<>(subscribed);
+            names.addAll(childInfo);
+          }
           List<ByteBuf> out = new ArrayList<>();
           for (String name : names) {
             if (!matchesAny(patterns, name)) {
@@ -61,7 +67,9 @@ final class ListCommand {
               continue;
             }
             List<String> attrs = attributes(info, showSubscribed && subscribed.contains(name));
-            out.add(line("LIST", attrs, name));
+            out.add(childInfo.contains(name)
+                ? line("LIST", attrs, name, " (\"CHILDINFO\" (\"SUBSCRIBED\"))")
+                : line("LIST", attrs, name));
             if (status && info != null && info.selectable()) {
               out.add(session.mailboxStatus().statusLine(info, c.statusItems(), name));
             }
@@ -77,16 +85,45 @@ final class ListCommand {
         .zipWith(session.server.store().subscriptions(session.user).collectList())
         .flatMap(t -> {
           List<ByteBuf> out = new ArrayList<>();
-          for (MailboxName n : t.getT2()) {
-            if (pattern.matches(n.value())) {
-              MailboxInfo info = t.getT1().get(n.value());
-              List<String> attrs = info != null && !info.selectable() ? List.of("\\Noselect") : List.of();
-              out.add(line("LSUB", attrs, n.value()));
+          Set<String> subscribed = new TreeSet<>();
+          t.getT2().forEach(n -> subscribed.add(n.value()));
+          Set<String> parents = parentsOfUnmatched(List.of(pattern), subscribed);
+          Set<String> names = new TreeSet<>(subscribed);
+          names.addAll(parents);
+          for (String n : names) {
+            if (!pattern.matches(n)) {
+              continue;
             }
+            MailboxInfo info = t.getT1().get(n);
+            boolean noselect = !subscribed.contains(n) || info != null && !info.selectable();
+            out.add(line("LSUB", noselect ? List.of("\\Noselect") : List.of(), n));
           }
           return session.send(out);
         })
         .then(session.complete(c.tag(), null, "LSUB completed"));
+  }
+
+  /**
+   * The names a pattern matches above subscribed mailboxes it does not match: {@code a/b}
+   * subscribed, {@code a} not, and {@code %} gives {@code a}. LSUB must list such a parent as
+   * \Noselect (RFC 3501 section 6.3.9), LIST (SUBSCRIBED RECURSIVEMATCH) with CHILDINFO
+   * (RFC 5258 section 3.5); with {@code *} the child matches itself and no parent is added.
+   */
+  private static Set<String> parentsOfUnmatched(List<ListPattern> patterns, Set<String> subscribed) {
+    Set<String> parents = new TreeSet<>();
+    for (String name : subscribed) {
+      if (matchesAny(patterns, name)) {
+        continue;
+      }
+      for (int i = name.lastIndexOf(MailboxName.DELIMITER); i > 0;
+          i = name.lastIndexOf(MailboxName.DELIMITER, i - 1)) {
+        String parent = name.substring(0, i);
+        if (matchesAny(patterns, parent)) {
+          parents.add(parent);
+        }
+      }
+    }
+    return parents;
   }
 
   private static boolean matchesAny(List<ListPattern> patterns, String name) {
@@ -116,8 +153,12 @@ final class ListCommand {
   }
 
   private ByteBuf line(String kind, List<String> attrs, String name) {
+    return line(kind, attrs, name, "");
+  }
+
+  private ByteBuf line(String kind, List<String> attrs, String name, String extended) {
     return session.writer().untagged().atom(kind).sp()
         .text("(" + String.join(" ", attrs) + ") \"" + MailboxName.DELIMITER + "\" ")
-        .mailbox(name).crlf().build();
+        .mailbox(name).text(extended).crlf().build();
   }
 }

@@ -1,0 +1,90 @@
+package dev.mailgate.gateway.local.imap;
+
+import dev.mailgate.gateway.testing.Transcript;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Behaviours found by running the same commands against Dovecot (the reference) and the local
+ * tier, each proved over a real socket against a started listener and a fresh store. The
+ * scripts follow Dovecot's imaptest where it has a test for the behaviour.
+ */
+class LocalImapComplianceTest {
+  @TempDir Path dir;
+
+  private static final String LOGIN = """
+      S: \\* OK .*
+      C: a LOGIN alice secret
+      S: a OK .*
+      """;
+
+  private void run(String script) {
+    try (LocalImapServer server = LocalImapServer.start(dir)) {
+      Transcript.of(LOGIN + script).run(server.address());
+    }
+  }
+
+  @Test
+  void lsubPercentListsUnsubscribedParentOfSubscribedChildAsNoselect() {
+    // RFC 3501 section 6.3.9; imaptest's "subscribe" test.
+    run("""
+        C: c1 CREATE box/test
+        S: c1 OK .*
+        C: c2 CREATE box/test2/test
+        S: c2 OK .*
+        C: c3 SUBSCRIBE box/test
+        S: c3 OK .*
+        C: c4 SUBSCRIBE box/test2/test
+        S: c4 OK .*
+        C: c5 LSUB "" box/%
+        S: \\* LSUB \\(\\) "/" "box/test"
+        S: \\* LSUB \\(\\\\Noselect\\) "/" "box/test2"
+        S: c5 OK LSUB completed
+        C: c6 LSUB "" box/*
+        S: \\* LSUB \\(\\) "/" "box/test"
+        S: \\* LSUB \\(\\) "/" "box/test2/test"
+        S: c6 OK LSUB completed
+        C: c7 UNSUBSCRIBE box/test2/test
+        S: c7 OK .*
+        C: c8 LSUB "" box/%
+        S: \\* LSUB \\(\\) "/" "box/test"
+        S: c8 OK LSUB completed
+        """);
+  }
+
+  @Test
+  void listSubscribedRecursiveMatchGivesChildInfoForParentsOfSubscribedChildren() {
+    // RFC 5258 section 3.5 (and its example 5.8).
+    run("""
+        C: c1 CREATE box/test
+        S: c1 OK .*
+        C: c2 CREATE box/test2/test
+        S: c2 OK .*
+        C: c3 SUBSCRIBE box/test
+        S: c3 OK .*
+        C: c4 SUBSCRIBE box/test2/test
+        S: c4 OK .*
+        C: c5 LIST (SUBSCRIBED RECURSIVEMATCH) "" box/%
+        S: \\* LIST \\(\\\\HasNoChildren \\\\Subscribed\\) "/" "box/test"
+        S: \\* LIST \\(\\\\HasChildren\\) "/" "box/test2" \\("CHILDINFO" \\("SUBSCRIBED"\\)\\)
+        S: c5 OK LIST completed
+        C: c6 LIST (SUBSCRIBED) "" box/%
+        S: \\* LIST \\(\\\\HasNoChildren \\\\Subscribed\\) "/" "box/test"
+        S: c6 OK LIST completed
+        """);
+  }
+
+  @Test
+  void listInboxWildcardPatternMatchesInboxInAnyCase() {
+    // RFC 3501 section 5.1: INBOX is case-insensitive, also inside a pattern.
+    run("""
+        C: c1 CREATE Inbox/sub
+        S: c1 OK .*
+        C: c2 LIST "" inbox*
+        S: \\* LIST \\(\\\\HasChildren\\) "/" "INBOX"
+        S: \\* LIST \\(\\\\HasNoChildren\\) "/" "INBOX/sub"
+        S: c2 OK LIST completed
+        """);
+  }
+}
