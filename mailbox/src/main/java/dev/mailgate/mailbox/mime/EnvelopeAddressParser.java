@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Parses an RFC 5322 address-list (section 3.4) into ENVELOPE addresses, leniently, without
  * decoding RFC 2047 encoded words (IMAP reports them raw). mime4j's address parser decodes display
- * names, which is why this small one exists. Comments are dropped, quoted strings unquoted.
+ * names, which is why this small one exists. Comments are dropped (except as the name of a bare
+ * addr-spec), quoted strings unquoted.
  * Bounded: at most {@link #MAX_ADDRESSES} addresses per field.
  */
 final class EnvelopeAddressParser {
@@ -14,6 +15,9 @@ final class EnvelopeAddressParser {
 
   private final String s;
   private int pos;
+
+  /** The first comment of the last phrase read, or null. */
+  private String comment;
 
   private EnvelopeAddressParser(String s) {
     this.s = s;
@@ -53,7 +57,9 @@ final class EnvelopeAddressParser {
         phrase(); // skip anything up to the separator
         c = pos < s.length() ? s.charAt(pos) : ',';
       } else if (!phrase.isEmpty()) {
-        out.add(addrSpec(null, null, phrase.replace(" ", "")));
+        // "user@domain (Real Name)": the comment is the only name there is; Dovecot and imaptest's
+        // fetch-envelope report it as the display name
+        out.add(addrSpec(comment, null, phrase.replace(" ", "")));
       }
       if (c == ';' && inGroup) {
         out.add(EnvelopeAddress.groupEnd());
@@ -79,8 +85,9 @@ final class EnvelopeAddressParser {
     return new EnvelopeAddress(name, adl, local, spec.substring(at + 1));
   }
 
-  /** Words up to an unquoted , : ; or &lt;, joined by single spaces. */
+  /** Words up to an unquoted , : ; or &lt;, joined by single spaces; notes the first comment. */
   private String phrase() {
+    comment = null;
     StringBuilder out = new StringBuilder();
     boolean space = false;
     while (pos < s.length()) {
@@ -120,6 +127,7 @@ final class EnvelopeAddressParser {
 
   private void skipComment() {
     int depth = 0;
+    int start = pos + 1;
     while (pos < s.length()) {
       char c = s.charAt(pos++);
       if (c == '\\') {
@@ -127,6 +135,10 @@ final class EnvelopeAddressParser {
       } else if (c == '(') {
         depth++;
       } else if (c == ')' && --depth == 0) {
+        String text = s.substring(start, pos - 1).strip();
+        if (comment == null && !text.isEmpty()) {
+          comment = text;
+        }
         return;
       }
     }
