@@ -97,20 +97,27 @@ public final class StructureParser {
     return new Entity(part, MimeFields.envelope(fields), MimeFields.sentDate(fields));
   }
 
-  /** Scans a leaf body up to an enclosing boundary or the end; returns {end, lines}. */
+  /**
+   * Scans a leaf body up to an enclosing boundary or the end; returns {end, lines}, lines being
+   * the line breaks inside the body (body-fld-lines, RFC 3501 section 7.4.2), as Dovecot counts
+   * them: the break before a boundary is the boundary's, and a last line without one adds none.
+   */
   private long[] leaf(List<byte[]> boundaries, long bodyOffset, int prevTerminator)
       throws IOException {
-    long lines = 0;
+    long breaks = 0;
     while (reader.next()) {
       if (matchBoundary(boundaries) != 0) {
         reader.pushBack();
         // the line break before a boundary belongs to the boundary (RFC 2046 section 5.1.1)
-        return new long[] {Math.max(bodyOffset, reader.lineStart() - prevTerminator), lines};
+        return new long[] {Math.max(bodyOffset, reader.lineStart() - prevTerminator),
+            prevTerminator > 0 && breaks > 0 ? breaks - 1 : breaks};
       }
-      lines++;
       prevTerminator = reader.terminator();
+      if (prevTerminator > 0) {
+        breaks++;
+      }
     }
-    return new long[] {reader.position(), lines};
+    return new long[] {reader.position(), breaks};
   }
 
   private long[] multipart(MimeFields mime, List<byte[]> outer, List<BodyPart> children, int depth)

@@ -106,7 +106,8 @@ class StructureParserTest {
     BodyPart plain = alt.children().get(0);
     assertThat(plain.params()).containsEntry("charset", "utf-8");
     assertThat(plain.encoding()).isEqualTo("quoted-printable");
-    assertThat(plain.lines()).isEqualTo(2);
+    // "plain line 1\r\nplain line 2": the break before "--inner" is the boundary's
+    assertThat(plain.lines()).isEqualTo(1);
     assertThat(alt.children().get(1).language()).containsExactly("en", "de");
     BodyPart rfc822 = root.children().get(1);
     assertThat(rfc822.isMessage()).isTrue();
@@ -171,6 +172,21 @@ class StructureParserTest {
     assertThat(slice(msg, MessageStructure.text(one))).isEqualTo("hi\r\n");
     assertThat(slice(msg, MessageStructure.content(s.part(1, 1).orElseThrow()))).isEqualTo("hi\r\n");
     assertThat(s.part(2)).isEmpty();
+  }
+
+  @Test
+  void bodyLinesCountTheLineBreaksInsideThePartAsDovecotDoes() throws IOException {
+    // imaptest's fetch-bodystructure: "hello" and a blank line before the boundary is 7 bytes, 1 line
+    String msg = "Content-Type: multipart/mixed; boundary=\"foo\r\n bar\"\r\n\r\n"
+        + "--foo bar\r\nContent-Type: text/x-myown; charset=us-ascii\r\n\r\nhello\r\n\r\n"
+        + "--foo bar\r\n\r\nno break\r\n--foo bar\r\n\r\n\r\n--foo bar--\r\n";
+    MessageStructure s = parse(msg);
+    BodyPart hello = s.part(1).orElseThrow();
+    assertThat(hello.size()).isEqualTo(7);
+    assertThat(hello.lines()).isEqualTo(1);
+    assertThat(s.part(2).orElseThrow().lines()).isZero();
+    assertThat(s.part(3).orElseThrow().lines()).isZero();
+    assertThat(parse("Subject: x\r\n\r\none\r\ntwo").root().lines()).isEqualTo(1);
   }
 
   @Test
