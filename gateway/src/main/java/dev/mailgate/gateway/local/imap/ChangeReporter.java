@@ -35,10 +35,12 @@ final class ChangeReporter {
       }
       pending.poll();
       if (e instanceof MailboxEvent.Added a) {
+        KeywordAnnouncer.ensure(alloc, view, a.flags(), out);
         announce |= view.add(a.uid(), a.flags(), a.modSeq());
       } else if (e instanceof MailboxEvent.FlagsChanged f) {
         int msn = view.msn(f.uid());
         if (msn > 0 && f.modSeq() > view.modSeq(msn) && view.update(f.uid(), f.flags(), f.modSeq())) {
+          KeywordAnnouncer.ensure(alloc, view, f.flags(), out);
           out.add(fetchFlags(alloc, view, msn, condStore));
         } else {
           view.raiseModSeq(f.modSeq());

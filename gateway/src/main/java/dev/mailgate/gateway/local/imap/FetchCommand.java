@@ -188,6 +188,12 @@ final class FetchCommand {
             BinarySections.check(m, s.get(), items);
           }
           List<Flux<ByteBuf>> parts = new ArrayList<>();
+          if (items.contains(new FetchItem.Simple(Attribute.FLAGS))) {
+            // the store's flags may hold a keyword the client has not been told of yet
+            List<ByteBuf> flagsLine = new ArrayList<>(1);
+            KeywordAnnouncer.ensure(session.alloc, v, m.flags(), flagsLine);
+            parts.add(Flux.fromIterable(flagsLine));
+          }
           parts.add(Flux.just(ascii("* " + msn + " FETCH (")));
           for (int i = 0; i < items.size(); i++) {
             String sep = i == 0 ? "" : " ";

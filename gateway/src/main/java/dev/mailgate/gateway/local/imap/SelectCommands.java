@@ -87,13 +87,10 @@ final class SelectCommands {
   private List<ByteBuf> selectResponses(SelectedMailbox v, MailboxInfo info) {
     List<ByteBuf> out = new ArrayList<>();
     // FLAGS names the keywords in use too, so clients can offer them (RFC 3501 section 7.2.6).
-    java.util.Set<String> keywords = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     for (int msn = 1; msn <= v.count(); msn++) {
-      keywords.addAll(v.flags(msn).keywords());
+      v.announceKeywords(v.flags(msn).keywords());
     }
-    List<String> flags = new ArrayList<>(FlagNames.SYSTEM);
-    flags.addAll(keywords);
-    out.add(ChangeReporter.line(session.alloc, "* FLAGS (" + String.join(" ", flags) + ")"));
+    out.add(KeywordAnnouncer.flagsLine(session.alloc, v));
     out.add(ok(ResponseCode.permanentFlags(v.readOnly ? List.of() : FlagNames.PERMANENT), "Limited"));
     out.add(ChangeReporter.exists(session.alloc, v));
     out.add(ChangeReporter.line(session.alloc, "* " + v.recentCount() + " RECENT"));
@@ -127,6 +124,7 @@ final class SelectCommands {
       List<ByteBuf> out = new ArrayList<>();
       for (int msn = 1; msn <= v.count(); msn++) {
         if (v.modSeq(msn) > q.modSeq()) {
+          KeywordAnnouncer.ensure(session.alloc, v, v.flags(msn), out);
           out.add(ChangeReporter.fetchFlags(session.alloc, v, msn, true));
         }
       }

@@ -12,6 +12,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One session's view of its selected mailbox (RFC 3501 section 2.3.1.2): the UIDs it shows in
@@ -41,6 +42,8 @@ final class SelectedMailbox {
    * selection (a new SELECT starts empty) and is bounded by the mailbox size.
    */
   private long[] saved = new long[0];
+  /** The keywords the FLAGS responses of this selection have listed ({@link KeywordAnnouncer}). */
+  private final Set<String> announcedKeywords = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
 
   SelectedMailbox(MailboxId id, MailboxName name, boolean readOnly, long uidValidity, long highestModSeq) {
     this.id = id;
@@ -55,6 +58,19 @@ final class SelectedMailbox {
     for (MessageMeta m : metas) {
       append(m.uid(), m.flags(), m.modSeq());
     }
+  }
+
+  Set<String> announcedKeywords() {
+    return announcedKeywords;
+  }
+
+  /** Adds keywords to those announced; true if one was new. */
+  boolean announceKeywords(Set<String> keywords) {
+    boolean added = false;
+    for (String k : keywords) {
+      added |= announcedKeywords.add(k);
+    }
+    return added;
   }
 
   int count() {

@@ -71,6 +71,7 @@ final class StoreCommands {
             }
             boolean changed = touched.contains(uid);
             if (!c.silent()) {
+              KeywordAnnouncer.ensure(session.alloc, v, v.flags(msn), out);
               out.add(ChangeReporter.fetchFlags(session.alloc, v, msn, session.condStore));
             } else if (changed && session.condStore) {
               out.add(ChangeReporter.line(session.alloc, "* " + msn + " FETCH (UID " + uid

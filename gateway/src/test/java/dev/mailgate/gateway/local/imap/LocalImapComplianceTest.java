@@ -1,6 +1,7 @@
 package dev.mailgate.gateway.local.imap;
 
 import dev.mailgate.gateway.testing.Transcript;
+import dev.mailgate.mailbox.store.Flags;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,39 @@ class LocalImapComplianceTest {
     try (LocalImapServer server = LocalImapServer.start(dir)) {
       Transcript.of(LOGIN + script).run(server.address());
     }
+  }
+
+  /** With INBOX holding RFC 3501 section 8's message 1 and the multipart message 2. */
+  private void runWithInbox(String script) {
+    try (LocalImapServer server = LocalImapServer.start(dir)) {
+      server.deliver("INBOX", LocalImapServer.MESSAGE_1, Flags.NONE);
+      server.deliver("INBOX", LocalImapServer.MESSAGE_2, Flags.NONE);
+      Transcript.of(LOGIN + script).run(server.address());
+    }
+  }
+
+  @Test
+  void newKeywordIsAnnouncedInFlagsBeforeAFetchShowsIt() {
+    // RFC 3501 section 7.2.6; imaptest: "Keyword used without being in FLAGS".
+    runWithInbox("""
+        C: s1 SELECT INBOX
+        S: \\* FLAGS \\(\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft\\)
+        S*: \\* (OK|\\d+) .*
+        S: s1 OK \\[READ-WRITE\\] SELECT completed
+        C: s2 STORE 1 +FLAGS ($Label1)
+        S: \\* FLAGS \\(\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft \\$Label1\\)
+        S: \\* 1 FETCH \\(FLAGS \\((\\\\Recent )?\\$Label1\\) UID 1\\)
+        S: s2 OK STORE completed
+        C: s3 STORE 2 +FLAGS ($label1)
+        S: (?i)\\* 2 FETCH \\(FLAGS \\((\\\\Recent )?\\$label1\\) UID 2\\)
+        S: s3 OK STORE completed
+        C: s4 STORE 2 +FLAGS.SILENT (Work)
+        S: s4 OK STORE completed
+        C: s5 FETCH 2 FLAGS
+        S: \\* FLAGS \\(\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft \\$Label1 Work\\)
+        S: (?i)\\* 2 FETCH \\(FLAGS \\((\\\\Recent )?\\$label1 Work\\)\\)
+        S: s5 OK FETCH completed
+        """);
   }
 
   @Test
