@@ -7,6 +7,7 @@ import dev.mailgate.codec.imap.ImapCommand;
 import dev.mailgate.codec.imap.ImapDates;
 import dev.mailgate.codec.imap.ImapResponseWriter;
 import dev.mailgate.codec.imap.ImapStatus;
+import dev.mailgate.codec.imap.ResponseCode;
 import dev.mailgate.mailbox.mime.HeaderFields;
 import dev.mailgate.mailbox.mime.MessageStructure;
 import dev.mailgate.mailbox.store.ByteRange;
@@ -73,16 +74,33 @@ final class FetchCommand {
     long[] uids = MessageSets.resolve(v, c.set(), c.uid());
     MailStore store = session.server.store();
     Mono<Void> vanished = c.vanished() ? vanished(v, c) : Mono.empty();
+    int[] found = {0};
     Flux<MessageMeta> metas = Flux.fromIterable(MessageSets.chunks(uids))
         .concatMap(set -> store.messages(v.id, set), 1)
-        .filter(m -> v.msn(m.uid()) > 0 && m.modSeq() > c.changedSince());
+        .filter(m -> v.msn(m.uid()) > 0)
+        .doOnNext(m -> found[0]++)
+        .filter(m -> m.modSeq() > c.changedSince());
     if (setsSeen && items.stream().anyMatch(i -> i instanceof FetchItem.Binary)) {
       metas = metas.concatMap(m -> checkBinary(v, m, items), 1);
     }
     return vanished
         .thenMany(setsSeen ? markSeen(v, metas) : metas.map(m -> new Row(m, false)))
         .concatMap(row -> session.send(message(v, row, items)), 0)
-        .then(Mono.defer(() -> session.complete(c.tag(), null, "FETCH completed", c.uid())));
+        .then(Mono.defer(() -> expungedElsewhere(c, uids.length - found[0])
+            ? session.complete(c.tag(), ImapStatus.NO, ResponseCode.EXPUNGEISSUED,
+                "Some of the requested messages no longer exist", false)
+            : session.complete(c.tag(), null, "FETCH completed", c.uid())));
+  }
+
+  /**
+   * Whether a FETCH asked for messages another session has expunged, which this session still
+   * numbers (their EXPUNGE may not be sent during a FETCH, RFC 3501 section 7.4.1) but whose data
+   * is gone. RFC 2180 section 4.1.2: FETCH responses for the others and a tagged NO, with
+   * EXPUNGEISSUED (RFC 5530) so the client knows a NOOP will explain (imaptest accepts it by the
+   * "no longer exist" text). A UID FETCH may report the EXPUNGE itself and completes OK.
+   */
+  private static boolean expungedElsewhere(ImapCommand.Fetch c, int missing) {
+    return !c.uid() && missing > 0;
   }
 
   private record Row(MessageMeta meta, boolean flagsChanged) {}

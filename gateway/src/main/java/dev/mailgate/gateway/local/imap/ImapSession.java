@@ -469,9 +469,15 @@ final class ImapSession {
 
   /** Like {@link #complete(String, ResponseCode, String)}; expunges held back when not allowed. */
   Mono<Void> complete(String tag, ResponseCode code, String text, boolean allowExpunge) {
+    return complete(tag, ImapStatus.OK, code, text, allowExpunge);
+  }
+
+  /** Reports queued changes, then {@code tag status}: NO for a command that partly failed. */
+  Mono<Void> complete(String tag, ImapStatus status, ResponseCode code, String text,
+      boolean allowExpunge) {
     return Mono.defer(() -> updates(allowExpunge)).flatMap(updates -> {
       List<ByteBuf> out = new ArrayList<>(updates);
-      out.add(ImapResponseEncoder.tagged(alloc, tag, ImapStatus.OK, code, text));
+      out.add(ImapResponseEncoder.tagged(alloc, tag, status, code, text));
       return send(out);
     });
   }

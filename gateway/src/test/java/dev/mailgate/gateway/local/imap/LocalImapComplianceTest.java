@@ -3,6 +3,7 @@ package dev.mailgate.gateway.local.imap;
 import dev.mailgate.gateway.testing.Transcript;
 import dev.mailgate.mailbox.store.Flags;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,47 @@ class LocalImapComplianceTest {
       server.deliver("INBOX", LocalImapServer.MESSAGE_1, Flags.NONE);
       server.deliver("INBOX", LocalImapServer.MESSAGE_2, Flags.NONE);
       Transcript.of(LOGIN + script).run(server.address());
+    }
+  }
+
+  @Test
+  void fetchOfMessageExpungedByAnotherSessionAnswersNoExpungeIssued() {
+    // RFC 2180 section 4.1.2, RFC 5530; Dovecot flags it with EXPUNGEISSUED too.
+    try (LocalImapServer server = LocalImapServer.start(dir)) {
+      server.deliver("INBOX", LocalImapServer.MESSAGE_1, Flags.NONE);
+      server.deliver("INBOX", LocalImapServer.MESSAGE_2, Flags.NONE);
+      try (Transcript.Client a = Transcript.Client.connect(server.address(), Duration.ofSeconds(10));
+          Transcript.Client b = Transcript.Client.connect(server.address(), Duration.ofSeconds(10))) {
+        String select = """
+            C: s SELECT INBOX
+            S*: \\* .*
+            S: s OK .*
+            """;
+        a.run(LOGIN + select);
+        b.run(LOGIN + select + """
+            C: b1 STORE 1 +FLAGS.SILENT (\\Deleted)
+            S: b1 OK .*
+            C: b2 EXPUNGE
+            S: \\* 1 EXPUNGE
+            S: b2 OK .*
+            """);
+        a.run("""
+            C: a1 FETCH 1:2 (UID RFC822.SIZE)
+            S*: \\* 1 FETCH \\(FLAGS .*
+            S: \\* 2 FETCH \\(UID 2 RFC822.SIZE \\d+\\)
+            S*: \\* 1 FETCH \\(FLAGS .*
+            S: a1 NO \\[EXPUNGEISSUED\\] .*
+            C: a2 FETCH 2 (UID)
+            S: \\* 2 FETCH \\(UID 2\\)
+            S: a2 OK FETCH completed
+            C: a3 NOOP
+            S: \\* 1 EXPUNGE
+            S: a3 OK .*
+            C: a4 FETCH 1 (UID)
+            S: \\* 1 FETCH \\(UID 2\\)
+            S: a4 OK FETCH completed
+            """);
+      }
     }
   }
 
