@@ -1,6 +1,7 @@
 package dev.mailgate.gateway.local.imap;
 
 import dev.mailgate.codec.imap.ImapCommand;
+import dev.mailgate.codec.imap.ImapStatus;
 import dev.mailgate.mailbox.store.MailboxInfo;
 import dev.mailgate.mailbox.store.MailboxName;
 import io.netty.buffer.ByteBuf;
@@ -26,7 +27,18 @@ final class ListCommand {
     this.session = session;
   }
 
+  /** The LIST-EXTENDED selection options understood here (RFC 5258 section 3.1, RFC 6154). */
+  private static final Set<String> SELECTION = Set.of("SUBSCRIBED", "REMOTE", "RECURSIVEMATCH",
+      "SPECIAL-USE");
+  /** The return options understood here (RFC 5258 section 3.2, RFC 6154, RFC 5819). */
+  private static final Set<String> RETURN = Set.of("SUBSCRIBED", "CHILDREN", "SPECIAL-USE",
+      "STATUS");
+
   Mono<Void> list(ImapCommand.ListMailboxes c) {
+    String refused = refusedOptions(c);
+    if (refused != null) {
+      return session.tagged(c.tag(), ImapStatus.BAD, null, refused);
+    }
     if (c.patterns().size() == 1 && c.patterns().get(0).isEmpty()) {
       // An empty pattern asks for the delimiter and the root (RFC 3501 section 6.3.8).
       ByteBuf line = ChangeReporter.line(session.alloc,
@@ -101,6 +113,28 @@ final class ListCommand {
           return session.send(out);
         })
         .then(session.complete(c.tag(), null, "LSUB completed"));
+  }
+
+  /**
+   * RFC 5258 section 3: an option the server does not know MUST be answered BAD, and so must
+   * RECURSIVEMATCH without an option it could refine (alone, or with only REMOTE).
+   */
+  private static String refusedOptions(ImapCommand.ListMailboxes c) {
+    for (String o : c.selectionOptions()) {
+      if (!SELECTION.contains(o)) {
+        return "Unknown LIST selection option " + o;
+      }
+    }
+    for (String o : c.returnOptions()) {
+      if (!RETURN.contains(o)) {
+        return "Unknown LIST return option " + o;
+      }
+    }
+    if (c.selectionOptions().contains("RECURSIVEMATCH") && !c.selectionOptions().contains("SUBSCRIBED")
+        && !c.selectionOptions().contains("SPECIAL-USE")) {
+      return "RECURSIVEMATCH needs another selection option";
+    }
+    return null;
   }
 
   /**

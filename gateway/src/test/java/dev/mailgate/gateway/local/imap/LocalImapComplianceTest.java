@@ -152,6 +152,27 @@ class LocalImapComplianceTest {
   }
 
   @Test
+  void listRefusesUnknownOptionsAndRecursiveMatchAlone() {
+    // RFC 5258 section 3; imaptest's listext test.
+    run("""
+        C: c1 LIST (imaptest) "" ""
+        S: c1 BAD .*
+        C: c2 LIST (RECURSIVEMATCH) "" ""
+        S: c2 BAD .*
+        C: c3 LIST (RECURSIVEMATCH REMOTE) "" ""
+        S: c3 BAD .*
+        C: c4 LIST "" "" RETURN (imaptest)
+        S: c4 BAD .*
+        C: c5 LIST (REMOTE) "" INBOX
+        S: \\* LIST \\(\\\\HasNoChildren\\) "/" "INBOX"
+        S: c5 OK LIST completed
+        C: c6 LIST (SUBSCRIBED RECURSIVEMATCH) "" INBOX RETURN (CHILDREN)
+        S: \\* LIST \\(\\\\HasNoChildren \\\\Subscribed\\) "/" "INBOX"
+        S: c6 OK LIST completed
+        """);
+  }
+
+  @Test
   void listInboxWildcardPatternMatchesInboxInAnyCase() {
     // RFC 3501 section 5.1: INBOX is case-insensitive, also inside a pattern.
     run("""
