@@ -6,13 +6,20 @@ import dev.mailgate.codec.imap.ImapStatus;
 import dev.mailgate.codec.imap.ResponseCode;
 import dev.mailgate.mailbox.store.AppendRequest;
 import dev.mailgate.mailbox.store.AppendResult;
+import dev.mailgate.mailbox.store.FlagUpdate;
+import dev.mailgate.mailbox.store.Flags;
+import dev.mailgate.mailbox.store.MailStore;
 import dev.mailgate.mailbox.store.MailStoreException;
 import dev.mailgate.mailbox.store.MailboxInfo;
+import dev.mailgate.mailbox.store.SystemFlag;
+import dev.mailgate.mailbox.store.UidSet;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -22,11 +29,14 @@ import reactor.core.publisher.Mono;
  * APPENDLIMIT (RFC 7889, enforced by the framer's literal limit). Small literals arrive inside the
  * command; a large one arrives as {@link ImapLiteralChunk}s that flow through a {@link ChunkPipe}
  * into the store while they are read, so a message is never held whole. The tagged {@code OK
- * [APPENDUID v uids]} goes out only after the store acknowledged every message durably; a failure
- * of any message fails the command (messages already stored stay, as RFC 3502 allows only when
- * atomicity cannot be had: reported).
+ * [APPENDUID v uids]} goes out only after the store acknowledged every message durably. A
+ * MULTIAPPEND is all or nothing (RFC 3502 section 3): the flags and dates of a frame's
+ * messages are checked before any is stored, and when a later message fails, those already
+ * stored by the command are flagged \Deleted and expunged again before the failure is answered.
  */
 final class AppendCommand {
+  private static final Logger LOG = LoggerFactory.getLogger(AppendCommand.class);
+
   private final ImapSession session;
   private Pending pending;
 
@@ -127,6 +137,9 @@ final class AppendCommand {
     if (p.failure != null || p.target == null) {
       return drainOnly(p, messages);
     }
+    for (ImapCommand.AppendMessage m : messages) {
+      request(m); // a bad flag anywhere in the frame fails the command before anything is stored
+    }
     return Flux.fromIterable(messages).concatMap(m -> {
       if (m.streamed()) {
         startStreamed(p, m);
@@ -158,6 +171,19 @@ final class AppendCommand {
     p.running = result.subscribe(r -> { }, e -> { });
   }
 
+  /** Takes back the messages a failed MULTIAPPEND stored: \Deleted, then expunged. */
+  private Mono<Void> rollback(MailboxInfo target, List<Long> uids) {
+    MailStore store = session.server.store();
+    UidSet set = UidSet.of(uids);
+    return store.store(target.id(), set, FlagUpdate.add(Flags.of(SystemFlag.DELETED)))
+        .then(store.expunge(target.id(), set))
+        .then()
+        .onErrorResume(e -> {
+          LOG.warn("{}: could not take back a failed MULTIAPPEND ({})", session.context, uids, e);
+          return Mono.empty();
+        });
+  }
+
   private static AppendRequest request(ImapCommand.AppendMessage m) {
     Instant date = m.internalDate() == null ? Instant.now() : m.internalDate().toInstant();
     return new AppendRequest(FlagNames.parse(m.flags()), date, m.size());
@@ -165,6 +191,11 @@ final class AppendCommand {
 
   private Mono<Void> finish(Pending p) {
     pending = null;
+    if (p.failure != null && !p.uids.isEmpty() && p.target != null) {
+      List<Long> stored = List.copyOf(p.uids);
+      p.uids.clear();
+      return rollback(p.target, stored).then(Mono.defer(() -> finish(p)));
+    }
     if (p.failure != null) {
       Throwable e = p.failure;
       if (e instanceof MailStoreException m && m.reason() == MailStoreException.Reason.NO_SUCH_MAILBOX) {

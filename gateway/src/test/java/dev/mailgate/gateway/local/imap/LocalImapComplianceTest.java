@@ -2,6 +2,7 @@ package dev.mailgate.gateway.local.imap;
 
 import dev.mailgate.gateway.testing.Transcript;
 import dev.mailgate.mailbox.store.Flags;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -74,6 +75,52 @@ class LocalImapComplianceTest {
             S: a4 OK FETCH completed
             """);
       }
+    }
+  }
+
+  @Test
+  void multiAppendWithABadMessageStoresNone() {
+    // RFC 3502 section 3: the messages of one APPEND are appended all or none.
+    try (LocalImapServer server = LocalImapServer.start(dir);
+        Transcript.Client c = Transcript.Client.connect(server.address(), Duration.ofSeconds(10))) {
+      c.run(LOGIN + """
+          C: m1 CREATE box
+          S: m1 OK .*
+          """);
+      c.send("m2 APPEND box {3+}\r\nabc {3+}\r\ndef (\\Bogus) {3+}\r\nxyz\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      c.run("""
+          S: m2 BAD .*
+          C: m3 STATUS box (MESSAGES)
+          S: \\* STATUS "box" \\(MESSAGES 0\\)
+          S: m3 OK STATUS completed
+          """);
+    }
+  }
+
+  @Test
+  void multiAppendFailingAfterAStreamedMessageTakesItBack() {
+    // A literal larger than the inline limit is stored while it is read; a later bad message must
+    // take it back (RFC 3502 section 3).
+    try (LocalImapServer server = LocalImapServer.start(dir);
+        Transcript.Client c = Transcript.Client.connect(server.address(), Duration.ofSeconds(20))) {
+      int size = 100_000;
+      c.run(LOGIN + """
+          C: m1 CREATE box
+          S: m1 OK .*
+          C: m2 APPEND box {%d}
+          S: \\+ .*
+          """.formatted(size));
+      byte[] body = ("Subject: big\r\n\r\n" + "x".repeat(size)).substring(0, size)
+          .getBytes(StandardCharsets.US_ASCII);
+      c.send(body);
+      c.send(" (\\Bogus) {3+}\r\nxyz\r\n".getBytes(StandardCharsets.US_ASCII));
+      c.run("""
+          S: m2 BAD .*
+          C: m3 STATUS box (MESSAGES)
+          S: \\* STATUS "box" \\(MESSAGES 0\\)
+          S: m3 OK STATUS completed
+          """);
     }
   }
 
