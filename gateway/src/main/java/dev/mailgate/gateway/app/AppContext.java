@@ -1,6 +1,7 @@
 package dev.mailgate.gateway.app;
 
 import dev.mailgate.config.model.MailgateConfig;
+import dev.mailgate.gateway.local.MailboxProvisioning;
 import dev.mailgate.gateway.metrics.GatewayMetrics;
 import dev.mailgate.gateway.session.SessionRegistry;
 import dev.mailgate.gateway.tls.ServerTls;
@@ -29,6 +30,7 @@ import reactor.core.scheduler.Scheduler;
  * @param sessions the live sessions (admin API, drain)
  * @param io a bounded scheduler for blocking file work (spools)
  * @param dataDir the data directory (the local tier lives in {@code config().local().dataDir()})
+ * @param provisioning gives a local user their mailboxes on first use, with the configured quota
  */
 public record AppContext(
     Supplier<MailgateConfig> config,
@@ -42,7 +44,8 @@ public record AppContext(
     GatewayMetrics metrics,
     SessionRegistry sessions,
     Scheduler io,
-    Path dataDir) {
+    Path dataDir,
+    MailboxProvisioning provisioning) {
 
   /** The host name for greetings (server.hostname). */
   public String hostname() {

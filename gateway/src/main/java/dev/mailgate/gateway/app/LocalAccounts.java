@@ -1,5 +1,6 @@
 package dev.mailgate.gateway.app;
 
+import dev.mailgate.gateway.local.MailboxProvisioning;
 import dev.mailgate.mailbox.store.MailStore;
 import dev.mailgate.mailbox.store.Quota;
 import dev.mailgate.mailbox.user.UserStore;
@@ -20,9 +21,10 @@ import reactor.core.scheduler.Schedulers;
  * and only writes {@code users.db}: it must not open the store, whose start-up recovery would
  * remove the running gateway's appends in progress. So the gateway, which owns the store, checks
  * the user list every {@code interval} and provisions the new names ({@link MailStore#provision} is
- * idempotent); a new user can receive mail within that interval.
+ * idempotent). The local servers call {@link #ensure} for a user they meet before that (a login or
+ * a delivery right after {@code user add}), so the account gets the configured quota either way.
  */
-public final class LocalAccounts implements AutoCloseable {
+public final class LocalAccounts implements MailboxProvisioning, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalAccounts.class);
 
@@ -53,11 +55,20 @@ public final class LocalAccounts implements AutoCloseable {
     return users.list()
         .map(UserStore.UserInfo::name)
         .filter(n -> !provisioned.contains(n))
-        .concatMap(n -> store.provision(n, limits()).doOnSuccess(v -> {
-          provisioned.add(n);
-          LOG.info("local accounts: {} ready", n);
-        }))
+        .concatMap(this::ensure)
         .then();
+  }
+
+  @Override
+  public Mono<Void> ensure(String user) {
+    if (provisioned.contains(user)) {
+      return Mono.empty();
+    }
+    return store.provision(user, limits()).doOnSuccess(v -> {
+      if (provisioned.add(user)) {
+        LOG.info("local accounts: {} ready", user);
+      }
+    });
   }
 
   private Quota limits() {

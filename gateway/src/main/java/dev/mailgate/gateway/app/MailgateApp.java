@@ -162,9 +162,10 @@ public final class MailgateApp implements AutoCloseable {
     // every node listens for invalidations, whether or not its own admin endpoint is on
     RoutingCache routingCache = cluster.routingCache(routing);
     localDomains = new LocalDomainIndex(users, cfg.local().acceptedDomains(), Duration.ofSeconds(1));
-    resources.add(new LocalAccounts(users, store, () -> config.get().local().quota(), Duration.ofSeconds(1)));
+    LocalAccounts accounts = new LocalAccounts(users, store, () -> config.get().local().quota(), Duration.ofSeconds(1));
+    resources.add(accounts);
     context = new AppContext(config::get, tls, store, users, localDomains, policies::get,
-        routing::router, backends, metrics, sessions, io, data);
+        routing::router, backends, metrics, sessions, io, data, accounts);
 
     // every accepted session is registered, metered and logged through the same registry and meters
     ListenerRegistry registry = keep(new ListenerRegistry(transport, new SessionTracking(sessions, metrics)));

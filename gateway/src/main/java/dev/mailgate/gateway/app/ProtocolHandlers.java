@@ -51,14 +51,14 @@ public final class ProtocolHandlers {
     h.register(MailProtocol.IMAP, ListenerTier.LOCAL, (l, c) -> new LocalImapHandler(c.store(), c.users(),
         LocalImapSettings.of(c.hostname(), l.limits().imapLimits()).withTls(c.tls())
             .withPlaintextAuthNetworks(ListenerMapping.plaintextAuthNetworks(l))
-            .withMaxErrors(l.limits().maxErrors())));
+            .withMaxErrors(l.limits().maxErrors()), c.provisioning()));
     Builder smtp = (l, c) -> new SmtpServerHandler(SmtpServerSettings.defaults(c.hostname())
             .withLimits(l.limits().smtpLimits())
             .withPlaintextAuthNetworks(ListenerMapping.plaintextAuthNetworks(l)),
         c.tls(), c.users(), c.localDomains()::isLocal,
         new LocalDeliverySink(c.store(), c.users(),
             new Postmasters(c.users(), () -> c.config().get().local().postmaster()),
-            c.config().get().local().dataDir().resolve("spool"), c.io()), null);
+            c.config().get().local().dataDir().resolve("spool"), c.io(), c.provisioning()), null);
     h.register(MailProtocol.SMTP, ListenerTier.LOCAL, smtp);
     h.register(MailProtocol.SUBMISSION, ListenerTier.LOCAL, smtp);
     // One maildrop lock table for every POP3 listener: a second session gets -ERR [IN-USE].
@@ -67,7 +67,7 @@ public final class ProtocolHandlers {
         new LocalPop3Settings(Pop3ServerSettings.defaults(c.hostname()).withLimits(l.limits().pop3Limits())
             .withMaxErrors(l.limits().maxErrors())
             .withPlaintextAuthNetworks(ListenerMapping.plaintextAuthNetworks(l)),
-            LocalPop3Settings.DEFAULT_MAX_MESSAGES), locks));
+            LocalPop3Settings.DEFAULT_MAX_MESSAGES), locks, c.provisioning()));
     // Proxy tier: the pre-login dialogue, routed per login with c.router(), relayed to a backend.
     h.register(MailProtocol.IMAP, ListenerTier.BACKEND, ProxySessions::imap);
     h.register(MailProtocol.POP3, ListenerTier.BACKEND, ProxySessions::pop3);

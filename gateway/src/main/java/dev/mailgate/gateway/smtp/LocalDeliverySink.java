@@ -3,6 +3,7 @@ package dev.mailgate.gateway.smtp;
 import dev.mailgate.codec.smtp.RcptParameters;
 import dev.mailgate.codec.smtp.SmtpPath;
 import dev.mailgate.codec.smtp.SmtpReply;
+import dev.mailgate.gateway.local.MailboxProvisioning;
 import dev.mailgate.mailbox.store.AppendRequest;
 import dev.mailgate.mailbox.store.Flags;
 import dev.mailgate.mailbox.store.MailStore;
@@ -55,19 +56,32 @@ public final class LocalDeliverySink implements TransactionSink {
   private final Postmasters postmasters;
   private final Path spoolDir;
   private final Scheduler io;
+  private final MailboxProvisioning provisioning;
 
-  /** A sink whose postmaster has no configured fallback ({@code local.postmaster} unset). */
+  /**
+   * A sink whose postmaster has no configured fallback ({@code local.postmaster} unset) and whose
+   * new users get accounts without a quota.
+   */
   public LocalDeliverySink(MailStore store, UserStore users, Path spoolDir, Scheduler io) {
-    this(store, users, new Postmasters(users, Optional::empty), spoolDir, io);
+    this(store, users, new Postmasters(users, Optional::empty), spoolDir, io, MailboxProvisioning.unlimited(store));
   }
 
+  /**
+   * @param provisioning gives a recipient who is a user but has no mailboxes yet (mail right after
+   *     {@code user add}) their account, so the message is accepted instead of deferred
+   */
   public LocalDeliverySink(MailStore store, UserStore users, Postmasters postmasters,
-      Path spoolDir, Scheduler io) {
+      Path spoolDir, Scheduler io, MailboxProvisioning provisioning) {
     this.store = store;
     this.users = users;
     this.postmasters = postmasters;
     this.spoolDir = spoolDir;
     this.io = io;
+    this.provisioning = provisioning;
+  }
+
+  private static boolean noSuchUser(Throwable e) {
+    return e instanceof MailStoreException m && m.reason() == MailStoreException.Reason.NO_SUCH_USER;
   }
 
   @Override
@@ -91,15 +105,19 @@ public final class LocalDeliverySink implements TransactionSink {
           ? postmasters.owner(recipient, envelope.session().serverHost())
           : users.resolve(RecipientRules.mailbox(recipient));
       return owner
-          .flatMap(user -> store.quota(user)
-              .map(q -> full(q) ? RecipientVerdict.refused(SmtpReplies.MAILBOX_FULL)
-                  : accept(user)))
+          .flatMap(user -> verdict(user)
+              // a user (it resolved) whose mailboxes are not there yet: one added a moment ago
+              .onErrorResume(LocalDeliverySink::noSuchUser, e -> provisioning.ensure(user).then(verdict(user))))
           .defaultIfEmpty(RecipientVerdict.refused(SmtpReplies.UNKNOWN_USER))
-          // the user exists (it resolved) but its mailbox is not provisioned yet: a new user, a
-          // second old; a permanent 550 would bounce mail the sender can deliver in a moment
+          // provisioning failed too: a permanent 550 would bounce mail the sender can deliver soon
           .onErrorResume(MailStoreException.class, e -> Mono.just(
               e.reason() == MailStoreException.Reason.NO_SUCH_USER
                   ? RecipientVerdict.refused(SmtpReplies.MAILBOX_NOT_READY) : refusal(e)));
+    }
+
+    private Mono<RecipientVerdict> verdict(String user) {
+      return store.quota(user)
+          .map(q -> full(q) ? RecipientVerdict.refused(SmtpReplies.MAILBOX_FULL) : accept(user));
     }
 
     private RecipientVerdict accept(String user) {

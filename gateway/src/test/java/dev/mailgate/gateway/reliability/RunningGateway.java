@@ -58,7 +58,7 @@ final class RunningGateway implements AutoCloseable {
       throw e;
     }
     app.context().users().add(USER, PASSWORD.toCharArray()).block(Duration.ofSeconds(60));
-    // the store account is provisioned by a background poll (LocalAccounts); until then RCPT gets 450 4.2.1 (try again)
+    // the store account is provisioned by a background poll (LocalAccounts) or on first use; wait for it
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
         .until(() -> app.context().store().quota(USER).block(Duration.ofSeconds(5)) != null);
   }

@@ -68,7 +68,7 @@ class LocalDeliveryPostmasterTest {
     for (String u : USERS) {
       app.context().users().add(u, "pw".toCharArray()).block(T);
     }
-    // accounts are provisioned by a background poll (LocalAccounts); until then RCPT says 450
+    // accounts are provisioned by a background poll (LocalAccounts) or on first use; wait for them
     Awaitility.await().atMost(T).ignoreExceptions().until(() -> USERS.stream()
         .allMatch(u -> app.context().store().quota(u).block(T) != null));
   }

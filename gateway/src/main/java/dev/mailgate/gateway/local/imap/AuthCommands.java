@@ -175,12 +175,12 @@ final class AuthCommands {
   }
 
   private Mono<Void> loggedIn(String tag, String user, String mechanism) {
-    // A user added with "mailgate user add" may not have mailboxes yet: provision on first login,
-    // never touching an existing user's quota.
+    // A user added with "mailgate user add" may not have mailboxes yet: provision on first login
+    // with the configured quota, never touching an existing user's.
     Mono<Quota> provisioned = session.server.store().quota(user)
         .onErrorResume(e -> e instanceof MailStoreException m
                 && m.reason() == MailStoreException.Reason.NO_SUCH_USER,
-            e -> session.server.store().provision(user, Quota.unlimited()).then(Mono.empty()));
+            e -> session.server.provisioning().ensure(user).then(Mono.empty()));
     return provisioned.then(Mono.defer(() -> {
       session.user = user;
       session.state = ImapSession.State.AUTHENTICATED;

@@ -1,6 +1,7 @@
 package dev.mailgate.gateway.local.imap;
 
 import dev.mailgate.codec.imap.ImapLimits;
+import dev.mailgate.gateway.local.MailboxProvisioning;
 import dev.mailgate.gateway.net.ProtocolHandler;
 import dev.mailgate.gateway.net.SessionContext;
 import dev.mailgate.mailbox.search.SearchEvaluator;
@@ -29,11 +30,20 @@ public final class LocalImapHandler implements ProtocolHandler {
   private final UserStore users;
   private final LocalImapSettings settings;
   private final SearchEvaluator searcher;
+  private final MailboxProvisioning provisioning;
 
+  /** A server whose new users get accounts without a quota (tests, benchmarks). */
   public LocalImapHandler(MailStore store, UserStore users, LocalImapSettings settings) {
+    this(store, users, settings, MailboxProvisioning.unlimited(store));
+  }
+
+  /** @param provisioning gives a user who logs in before their mailboxes exist their account */
+  public LocalImapHandler(MailStore store, UserStore users, LocalImapSettings settings,
+      MailboxProvisioning provisioning) {
     this.store = Objects.requireNonNull(store, "store");
     this.users = Objects.requireNonNull(users, "users");
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.provisioning = Objects.requireNonNull(provisioning, "provisioning");
     this.searcher = new SearchEvaluator(store, settings.searchZone());
   }
 
@@ -53,6 +63,10 @@ public final class LocalImapHandler implements ProtocolHandler {
 
   UserStore users() {
     return users;
+  }
+
+  MailboxProvisioning provisioning() {
+    return provisioning;
   }
 
   LocalImapSettings settings() {

@@ -1,5 +1,6 @@
 package dev.mailgate.gateway.local.pop3;
 
+import dev.mailgate.gateway.local.MailboxProvisioning;
 import dev.mailgate.gateway.net.ProtocolHandler;
 import dev.mailgate.gateway.net.SessionContext;
 import dev.mailgate.gateway.pop3.Pop3Wire;
@@ -32,11 +33,20 @@ public final class LocalPop3Server implements ProtocolHandler {
   private final ServerTls tls;
   private final LocalPop3Settings settings;
   private final MaildropLocks locks;
+  private final MailboxProvisioning provisioning;
 
   /**
    * @param tls the server TLS for STLS (null: STLS is not offered); implicit TLS is the listener's
    */
+  /** A server whose new users get accounts without a quota (tests, benchmarks). */
   public LocalPop3Server(MailStore store, UserStore users, ServerTls tls, LocalPop3Settings settings, MaildropLocks locks) {
+    this(store, users, tls, settings, locks, MailboxProvisioning.unlimited(store));
+  }
+
+  /** @param provisioning gives a user who logs in before their mailboxes exist their account */
+  public LocalPop3Server(MailStore store, UserStore users, ServerTls tls, LocalPop3Settings settings, MaildropLocks locks,
+      MailboxProvisioning provisioning) {
+    this.provisioning = Objects.requireNonNull(provisioning, "provisioning");
     this.store = Objects.requireNonNull(store, "store");
     this.users = Objects.requireNonNull(users, "users");
     this.tls = tls;
@@ -47,6 +57,6 @@ public final class LocalPop3Server implements ProtocolHandler {
   @Override
   public Publisher<Void> handle(Connection connection, SessionContext context) {
     Pop3Wire wire = new Pop3Wire(connection, context, settings.server());
-    return new LocalPop3Session(wire, tls, store, users, locks, settings).run();
+    return new LocalPop3Session(wire, tls, store, users, locks, settings, provisioning).run();
   }
 }

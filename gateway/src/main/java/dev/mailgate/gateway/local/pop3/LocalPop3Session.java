@@ -7,6 +7,7 @@ import dev.mailgate.codec.pop3.Pop3Response;
 import dev.mailgate.codec.pop3.Pop3Response.Status;
 import dev.mailgate.codec.pop3.Pop3Verb;
 import dev.mailgate.codec.sasl.SaslCredentials;
+import dev.mailgate.gateway.local.MailboxProvisioning;
 import dev.mailgate.gateway.pop3.Pop3ClientFacts;
 import dev.mailgate.gateway.pop3.Pop3Goodbye;
 import dev.mailgate.gateway.pop3.Pop3LoginResult;
@@ -17,6 +18,7 @@ import dev.mailgate.mailbox.store.ByteRange;
 import dev.mailgate.mailbox.store.FlagUpdate;
 import dev.mailgate.mailbox.store.Flags;
 import dev.mailgate.mailbox.store.MailStore;
+import dev.mailgate.mailbox.store.MailStoreException;
 import dev.mailgate.mailbox.store.MailboxName;
 import dev.mailgate.mailbox.store.SystemFlag;
 import dev.mailgate.mailbox.store.UidSet;
@@ -53,13 +55,16 @@ final class LocalPop3Session {
   private final UserStore users;
   private final MaildropLocks locks;
   private final LocalPop3Settings settings;
+  private final MailboxProvisioning provisioning;
   private final Pop3PreLogin<Maildrop> preLogin;
   /** The user whose lock this session holds; released when the session ends, however it ends. */
   private volatile String lockedUser;
   private Maildrop maildrop;
 
   LocalPop3Session(
-      Pop3Wire wire, ServerTls tls, MailStore store, UserStore users, MaildropLocks locks, LocalPop3Settings settings) {
+      Pop3Wire wire, ServerTls tls, MailStore store, UserStore users, MaildropLocks locks, LocalPop3Settings settings,
+      MailboxProvisioning provisioning) {
+    this.provisioning = provisioning;
     this.wire = wire;
     this.store = store;
     this.users = users;
@@ -148,6 +153,9 @@ final class LocalPop3Session {
     }
     lockedUser = user;
     return store.mailbox(user, MailboxName.INBOX)
+        // a user added a moment ago whose mailboxes the gateway has not provisioned yet
+        .onErrorResume(e -> e instanceof MailStoreException m && m.reason() == MailStoreException.Reason.NO_SUCH_USER,
+            e -> provisioning.ensure(user).then(store.mailbox(user, MailboxName.INBOX)))
         .flatMap(
             inbox ->
                 store.messages(inbox.id(), UidSet.all())
