@@ -34,7 +34,10 @@ import java.util.concurrent.Executor;
  *       nothing new); parallel checks of one password share a slot. When a lockout runs out the
  *       pair starts a new window of {@code lockoutAfter} guesses.
  *   <li>A success clears the address's and the pair's record (checks in flight keep their
- *       slots). Everything is forgotten {@code forgetAfter} after the last failure or admitted
+ *       slots), and for {@code forgetAfter} after it the pair is no longer slowed by the user's
+ *       failures from elsewhere: the real user's device, once logged in, is only delayed by new
+ *       failures from its own address (as Dovecot's penalty, which is per address and reset by a
+ *       success). Everything is forgotten {@code forgetAfter} after the last failure or admitted
  *       check, and each map holds at most {@code maxKeys}.
  * </ul>
  *
@@ -49,6 +52,8 @@ public final class AuthThrottle implements SyncPolicy, AuthOutcomes {
   private final Cache<String, FailureRecord> byIp;
   private final Cache<String, FailureRecord> byUser;
   private final Cache<String, PairRecord> byPair;
+  /** Pairs that logged in within {@code forgetAfter}: the per-user count does not slow them. */
+  private final Cache<String, Boolean> succeeded;
 
   public AuthThrottle(String name, AuthThrottleSettings settings, long maxKeys, Ticker ticker,
       Executor maintenance) {
@@ -61,6 +66,7 @@ public final class AuthThrottle implements SyncPolicy, AuthOutcomes {
     Duration pairTtl = settings.forgetAfter().compareTo(settings.lockoutFor()) > 0
         ? settings.forgetAfter() : settings.lockoutFor();
     this.byPair = cache(maxKeys, pairTtl, ticker, maintenance);
+    this.succeeded = cache(maxKeys, settings.forgetAfter(), ticker, maintenance);
   }
 
   private static <V> Cache<String, V> cache(long maxKeys, Duration ttl, Ticker ticker,
@@ -98,8 +104,7 @@ public final class AuthThrottle implements SyncPolicy, AuthOutcomes {
     if (locked.isDeny()) {
       return locked;
     }
-    int n = Math.max(count(byIp, ip(facts)), count(byUser, user(facts)));
-    Duration d = delayFor(n);
+    Duration d = delayFor(failuresCounted(facts, count(byIp, ip(facts)), count(byUser, user(facts))));
     return d.isZero() ? Decision.ALLOW : new Decision.Delay(d, name);
   }
 
@@ -135,6 +140,16 @@ public final class AuthThrottle implements SyncPolicy, AuthOutcomes {
       return record;
     });
     return slot[0] == null ? new LoginReservation(locked()) : new LoginReservation(p, slot[0]);
+  }
+
+  /**
+   * The failures that delay the login of {@code facts}: the address's and the user's, but only
+   * the address's for a (user, address) pair that logged in recently, so one typo (or a guesser
+   * elsewhere) does not slow every later login of the user's own device.
+   */
+  public int failuresCounted(PolicyFacts facts, int ipFailures, int userFailures) {
+    return succeeded.getIfPresent(pair(facts)) != null
+        ? ipFailures : Math.max(ipFailures, userFailures);
   }
 
   private static int count(Cache<String, ? extends FailureRecord> cache, String key) {
@@ -196,16 +211,20 @@ public final class AuthThrottle implements SyncPolicy, AuthOutcomes {
     byIp.cleanUp();
     byUser.cleanUp();
     byPair.cleanUp();
-    return byIp.estimatedSize() + byUser.estimatedSize() + byPair.estimatedSize();
+    succeeded.cleanUp();
+    return byIp.estimatedSize() + byUser.estimatedSize() + byPair.estimatedSize()
+        + succeeded.estimatedSize();
   }
 
   /**
    * A success clears the address's and the (user, address) pair's failures; a pair with checks
-   * still in flight is cleared in place, so they keep counting against its next lockout.
+   * still in flight is cleared in place, so they keep counting against its next lockout. The
+   * pair is then exempt from the user's failure count for {@code forgetAfter}.
    */
   @Override
   public void recordSuccess(PolicyFacts facts) {
     byIp.invalidate(ip(facts));
+    succeeded.put(pair(facts), Boolean.TRUE);
     byPair.asMap().computeIfPresent(pair(facts), (k, p) -> {
       p.clear();
       return p.idle() ? null : p;

@@ -40,16 +40,16 @@ public final class SharedAuthThrottle implements Policy, AuthOutcomes {
     }
     return counters.authRecord(AuthThrottle.ip(facts), AuthThrottle.user(facts))
         .timeout(options.timeout())
-        .map(this::decision)
+        .map(r -> decision(facts, r))
         .onErrorResume(e -> Mono.fromSupplier(() -> fallback(facts)));
   }
 
-  private Decision decision(SharedCounters.AuthRecord r) {
+  private Decision decision(PolicyFacts facts, SharedCounters.AuthRecord r) {
     if (r.pairLocked()) {
       return new Decision.Deny("too many failed logins for this user from this address",
           name(), DenyKind.AUTH_THROTTLED);
     }
-    var d = local.delayFor(Math.max(r.ipFailures(), r.userFailures()));
+    var d = local.delayFor(local.failuresCounted(facts, r.ipFailures(), r.userFailures()));
     return d.isZero() ? Decision.ALLOW : new Decision.Delay(d, name());
   }
 

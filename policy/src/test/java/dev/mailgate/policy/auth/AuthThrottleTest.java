@@ -88,6 +88,23 @@ class AuthThrottleTest {
   }
 
   @Test
+  void aUserWhoLoggedInAfterTyposIsNotDelayedOnTheNextLoginsFromThatAddress() {
+    // three typos then the right password (a client retrying): before, every later login of
+    // alice was delayed 4 s for the whole forget_after window, by her own per-user count
+    for (int i = 0; i < 3; i++) {
+      throttle.recordFailure(attempt("192.0.2.1", "alice@x"), "typo" + i);
+    }
+    throttle.recordSuccess(attempt("192.0.2.1", "alice@x"));
+    assertThat(check("192.0.2.1", "alice@x")).isEqualTo(Decision.ALLOW);
+    assertThat(check("192.0.2.77", "alice@x")).as("elsewhere the user's failures still slow")
+        .isEqualTo(new Decision.Delay(Duration.ofSeconds(4), "auth-failures"));
+
+    throttle.recordFailure(attempt("192.0.2.1", "alice@x"), "new-guess");
+    assertThat(check("192.0.2.1", "alice@x")).as("new failures from the address still count")
+        .isEqualTo(new Decision.Delay(Duration.ofSeconds(1), "auth-failures"));
+  }
+
+  @Test
   void onlyTheAuthStageIsThrottled() {
     throttle.recordFailure(attempt("192.0.2.1", "a@x"), "p");
     assertThat(throttle.decide(connect("192.0.2.1"))).isEqualTo(Decision.ALLOW);
