@@ -18,6 +18,7 @@ import dev.mailgate.gateway.tls.ServerTls;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import org.reactivestreams.Publisher;
@@ -57,6 +58,12 @@ public final class Pop3ProxyServer implements ProtocolHandler {
   private final ServerTls tls;
   private final Pop3ProxySettings settings;
   private final Pop3BackendLogin login;
+
+  /**
+   * Sent to the backend in place of a line pipelined after login that did not decode: a keyword
+   * no POP3 server knows, so it is refused with one single-line {@code -ERR} (RFC 1939 section 3).
+   */
+  static final byte[] UNPARSED_STAND_IN = "XMAILGATE-UNPARSED\r\n".getBytes(StandardCharsets.US_ASCII);
 
   /** @param tls the server TLS for STLS (null: STLS is not offered) */
   public Pop3ProxyServer(BackendConnector connector, BackendChooser chooser, ServerTls tls, Pop3ProxySettings settings) {
@@ -107,8 +114,12 @@ public final class Pop3ProxyServer implements ProtocolHandler {
 
   /**
    * Turns what the client sent after its login back into bytes: commands the decoder had already
-   * parsed are re-encoded, raw buffers pass as they are, decode failures (whose bytes are gone) are
-   * dropped. Synchronous ({@code handle}, kept from fusing by {@code hide()}), so a raw buffer is
+   * parsed are re-encoded, raw buffers pass as they are, and a decode failure (a line pipelined
+   * with PASS that the gateway's stricter grammar refused, such as {@code LIST 0}, a bare
+   * {@code RETR} or an extension the gateway does not know; its bytes are gone) becomes
+   * {@link #UNPARSED_STAND_IN}, which the backend answers with one {@code -ERR}: every command
+   * gets exactly one response, in order (RFC 1939 section 3, RFC 2449 section 6.6), where
+   * dropping it left the client waiting for a reply that never came. Synchronous ({@code handle}, kept from fusing by {@code hide()}), so a raw buffer is
    * still alive when the relay retains it in its {@code onNext}, before the inbound releases it.
    *
    * <p>A re-encoded command becomes a buffer over a plain byte array: {@code handle} emits only
@@ -125,7 +136,9 @@ public final class Pop3ProxyServer implements ProtocolHandler {
       b.release();
       sink.next(Unpooled.wrappedBuffer(line));
     } else if (msg instanceof DecodeFailure f) {
-      LOG.debug("dropping a line pipelined after login that did not decode: {}", f.detail());
+      LOG.debug("a line pipelined after login did not decode ({}): the backend refuses a stand-in",
+          f.detail());
+      sink.next(Unpooled.wrappedBuffer(UNPARSED_STAND_IN));
     }
   }
 }

@@ -191,6 +191,28 @@ class Pop3ProxyDovecotInteropTest {
   }
 
   @Test
+  void commandsPipelinedWithPassThatTheGatewayCannotParseStillGetOneReplyEachInOrder(MailServers s)
+      throws Exception {
+    // LIST 0, a bare RETR and an unknown keyword, pipelined in the write with USER and PASS: the
+    // gateway's decoder refuses them before the relay starts; they used to be dropped, so the
+    // client waited for replies that never came and every later reply was off by two
+    int port = gateway(dovecot(s, s.pop3Port(), BackendTlsMode.STARTTLS), TlsMode.STARTTLS, Pop3ProxySettings.defaults("gw.example.test"));
+    try (Pop3TestClient c = new Pop3TestClient(port)) {
+      assertThat(c.line()).startsWith("+OK");
+      c.write("USER " + MailServers.BOB.address() + "\r\nPASS " + MailServers.BOB.password()
+          + "\r\nLIST 0\r\nRETR\r\nXYZZY\r\nSTAT\r\nNOOP\r\nQUIT\r\n");
+      assertThat(c.line()).startsWith("+OK");
+      assertThat(c.line()).startsWith("+OK");
+      assertThat(c.line()).as("LIST 0").startsWith("-ERR");
+      assertThat(c.line()).as("RETR").startsWith("-ERR");
+      assertThat(c.line()).as("XYZZY").startsWith("-ERR");
+      assertThat(c.line()).as("STAT").matches("\\+OK \\d+ \\d+");
+      assertThat(c.line()).as("NOOP").startsWith("+OK");
+      assertThat(c.line()).as("QUIT").startsWith("+OK");
+    }
+  }
+
+  @Test
   void aBearerTokenForADovecotWithoutOauthIsAnUnsupportedMechanismNotSysTempAndPasswordsStillWork(MailServers s)
       throws Exception {
     int port = gateway(dovecot(s, s.pop3Port(), BackendTlsMode.STARTTLS), TlsMode.STARTTLS, Pop3ProxySettings.defaults("gw.example.test"));
