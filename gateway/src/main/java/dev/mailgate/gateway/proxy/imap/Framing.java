@@ -1,12 +1,15 @@
 package dev.mailgate.gateway.proxy.imap;
 
+import dev.mailgate.codec.DecodeFailure;
 import dev.mailgate.codec.imap.ImapFramer;
 import dev.mailgate.codec.imap.ImapSegments;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -69,15 +72,23 @@ final class Framing implements AutoCloseable {
     framer = factory.get();
   }
 
+  /** After a refused line's tag: a command no IMAP server knows, answered with one tagged BAD. */
+  static final String UNPARSED_STAND_IN = " XMAILGATE-UNPARSED\r\n";
+
   /**
    * The wire bytes of {@code unconsumed} frames (released here) followed by the bytes not framed
-   * yet; the framer is finished. Returns null when there is nothing.
+   * yet; the framer is finished. Returns null when there is nothing. A tagged line the framer
+   * refused (its bytes are gone: a bare LF, a line over the limit) becomes its tag and {@link
+   * #UNPARSED_STAND_IN}, which the backend answers with {@code tag BAD}, so the client still gets
+   * its tagged reply (RFC 9051 section 2.2.2); dropped, the client waited for it forever.
    */
   ByteBuf residual(List<Object> unconsumed, ByteBufAllocator alloc) {
     CompositeByteBuf out = alloc.compositeBuffer(Integer.MAX_VALUE);
     for (Object o : unconsumed) {
       if (o instanceof ImapSegments s) {
         append(out, alloc, s);
+      } else if (o instanceof DecodeFailure f && f.tag() != null) {
+        out.addComponent(true, Unpooled.copiedBuffer(f.tag() + UNPARSED_STAND_IN, StandardCharsets.US_ASCII));
       }
       ReferenceCountUtil.release(o);
     }

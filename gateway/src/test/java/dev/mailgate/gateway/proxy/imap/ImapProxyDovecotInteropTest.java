@@ -193,6 +193,32 @@ class ImapProxyDovecotInteropTest {
   }
 
   @Test
+  void aLinePipelinedWithLoginThatTheGatewayRefusedStillGetsItsTaggedReply(MailServers servers) throws Exception {
+    // "c NOOP" ends in a bare LF: the gateway's framer refuses it before the relay starts; it used
+    // to be dropped, so the client waited for "c" forever
+    int port = gateway("imap-unparsed", TlsMode.STARTTLS, dovecotStartTls(servers, "dovecot-unparsed"), ClientConveyance.IMAP_ID);
+    try (LineClient c = new LineClient(port)) {
+      c.expect("\\* OK .*");
+      c.send("a LOGIN " + MailServers.ALICE.address() + " " + MailServers.ALICE.password(),
+          "b NOOP", "c NOOP\nd NOOP", "e NOOP");
+      c.expect("a OK \\[CAPABILITY IMAP4rev1 .*\\] Logged in");
+      List<String> tagged = new java.util.ArrayList<>();
+      while (tagged.size() < 4) {
+        String line = c.line();
+        assertThat(line).as("replies so far: %s", tagged).isNotNull();
+        if (!line.startsWith("* ")) {
+          tagged.add(line);
+        }
+      }
+      assertThat(tagged).satisfiesExactly(
+          l -> assertThat(l).startsWith("b OK"),
+          l -> assertThat(l).startsWith("c BAD"),
+          l -> assertThat(l).startsWith("d OK"),
+          l -> assertThat(l).startsWith("e OK"));
+    }
+  }
+
+  @Test
   void aBearerTokenForADovecotWithoutOauthIsAPlainNoNotUnavailableAndAPasswordStillLogsIn(MailServers servers)
       throws Exception {
     int port = gateway("imap-token", TlsMode.STARTTLS, dovecotStartTls(servers, "dovecot-token"), ClientConveyance.IMAP_ID);
