@@ -89,14 +89,17 @@ class LocalImapComplianceTest {
           """);
       c.send("m2 APPEND box {3+}\r\nabc {3+}\r\ndef (\\Bogus) {3+}\r\nxyz\r\n"
           .getBytes(StandardCharsets.US_ASCII));
-      c.run("""
-          S: m2 BAD .*
-          C: m3 STATUS box (MESSAGES)
-          S: \\* STATUS "box" \\(MESSAGES 0\\)
-          S: m3 OK STATUS completed
-          """);
+      c.run(REFUSED_AND_BOX_EMPTY);
     }
   }
+
+  /** The MULTIAPPEND m2 was refused, and box holds none of its messages (RFC 3502 section 3). */
+  private static final String REFUSED_AND_BOX_EMPTY = """
+      S: m2 BAD .*
+      C: m3 STATUS box (MESSAGES)
+      S: \\* STATUS "box" \\(MESSAGES 0\\)
+      S: m3 OK STATUS completed
+      """;
 
   @Test
   void multiAppendFailingAfterAStreamedMessageTakesItBack() {
@@ -115,12 +118,7 @@ class LocalImapComplianceTest {
           .getBytes(StandardCharsets.US_ASCII);
       c.send(body);
       c.send(" (\\Bogus) {3+}\r\nxyz\r\n".getBytes(StandardCharsets.US_ASCII));
-      c.run("""
-          S: m2 BAD .*
-          C: m3 STATUS box (MESSAGES)
-          S: \\* STATUS "box" \\(MESSAGES 0\\)
-          S: m3 OK STATUS completed
-          """);
+      c.run(REFUSED_AND_BOX_EMPTY);
     }
   }
 
@@ -148,10 +146,8 @@ class LocalImapComplianceTest {
         """);
   }
 
-  @Test
-  void lsubPercentListsUnsubscribedParentOfSubscribedChildAsNoselect() {
-    // RFC 3501 section 6.3.9; imaptest's "subscribe" test.
-    run("""
+  /** box/test subscribed; box/test2/test subscribed under the unsubscribed box/test2. */
+  private static final String SUBSCRIBED_CHILD_OF_UNSUBSCRIBED_PARENT = """
         C: c1 CREATE box/test
         S: c1 OK .*
         C: c2 CREATE box/test2/test
@@ -160,6 +156,12 @@ class LocalImapComplianceTest {
         S: c3 OK .*
         C: c4 SUBSCRIBE box/test2/test
         S: c4 OK .*
+        """;
+
+  @Test
+  void lsubPercentListsUnsubscribedParentOfSubscribedChildAsNoselect() {
+    // RFC 3501 section 6.3.9; imaptest's "subscribe" test.
+    run(SUBSCRIBED_CHILD_OF_UNSUBSCRIBED_PARENT + """
         C: c5 LSUB "" box/%
         S: \\* LSUB \\(\\) "/" "box/test"
         S: \\* LSUB \\(\\\\Noselect\\) "/" "box/test2"
@@ -179,15 +181,7 @@ class LocalImapComplianceTest {
   @Test
   void listSubscribedRecursiveMatchGivesChildInfoForParentsOfSubscribedChildren() {
     // RFC 5258 section 3.5 (and its example 5.8).
-    run("""
-        C: c1 CREATE box/test
-        S: c1 OK .*
-        C: c2 CREATE box/test2/test
-        S: c2 OK .*
-        C: c3 SUBSCRIBE box/test
-        S: c3 OK .*
-        C: c4 SUBSCRIBE box/test2/test
-        S: c4 OK .*
+    run(SUBSCRIBED_CHILD_OF_UNSUBSCRIBED_PARENT + """
         C: c5 LIST (SUBSCRIBED RECURSIVEMATCH) "" box/%
         S: \\* LIST \\(\\\\HasNoChildren \\\\Subscribed\\) "/" "box/test"
         S: \\* LIST \\(\\\\HasChildren\\) "/" "box/test2" \\("CHILDINFO" \\("SUBSCRIBED"\\)\\)
