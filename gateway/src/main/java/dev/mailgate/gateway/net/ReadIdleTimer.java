@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * proxied login. Here a read only stores the time, and a change that lengthens the timeout leaves
  * the pending check alone: when it fires early it looks at the clock and sets itself for the rest.
  *
- * <p>Touched only on the channel's event loop.
+ * <p>Touched only on the channel's event loop; time is the loop's own clock ({@code ticker()}), the
+ * one its scheduled tasks run by.
  */
 final class ReadIdleTimer extends ChannelInboundHandlerAdapter {
 
@@ -25,7 +26,7 @@ final class ReadIdleTimer extends ChannelInboundHandlerAdapter {
   private final Runnable onIdle;
   private long timeoutNanos;
   private long lastRead;
-  /** The pending check, null when none is; it runs at {@link #checkAt} (System.nanoTime). */
+  /** The pending check, null when none is; it runs at {@link #checkAt} (the loop's ticker). */
   private ScheduledFuture<?> check;
   private long checkAt;
   private ChannelHandlerContext ctx;
@@ -38,7 +39,7 @@ final class ReadIdleTimer extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    lastRead = System.nanoTime();
+    lastRead = now();
     schedule(lastRead + timeoutNanos);
   }
 
@@ -55,7 +56,7 @@ final class ReadIdleTimer extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    lastRead = System.nanoTime();
+    lastRead = now();
     ctx.fireChannelRead(msg);
   }
 
@@ -70,7 +71,7 @@ final class ReadIdleTimer extends ChannelInboundHandlerAdapter {
       return;
     }
     timeoutNanos = Math.max(1, timeout.toNanos());
-    lastRead = System.nanoTime();
+    lastRead = now();
     long due = lastRead + timeoutNanos;
     if (check == null || due - checkAt < 0) {
       cancel();
@@ -83,7 +84,7 @@ final class ReadIdleTimer extends ChannelInboundHandlerAdapter {
     if (!ctx.channel().isActive()) {
       return;
     }
-    long now = System.nanoTime();
+    long now = now();
     long due = lastRead + timeoutNanos;
     if (due - now > 0) {
       schedule(due);
@@ -95,7 +96,11 @@ final class ReadIdleTimer extends ChannelInboundHandlerAdapter {
 
   private void schedule(long at) {
     checkAt = at;
-    check = ctx.executor().schedule(this::check, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+    check = ctx.executor().schedule(this::check, Math.max(0, at - now()), TimeUnit.NANOSECONDS);
+  }
+
+  private long now() {
+    return ctx.executor().ticker().nanoTime();
   }
 
   private void cancel() {
