@@ -8,17 +8,19 @@ import dev.mailgate.gateway.backend.BackendConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
+import reactor.netty.Connection;
 
 /**
  * The backend's replies in order, decoded with {@link SmtpReplyDecoder} (RFC 5321 4.2) from the
@@ -42,7 +44,7 @@ final class ReplyReader {
   private final SmtpLimits codecLimits;
   private final int maxQueued;
   private final ArrayDeque<SmtpReply> replies = new ArrayDeque<>();
-  private final ArrayDeque<MonoSink<SmtpReply>> waiters = new ArrayDeque<>();
+  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
   private final Runnable onFailure;
   private SmtpReplyDecoder decoder;
   /** Bytes of an incomplete reply line, or null; guarded by this. */
@@ -51,8 +53,15 @@ final class ReplyReader {
   private List<Object> spare = new ArrayList<>(4);
   private Throwable failure;
   private Disposable subscription;
-  /** The connection's event loop, where reply timers run (set by {@link #attach}). */
-  private volatile ScheduledExecutorService timers;
+  /** The connection's event loop, where the reply timer runs and whose clock it reads (set by {@link #attach}). */
+  private volatile EventExecutor loop;
+  /** The one timer over every waiter's deadline, or null; guarded by this. */
+  private ScheduledFuture<?> timer;
+  /** When {@link #timer} fires, on the loop's clock; guarded by this. */
+  private long timerAt;
+
+  /** A command waiting for its reply until {@code deadline} (the loop's clock). */
+  private record Waiter(MonoSink<SmtpReply> sink, long deadline, Duration timeout) {}
 
   ReplyReader(BackendSmtpLimits limits, Runnable onFailure) {
     this.codecLimits = limits.codec();
@@ -63,45 +72,70 @@ final class ReplyReader {
 
   /** Starts reading the connection's inbound stream (once). */
   void attach(BackendConnection connection) {
-    timers = connection.connection().channel().eventLoop();
+    attach(connection.receive(), connection.connection());
+  }
+
+  /** {@link #attach(BackendConnection)} on the stream and channel themselves (tests). */
+  void attach(Flux<Object> inbound, Connection connection) {
+    loop = connection.channel().eventLoop();
     subscription =
-        connection.receive()
-            .subscribe(
-                this::onMessage,
-                this::fail,
-                () -> fail(new BackendClosed("backend closed the connection")));
+        inbound.subscribe(
+            this::onMessage,
+            this::fail,
+            () -> fail(new BackendClosed("backend closed the connection")));
     // The channel closing is the reliable signal: the inbound stream may not complete on its own.
-    connection.connection().onDispose(() -> fail(new BackendClosed("backend connection closed")));
+    connection.onDispose(() -> fail(new BackendClosed("backend connection closed")));
   }
 
   /**
    * The next reply, failing with {@link TimeoutException} (and failing the reader) after {@code
-   * timeout}. The timer runs on the connection's event loop, where the reply arrives: set and
-   * cancelled there once per reply, it costs no other thread a wake-up (reactor's {@code timeout}
-   * on the parallel scheduler cost two per reply).
+   * timeout}. Every waiter's deadline is watched by one timer on the connection's event loop, set
+   * when the earliest deadline moves closer and otherwise left alone: a reply costs no timer of its
+   * own (setting and cancelling one per reply was a scheduled task and its queue work for every
+   * command relayed; reactor's {@code timeout} on the parallel scheduler before that also woke
+   * another thread twice per reply).
    */
   Mono<SmtpReply> next(Duration timeout) {
-    ScheduledExecutorService t = timers;
-    if (t == null) {
-      return Mono.<SmtpReply>create(this::await)
-          .timeout(timeout, Mono.defer(() -> Mono.error(expired(timeout))));
-    }
-    return Mono.create(sink -> {
-      if (await(sink)) {
-        ScheduledFuture<?> timer = t.schedule(() -> expire(sink, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
-        sink.onDispose(() -> timer.cancel(false));
-      }
-    });
+    return Mono.create(sink -> await(sink, timeout));
   }
 
-  private void expire(MonoSink<SmtpReply> sink, Duration timeout) {
-    boolean waiting;
+  /** The timer fired: fails the reader if a waiter is past its deadline, else waits for the next. */
+  private void checkDeadlines() {
+    Waiter late = null;
     synchronized (this) {
-      waiting = waiters.contains(sink);
+      timer = null;
+      long now = now();
+      long next = Long.MAX_VALUE;
+      for (Waiter w : waiters) {
+        if (w.deadline() - now <= 0) {
+          late = w;
+          break;
+        }
+        next = Math.min(next, w.deadline());
+      }
+      if (late == null && next != Long.MAX_VALUE) {
+        arm(next);
+      }
     }
-    if (waiting) {
-      expired(timeout); // fails every waiter, this one included
+    if (late != null) {
+      expired(late.timeout()); // fails every waiter, this one included
     }
+  }
+
+  /** Makes sure the timer fires by {@code deadline}; under this reader's lock. */
+  private void arm(long deadline) {
+    if (timer != null && timerAt - deadline <= 0) {
+      return; // it fires first, and re-arms for what is still waiting then
+    }
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    timerAt = deadline;
+    timer = loop.schedule(this::checkDeadlines, Math.max(0, deadline - now()), TimeUnit.NANOSECONDS);
+  }
+
+  private long now() {
+    return loop.ticker().nanoTime();
   }
 
   private TimeoutException expired(Duration timeout) {
@@ -137,17 +171,19 @@ final class ReplyReader {
     }
   }
 
-  /** Answers {@code sink} at once if it can; else queues it and returns true (it waits). */
-  private boolean await(MonoSink<SmtpReply> sink) {
+  /** Answers {@code sink} at once if it can; else queues it until a reply, a failure or the timeout. */
+  private void await(MonoSink<SmtpReply> sink, Duration timeout) {
     SmtpReply ready;
     Throwable failed;
     synchronized (this) {
       ready = replies.poll();
       failed = failure;
       if (ready == null && failed == null) {
-        waiters.add(sink);
-        sink.onCancel(() -> remove(sink));
-        return true;
+        Waiter w = new Waiter(sink, now() + timeout.toNanos(), timeout);
+        waiters.add(w);
+        arm(w.deadline());
+        sink.onCancel(() -> remove(w));
+        return;
       }
     }
     if (ready != null) {
@@ -155,11 +191,10 @@ final class ReplyReader {
     } else {
       sink.error(failed);
     }
-    return false;
   }
 
-  private synchronized void remove(MonoSink<SmtpReply> sink) {
-    waiters.remove(sink);
+  private synchronized void remove(Waiter w) {
+    waiters.remove(w);
   }
 
   private void onMessage(Object message) {
@@ -208,7 +243,7 @@ final class ReplyReader {
   }
 
   private void deliver(SmtpReply reply) {
-    MonoSink<SmtpReply> waiter;
+    Waiter waiter;
     synchronized (this) {
       if (failure != null) {
         return;
@@ -224,14 +259,14 @@ final class ReplyReader {
       }
     }
     if (waiter != null) {
-      waiter.success(reply);
+      waiter.sink().success(reply);
     } else {
       fail(new BackendProtocolError("backend sent more than " + maxQueued + " unsolicited replies"));
     }
   }
 
   private void fail(Throwable t) {
-    ArrayDeque<MonoSink<SmtpReply>> failing;
+    ArrayDeque<Waiter> failing;
     synchronized (this) {
       if (failure != null) {
         return;
@@ -241,8 +276,12 @@ final class ReplyReader {
       waiters.clear();
       replies.clear();
       releasePartial();
+      if (timer != null) {
+        timer.cancel(false);
+        timer = null;
+      }
     }
-    failing.forEach(w -> w.error(t));
+    failing.forEach(w -> w.sink().error(t));
     onFailure.run();
   }
 

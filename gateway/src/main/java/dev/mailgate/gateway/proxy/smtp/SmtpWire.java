@@ -5,7 +5,9 @@ import dev.mailgate.codec.smtp.SmtpCommand;
 import dev.mailgate.codec.smtp.SmtpCommandEncoder;
 import dev.mailgate.codec.smtp.SmtpReply;
 import dev.mailgate.gateway.backend.BackendConnection;
+import dev.mailgate.gateway.net.ChannelWrites;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -50,7 +52,7 @@ final class SmtpWire {
   /** Writes {@code commands} in one buffer. A CR or LF in any of them fails before anything is sent. */
   Mono<Void> send(List<? extends SmtpCommand> commands) {
     return Mono.defer(() -> {
-      ByteBuf out = connection.connection().channel().alloc().buffer();
+      ByteBuf out = channel().alloc().buffer();
       try {
         for (SmtpCommand c : commands) {
           SmtpCommandEncoder.encode(c, out);
@@ -59,7 +61,7 @@ final class SmtpWire {
         out.release();
         return Mono.error(e);
       }
-      return write(Mono.just(out));
+      return ChannelWrites.write(channel(), out);
     });
   }
 
@@ -71,19 +73,28 @@ final class SmtpWire {
   /** A command line of a verb and a secret argument (AUTH with an initial response, a SASL answer). */
   Mono<SmtpReply> exchangeSecret(String prefix, Secret secret) {
     return Mono.defer(() -> {
-      ByteBuf out = connection.connection().channel().alloc().buffer();
+      ByteBuf out = channel().alloc().buffer();
       out.writeCharSequence(prefix, StandardCharsets.US_ASCII);
       byte[] b = secret.bytes();
       out.writeBytes(b);
       java.util.Arrays.fill(b, (byte) 0);
       out.writeByte('\r').writeByte('\n');
-      return write(Mono.just(out)).then(reply());
+      return ChannelWrites.write(channel(), out).then(reply());
     });
   }
 
-  /** Streams buffers as they come; the connection takes more only when the socket is writable. */
+  /**
+   * Streams buffers as they come (a message's content); the connection takes more only when the
+   * socket is writable. Command lines go through {@link ChannelWrites} instead: reactor-netty's
+   * send builds an operator with a 128-slot queue for every call, about 1.3 KB of garbage per
+   * relayed message for the two command writes (docs/performance.md).
+   */
   Mono<Void> write(Publisher<ByteBuf> buffers) {
     return connection.connection().outbound().send(Flux.from(buffers)).then();
+  }
+
+  private Channel channel() {
+    return connection.connection().channel();
   }
 
   Mono<SmtpReply> reply() {
