@@ -18,6 +18,8 @@ import dev.mailgate.bench.load.servers.AuthHttpEndpoint;
 import dev.mailgate.bench.load.servers.BenchPki;
 import dev.mailgate.bench.load.servers.Dovecot;
 import dev.mailgate.bench.load.servers.MailgateProcess;
+import dev.mailgate.bench.load.servers.NettySplice;
+import dev.mailgate.bench.load.servers.NettySpliceProcess;
 import dev.mailgate.bench.load.servers.Nginx;
 import dev.mailgate.bench.load.servers.ProcessCpu;
 import dev.mailgate.bench.load.servers.SmtpSink;
@@ -53,6 +55,8 @@ public final class LoadHarness implements Callable<Integer> {
   static final String NGINX = "nginx";
   static final String NGINX_TUNED = "nginx-tuned";
   static final String MAILGATE = "mailgate";
+  /** {@link NettySplice}: the floor of a JVM IMAP proxy on Netty, a reference for mailgate's own cost. */
+  static final String NETTY_SPLICE = "netty-splice";
 
   @Option(names = "--duration", description = "Seconds per scenario, per target, per round (default ${DEFAULT-VALUE}).")
   double durationSeconds = 2;
@@ -63,8 +67,9 @@ public final class LoadHarness implements Callable<Integer> {
   @Option(names = "--scenarios", split = ",", description = "Among: ${COMPLETION-CANDIDATES} (default: all).")
   List<ScenarioName> scenarios = List.of(ScenarioName.values());
 
-  @Option(names = "--targets", split = ",", description = "Among direct, nginx, nginx-tuned, mailgate (default: all).")
-  List<String> targets = List.of(DIRECT, NGINX, NGINX_TUNED, MAILGATE);
+  @Option(names = "--targets", split = ",",
+      description = "Among direct, nginx, nginx-tuned, mailgate, netty-splice (plaintext IMAP scenarios only) (default: all).")
+  List<String> targets = List.of(DIRECT, NGINX, NGINX_TUNED, MAILGATE, NETTY_SPLICE);
 
   @Option(names = "--concurrency", description = "Concurrent sessions of the throughput scenarios (default ${DEFAULT-VALUE}).")
   int concurrency = 8;
@@ -166,6 +171,10 @@ public final class LoadHarness implements Callable<Integer> {
         MailgateProcess mg = mailgate;
         all.put(MAILGATE, new Target(MAILGATE, p.imap(), p.imaps(), p.pop3(), p.pop3s(), p.smtp(), () -> List.of(mg.pid())));
       }
+      if (targets.contains(NETTY_SPLICE)) {
+        NettySpliceProcess splice = add(started, NettySpliceProcess.start(work.resolve(NETTY_SPLICE), mailgateJavaOpts, dovecot));
+        all.put(NETTY_SPLICE, new Target(NETTY_SPLICE, splice.imapPort(), 0, 0, 0, 0, () -> List.of(splice.pid())));
+      }
       List<Target> chosen = targets.stream().map(all::get).toList();
       try (Clients clients = new Clients(clientThreads, pki.caFile())) {
         LoadReport report = run(clients, chosen);
@@ -225,6 +234,9 @@ public final class LoadHarness implements Callable<Integer> {
       for (Scenario scenario : scenarios(clients, Duration.ofMillis((long) (warmupSeconds * 1000)))) {
         if (scenario.warmsUp()) {
           for (Target t : chosen) {
+            if (scenario.port(t) == 0) {
+              continue;
+            }
             scenario.run(t);
           }
         }
@@ -289,6 +301,9 @@ public final class LoadHarness implements Callable<Integer> {
   private void runAgainstAll(Scenario scenario, List<Target> chosen, int round, LoadReport report) throws Exception {
     for (int i = 0; i < chosen.size(); i++) {
       Target t = chosen.get((i + round) % chosen.size());
+      if (scenario.port(t) == 0) {
+        continue; // a reference target that does not serve this protocol
+      }
       List<Long> processes = t.processes().get();
       long cpuBefore = ProcessCpu.millis(processes);
       long jitBefore = ProcessCpu.compilerMillis(processes);

@@ -22,7 +22,10 @@ public final class RatioChart {
     double max = 2.0;
     for (LoadReport.Row row : rows) {
       for (String t : others) {
-        max = Math.max(max, ratio(report, row, t));
+        double r = ratio(report, row, t);
+        if (!Double.isNaN(r)) { // a target without figures for a row (a reference serving IMAP only)
+          max = Math.max(max, r);
+        }
       }
     }
     max = Math.ceil(max);

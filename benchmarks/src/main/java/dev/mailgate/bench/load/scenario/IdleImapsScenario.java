@@ -51,6 +51,11 @@ public final class IdleImapsScenario implements Scenario {
   }
 
   @Override
+  public int port(Target target) {
+    return target.imaps();
+  }
+
+  @Override
   public LoadReport.Row row() {
     return new LoadReport.Row("imaps-idle (" + connections + " connections in IDLE)", "KB/conn (lower is better)", true);
   }
@@ -75,7 +80,7 @@ public final class IdleImapsScenario implements Scenario {
     LongAdder errors = new LongAdder();
     try {
       Flux.range(0, connections)
-          .flatMap(i -> Mono.defer(() -> MailConnection.open(clients.client(target.imaps(), true), Expect.LINE))
+          .flatMap(i -> Mono.defer(() -> MailConnection.open(clients.client(port(target), true), Expect.LINE))
               .flatMap(c -> {
                 open.add(c);
                 return Mono.fromFuture(ImapSessionScenario.step(c, unused, "a1",

@@ -31,6 +31,11 @@ public final class ImapLargeFetchScenario implements Scenario {
   }
 
   @Override
+  public int port(Target target) {
+    return target.imap();
+  }
+
+  @Override
   public LoadReport.Row row() {
     return new LoadReport.Row("imap-fetch " + mailbox.messages() + " × " + mailbox.messageSize() / 1024 + " KB ("
         + concurrency + " sessions)", "MB/s", false);
@@ -44,7 +49,7 @@ public final class ImapLargeFetchScenario implements Scenario {
   }
 
   private CompletableFuture<Long> session(Target target, LatencyRecorder latency, LatencyRecorder unused) {
-    return MailConnection.open(clients.client(target.imap(), false), Expect.LINE).toFuture()
+    return MailConnection.open(clients.client(port(target), false), Expect.LINE).toFuture()
         .thenCompose(c -> ImapSessionScenario.step(c, unused, "a1", "LOGIN \"" + mailbox.address() + "\" \"" + mailbox.password() + "\"")
             .thenCompose(r -> ImapSessionScenario.step(c, unused, "a2", "EXAMINE INBOX"))
             .thenCompose(r -> ImapSessionScenario.step(c, latency, "a3", "FETCH 1:* BODY.PEEK[]"))

@@ -34,6 +34,11 @@ public final class ImapSessionScenario implements Scenario {
   }
 
   @Override
+  public int port(Target target) {
+    return target.imap();
+  }
+
+  @Override
   public LoadReport.Row row() {
     return new LoadReport.Row("imap-session (" + concurrency + " sessions, " + mailbox.messages() + " msgs)", "commands/s", false);
   }
@@ -45,7 +50,7 @@ public final class ImapSessionScenario implements Scenario {
   }
 
   private CompletableFuture<Long> session(Target target, LatencyRecorder latency) {
-    return MailConnection.open(clients.client(target.imap(), false), Expect.LINE).toFuture()
+    return MailConnection.open(clients.client(port(target), false), Expect.LINE).toFuture()
         .thenCompose(c -> step(c, latency, "a1", "LOGIN \"" + mailbox.address() + "\" \"" + mailbox.password() + "\"")
             .thenCompose(r -> step(c, latency, "a2", "SELECT INBOX"))
             .thenCompose(r -> step(c, latency, "a3", "FETCH 1:* (FLAGS BODY.PEEK[HEADER])"))

@@ -32,6 +32,11 @@ public final class Pop3RetrScenario implements Scenario {
   }
 
   @Override
+  public int port(Target target) {
+    return target.pop3();
+  }
+
+  @Override
   public LoadReport.Row row() {
     return new LoadReport.Row("pop3-retr " + mailbox.messages() + " × " + mailbox.messageSize() / 1024 + " KB ("
         + concurrency + " sessions)", "MB/s", false);
@@ -44,7 +49,7 @@ public final class Pop3RetrScenario implements Scenario {
   }
 
   private CompletableFuture<Long> session(Target target, LatencyRecorder latency) {
-    return MailConnection.open(clients.client(target.pop3(), false), Expect.LINE).toFuture()
+    return MailConnection.open(clients.client(port(target), false), Expect.LINE).toFuture()
         .thenCompose(c -> c.command("USER " + mailbox.address(), Expect.LINE, null).thenApply(Checks::pop3Ok)
             .thenCompose(r -> c.command("PASS " + mailbox.password(), Expect.LINE, null)).thenApply(Checks::pop3Ok)
             .thenCompose(r -> retr(c, latency, 1, 0))

@@ -11,6 +11,9 @@ public interface Scenario {
   /** Its row in the report: name, unit, and which way is better. */
   LoadReport.Row row();
 
+  /** The port of {@code target} it connects to; 0 when the target does not serve that protocol. */
+  int port(Target target);
+
   /** Runs it once against {@code target}; blocks the calling thread. */
   Sample run(Target target) throws Exception;
 

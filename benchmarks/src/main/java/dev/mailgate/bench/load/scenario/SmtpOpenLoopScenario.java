@@ -46,6 +46,11 @@ public final class SmtpOpenLoopScenario implements Scenario {
   }
 
   @Override
+  public int port(Target target) {
+    return target.smtp();
+  }
+
+  @Override
   public LoadReport.Row row() {
     return new LoadReport.Row("smtp-relay " + relay.messageSize() / 1024 + " KB open loop at " + Math.round(rate())
         + " msgs/s (" + sessions + " sessions)", "msgs/s", false);

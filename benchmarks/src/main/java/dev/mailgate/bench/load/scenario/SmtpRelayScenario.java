@@ -43,6 +43,11 @@ public final class SmtpRelayScenario implements Scenario {
   }
 
   @Override
+  public int port(Target target) {
+    return target.smtp();
+  }
+
+  @Override
   public LoadReport.Row row() {
     String size = messageSize >= 1024 * 1024 ? messageSize / (1024 * 1024) + " MB" : messageSize / 1024 + " KB";
     return new LoadReport.Row("smtp-relay " + size + " (" + concurrency + " sessions × " + messages + " msgs)", "msgs/s", false);
@@ -63,7 +68,7 @@ public final class SmtpRelayScenario implements Scenario {
 
   /** A connection to {@code target}'s SMTP port, greeted and past EHLO: ready for transactions. */
   CompletableFuture<MailConnection> greeted(Target target) {
-    return MailConnection.open(clients.client(target.smtp(), false), Expect.SMTP_REPLY).toFuture()
+    return MailConnection.open(clients.client(port(target), false), Expect.SMTP_REPLY).toFuture()
         .thenCompose(c -> c.command("EHLO load.example.net", Expect.SMTP_REPLY, null)
             .thenApply(r -> Checks.smtp(r, 250))
             .thenApply(r -> c)

@@ -39,6 +39,11 @@ public final class SmtpSourceScenario implements Scenario {
   }
 
   @Override
+  public int port(Target target) {
+    return target.smtp();
+  }
+
+  @Override
   public LoadReport.Row row() {
     return new LoadReport.Row("smtp-source " + size / 1024 + " KB (" + sessions + " sessions, 1 msg per connection)",
         "msgs/s", false);
@@ -48,7 +53,7 @@ public final class SmtpSourceScenario implements Scenario {
   public Sample run(Target target) throws IOException, InterruptedException {
     List<String> command = List.of("/usr/sbin/smtp-source", "-s", Integer.toString(sessions), "-m", Integer.toString(batch),
         "-l", Integer.toString(size), "-f", "sender@example.net", "-t", "alice@example.test", "-M", "load.example.net",
-        "127.0.0.1:" + target.smtp());
+        "127.0.0.1:" + port(target));
     long start = System.nanoTime();
     long deadline = start + duration.toNanos();
     long sent = 0;

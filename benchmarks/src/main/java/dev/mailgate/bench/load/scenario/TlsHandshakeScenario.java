@@ -26,6 +26,11 @@ public final class TlsHandshakeScenario implements Scenario {
   }
 
   @Override
+  public int port(Target target) {
+    return target.imaps();
+  }
+
+  @Override
   public LoadReport.Row row() {
     return new LoadReport.Row("imaps-handshake (" + concurrency + " at a time)", "handshakes/s", false);
   }
@@ -33,7 +38,7 @@ public final class TlsHandshakeScenario implements Scenario {
   @Override
   public Sample run(Target target) {
     LatencyRecorder latency = new LatencyRecorder();
-    return LoadDriver.run(duration, concurrency, 1, latency, () -> MailConnection.open(clients.client(target.imaps(), true), Expect.LINE)
+    return LoadDriver.run(duration, concurrency, 1, latency, () -> MailConnection.open(clients.client(port(target), true), Expect.LINE)
         .toFuture()
         .thenApply(c -> {
           c.close();
