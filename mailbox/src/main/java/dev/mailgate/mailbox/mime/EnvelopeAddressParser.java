@@ -16,7 +16,7 @@ final class EnvelopeAddressParser {
   private final String s;
   private int pos;
 
-  /** The first comment of the last phrase read, or null. */
+  /** The last comment of the last phrase read, or null (Dovecot names a bare address by it). */
   private String comment;
 
   private EnvelopeAddressParser(String s) {
@@ -34,6 +34,7 @@ final class EnvelopeAddressParser {
     List<EnvelopeAddress> out = new ArrayList<>();
     boolean inGroup = false;
     while (pos < s.length() && out.size() < MAX_ADDRESSES) {
+      int start = pos;
       String phrase = phrase();
       char c = pos < s.length() ? s.charAt(pos) : ',';
       if (c == ':' && !inGroup) {
@@ -53,13 +54,13 @@ final class EnvelopeAddressParser {
           adl = inner.substring(0, colon);
           inner = inner.substring(colon + 1);
         }
-        out.add(addrSpec(phrase.isEmpty() ? null : phrase, adl, inner.strip()));
+        out.add(addrSpec(phrase.isEmpty() ? null : phrase, adl, bareSpec(inner)));
         phrase(); // skip anything up to the separator
         c = pos < s.length() ? s.charAt(pos) : ',';
       } else if (!phrase.isEmpty()) {
         // "user@domain (Real Name)": the comment is the only name there is; Dovecot and imaptest's
         // fetch-envelope report it as the display name
-        out.add(addrSpec(comment, null, phrase.replace(" ", "")));
+        out.add(addrSpec(comment, null, bareSpec(s.substring(start, pos))));
       }
       if (c == ';' && inGroup) {
         out.add(EnvelopeAddress.groupEnd());
@@ -78,14 +79,48 @@ final class EnvelopeAddressParser {
     if (at < 0) {
       return new EnvelopeAddress(name, adl, spec, "");
     }
-    String local = spec.substring(0, at);
-    if (local.length() >= 2 && local.startsWith("\"") && local.endsWith("\"")) {
-      local = local.substring(1, local.length() - 1);
-    }
-    return new EnvelopeAddress(name, adl, local, spec.substring(at + 1));
+    return new EnvelopeAddress(name, adl, spec.substring(0, at), spec.substring(at + 1));
   }
 
-  /** Words up to an unquoted , : ; or &lt;, joined by single spaces; notes the first comment. */
+  /**
+   * An addr-spec as its semantic content: RFC 5322 section 3.4.1 allows comments and folding
+   * white space around the local-part, the "@" and the domain ({@code user (c)@ (c) domain}), none
+   * of which belong to the address; a quoted local-part keeps its spaces but loses its quotes
+   * ({@code "a b"@domain} is mailbox {@code a b}, as Dovecot reports it).
+   */
+  private static String bareSpec(String raw) {
+    StringBuilder out = new StringBuilder(raw.length());
+    int depth = 0;
+    boolean quoted = false;
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '\\' && (quoted || depth > 0) && i + 1 < raw.length()) {
+        i++;
+        if (quoted) {
+          out.append(raw.charAt(i));
+        }
+      } else if (quoted) {
+        if (c == '"') {
+          quoted = false;
+        } else {
+          out.append(c);
+        }
+      } else if (c == '(') {
+        depth++;
+      } else if (depth > 0) {
+        if (c == ')') {
+          depth--;
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  /** Words up to an unquoted , : ; or &lt;, joined by single spaces; notes the last comment. */
   private String phrase() {
     comment = null;
     StringBuilder out = new StringBuilder();
@@ -136,7 +171,7 @@ final class EnvelopeAddressParser {
         depth++;
       } else if (c == ')' && --depth == 0) {
         String text = s.substring(start, pos - 1).strip();
-        if (comment == null && !text.isEmpty()) {
+        if (!text.isEmpty()) {
           comment = text;
         }
         return;

@@ -22,4 +22,21 @@ class EnvelopeAddressParserTest {
     assertThat(EnvelopeAddressParser.parse("<@route:user@domain>"))
         .containsExactly(new EnvelopeAddress(null, "@route", "user", "domain"));
   }
+
+  @Test
+  void commentsAndSpacesInsideAnAddrSpecAreNotPartOfTheAddress() {
+    // RFC 5322 section 3.4.1: CFWS may surround the local-part, the "@" and the domain
+    assertThat(EnvelopeAddressParser.parse("<user-from (comment)@ (comment) domain.org>"))
+        .containsExactly(new EnvelopeAddress(null, null, "user-from", "domain.org"));
+    // the last comment names a bare address, as in Dovecot
+    assertThat(EnvelopeAddressParser.parse("user (c) @ domain.org (Real)"))
+        .containsExactly(new EnvelopeAddress("Real", null, "user", "domain.org"));
+  }
+
+  @Test
+  void quotedLocalPartKeepsItsSpaces() {
+    assertThat(EnvelopeAddressParser.parse("\"a b\"@domain.org, N <\"c d\"@e.f>"))
+        .containsExactly(new EnvelopeAddress(null, null, "a b", "domain.org"),
+            new EnvelopeAddress("N", null, "c d", "e.f"));
+  }
 }
