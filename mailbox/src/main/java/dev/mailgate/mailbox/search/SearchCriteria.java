@@ -10,7 +10,7 @@ import java.util.List;
  * 6.4.4 and MODSEQ of RFC 7162 section 3.1.5), free of IMAP syntax: the IMAP session maps its parsed
  * keys onto these nodes. Keys without a node map as follows: ANSWERED, DELETED, DRAFT, FLAGGED,
  * SEEN and their UN- forms to {@link HasFlag}; KEYWORD/UNKEYWORD to {@link HasKeyword}; FROM, TO,
- * CC, BCC, SUBJECT to {@link Header}; NEW, OLD, RECENT (per-session \Recent) to {@link Uids} of the
+ * CC, BCC to {@link Address}; SUBJECT to {@link Header}; NEW, OLD, RECENT (per-session \Recent) to {@link Uids} of the
  * session's recent set; a top-level list to {@link And}.
  */
 public sealed interface SearchCriteria {
@@ -56,6 +56,17 @@ public sealed interface SearchCriteria {
     }
   }
 
+  /**
+   * FROM, TO, CC, BCC: an address of the field, as written out by {@link
+   * dev.mailgate.mailbox.mime.SearchableAddresses} (comments dropped, names decoded), contains
+   * the string. Unlike {@code HEADER FROM}, which compares the raw field.
+   */
+  record Address(String field, String contains) implements SearchCriteria {
+    public Address {
+      checkString(contains);
+    }
+  }
+
   /** BODY: the decoded text of the body's text parts contains the string. */
   record Body(String contains) implements SearchCriteria {
     public Body {
@@ -84,19 +95,19 @@ public sealed interface SearchCriteria {
   record Not(SearchCriteria criteria) implements SearchCriteria {}
 
   static SearchCriteria from(String s) {
-    return new Header("From", s);
+    return new Address("From", s);
   }
 
   static SearchCriteria to(String s) {
-    return new Header("To", s);
+    return new Address("To", s);
   }
 
   static SearchCriteria cc(String s) {
-    return new Header("Cc", s);
+    return new Address("Cc", s);
   }
 
   static SearchCriteria bcc(String s) {
-    return new Header("Bcc", s);
+    return new Address("Bcc", s);
   }
 
   static SearchCriteria subject(String s) {
@@ -115,7 +126,8 @@ public sealed interface SearchCriteria {
 
   /** True if evaluating needs the message's header or body (not only index metadata). */
   default boolean needsContent() {
-    if (this instanceof Header || this instanceof Body || this instanceof Text) {
+    if (this instanceof Header || this instanceof Address || this instanceof Body
+        || this instanceof Text) {
       return true;
     }
     if (this instanceof And a) {

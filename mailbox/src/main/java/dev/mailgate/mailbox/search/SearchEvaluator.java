@@ -3,6 +3,7 @@ package dev.mailgate.mailbox.search;
 import dev.mailgate.mailbox.mime.BodyPart;
 import dev.mailgate.mailbox.mime.HeaderBlock;
 import dev.mailgate.mailbox.mime.MessageStructure;
+import dev.mailgate.mailbox.mime.SearchableAddresses;
 import dev.mailgate.mailbox.search.SearchCriteria.DateOp;
 import dev.mailgate.mailbox.store.ByteRange;
 import dev.mailgate.mailbox.store.MailStore;
@@ -150,6 +151,8 @@ public final class SearchEvaluator {
       return Flux.just(o.left(), o.right()).concatMap(x -> matches(x, msg, view), 1).any(b -> b);
     } else if (c instanceof SearchCriteria.Header h) {
       return msg.header.map(hb -> headerContains(hb, h.name(), h.contains()));
+    } else if (c instanceof SearchCriteria.Address a) {
+      return msg.header.map(hb -> addressContains(hb, a.field(), a.contains()));
     } else if (c instanceof SearchCriteria.Body b) {
       return bodyContains(msg, b.contains());
     } else if (c instanceof SearchCriteria.Text t) {
@@ -177,6 +180,25 @@ public final class SearchEvaluator {
     for (HeaderBlock.Field f : hb.fields()) {
       if (f.name().equals(lower) && TextMatcher.fold(decoded(f.value())).contains(folded)) {
         return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean addressContains(HeaderBlock hb, String field, String needle) {
+    String lower = field.toLowerCase(Locale.ROOT);
+    String folded = TextMatcher.fold(needle);
+    for (HeaderBlock.Field f : hb.fields()) {
+      if (!f.name().equals(lower)) {
+        continue;
+      }
+      if (folded.isEmpty()) {
+        return true; // the field exists, even if no address could be read from it
+      }
+      for (String address : SearchableAddresses.of(f.value())) {
+        if (TextMatcher.fold(address).contains(folded)) {
+          return true;
+        }
       }
     }
     return false;

@@ -112,6 +112,28 @@ class SearchEvaluatorTest {
         .collectList().block(T)).containsExactly(west, named);
   }
 
+  @Test
+  void addressSearchesMatchTheAddressesAsWrittenNotTheRawField() {
+    // RFC 3501 6.4.4 FROM/TO/CC: the address structure contains the string. Comments inside the
+    // addr-spec are not part of it; a trailing comment names a bare address; groups are searchable.
+    MailboxId box = store.create("s@example.org", MailboxName.of("Addresses"), Set.of()).block(T).id();
+    long commented = append(box, "From: <dana (home)@ (isp) example.net>\r\n\r\nx\r\n");
+    long trailing = append(box, "From: dana@example.net (Dana Scully)\r\n\r\nx\r\n");
+    long group = append(box, "To: crew: eve@example.net, fay@example.net;,\r\n  staff: gus@example.net;\r\n\r\nx\r\n");
+    SequenceView view = SequenceView.of(new long[] {commented, trailing, group});
+    java.util.function.Function<SearchCriteria, List<Long>> find =
+        c -> search.search(box, c, view).collectList().block(T);
+    assertThat(find.apply(SearchCriteria.from("dana@example.net"))).containsExactly(commented, trailing);
+    assertThat(find.apply(SearchCriteria.from("ana@exam"))).containsExactly(commented, trailing);
+    assertThat(find.apply(SearchCriteria.from("scully"))).containsExactly(trailing);
+    assertThat(find.apply(SearchCriteria.from("home"))).isEmpty(); // a comment, not an address
+    assertThat(find.apply(SearchCriteria.to("staff"))).containsExactly(group);
+    assertThat(find.apply(SearchCriteria.to("gus@"))).containsExactly(group);
+    assertThat(find.apply(SearchCriteria.to("nobody@"))).isEmpty();
+    // HEADER still compares the raw field
+    assertThat(find.apply(new SearchCriteria.Header("From", "(home)"))).containsExactly(commented);
+  }
+
   long append(MailboxId box, String msg) {
     return store.append(box, new AppendRequest(Flags.NONE, Instant.parse("2024-06-01T00:00:00Z"), -1),
         Flux.just(ByteBuffer.wrap(msg.getBytes(StandardCharsets.UTF_8)))).block(T).uid();

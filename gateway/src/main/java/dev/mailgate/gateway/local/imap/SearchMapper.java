@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * Maps the codec's SEARCH key tree (RFC 3501 section 6.4.4) onto the store's {@link
- * SearchCriteria}: flags to {@code HasFlag}, FROM/TO/CC/BCC/SUBJECT to {@code Header}, message
- * numbers and UIDs resolved against the session's view ({@code *} is the last one, {@code $} the
+ * SearchCriteria}: flags to {@code HasFlag}, FROM/TO/CC/BCC to {@code Address}, SUBJECT to
+ * {@code Header}, message numbers and UIDs resolved against the session's view ({@code *} is the last one, {@code $} the
  * saved result of RFC 5182), and NEW / OLD / RECENT against the session's \Recent set. OLDER /
  * YOUNGER (RFC 5032, not advertised) are refused.
  */
