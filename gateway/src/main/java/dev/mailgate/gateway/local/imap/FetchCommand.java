@@ -65,9 +65,7 @@ final class FetchCommand {
     }
     List<FetchItem> items = new ArrayList<>(c.items());
     boolean modSeq = c.changedSince() >= 0 || items.contains(new FetchItem.Simple(Attribute.MODSEQ));
-    if (modSeq) {
-      session.condStore = true;
-    }
+    Mono<Void> enabled = modSeq ? session.enableCondStore() : Mono.empty();
     addIfMissing(items, Attribute.UID, c.uid());
     addIfMissing(items, Attribute.MODSEQ, c.changedSince() >= 0);
     boolean setsSeen = !v.readOnly && items.stream().anyMatch(FetchCommand::setsSeen);
@@ -83,7 +81,7 @@ final class FetchCommand {
     if (setsSeen && items.stream().anyMatch(i -> i instanceof FetchItem.Binary)) {
       metas = metas.concatMap(m -> checkBinary(v, m, items), 1);
     }
-    return vanished
+    return enabled.then(vanished)
         .thenMany(setsSeen ? markSeen(v, metas) : metas.map(m -> new Row(m, false)))
         .concatMap(row -> session.send(message(v, row, items)), 0)
         .then(Mono.defer(() -> expungedElsewhere(c, uids.length - found[0])

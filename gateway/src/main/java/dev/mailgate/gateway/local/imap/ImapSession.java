@@ -445,6 +445,25 @@ final class ImapSession {
     return new ImapResponseWriter(alloc, utf8);
   }
 
+  /**
+   * Turns CONDSTORE on for a CONDSTORE enabling command (FETCH MODSEQ, SEARCH MODSEQ, STORE
+   * UNCHANGEDSINCE, ENABLE CONDSTORE). RFC 7162 section 3.1: the first one issued while a mailbox
+   * is selected must be answered with an untagged OK [HIGHESTMODSEQ] before its tagged reply, so
+   * the client learns the mailbox's mod-sequence without selecting it again.
+   */
+  Mono<Void> enableCondStore() {
+    if (condStore) {
+      return Mono.empty();
+    }
+    condStore = true;
+    SelectedMailbox v = selected;
+    if (v == null) {
+      return Mono.empty();
+    }
+    return send(List.of(ChangeReporter.line(alloc,
+        "* OK [HIGHESTMODSEQ " + v.highestModSeq() + "] Highest")));
+  }
+
   Mono<Void> send(List<ByteBuf> responses) {
     if (responses.isEmpty()) {
       return Mono.empty();

@@ -130,10 +130,11 @@ final class MailboxCommands {
 
   Mono<Void> enable(ImapCommand.Enable c) {
     List<String> enabled = new ArrayList<>();
+    Mono<Void> highest = Mono.empty();
     for (String cap : c.capabilities()) {
       String u = cap.toUpperCase(Locale.ROOT);
       if (u.equals("CONDSTORE") && !session.condStore) {
-        session.condStore = true;
+        highest = session.enableCondStore();
         enabled.add(u);
       } else if (u.equals("UTF8=ACCEPT") && !session.utf8) {
         session.utf8 = true;
@@ -142,14 +143,15 @@ final class MailboxCommands {
       } else if (u.equals("QRESYNC") && !session.qresync) {
         session.qresync = true;
         if (!session.condStore) {
-          session.condStore = true;
+          highest = session.enableCondStore();
         }
         enabled.add(u);
       }
     }
     ByteBuf line = ChangeReporter.line(session.alloc,
         enabled.isEmpty() ? "* ENABLED" : "* ENABLED " + String.join(" ", enabled));
-    return session.send(List.of(line)).then(session.complete(c.tag(), null, "ENABLE completed"));
+    return session.send(List.of(line)).then(highest)
+        .then(session.complete(c.tag(), null, "ENABLE completed"));
   }
 
   Mono<Void> getQuotaRoot(ImapCommand.GetQuotaRoot c) {

@@ -47,16 +47,14 @@ final class SearchCommand {
     SearchMapper mapper = new SearchMapper(v);
     // Resolves $ before the variable is replaced: SEARCH RETURN (SAVE) $ UNSEEN narrows the last result.
     SearchCriteria criteria = mapper.map(c.key());
-    if (mapper.usedModSeq) {
-      session.condStore = true;
-    }
+    Mono<Void> enabled = mapper.usedModSeq ? session.enableCondStore() : Mono.empty();
     if (save) {
       v.save(NONE); // stays empty if the store fails the search (a NO)
     }
     long[] shown = v.uids();
-    return session.server.searcher().search(v.id, criteria, SequenceView.of(shown))
+    return enabled.then(session.server.searcher().search(v.id, criteria, SequenceView.of(shown))
         .filter(uid -> v.msn(uid) > 0)
-        .collectList()
+        .collectList())
         .flatMap(uids -> {
           List<Long> numbers = new ArrayList<>(uids.size());
           long highest = 0;

@@ -43,13 +43,14 @@ final class StoreCommands {
       case ADD -> FlagUpdate.add(flags);
       case REMOVE -> FlagUpdate.remove(flags);
     };
+    Mono<Void> enabled = Mono.empty();
     if (c.unchangedSince() >= 0) {
       update = update.unchangedSince(c.unchangedSince());
-      session.condStore = true;
+      enabled = session.enableCondStore();
     }
     FlagUpdate u = update;
     long[] uids = MessageSets.resolve(v, c.set(), c.uid());
-    return Flux.fromIterable(MessageSets.chunks(uids))
+    return enabled.thenMany(Flux.fromIterable(MessageSets.chunks(uids)))
         .concatMap(set -> session.server.store().store(v.id, set, u))
         .collectList()
         .flatMap(results -> {

@@ -225,4 +225,21 @@ class LocalImapComplianceTest {
         S: c2 OK LIST completed
         """);
   }
+
+  @Test
+  void firstCondStoreEnablingCommandWithAMailboxSelectedReportsHighestModSeq() {
+    // RFC 7162 section 3.1; imaptest esearch-condstore starts with FETCH 1 MODSEQ and expects it.
+    runWithInbox("""
+        C: s1 SELECT INBOX
+        S*: \\* .*
+        S: s1 OK .*
+        C: f1 FETCH 1 MODSEQ
+        S: \\* OK \\[HIGHESTMODSEQ \\d+\\] .*
+        S: \\* 1 FETCH \\(MODSEQ \\(\\d+\\)\\)
+        S: f1 OK .*
+        C: f2 FETCH 1 MODSEQ
+        S: \\* 1 FETCH \\(MODSEQ \\(\\d+\\)\\)
+        S: f2 OK .*
+        """);
+  }
 }
