@@ -6,8 +6,10 @@ import dev.mailgate.codec.imap.ResponseCode;
 import dev.mailgate.mailbox.search.SearchCriteria;
 import dev.mailgate.mailbox.search.SequenceView;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import reactor.core.publisher.Mono;
 
 /**
@@ -57,10 +59,13 @@ final class SearchCommand {
         .collectList())
         .flatMap(uids -> {
           List<Long> numbers = new ArrayList<>(uids.size());
+          Map<Long, Long> modSeqs = new HashMap<>();
           long highest = 0;
           for (Long uid : uids) {
             int msn = v.msn(uid);
-            numbers.add(c.uid() ? uid : (long) msn);
+            long number = c.uid() ? uid : (long) msn;
+            numbers.add(number);
+            modSeqs.put(number, v.modSeq(msn));
             highest = Math.max(highest, v.modSeq(msn));
           }
           if (save) {
@@ -71,7 +76,7 @@ final class SearchCommand {
           }
           String line = c.returnOptions() == null
               ? plain(numbers, mapper.usedModSeq && !numbers.isEmpty() ? highest : 0)
-              : extended(c, numbers, mapper.usedModSeq ? highest : 0);
+              : extended(c, numbers, mapper.usedModSeq ? modSeqs : Map.of());
           return session.send(List.of(ChangeReporter.line(session.alloc, line)));
         })
         .then(Mono.defer(() -> session.complete(c.tag(), null, "SEARCH completed", c.uid())));
@@ -110,8 +115,11 @@ final class SearchCommand {
     return sb.toString();
   }
 
-  /** {@code * ESEARCH (TAG "t") UID MIN 1 MAX 9 COUNT 3 ALL 1,5,9} (RFC 4731 section 3.1). */
-  private static String extended(ImapCommand.Search c, List<Long> numbers, long highest) {
+  /**
+   * {@code * ESEARCH (TAG "t") UID MIN 1 MAX 9 COUNT 3 ALL 1,5,9} (RFC 4731 section 3.1), with
+   * MODSEQ when the search used one ({@code modSeqs} by returned number, else empty).
+   */
+  private static String extended(ImapCommand.Search c, List<Long> numbers, Map<Long, Long> modSeqs) {
     List<String> opts = c.returnOptions().isEmpty() ? List.of("ALL") : c.returnOptions();
     StringBuilder sb = new StringBuilder("* ESEARCH (TAG \"").append(c.tag()).append("\")");
     if (c.uid()) {
@@ -131,9 +139,28 @@ final class SearchCommand {
     if (opts.contains("ALL") && !sorted.isEmpty()) {
       sb.append(" ALL ").append(MessageSets.compact(sorted));
     }
-    if (highest > 0 && !sorted.isEmpty()) {
+    long highest = modSeqs.isEmpty() || sorted.isEmpty() ? 0 : highestReturned(opts, sorted, modSeqs);
+    if (highest > 0) {
       sb.append(" MODSEQ ").append(highest);
     }
     return sb.toString();
+  }
+
+  /**
+   * RFC 4731 section 3.2: with ALL or COUNT the MODSEQ is the highest of every message found; with
+   * only MIN and/or MAX it is the highest of the message(s) those return, not of the whole result.
+   */
+  private static long highestReturned(List<String> opts, List<Long> sorted, Map<Long, Long> modSeqs) {
+    if (opts.contains("ALL") || opts.contains("COUNT")) {
+      return sorted.stream().mapToLong(modSeqs::get).max().orElse(0);
+    }
+    long highest = 0;
+    if (opts.contains("MIN")) {
+      highest = modSeqs.get(sorted.get(0));
+    }
+    if (opts.contains("MAX")) {
+      highest = Math.max(highest, modSeqs.get(sorted.get(sorted.size() - 1)));
+    }
+    return highest;
   }
 }

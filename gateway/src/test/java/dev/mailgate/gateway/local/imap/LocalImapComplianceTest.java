@@ -242,4 +242,36 @@ class LocalImapComplianceTest {
         S: f2 OK .*
         """);
   }
+
+  @Test
+  void esearchMinOrMaxAloneReportsTheModSeqOfTheMessageReturned() {
+    // RFC 4731 section 3.2; imaptest esearch-condstore. Message 2 is changed first, so the
+    // highest MODSEQ of the result is not message 1's.
+    runWithInbox("""
+        C: s1 SELECT INBOX (CONDSTORE)
+        S*: \\* .*
+        S: s1 OK .*
+        C: t1 STORE 2 +FLAGS (\\Seen)
+        S: \\* 2 FETCH \\(.*MODSEQ \\((?<second>\\d+)\\).*\\)
+        S: t1 OK .*
+        C: t2 STORE 1 +FLAGS (\\Seen)
+        S: \\* 1 FETCH \\(.*MODSEQ \\((?<first>\\d+)\\).*\\)
+        S: t2 OK .*
+        C: t3 STORE 2 +FLAGS (\\Flagged)
+        S: \\* 2 FETCH \\(.*MODSEQ \\((?<last>\\d+)\\).*\\)
+        S: t3 OK .*
+        C: e1 SEARCH RETURN (MIN) MODSEQ 1
+        S: \\* ESEARCH \\(TAG "e1"\\) MIN 1 MODSEQ ${first}
+        S: e1 OK .*
+        C: e2 SEARCH RETURN (MAX) 1 MODSEQ 1
+        S: \\* ESEARCH \\(TAG "e2"\\) MAX 1 MODSEQ ${first}
+        S: e2 OK .*
+        C: e3 SEARCH RETURN (MIN COUNT) MODSEQ 1
+        S: \\* ESEARCH \\(TAG "e3"\\) MIN 1 COUNT 2 MODSEQ ${last}
+        S: e3 OK .*
+        C: e4 SEARCH RETURN (MIN MAX) MODSEQ 1
+        S: \\* ESEARCH \\(TAG "e4"\\) MIN 1 MAX 2 MODSEQ ${last}
+        S: e4 OK .*
+        """);
+  }
 }
