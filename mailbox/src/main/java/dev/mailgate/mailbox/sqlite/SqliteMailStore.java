@@ -27,6 +27,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -377,7 +378,11 @@ public final class SqliteMailStore implements MailStore {
     return read(c -> MessageOps.bodyId(c, mailbox, uid))
         .flatMapMany(id -> id.startsWith(Schema.INLINE_PREFIX)
             ? read(c -> MessageOps.inline(c, id, range)).flatMapMany(BodyChunks::of)
-            : files.read(id, range).subscribeOn(io));
+            : files.read(id, range).subscribeOn(io)
+                // A body file goes only after the expunge of its last message commits: missing
+                // just after its id was read, the message was expunged in between.
+                .onErrorMap(NoSuchFileException.class, e -> new MailStoreException(
+                    MailStoreException.Reason.NO_SUCH_MESSAGE, "no message " + uid, e)));
   }
 
   @Override

@@ -14,6 +14,7 @@ import dev.mailgate.mailbox.store.ByteRange;
 import dev.mailgate.mailbox.store.FlagUpdate;
 import dev.mailgate.mailbox.store.Flags;
 import dev.mailgate.mailbox.store.MailStore;
+import dev.mailgate.mailbox.store.MailStoreException;
 import dev.mailgate.mailbox.store.MessageMeta;
 import dev.mailgate.mailbox.store.SystemFlag;
 import dev.mailgate.mailbox.store.UidSet;
@@ -46,6 +47,11 @@ final class FetchCommand {
   private final ImapSession session;
 
   private final BinarySections binary;
+  /**
+   * Messages of the FETCH in progress that were expunged elsewhere between reading their metadata
+   * and their content (the session runs one command at a time, so one counter serves).
+   */
+  private int goneMeanwhile;
 
   FetchCommand(ImapSession session) {
     this.session = session;
@@ -73,6 +79,7 @@ final class FetchCommand {
     MailStore store = session.server.store();
     Mono<Void> vanished = c.vanished() ? vanished(v, c) : Mono.empty();
     int[] found = {0};
+    goneMeanwhile = 0;
     Flux<MessageMeta> metas = Flux.fromIterable(MessageSets.chunks(uids))
         .concatMap(set -> store.messages(v.id, set), 1)
         .filter(m -> v.msn(m.uid()) > 0)
@@ -84,7 +91,7 @@ final class FetchCommand {
     return enabled.then(vanished)
         .thenMany(setsSeen ? markSeen(v, metas) : metas.map(m -> new Row(m, false)))
         .concatMap(row -> session.send(message(v, row, items)), 0)
-        .then(Mono.defer(() -> expungedElsewhere(c, uids.length - found[0])
+        .then(Mono.defer(() -> expungedElsewhere(c, uids.length - found[0] + goneMeanwhile)
             ? session.complete(c.tag(), ImapStatus.NO, ResponseCode.EXPUNGEISSUED,
                 "Some of the requested messages no longer exist", false)
             : session.complete(c.tag(), null, "FETCH completed", c.uid())));
@@ -199,6 +206,10 @@ final class FetchCommand {
     Mono<MessageStructure> structure = needsStructure
         ? session.server.store().structure(v.id, m.uid()).cache() : Mono.empty();
     return structure.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+        .onErrorResume(FetchCommand::gone, e -> {
+          goneMeanwhile++; // expunged before its response began: answered like a missing one
+          return Mono.empty();
+        })
         .flatMapMany(s -> {
           if (s.isPresent()) {
             BinarySections.check(m, s.get(), items);
@@ -302,13 +313,14 @@ final class FetchCommand {
             out.writeBytes(a);
             return out;
           })
-          .flatMapMany(out -> {
-            byte[] selected = HeaderFields.select(out.toByteArray(),
-                new HashSet<>(b.section().headerFields()), text == SectionText.HEADER_FIELDS_NOT);
+          .map(out -> HeaderFields.select(out.toByteArray(),
+                new HashSet<>(b.section().headerFields()), text == SectionText.HEADER_FIELDS_NOT))
+          .flatMapMany(selected -> {
             byte[] window = window(selected, b.partial());
             ByteBuf head = ascii(name + " {" + window.length + "}\r\n");
             return Flux.just(head, Unpooled.wrappedBuffer(window));
-          });
+          })
+          .onErrorResume(FetchCommand::gone, e -> nil(name));
     }
     return stream(v, m, name, BodySections.partial(range.get(), b.partial()), m.size());
   }
@@ -326,9 +338,8 @@ final class FetchCommand {
   private Flux<ByteBuf> stream(SelectedMailbox v, MessageMeta m, String name, ByteRange r, long size) {
     long start = Math.min(r.offset(), size);
     long length = Math.max(0, Math.min(r.length(), size - start));
-    ByteBuf head = ascii(name + " {" + length + "}\r\n");
     if (length == 0) {
-      return Flux.just(head);
+      return Flux.just(ascii(name + " {0}\r\n"));
     }
     long[] sent = new long[1];
     Flux<ByteBuf> body = session.server.store().content(v.id, m.uid(), new ByteRange(start, length))
@@ -338,7 +349,25 @@ final class FetchCommand {
         })
         .concatWith(Mono.defer(() -> sent[0] == length ? Mono.empty()
             : Mono.error(new IllegalStateException("stored message shorter than its index says"))));
-    return Flux.concat(Flux.just(head), body);
+    // The literal's length goes out only once its first bytes are read: a message expunged by
+    // another session in between is answered NIL instead of a literal cut short by a tagged NO.
+    return body.switchOnFirst((first, all) -> first.isOnError() && gone(first.getThrowable())
+        ? nil(name) : Flux.concat(Mono.fromSupplier(() -> ascii(name + " {" + length + "}\r\n")), all));
+  }
+
+  /**
+   * {@code name NIL}: the item of a message another session expunged while this FETCH read it.
+   * RFC 2180 section 4.1.4 lets a server answer the data of an expunged message with NIL (the
+   * response stays well formed); section 4.1.3 the tagged NO a FETCH by sequence number then gets.
+   */
+  private Flux<ByteBuf> nil(String name) {
+    goneMeanwhile++;
+    return Flux.just(ascii(name + " NIL"));
+  }
+
+  /** Whether a store failure says the message is gone (expunged by another session meanwhile). */
+  private static boolean gone(Throwable e) {
+    return e instanceof MailStoreException m && m.reason() == MailStoreException.Reason.NO_SUCH_MESSAGE;
   }
 
   private ByteBuf ascii(String s) {

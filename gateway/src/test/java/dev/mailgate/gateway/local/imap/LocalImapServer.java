@@ -37,20 +37,28 @@ final class LocalImapServer implements AutoCloseable {
   static final String PASSWORD = "secret";
 
   final SqliteMailStore store;
+  /** The store the sessions use when started by {@link #startRacing}, else null. */
+  final RacingMailStore racing;
   final UserStore users;
   final Transport transport;
   final ListenerRegistry registry;
   final RunningListener listener;
 
   private LocalImapServer(Path dir, LocalImapSettings settings, TlsMode mode, PolicyGate gate) {
+    this(dir, settings, mode, gate, false);
+  }
+
+  private LocalImapServer(Path dir, LocalImapSettings settings, TlsMode mode, PolicyGate gate,
+      boolean race) {
     store = SqliteMailStore.open(dir.resolve("store"), StoreLimits.defaults());
+    racing = race ? new RacingMailStore(store) : null;
     users = UserStore.open(dir.resolve("users"), new Argon2id.Params(64, 1, 1), 2);
     users.add(USER, PASSWORD.toCharArray()).block();
     store.provision(USER, Quota.limits(100L << 20, 10_000)).block();
     transport = Transport.create("imap-test", 2);
     registry = new ListenerRegistry(transport);
     ListenerSpec spec = ListenerSpec.of("imap", Protocol.IMAP, new InetSocketAddress("127.0.0.1", 0), mode);
-    ListenerBinding binding = ListenerBinding.of(new LocalImapHandler(store, users, settings), settings.tls());
+    ListenerBinding binding = ListenerBinding.of(new LocalImapHandler(race ? racing : store, users, settings), settings.tls());
     listener = registry.start(spec, gate == null ? binding : binding.withPolicies(gate))
         .block(Duration.ofSeconds(10));
   }
@@ -63,6 +71,15 @@ final class LocalImapServer implements AutoCloseable {
   static LocalImapServer start(Path dir, LocalImapSettings settings) {
     ServerTls tls = settings.tls();
     return new LocalImapServer(dir, settings, tls == null ? TlsMode.NONE : TlsMode.STARTTLS, null);
+  }
+
+  /**
+   * Plaintext login allowed; the sessions use {@link #racing}, so a test can put another session's
+   * change between two steps of a command.
+   */
+  static LocalImapServer startRacing(Path dir) {
+    return new LocalImapServer(dir, LocalImapSettings.of("imap.test", ImapLimits.DEFAULTS)
+        .withAllowPlaintextAuth(true), TlsMode.NONE, null, true);
   }
 
   /** Plaintext login allowed, sessions under the gate's policies. */

@@ -1,0 +1,123 @@
+package dev.mailgate.gateway.local.imap;
+
+import dev.mailgate.gateway.local.imap.RacingMailStore.Op;
+import dev.mailgate.gateway.testing.Transcript;
+import dev.mailgate.mailbox.store.FlagUpdate;
+import dev.mailgate.mailbox.store.Flags;
+import dev.mailgate.mailbox.store.MailboxId;
+import dev.mailgate.mailbox.store.SystemFlag;
+import dev.mailgate.mailbox.store.UidSet;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.core.publisher.Mono;
+
+/**
+ * Another session expunges a message in the middle of this session's command, after the command
+ * read the message's metadata and before it read the rest (found by benchmarks/imap-stress): the
+ * response stays well formed and answers with what still exists (RFC 2180 section 4.1).
+ */
+class LocalImapExpungeRaceTest {
+  @TempDir Path dir;
+  LocalImapServer server;
+  MailboxId inbox;
+
+  @BeforeEach
+  void start() {
+    server = LocalImapServer.startRacing(dir);
+    server.deliver("INBOX", LocalImapServer.MESSAGE_1, Flags.NONE);
+    server.deliver("INBOX", LocalImapServer.MESSAGE_2, Flags.NONE);
+    server.deliver("INBOX", LocalImapServer.MESSAGE_3, Flags.NONE);
+    inbox = server.mailbox("INBOX");
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private Transcript.Client login() {
+    return Transcript.Client.connect(server.address(), Duration.ofSeconds(10)).run("""
+        S: \\* OK .*
+        C: a1 LOGIN alice secret
+        S: a1 OK .*
+        C: a2 SELECT INBOX
+        S*: \\* .*
+        S: a2 OK .*
+        """);
+  }
+
+  /** What another session does: flag the message \\Deleted and expunge it. */
+  private Mono<?> expungedElsewhere(long uid) {
+    return server.store.store(inbox, UidSet.of(uid), FlagUpdate.add(Flags.of(SystemFlag.DELETED)))
+        .then(server.store.expunge(inbox, UidSet.of(uid)));
+  }
+
+  @Test
+  void bodyOfAMessageExpungedDuringUidFetchIsNilAndTheFetchCompletes() {
+    server.racing.before(Op.CONTENT, expungedElsewhere(2));
+    try (Transcript.Client a = login()) {
+      a.run("""
+          C: a3 UID FETCH 2 (BODY.PEEK[])
+          S: \\* 2 FETCH \\(UID 2 BODY\\[\\] NIL\\)
+          S*: \\* 2 FETCH \\(FLAGS \\(\\\\Deleted\\) UID 2\\)
+          S: \\* 2 EXPUNGE
+          S: a3 OK FETCH completed
+          C: a4 FETCH 2 (UID)
+          S: \\* 2 FETCH \\(UID 3\\)
+          S: a4 OK FETCH completed
+          """);
+    }
+  }
+
+  @Test
+  void fetchBySequenceNumberAnswersNilThenNoExpungeIssuedAndNoopReportsTheExpunge() {
+    server.racing.before(Op.CONTENT, expungedElsewhere(2));
+    try (Transcript.Client a = login()) {
+      a.run("""
+          C: a3 FETCH 2 (UID BODY.PEEK[TEXT])
+          S: \\* 2 FETCH \\(UID 2 BODY\\[TEXT\\] NIL\\)
+          S*: \\* 2 FETCH \\(FLAGS \\(\\\\Deleted\\) UID 2\\)
+          S: a3 NO \\[EXPUNGEISSUED\\] Some of the requested messages no longer exist
+          C: a4 NOOP
+          S: \\* 2 EXPUNGE
+          S: a4 OK NOOP completed
+          """);
+    }
+  }
+
+  @Test
+  void headerFieldsOfAMessageExpungedDuringFetchAreNilAndTheNextMessageIsAnswered() {
+    server.racing.before(Op.CONTENT, expungedElsewhere(2));
+    try (Transcript.Client a = login()) {
+      a.run("""
+          C: a3 UID FETCH 2:3 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])
+          S: \\* 2 FETCH \\(UID 2 BODY\\[HEADER.FIELDS \\(SUBJECT\\)\\] NIL\\)
+          S: \\* 3 FETCH \\(UID 3 BODY\\[HEADER.FIELDS \\(SUBJECT\\)\\] \\{20\\}
+          S: Subject: invoice
+          S:
+          S: \\)
+          S*: \\* 2 FETCH \\(FLAGS \\(\\\\Deleted\\) UID 2\\)
+          S: \\* 2 EXPUNGE
+          S: a3 OK FETCH completed
+          """);
+    }
+  }
+
+  @Test
+  void envelopeOfAMessageExpungedBeforeItsStructureWasReadIsLeftOut() {
+    server.racing.before(Op.STRUCTURE, expungedElsewhere(2));
+    try (Transcript.Client a = login()) {
+      a.run("""
+          C: a3 UID FETCH 2:3 (ENVELOPE)
+          S: \\* 3 FETCH \\(UID 3 ENVELOPE \\(.*\\)\\)
+          S*: \\* 2 FETCH \\(FLAGS \\(\\\\Deleted\\) UID 2\\)
+          S: \\* 2 EXPUNGE
+          S: a3 OK FETCH completed
+          """);
+    }
+  }
+}
