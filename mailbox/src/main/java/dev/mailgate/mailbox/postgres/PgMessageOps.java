@@ -180,6 +180,7 @@ final class PgMessageOps {
     box(c, id, true);
     List<StoreResult.MessageFlags> updated = new ArrayList<>();
     List<Long> modified = new ArrayList<>();
+    List<StoreResult.MessageFlags> unchanged = new ArrayList<>();
     long modSeq = -1;
     for (MessageMeta m : select(c, id, uids)) {
       if (update.unchangedSince().isPresent() && m.modSeq() > update.unchangedSince().getAsLong()) {
@@ -188,6 +189,7 @@ final class PgMessageOps {
       }
       Flags next = update.apply(m.flags());
       if (next.equals(m.flags())) {
+        unchanged.add(new StoreResult.MessageFlags(m.uid(), m.flags(), m.modSeq()));
         continue;
       }
       if (modSeq < 0) {
@@ -199,7 +201,7 @@ final class PgMessageOps {
       updated.add(new StoreResult.MessageFlags(m.uid(), next, modSeq));
       fx.event(new MailboxEvent.FlagsChanged(id, m.uid(), next, modSeq));
     }
-    return new StoreResult(updated, modified);
+    return new StoreResult(updated, modified, unchanged);
   }
 
   static CopyResult copy(Connection c, PgTx.Effects fx, MailboxId from, UidSet uids,

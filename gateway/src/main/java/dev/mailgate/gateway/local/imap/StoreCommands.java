@@ -54,7 +54,6 @@ final class StoreCommands {
         .concatMap(set -> session.server.store().store(v.id, set, u))
         .collectList()
         .flatMap(results -> {
-          List<ByteBuf> out = new ArrayList<>();
           Set<Long> touched = new HashSet<>();
           List<Long> modified = new ArrayList<>();
           for (StoreResult r : results) {
@@ -65,6 +64,19 @@ final class StoreCommands {
             modified.addAll(r.modified());
           }
           Set<Long> refused = new HashSet<>(modified);
+          // Messages the STORE left as they were: the store read their flags in the same
+          // transaction, and this session's view of them may predate another session's change.
+          Set<Long> unchanged = new HashSet<>();
+          for (StoreResult r : results) {
+            for (StoreResult.MessageFlags f : r.unchanged()) {
+              int msn = v.msn(f.uid());
+              if (msn > 0 && f.modSeq() > v.modSeq(msn)) {
+                v.update(f.uid(), f.flags(), f.modSeq());
+              }
+              unchanged.add(f.uid());
+            }
+          }
+          List<ByteBuf> out = new ArrayList<>();
           for (long uid : uids) {
             int msn = v.msn(uid);
             if (msn == 0 || refused.contains(uid)) {
@@ -72,6 +84,9 @@ final class StoreCommands {
             }
             boolean changed = touched.contains(uid);
             if (!c.silent()) {
+              if (!changed && !unchanged.contains(uid)) {
+                continue; // expunged elsewhere: its EXPUNGE comes when allowed, no flags to report
+              }
               KeywordAnnouncer.ensure(session.alloc, v, v.flags(msn), out);
               out.add(ChangeReporter.fetchFlags(session.alloc, v, msn, session.condStore));
             } else if (changed && session.condStore) {

@@ -45,6 +45,19 @@ public interface FlagsContract extends MailStoreContract {
   }
 
   @Test
+  default void storeReportsTheFlagsAndModSeqOfMessagesItLeftAsTheyWere() {
+    String user = newUser();
+    MailboxId inbox = inbox(user);
+    AppendResult a = append(inbox, MailStoreContract.message("a"), Flags.of(SystemFlag.SEEN));
+    store().store(inbox, UidSet.of(a.uid()), FlagUpdate.add(Flags.of(SystemFlag.FLAGGED))).block(TIMEOUT);
+    MessageMeta now = meta(inbox, a.uid());
+    StoreResult r = store().store(inbox, UidSet.all(), FlagUpdate.add(Flags.of(SystemFlag.SEEN))).block(TIMEOUT);
+    assertThat(r.updated()).isEmpty();
+    assertThat(r.unchanged()).containsExactly(new StoreResult.MessageFlags(a.uid(),
+        Flags.of(SystemFlag.SEEN, SystemFlag.FLAGGED), now.modSeq()));
+  }
+
+  @Test
   default void unchangedSinceRefusesMessagesModifiedLater() {
     String user = newUser();
     MailboxId inbox = inbox(user);
