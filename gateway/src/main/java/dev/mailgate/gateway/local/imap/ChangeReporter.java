@@ -17,6 +17,10 @@ import java.util.List;
  * idempotent against the view, so the echo of the session's own changes and events older than the
  * SELECT snapshot say nothing.
  *
+ * <p>A flag change of a message that arrived in the same batch is reported after the EXISTS that
+ * tells of it: a client must never see a FETCH for a sequence number it has not been told exists
+ * (RFC 3501 sections 7.3.1 and 7.4.2).
+ *
  * <p>EXPUNGE must not be sent while a FETCH, STORE or SEARCH (without UID) is answered (RFC 3501
  * section 7.4.1): then the queue is drained only up to the first expunge, which keeps the order.
  */
@@ -28,6 +32,8 @@ final class ChangeReporter {
     List<ByteBuf> out = new ArrayList<>();
     Deque<MailboxEvent> pending = view.pending();
     boolean announce = false;
+    // The messages the client has been told of: a FETCH of a later one needs its EXISTS first.
+    int told = view.count();
     while (!pending.isEmpty()) {
       MailboxEvent e = pending.peek();
       if ((e instanceof MailboxEvent.Expunged || e instanceof MailboxEvent.Deleted) && !allowExpunge) {
@@ -41,31 +47,39 @@ final class ChangeReporter {
         int msn = view.msn(f.uid());
         if (msn > 0 && f.modSeq() > view.modSeq(msn) && view.update(f.uid(), f.flags(), f.modSeq())) {
           KeywordAnnouncer.ensure(alloc, view, f.flags(), out);
+          if (msn > told) {
+            out.add(exists(alloc, view));
+            told = view.count();
+          }
           out.add(fetchFlags(alloc, view, msn, condStore));
         } else {
           view.raiseModSeq(f.modSeq());
         }
       } else if (e instanceof MailboxEvent.Expunged x) {
-        if (announce) {
+        if (announce && view.count() > told) {
           out.add(exists(alloc, view));
-          announce = false;
         }
+        announce = false;
         expunge(alloc, view, x.uids(), qresync, out);
+        told = view.count();
         view.raiseModSeq(x.modSeq());
       } else if (e instanceof MailboxEvent.Deleted) {
-        if (announce) {
+        if (announce && view.count() > told) {
           out.add(exists(alloc, view));
-          announce = false;
         }
+        announce = false;
         List<Long> all = new ArrayList<>();
         for (long u : view.uids()) {
           all.add(u);
         }
         expunge(alloc, view, all, qresync, out);
+        told = view.count();
       }
     }
     if (announce) {
-      out.add(exists(alloc, view));
+      if (view.count() > told) {
+        out.add(exists(alloc, view));
+      }
       out.add(line(alloc, "* " + view.recentCount() + " RECENT"));
     }
     return out;

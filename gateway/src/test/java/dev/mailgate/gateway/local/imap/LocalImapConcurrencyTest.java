@@ -3,8 +3,10 @@ package dev.mailgate.gateway.local.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailgate.gateway.testing.Transcript;
+import dev.mailgate.mailbox.store.FlagUpdate;
 import dev.mailgate.mailbox.store.Flags;
 import dev.mailgate.mailbox.store.SystemFlag;
+import dev.mailgate.mailbox.store.UidSet;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -95,6 +97,23 @@ class LocalImapConcurrencyTest {
           C: a6 UID FETCH 4 (UID RFC822.SIZE)
           S: \\* 3 FETCH \\(UID 4 RFC822.SIZE 5\\)
           S: a6 OK FETCH completed
+          """);
+    }
+  }
+
+  /** RFC 3501 section 7.4.2: a FETCH names a message the client knows of (found by imap-stress). */
+  @Test
+  void flagChangeOfAMessageThatJustArrivedIsReportedAfterItsExists() {
+    try (Transcript.Client a = login("a")) {
+      long uid = server.deliver("INBOX", LocalImapServer.MESSAGE_1, Flags.NONE);
+      server.store.store(server.mailbox("INBOX"), UidSet.of(uid),
+          FlagUpdate.add(Flags.of(SystemFlag.FLAGGED))).block();
+      a.run("""
+          C: a3 NOOP
+          S: \\* 4 EXISTS
+          S: \\* 4 FETCH \\(FLAGS \\(\\\\Flagged\\) UID 4\\)
+          S: \\* 0 RECENT
+          S: a3 OK NOOP completed
           """);
     }
   }
