@@ -199,7 +199,7 @@ final class FetchCommand {
       return Flux.empty();
     }
     List<FetchItem> items = new ArrayList<>(requested);
-    if (row.flagsChanged()) {
+    if (row.flagsChanged() || learn(v, m)) {
       addIfMissing(items, Attribute.FLAGS, true);
     }
     boolean needsStructure = items.stream().anyMatch(FetchCommand::needsStructure);
@@ -229,6 +229,21 @@ final class FetchCommand {
           parts.add(Flux.just(ascii(")\r\n")));
           return Flux.concat(parts);
         });
+  }
+
+  /**
+   * Records in the view a message state newer than the view knew (another session's change whose
+   * event is still queued): the MODSEQ this FETCH reports must not be followed by that older event's
+   * lower one (RFC 7162 section 3.1: a message's mod-sequence only grows), and the flags that go
+   * with it are then sent in this response, since the queued event will say nothing. True if the
+   * flags changed.
+   */
+  private static boolean learn(SelectedMailbox v, MessageMeta m) {
+    int msn = v.msn(m.uid());
+    if (msn == 0 || m.modSeq() <= v.modSeq(msn)) {
+      return false;
+    }
+    return v.update(m.uid(), m.flags(), m.modSeq());
   }
 
   private static boolean needsStructure(FetchItem item) {

@@ -118,6 +118,30 @@ class LocalImapConcurrencyTest {
     }
   }
 
+  /**
+   * RFC 7162 section 3.1: FETCH MODSEQ reads the store, which is ahead of the changes queued for
+   * the session; their older MODSEQs must not be reported after it (found by imap-stress).
+   */
+  @Test
+  void modSeqReportedByFetchIsNotFollowedByAnOlderOneFromAQueuedChange() {
+    try (Transcript.Client a = login("a")) {
+      a.run("""
+          C: a3 ENABLE CONDSTORE
+          S*: \\* .*
+          S: a3 OK .*
+          """);
+      server.store.store(server.mailbox("INBOX"), UidSet.of(1), FlagUpdate.add(Flags.of(SystemFlag.FLAGGED))).block();
+      server.store.store(server.mailbox("INBOX"), UidSet.of(1), FlagUpdate.add(Flags.of(SystemFlag.SEEN))).block();
+      a.run("""
+          C: a4 FETCH 1 (MODSEQ)
+          S: \\* 1 FETCH \\(FLAGS \\(\\\\Seen \\\\Flagged\\) MODSEQ \\(\\d+\\)\\)
+          S: a4 OK FETCH completed
+          C: a5 NOOP
+          S: a5 OK NOOP completed
+          """);
+    }
+  }
+
   @Test
   void idleHearsOfAnAppendFromAnotherSessionWithin100Milliseconds() {
     try (Transcript.Client idler = login("i"); Transcript.Client other = login("o")) {
