@@ -7,6 +7,7 @@ import dev.mailgate.mailbox.mime.SearchableAddresses;
 import dev.mailgate.mailbox.search.SearchCriteria.DateOp;
 import dev.mailgate.mailbox.store.ByteRange;
 import dev.mailgate.mailbox.store.MailStore;
+import dev.mailgate.mailbox.store.MailStoreException;
 import dev.mailgate.mailbox.store.MailboxId;
 import dev.mailgate.mailbox.store.MessageMeta;
 import dev.mailgate.mailbox.store.UidSet;
@@ -31,7 +32,8 @@ import reactor.core.publisher.Mono;
  * message through the store, lazily and only for messages the cheap criteria did not already
  * decide: the header block once per message (capped at {@link #MAX_HEADER_BYTES}), text parts
  * streamed chunk by chunk through {@link TransferDecoder} and {@link TextMatcher}, stopping at the
- * first match. Messages are evaluated one after the other, so memory stays bounded.
+ * first match. Messages are evaluated one after the other, so memory stays bounded. A message
+ * expunged while the search runs is not found (RFC 2180 section 4.1: answer with what exists).
  */
 public final class SearchEvaluator {
   public static final int MAX_HEADER_BYTES = 256 * 1024;
@@ -57,9 +59,16 @@ public final class SearchEvaluator {
           if (!content) {
             return Mono.just(cheap(criteria, m, view) == Boolean.TRUE ? m.uid() : -1L);
           }
-          return matches(criteria, new Message(mailbox, m), view).map(ok -> ok ? m.uid() : -1L);
+          // Expunged by another session after its metadata was read: it is no longer there to be
+          // found, and the rest of the mailbox still answers the search.
+          return matches(criteria, new Message(mailbox, m), view).map(ok -> ok ? m.uid() : -1L)
+              .onErrorResume(SearchEvaluator::gone, e -> Mono.just(-1L));
         }, 1)
         .filter(uid -> uid > 0);
+  }
+
+  private static boolean gone(Throwable e) {
+    return e instanceof MailStoreException m && m.reason() == MailStoreException.Reason.NO_SUCH_MESSAGE;
   }
 
   /** Per-message lazily loaded content. */

@@ -120,4 +120,21 @@ class LocalImapExpungeRaceTest {
           """);
     }
   }
+
+  @Test
+  void searchOfTheTextAnswersWithTheMessagesLeftWhenOneIsExpungedDuringIt() {
+    server.racing.before(Op.STRUCTURE, expungedElsewhere(2));
+    try (Transcript.Client a = login()) {
+      a.run("""
+          C: a3 SEARCH TEXT invoice
+          S: \\* SEARCH 3
+          S*: \\* 2 FETCH \\(FLAGS \\(\\\\Deleted\\) UID 2\\)
+          S: a3 OK SEARCH completed
+          C: a4 UID SEARCH BODY invoice
+          S: \\* SEARCH 3
+          S: \\* 2 EXPUNGE
+          S: a4 OK SEARCH completed
+          """);
+    }
+  }
 }
