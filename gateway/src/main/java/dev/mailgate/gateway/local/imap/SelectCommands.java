@@ -155,9 +155,16 @@ final class SelectCommands {
       return session.tagged(c.tag(), ImapStatus.NO, ResponseCode.READ_ONLY, "Mailbox is read-only");
     }
     long[] uids = c.uidSet() == null ? v.uids() : MessageSets.resolve(v, c.uidSet(), true);
+    // HIGHESTMODSEQ is read after the queued changes are reported: one committed after the expunge
+    // may be among them, and the tagged response must not name a lower value than its MODSEQ.
     return expungeUids(v, uids)
-        .flatMap(highest -> session.complete(c.tag(),
-            session.condStore ? ResponseCode.highestModSeq(highest) : null, "EXPUNGE completed"));
+        .then(Mono.defer(() -> session.updates(true)))
+        .flatMap(updates -> {
+          List<ByteBuf> out = new ArrayList<>(updates);
+          out.add(ImapResponseEncoder.tagged(session.alloc, c.tag(), ImapStatus.OK,
+              session.condStore ? ResponseCode.highestModSeq(v.highestModSeq()) : null, "EXPUNGE completed"));
+          return session.send(out);
+        });
   }
 
   /** Expunges the \Deleted messages among {@code uids}, reports them, emits the new HIGHESTMODSEQ. */

@@ -137,4 +137,25 @@ class LocalImapExpungeRaceTest {
           """);
     }
   }
+
+  /** RFC 7162 section 3.1.2: HIGHESTMODSEQ is at least every MODSEQ the client was told of. */
+  @Test
+  void highestModSeqOfExpungeIsNotBelowAChangeReportedWithIt() {
+    server.racing.after(Op.EXPUNGE,
+        server.store.store(inbox, UidSet.of(3), FlagUpdate.add(Flags.of(SystemFlag.FLAGGED))));
+    try (Transcript.Client a = login()) {
+      a.run("""
+          C: a3 ENABLE CONDSTORE
+          S*: \\* .*
+          S: a3 OK .*
+          C: a4 STORE 1 +FLAGS.SILENT (\\Deleted)
+          S*: \\* 1 FETCH .*
+          S: a4 OK STORE completed
+          C: a5 EXPUNGE
+          S: \\* 1 EXPUNGE
+          S: \\* 2 FETCH \\(FLAGS \\(\\\\Flagged\\) UID 3 MODSEQ \\((?<m>\\d+)\\)\\)
+          S: a5 OK \\[HIGHESTMODSEQ ${m}\\] EXPUNGE completed
+          """);
+    }
+  }
 }
