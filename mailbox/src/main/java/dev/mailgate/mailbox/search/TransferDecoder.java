@@ -6,8 +6,9 @@ import java.nio.ByteBuffer;
 /**
  * Incremental Content-Transfer-Encoding decoding (RFC 2045 sections 6.7 and 6.8) for body search:
  * each chunk is decoded as far as it goes and the few undecodable trailing bytes (an incomplete
- * base64 quantum, a split "=XX") are carried to the next chunk. Lenient: invalid input is skipped,
- * never an error. Also serves IMAP BINARY (RFC 3516), which returns decoded parts.
+ * base64 quantum, a split "=XX", white space that may trail a line) are carried to the next chunk.
+ * Lenient: invalid input is skipped or kept, never an error. Also serves IMAP BINARY (RFC 3516),
+ * which returns decoded parts.
  */
 public abstract class TransferDecoder {
   /** Decodes one chunk; the result may be shorter (bytes carried) or empty. */
@@ -25,7 +26,7 @@ public abstract class TransferDecoder {
   public static TransferDecoder of(String encoding) {
     return switch (encoding) {
       case "base64" -> new Base64();
-      case "quoted-printable" -> new QuotedPrintable();
+      case "quoted-printable" -> new QuotedPrintableDecoder();
       default -> new Identity();
     };
   }
@@ -89,45 +90,6 @@ public abstract class TransferDecoder {
         return c - '0' + 52;
       }
       return c == '+' ? 62 : c == '/' ? 63 : -1;
-    }
-  }
-
-  private static final class QuotedPrintable extends TransferDecoder {
-    private final byte[] carry = new byte[2];
-    private int carried = -1; // -1: no '=' pending; else bytes seen after '='
-
-    @Override
-    public ByteBuffer decode(ByteBuffer chunk) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(chunk.remaining());
-      while (chunk.hasRemaining()) {
-        byte c = chunk.get();
-        if (carried < 0) {
-          if (c == '=') {
-            carried = 0;
-          } else {
-            out.write(c);
-          }
-          continue;
-        }
-        carry[carried++] = c;
-        if (carried == 1 && (c == '\n')) {
-          carried = -1; // soft line break "=\n"
-        } else if (carried == 2) {
-          carried = -1;
-          if (carry[0] == '\r' && carry[1] == '\n') {
-            continue; // soft line break "=\r\n"
-          }
-          int hi = Character.digit(carry[0], 16);
-          int lo = Character.digit(carry[1], 16);
-          if (hi >= 0 && lo >= 0) {
-            out.write(hi << 4 | lo);
-          } else {
-            out.write('=');
-            out.write(carry, 0, 2);
-          }
-        }
-      }
-      return ByteBuffer.wrap(out.toByteArray());
     }
   }
 }

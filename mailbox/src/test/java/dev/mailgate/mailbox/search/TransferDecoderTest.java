@@ -36,6 +36,41 @@ class TransferDecoderTest {
   }
 
   @Test
+  void quotedPrintableDeletesWhiteSpaceTrailingAnEncodedLine() {
+    // RFC 2045 section 6.7 rule (3); Dovecot decodes these lines the same way, also the last one.
+    String encoded = "hello  \r\nfoo=09bar \t\r\nkeep=20\r\nkeep2=20  \r\nmid  dle\r\nend \t";
+    assertThat(ascii(decode("quoted-printable", encoded)))
+        .isEqualTo("hello\r\nfoo\tbar\r\nkeep \r\nkeep2 \r\nmid  dle\r\nend");
+    assertThat(ascii(decode("quoted-printable", "hello ", " ", "\t\r", "\nlast  ", "word")))
+        .isEqualTo("hello\r\nlast  word");
+  }
+
+  @Test
+  void quotedPrintableEqualsFollowedByTrailingWhiteSpaceIsASoftLineBreak() {
+    assertThat(ascii(decode("quoted-printable", "soft = \t\r\nbreak, kept  =\r\nspace")))
+        .isEqualTo("soft break, kept  space");
+    assertThat(ascii(decode("quoted-printable", "split =", " ", "\r", "\nend")))
+        .isEqualTo("split end");
+  }
+
+  @Test
+  void quotedPrintableKeepsAnEqualsSignThatStartsNoEscape() {
+    assertThat(ascii(decode("quoted-printable", "a=4x b= c =", "3D")))
+        .isEqualTo("a=4x b= c =");
+  }
+
+  @Test
+  void quotedPrintableHoldsBackOnlyABoundedRunOfWhiteSpace() {
+    String run = " ".repeat(QuotedPrintableDecoder.MAX_HELD_WHITESPACE + 10);
+    byte[] out = decode("quoted-printable", run);
+    assertThat(out.length).isEqualTo(QuotedPrintableDecoder.MAX_HELD_WHITESPACE);
+  }
+
+  private static String ascii(byte[] b) {
+    return new String(b, StandardCharsets.US_ASCII);
+  }
+
+  @Test
   void onlyTheEncodingsOfRfc2045AreKnown() {
     assertThat(TransferDecoder.known("base64")).isTrue();
     assertThat(TransferDecoder.known("7bit")).isTrue();
