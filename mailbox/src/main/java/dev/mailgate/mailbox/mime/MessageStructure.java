@@ -44,13 +44,26 @@ public record MessageStructure(Envelope envelope, BodyPart root, long size, Opti
     return Optional.of(current);
   }
 
-  /** BODY[HEADER] of the message, or of a nested message/rfc822 part (the "n.HEADER" section). */
+  /**
+   * BODY[HEADER] (and RFC822.HEADER): the message's own header, also when its body is itself a
+   * message/rfc822, whose header is "1.HEADER" (RFC 3501 section 6.4.5).
+   */
+  public ByteRange header() {
+    return mime(root);
+  }
+
+  /** BODY[TEXT] (and RFC822.TEXT): the message's own body; of a message/rfc822, the nested message. */
+  public ByteRange text() {
+    return content(root);
+  }
+
+  /** The "n.HEADER" section of a nested message/rfc822 part: the encapsulated message's header. */
   public static ByteRange header(BodyPart entity) {
     BodyPart e = entity.isMessage() ? entity.children().get(0) : entity;
     return new ByteRange(e.headerOffset(), e.bodyOffset() - e.headerOffset());
   }
 
-  /** BODY[TEXT]: the body of the message, or of a nested message. */
+  /** The "n.TEXT" section of a nested message/rfc822 part: the encapsulated message's body. */
   public static ByteRange text(BodyPart entity) {
     BodyPart e = entity.isMessage() ? entity.children().get(0) : entity;
     return new ByteRange(e.bodyOffset(), e.size());

@@ -82,7 +82,7 @@ public final class SearchEvaluator {
       this.mailbox = mailbox;
       this.meta = meta;
       this.structure = store.structure(mailbox, meta.uid()).cache();
-      this.header = structure.flatMap(s -> collect(MessageStructure.header(s.root()))).cache();
+      this.header = structure.flatMap(s -> collect(s.header())).cache();
     }
 
     private Mono<HeaderBlock> collect(ByteRange range) {
@@ -166,7 +166,8 @@ public final class SearchEvaluator {
       return bodyContains(msg, b.contains());
     } else if (c instanceof SearchCriteria.Text t) {
       return msg.header.map(hb -> anyHeaderContains(hb, t.contains()))
-          .flatMap(inHeader -> inHeader ? Mono.just(true) : bodyContains(msg, t.contains()));
+          .flatMap(found -> found ? Mono.just(true) : nestedHeadersContain(msg, t.contains()))
+          .flatMap(found -> found ? Mono.just(true) : bodyContains(msg, t.contains()));
     }
     return Mono.error(new IllegalStateException("unhandled criteria " + c));
   }
@@ -233,6 +234,29 @@ public final class SearchEvaluator {
       textParts(s.root(), texts);
       return Flux.fromIterable(texts).concatMap(p -> partContains(msg, p, needle), 1).any(b -> b);
     });
+  }
+
+  /**
+   * TEXT searches the body (RFC 3501 section 6.4.4), and the header of an encapsulated
+   * message/rfc822 is body text of the message around it (Dovecot finds it too).
+   */
+  private Mono<Boolean> nestedHeadersContain(Message msg, String needle) {
+    return msg.structure.flatMap(s -> {
+      List<BodyPart> messages = new ArrayList<>();
+      messageParts(s.root(), messages);
+      return Flux.fromIterable(messages)
+          .concatMap(p -> msg.collect(MessageStructure.header(p)), 1)
+          .any(hb -> anyHeaderContains(hb, needle));
+    });
+  }
+
+  private static void messageParts(BodyPart p, List<BodyPart> out) {
+    if (p.isMessage()) {
+      out.add(p);
+    }
+    for (BodyPart c : p.children()) {
+      messageParts(c, out);
+    }
   }
 
   private static void textParts(BodyPart p, List<BodyPart> out) {

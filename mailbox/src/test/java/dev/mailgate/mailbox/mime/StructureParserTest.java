@@ -175,6 +175,16 @@ class StructureParserTest {
   }
 
   @Test
+  void topLevelMessageRfc822HeaderAndTextAreTheOuterMessagesOwn() throws IOException {
+    // BODY[HEADER] / BODY[TEXT] address the message itself; "1.HEADER" / "1.TEXT" the one inside.
+    String msg = "From: a@b.c\r\nContent-Type: message/rfc822\r\n\r\n"
+        + "Subject: inner only\r\n\r\nhi\r\n";
+    MessageStructure s = parse(msg);
+    assertThat(slice(msg, s.header())).isEqualTo("From: a@b.c\r\nContent-Type: message/rfc822\r\n\r\n");
+    assertThat(slice(msg, s.text())).isEqualTo("Subject: inner only\r\n\r\nhi\r\n");
+  }
+
+  @Test
   void bodyLinesCountTheLineBreaksInsideThePartAsDovecotDoes() throws IOException {
     // imaptest's fetch-bodystructure: "hello" and a blank line before the boundary is 7 bytes, 1 line
     String msg = "Content-Type: multipart/mixed; boundary=\"foo\r\n bar\"\r\n\r\n"

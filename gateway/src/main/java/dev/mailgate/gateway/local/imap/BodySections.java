@@ -22,8 +22,8 @@ final class BodySections {
     if (path.length == 0) {
       return Optional.of(switch (section.text()) {
         case NONE -> new ByteRange(0, s.size());
-        case HEADER, HEADER_FIELDS, HEADER_FIELDS_NOT -> MessageStructure.header(s.root());
-        case TEXT -> MessageStructure.text(s.root());
+        case HEADER, HEADER_FIELDS, HEADER_FIELDS_NOT -> s.header();
+        case TEXT -> s.text();
         case MIME -> new ByteRange(0, 0);
       });
     }

@@ -296,12 +296,12 @@ final class FetchCommand {
       }
       case RFC822_HEADER -> {
         w.discard();
-        ByteRange r = MessageStructure.header(s.root());
+        ByteRange r = s.header();
         return stream(v, m, sep + "RFC822.HEADER", r, m.size());
       }
       case RFC822_TEXT -> {
         w.discard();
-        ByteRange r = MessageStructure.text(s.root());
+        ByteRange r = s.text();
         return stream(v, m, sep + "RFC822.TEXT", r, m.size());
       }
       default -> throw new IllegalArgumentException("Fetch item not supported");

@@ -1,0 +1,152 @@
+package dev.mailgate.gateway.local.imap;
+
+import dev.mailgate.gateway.testing.Transcript;
+import dev.mailgate.mailbox.store.Flags;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What FETCH BODY[section] and BINARY[section] address (RFC 3501 section 6.4.5, RFC 3516), each
+ * checked against Dovecot's answers and the imaptest scripts named, over a real socket against a
+ * started listener and a fresh store.
+ */
+class LocalImapSectionsTest {
+  @TempDir Path dir;
+
+  private static final String SELECT = """
+      S: \\* OK .*
+      C: a LOGIN alice secret
+      S: a OK .*
+      C: s SELECT INBOX
+      S*: \\* .*
+      S: s OK .*
+      """;
+
+  /** imaptest fetch-body-message-rfc822: the message's own body is a message/rfc822. */
+  static final String FORWARDED = """
+      From: user@domain.org
+      Date: Sat, 24 Mar 2007 23:00:00 +0200
+      Mime-Version: 1.0
+      Content-Type: message/rfc822
+
+      From: sub@domain.org
+      Date: Sun, 12 Aug 2012 12:34:56 +0300
+      Subject: submsg
+
+      Hello world
+      """;
+
+  /** A message/rfc822 inside a multipart inside a multipart: part 2.1. */
+  static final String NESTED = """
+      From: user@domain.org
+      Mime-Version: 1.0
+      Content-Type: multipart/mixed; boundary="foo"
+
+      --foo
+      Content-Type: text/plain
+
+      hello
+      --foo
+      Content-Type: multipart/alternative; boundary="bar"
+
+      --bar
+      Content-Type: message/rfc822
+
+      From: sub@domain.org
+      Subject: nested
+
+      Nested body
+      --bar
+      Content-Type: text/plain
+
+      alt
+      --bar--
+      --foo--
+      """;
+
+  private void run(String script, String... messages) {
+    try (LocalImapServer server = LocalImapServer.start(dir)) {
+      for (String m : messages) {
+        server.deliver("INBOX", m, Flags.NONE);
+      }
+      Transcript.of(SELECT + script).run(server.address());
+    }
+  }
+
+  @Test
+  void headerAndTextOfAMessageWhoseBodyIsAMessageRfc822AreItsOwn() {
+    // RFC 3501 section 6.4.5: HEADER and TEXT of the message; 1.HEADER / 1.TEXT are those of
+    // the encapsulated message. imaptest fetch-body-message-rfc822, as Dovecot answers.
+    run("""
+        C: f1 FETCH 1 (BODY.PEEK[HEADER] BODY.PEEK[TEXT])
+        S: \\* 1 FETCH \\(BODY\\[HEADER\\] \\{113\\}
+        S: From: user@domain.org
+        S: Date: Sat, 24 Mar 2007 23:00:00 \\+0200
+        S: Mime-Version: 1.0
+        S: Content-Type: message/rfc822
+        S:
+        S:  BODY\\[TEXT\\] \\{93\\}
+        S: From: sub@domain.org
+        S: Date: Sun, 12 Aug 2012 12:34:56 \\+0300
+        S: Subject: submsg
+        S:
+        S: Hello world
+        S: \\)
+        S: f1 OK .*
+        C: f2 FETCH 1 (RFC822.HEADER BODY.PEEK[1.HEADER.FIELDS (SUBJECT)] BODY.PEEK[1.TEXT])
+        S: \\* 1 FETCH \\(RFC822.HEADER \\{113\\}
+        S: From: user@domain.org
+        S*: [A-Z][A-Za-z-]+: .*
+        S:
+        S:  BODY\\[1.HEADER.FIELDS \\(SUBJECT\\)\\] \\{19\\}
+        S: Subject: submsg
+        S:
+        S:  BODY\\[1.TEXT\\] \\{13\\}
+        S: Hello world
+        S: \\)
+        S: f2 OK .*
+        """, FORWARDED);
+  }
+
+  @Test
+  void headerAndTextOfAMessageRfc822PartInsideMultipartsAddressTheEncapsulatedMessage() {
+    run("""
+        C: f1 FETCH 1 (BODY.PEEK[2.1.HEADER] BODY.PEEK[2.1.TEXT] BODY.PEEK[2.1.MIME] BODY.PEEK[2.HEADER])
+        S: \\* 1 FETCH \\(BODY\\[2.1.HEADER\\] \\{41\\}
+        S: From: sub@domain.org
+        S: Subject: nested
+        S:
+        S:  BODY\\[2.1.TEXT\\] \\{11\\}
+        S: Nested body BODY\\[2.1.MIME\\] \\{32\\}
+        S: Content-Type: message/rfc822
+        S:
+        S:  BODY\\[2.HEADER\\] \\{0\\}
+        S: \\)
+        S: f1 OK .*
+        """, NESTED);
+  }
+
+  @Test
+  void searchOfHeadersReadsTheMessagesOwnHeaderAndTextAlsoTheEncapsulatedOne() {
+    // As Dovecot: SUBJECT / HEADER look at the top-level header only; TEXT finds the header of
+    // the encapsulated message, which is body text of the message around it.
+    run("""
+        C: f1 SEARCH SUBJECT submsg
+        S: \\* SEARCH
+        S: f1 OK .*
+        C: f2 SEARCH HEADER DATE 2012
+        S: \\* SEARCH
+        S: f2 OK .*
+        C: f5 SEARCH HEADER DATE 2007
+        S: \\* SEARCH 1
+        S: f5 OK .*
+        C: f3 SEARCH TEXT "Subject: nested"
+        S: \\* SEARCH 2
+        S: f3 OK .*
+        C: f4 SEARCH TEXT submsg
+        S: \\* SEARCH 1
+        S: f4 OK .*
+        """, FORWARDED, NESTED);
+  }
+}
