@@ -30,8 +30,14 @@ public sealed interface FetchItem {
 
   record Simple(Attribute attribute) implements FetchItem {}
 
-  /** {@code <offset.length>}. */
-  record Partial(long offset, long length) {}
+  /**
+   * {@code <offset.length>}; or {@code <offset>}, everything from offset on ({@link #TO_END}), which
+   * RFC 3501 has only in responses but Dovecot accepts in requests too, as imaptest's
+   * fetch-binary-mime-qp sends it and IMAP URLs (RFC 5092 {@code ;PARTIAL=offset}) allow it.
+   */
+  record Partial(long offset, long length) {
+    public static final long TO_END = Long.MAX_VALUE;
+  }
 
   /**
    * A section spec: part numbers (empty for the whole message), what of it, and the header field

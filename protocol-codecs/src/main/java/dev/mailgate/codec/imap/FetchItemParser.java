@@ -183,12 +183,18 @@ final class FetchItemParser {
     return part;
   }
 
-  /** partial = "<" number "." nz-number ">", optional. */
+  /**
+   * partial = "<" number "." nz-number ">", optional; also "<" number ">" for the rest of the
+   * section, as Dovecot accepts ({@link FetchItem.Partial}). A zero length stays a syntax error.
+   */
   private static FetchItem.Partial partial(ImapReader r) {
     if (!r.tryChar('<')) {
       return null;
     }
     long offset = r.number32();
+    if (r.tryChar('>')) {
+      return new FetchItem.Partial(offset, FetchItem.Partial.TO_END);
+    }
     r.expect('.');
     long length = r.nzNumber();
     r.expect('>');

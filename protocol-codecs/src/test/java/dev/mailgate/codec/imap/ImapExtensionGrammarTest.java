@@ -83,6 +83,9 @@ class ImapExtensionGrammarTest {
                 new FetchItem.Simple(Attribute.UID)), -1, false)),
         Arguments.of("a FETCH 2 fast", new Fetch("a", false, SequenceSet.of(2), List.of(new FetchItem.Simple(Attribute.FLAGS),
             new FetchItem.Simple(Attribute.INTERNALDATE), new FetchItem.Simple(Attribute.RFC822_SIZE)), -1, false)),
+        Arguments.of("a FETCH 1 (BODY.PEEK[]<100> BINARY.PEEK[1]<40>)", new Fetch("a", false, SequenceSet.of(1), List.of(
+            new FetchItem.BodySection(Section.WHOLE, true, new FetchItem.Partial(100, FetchItem.Partial.TO_END)),
+            new FetchItem.Binary(List.of(1), true, new FetchItem.Partial(40, FetchItem.Partial.TO_END))), -1, false)),
         Arguments.of("a FETCH 3 BODY[3.1]", new Fetch("a", false, SequenceSet.of(3), List.of(new FetchItem.BodySection(
             new Section(List.of(3, 1), SectionText.NONE, List.of()), false, null)), -1, false)),
         Arguments.of("a UID SEARCH RETURN (MIN MAX COUNT SAVE) CHARSET UTF-8 OR (FROM \"a\" TO b) NOT (SUBJECT {3+}\r\nabc SEEN) UID 1:100 1,3:5 $",

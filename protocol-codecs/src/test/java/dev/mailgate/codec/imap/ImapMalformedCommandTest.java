@@ -28,6 +28,8 @@ class ImapMalformedCommandTest {
         Arguments.of("bad section", "a1 FETCH 1 BODY[FOO]", "INVALID a1 SYNTAX"),
         Arguments.of("MIME without part", "a1 FETCH 1 BODY[MIME]", "INVALID a1 SYNTAX"),
         Arguments.of("bad partial", "a1 FETCH 1 BODY[]<1.0>", "INVALID a1 SYNTAX"),
+        Arguments.of("partial without offset", "a1 FETCH 1 BODY[]<>", "INVALID a1 SYNTAX"),
+        Arguments.of("partial offset beyond 32 bits", "a1 FETCH 1 BODY[]<4294967296>", "INVALID a1 SYNTAX"),
         Arguments.of("unknown search key", "a1 SEARCH FOO", "INVALID a1 SYNTAX"),
         Arguments.of("bad date", "a1 SEARCH SINCE 31-Feb-2020", "INVALID a1 SYNTAX"),
         Arguments.of("bad month", "a1 SEARCH SINCE 1-Foo-2020", "INVALID a1 SYNTAX"),

@@ -149,4 +149,36 @@ class LocalImapSectionsTest {
         S: f4 OK .*
         """, FORWARDED, NESTED);
   }
+
+  @Test
+  void partialWithAnOffsetAloneFetchesTheRestOfTheSection() {
+    // Not in RFC 3501's request grammar (only "<" number "." nz-number ">"), but Dovecot answers
+    // it and imaptest fetch-binary-mime-qp sends BINARY.PEEK[1]<40>. A zero length stays BAD.
+    run("""
+        C: f1 FETCH 1 (BODY.PEEK[]<100> BODY.PEEK[TEXT]<90> BINARY.PEEK[1]<80>)
+        S: \\* 1 FETCH \\(BODY\\[\\]<100> \\{106\\}
+        S: ge/rfc822
+        S:
+        S: From: sub@domain.org
+        S: Date: Sun, 12 Aug 2012 12:34:56 \\+0300
+        S: Subject: submsg
+        S:
+        S: Hello world
+        S:  BODY\\[TEXT\\]<90> \\{3\\}
+        S: d
+        S:  BINARY\\[1\\]<80> ~\\{13\\}
+        S: Hello world
+        S: \\)
+        S: f1 OK .*
+        C: f2 FETCH 1 (BODY.PEEK[1.HEADER.FIELDS (SUBJECT)]<3> BODY.PEEK[]<500>)
+        S: \\* 1 FETCH \\(BODY\\[1.HEADER.FIELDS \\(SUBJECT\\)\\]<3> \\{16\\}
+        S: ject: submsg
+        S:
+        S:  BODY\\[\\]<500> \\{0\\}
+        S: \\)
+        S: f2 OK .*
+        C: f3 FETCH 1 (BODY.PEEK[]<5.0>)
+        S: f3 BAD .*
+        """, FORWARDED);
+  }
 }
