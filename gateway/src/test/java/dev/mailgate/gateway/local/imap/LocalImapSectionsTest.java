@@ -181,4 +181,53 @@ class LocalImapSectionsTest {
         S: f3 BAD .*
         """, FORWARDED);
   }
+
+  @Test
+  void binaryTakesOnlyPartNumbersAndRefusesHeaderTextAndMimeWithBad() {
+    // RFC 3516 section 4.2: section-binary = "[" [section-part] "]". Dovecot also answers
+    // HEADER / TEXT / n.MIME as an extension (and converts a whole multipart for TEXT); we keep
+    // to the grammar, as Dovecot does for BINARY[MIME], and the session goes on.
+    run("""
+        C: f1 FETCH 1 (BINARY.PEEK[TEXT])
+        S: f1 BAD .*
+        C: f2 FETCH 1 (BINARY.PEEK[HEADER])
+        S: f2 BAD .*
+        C: f3 FETCH 1 (BINARY.PEEK[1.MIME])
+        S: f3 BAD .*
+        C: f4 FETCH 1 (BINARY.SIZE[1.HEADER.FIELDS (SUBJECT)])
+        S: f4 BAD .*
+        C: f5 FETCH 1 (BINARY.PEEK[2.1.TEXT]<0.4>)
+        S: f5 BAD .*
+        C: f6 FETCH 1 (BINARY.PEEK[2.1] BINARY.SIZE[2.1] FLAGS)
+        S: \\* 1 FETCH \\(BINARY\\[2.1\\] ~\\{52\\}
+        S: From: sub@domain.org
+        S: Subject: nested
+        S:
+        S: Nested body BINARY.SIZE\\[2.1\\] 52 FLAGS \\(\\)\\)
+        S: f6 OK .*
+        """, NESTED);
+  }
+
+  @Test
+  void binaryOfAQuotedPrintablePartDropsWhiteSpaceTrailingItsLines() {
+    // RFC 2045 section 6.7 rule (3); the same bytes as Dovecot's BINARY[1].
+    String qp = """
+        From: a@example.org
+        MIME-Version: 1.0
+        Content-Type: text/plain
+        Content-Transfer-Encoding: quoted-printable
+
+        hello \t
+        foo=09bar\s\s
+        soft =\s
+        break, end\s""";
+    run("""
+        C: f1 FETCH 1 (BINARY.PEEK[1] BINARY.SIZE[1])
+        S: \\* 1 FETCH \\(BINARY\\[1\\] ~\\{31\\}
+        S: hello
+        S: foo\tbar
+        S: soft break, end BINARY.SIZE\\[1\\] 31\\)
+        S: f1 OK .*
+        """, qp);
+  }
 }
