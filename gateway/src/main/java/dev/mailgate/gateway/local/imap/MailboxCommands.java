@@ -93,21 +93,29 @@ final class MailboxCommands {
         .then(session.complete(c.tag(), null, "STATUS completed"));
   }
 
-  /** {@code * STATUS name (MESSAGES n ...)}; items the store cannot count are left out. */
+  /**
+   * {@code * STATUS name (MESSAGES n ...)}; items the store cannot count are left out. For the
+   * mailbox this session has selected, MESSAGES and RECENT are the session's own (as Dovecot
+   * answers): \Recent is per session (RFC 3501 section 2.3.2), so the store's count of unclaimed
+   * messages would say 0 for messages this session shows as recent, and counts the session has not
+   * been told of yet (RFC 3501 section 7.4.1) would contradict its EXISTS.
+   */
   ByteBuf statusLine(MailboxInfo info, List<StatusItem> items, String wireName) {
     ImapResponseWriter w = session.writer().untagged().atom("STATUS").sp()
         .mailbox(info.name().value()).sp().open();
+    SelectedMailbox view = session.selected != null && session.selected.id.equals(info.id())
+        ? session.selected : null;
     boolean first = true;
     for (StatusItem item : items) {
       long value;
       switch (item) {
-        case MESSAGES -> value = info.messages();
+        case MESSAGES -> value = view != null ? view.count() : info.messages();
         case UIDNEXT -> value = info.uidNext();
         case UIDVALIDITY -> value = info.uidValidity();
         case UNSEEN -> value = info.unseen();
         case DELETED -> value = info.deleted();
         case SIZE -> value = info.bytes();
-        case RECENT -> value = info.recent();
+        case RECENT -> value = view != null ? view.recentCount() : info.recent();
         case HIGHESTMODSEQ -> value = info.highestModSeq();
         case APPENDLIMIT -> value = session.server.settings().appendLimit();
         default -> value = -1;

@@ -81,8 +81,13 @@ class LocalImapRecentTest {
             S: \\* 3 FETCH \\(FLAGS \\(\\\\Recent\\)\\)
             S: b4 OK FETCH completed
             C: b5 STATUS INBOX (RECENT)
-            S: \\* STATUS "INBOX" \\(RECENT 0\\)
+            S: \\* STATUS "INBOX" \\(RECENT 3\\)
             S: b5 OK STATUS completed
+            """);
+        a.run("""
+            C: a8a STATUS INBOX (MESSAGES RECENT)
+            S: \\* STATUS "INBOX" \\(MESSAGES 3 RECENT 0\\)
+            S: a8a OK STATUS completed
             """);
         a.run("""
             C: a8 SELECT INBOX
@@ -92,6 +97,55 @@ class LocalImapRecentTest {
             S: \\* 0 RECENT
             S*: \\* OK .*
             S: a8 OK \\[READ-WRITE\\] SELECT completed
+            """);
+      }
+    }
+  }
+
+  @Test
+  void statusOfTheSelectedMailboxCountsWhatThisSessionShows() {
+    // RFC 3501 sections 2.3.2 and 6.3.10; Dovecot answers the same numbers. Another session's
+    // STATUS counts only the messages no session has claimed.
+    try (LocalImapServer server = LocalImapServer.start(dir)) {
+      server.deliverRecent("INBOX", LocalImapServer.MESSAGE_1, Flags.NONE);
+      server.deliverRecent("INBOX", LocalImapServer.MESSAGE_3, Flags.NONE);
+      try (Transcript.Client a = login(server, "a"); Transcript.Client b = login(server, "b");
+          Transcript.Client x = login(server, "x")) {
+        a.run("""
+            C: a2 EXAMINE INBOX
+            S*: \\* .*
+            S: a2 OK .*
+            """);
+        b.run("""
+            C: b2 SELECT INBOX
+            S*: \\* .*
+            S: b2 OK .*
+            C: b3 STATUS INBOX (MESSAGES RECENT UNSEEN)
+            S: \\* STATUS "INBOX" \\(MESSAGES 2 RECENT 2 UNSEEN 2\\)
+            S: b3 OK STATUS completed
+            C: b4 IDLE
+            S: \\+ idling
+            """);
+        server.deliverRecent("INBOX", LocalImapServer.MESSAGE_2, Flags.NONE);
+        b.run("""
+            S: \\* 3 EXISTS
+            S: \\* 3 RECENT
+            C: DONE
+            S: b4 OK IDLE terminated
+            C: b5 STATUS INBOX (MESSAGES RECENT)
+            S: \\* STATUS "INBOX" \\(MESSAGES 3 RECENT 3\\)
+            S: b5 OK STATUS completed
+            """);
+        a.run("""
+            C: a3 STATUS INBOX (MESSAGES RECENT)
+            S: \\* STATUS "INBOX" \\(MESSAGES 2 RECENT 2\\)
+            S*: \\* \\d+ (EXISTS|RECENT)
+            S: a3 OK STATUS completed
+            """);
+        x.run("""
+            C: x2 STATUS INBOX (MESSAGES RECENT)
+            S: \\* STATUS "INBOX" \\(MESSAGES 3 RECENT 0\\)
+            S: x2 OK STATUS completed
             """);
       }
     }
