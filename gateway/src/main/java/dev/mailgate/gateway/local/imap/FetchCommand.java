@@ -76,6 +76,7 @@ final class FetchCommand {
     addIfMissing(items, Attribute.MODSEQ, c.changedSince() >= 0);
     boolean setsSeen = !v.readOnly && items.stream().anyMatch(FetchCommand::setsSeen);
     long[] uids = MessageSets.resolve(v, c.set(), c.uid());
+    ExpungedFetch expunged = new ExpungedFetch(session, v, uids, items, c.changedSince());
     MailStore store = session.server.store();
     Mono<Void> vanished = c.vanished() ? vanished(v, c) : Mono.empty();
     int[] found = {0};
@@ -84,6 +85,7 @@ final class FetchCommand {
         .concatMap(set -> store.messages(v.id, set), 1)
         .filter(m -> v.msn(m.uid()) > 0)
         .doOnNext(m -> found[0]++)
+        .doOnNext(expunged::found)
         .filter(m -> m.modSeq() > c.changedSince());
     if (setsSeen && items.stream().anyMatch(i -> i instanceof FetchItem.Binary)) {
       metas = metas.concatMap(m -> checkBinary(v, m, items), 1);
@@ -91,6 +93,7 @@ final class FetchCommand {
     return enabled.then(vanished)
         .thenMany(setsSeen ? markSeen(v, metas) : metas.map(m -> new Row(m, false)))
         .concatMap(row -> session.send(message(v, row, items)), 0)
+        .concatWith(Mono.defer(() -> expunged.answer(found)))
         .then(Mono.defer(() -> expungedElsewhere(c, uids.length - found[0] + goneMeanwhile)
             ? session.complete(c.tag(), ImapStatus.NO, ResponseCode.EXPUNGEISSUED,
                 "Some of the requested messages no longer exist", false)
@@ -100,7 +103,8 @@ final class FetchCommand {
   /**
    * Whether a FETCH asked for messages another session has expunged, which this session still
    * numbers (their EXPUNGE may not be sent during a FETCH, RFC 3501 section 7.4.1) but whose data
-   * is gone. RFC 2180 section 4.1.2: FETCH responses for the others and a tagged NO, with
+   * is gone, unless {@link ExpungedFetch} could answer them from the session's view. RFC 2180
+   * section 4.1.2: FETCH responses for the others and a tagged NO, with
    * EXPUNGEISSUED (RFC 5530) so the client knows a NOOP will explain (imaptest accepts it by the
    * "no longer exist" text). A UID FETCH may report the EXPUNGE itself and completes OK.
    */

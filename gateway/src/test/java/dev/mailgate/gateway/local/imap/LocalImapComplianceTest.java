@@ -2,6 +2,7 @@ package dev.mailgate.gateway.local.imap;
 
 import dev.mailgate.gateway.testing.Transcript;
 import dev.mailgate.mailbox.store.Flags;
+import dev.mailgate.mailbox.store.SystemFlag;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,6 +74,47 @@ class LocalImapComplianceTest {
             C: a4 FETCH 1 (UID)
             S: \\* 1 FETCH \\(UID 2\\)
             S: a4 OK FETCH completed
+            """);
+      }
+    }
+  }
+
+  @Test
+  void fetchOfUidAndFlagsOfAMessageExpungedByAnotherSessionAnswersFromTheSessionsView() {
+    // RFC 2180 section 4.1.3: the UID and the last flags this session knows, tagged OK, as
+    // Dovecot answers them from its index; a size or body cannot be, and stays NO [EXPUNGEISSUED].
+    try (LocalImapServer server = LocalImapServer.start(dir)) {
+      server.deliver("INBOX", LocalImapServer.MESSAGE_1, Flags.of(SystemFlag.DELETED));
+      server.deliver("INBOX", LocalImapServer.MESSAGE_2, Flags.NONE);
+      try (Transcript.Client a = Transcript.Client.connect(server.address(), Duration.ofSeconds(10));
+          Transcript.Client b = Transcript.Client.connect(server.address(), Duration.ofSeconds(10))) {
+        String select = """
+            C: s SELECT INBOX
+            S*: \\* .*
+            S: s OK .*
+            """;
+        a.run(LOGIN + select);
+        b.run(LOGIN + select + """
+            C: b1 EXPUNGE
+            S: \\* 1 EXPUNGE
+            S: b1 OK .*
+            """);
+        a.run("""
+            C: a1 FETCH 1 (UID FLAGS)
+            S: \\* 1 FETCH \\(UID 1 FLAGS \\(\\\\Deleted\\)\\)
+            S: a1 OK FETCH completed
+            C: a2 FETCH 1:2 (FLAGS)
+            S: \\* 2 FETCH \\(FLAGS \\(\\)\\)
+            S: \\* 1 FETCH \\(FLAGS \\(\\\\Deleted\\)\\)
+            S: a2 OK FETCH completed
+            C: a3 FETCH 1 (UID RFC822.SIZE)
+            S: a3 NO \\[EXPUNGEISSUED\\] .*
+            C: a4 NOOP
+            S: \\* 1 EXPUNGE
+            S: a4 OK .*
+            C: a5 FETCH 1 (UID FLAGS)
+            S: \\* 1 FETCH \\(UID 2 FLAGS \\(\\)\\)
+            S: a5 OK FETCH completed
             """);
       }
     }
