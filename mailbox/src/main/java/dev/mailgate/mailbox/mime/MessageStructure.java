@@ -22,24 +22,31 @@ public record MessageStructure(Envelope envelope, BodyPart root, long size, Opti
    * part they count the encapsulated message's body, so the walk steps into it; but the top-level
    * message's own body is what the first number counts, also when that message is itself a
    * message/rfc822: there "1" is the encapsulated message, "1.HEADER" its header and "1.1" its
-   * body, as Dovecot and Cyrus answer.
+   * body, as Dovecot and Cyrus answer. A "1" stands for a non-multipart entity itself only once
+   * (Dovecot: "1.1" of a single-part message and "2.1.1.1" below a message/rfc822 "2.1" are empty).
    */
   public Optional<BodyPart> part(int... path) {
     BodyPart current = root;
+    boolean itself = false; // whether a "1" already stood for the current entity itself
     for (int i = 0; i < path.length; i++) {
       int n = path[i];
       if (i > 0 && current.isMessage()) {
         current = current.children().get(0);
+        itself = false;
       }
       if (current.isMultipart()) {
         if (n < 1 || n > current.children().size()) {
           return Optional.empty();
         }
         current = current.children().get(n - 1);
-      } else if (n != 1) {
+        itself = false;
+      } else if (n != 1 || itself) {
         return Optional.empty();
+      } else {
+        // "1" of a non-multipart is the entity itself (RFC 3501: "1" of a single-part message),
+        // once: a leaf has no parts below it, so "1.1" of a single-part message is nothing
+        itself = true;
       }
-      // n == 1 of a non-multipart: the entity itself (RFC 3501: "1" of a single-part message)
     }
     return Optional.of(current);
   }

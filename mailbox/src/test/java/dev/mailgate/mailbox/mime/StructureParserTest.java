@@ -185,6 +185,25 @@ class StructureParserTest {
   }
 
   @Test
+  void aOneStandsForANonMultipartEntityItselfOnlyOnce() throws IOException {
+    // As Dovecot answers: a leaf has no parts below it.
+    String single = "Subject: plain\r\n\r\nbody\r\n";
+    MessageStructure s = parse(single);
+    assertThat(s.part(1)).isPresent();
+    assertThat(s.part(1, 1)).isEmpty();
+    MessageStructure nested = parse(NESTED);
+    assertThat(slice(NESTED, MessageStructure.content(nested.part(1, 1, 1).orElseThrow())))
+        .isEqualTo("plain line 1\r\nplain line 2");
+    assertThat(nested.part(1, 1, 1, 1)).isEmpty();
+    assertThat(slice(NESTED, MessageStructure.content(nested.part(2, 1).orElseThrow()))).isEqualTo("forwarded body");
+    assertThat(nested.part(2, 1, 1)).isEmpty();
+    String forwarded = "From: a@b.c\r\nContent-Type: message/rfc822\r\n\r\nSubject: inner\r\n\r\nhi\r\n";
+    MessageStructure f = parse(forwarded);
+    assertThat(slice(forwarded, MessageStructure.content(f.part(1, 1).orElseThrow()))).isEqualTo("hi\r\n");
+    assertThat(f.part(1, 1, 1)).isEmpty();
+  }
+
+  @Test
   void bodyLinesCountTheLineBreaksInsideThePartAsDovecotDoes() throws IOException {
     // imaptest's fetch-bodystructure: "hello" and a blank line before the boundary is 7 bytes, 1 line
     String msg = "Content-Type: multipart/mixed; boundary=\"foo\r\n bar\"\r\n\r\n"
