@@ -8,7 +8,6 @@ import dev.mailgate.mailbox.store.MailboxId;
 import dev.mailgate.mailbox.store.SystemFlag;
 import dev.mailgate.mailbox.store.UidSet;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,10 +27,7 @@ class LocalImapExpungeRaceTest {
   @BeforeEach
   void start() {
     server = LocalImapServer.startRacing(dir);
-    server.deliver("INBOX", LocalImapServer.MESSAGE_1, Flags.NONE);
-    server.deliver("INBOX", LocalImapServer.MESSAGE_2, Flags.NONE);
-    server.deliver("INBOX", LocalImapServer.MESSAGE_3, Flags.NONE);
-    inbox = server.mailbox("INBOX");
+    inbox = server.deliverSamples();
   }
 
   @AfterEach
@@ -40,14 +36,7 @@ class LocalImapExpungeRaceTest {
   }
 
   private Transcript.Client login() {
-    return Transcript.Client.connect(server.address(), Duration.ofSeconds(10)).run("""
-        S: \\* OK .*
-        C: a1 LOGIN alice secret
-        S: a1 OK .*
-        C: a2 SELECT INBOX
-        S*: \\* .*
-        S: a2 OK .*
-        """);
+    return server.selectInbox();
   }
 
   /** What another session does: flag the message \\Deleted and expunge it. */

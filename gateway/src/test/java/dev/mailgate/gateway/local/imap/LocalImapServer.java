@@ -11,6 +11,7 @@ import dev.mailgate.gateway.net.RunningListener;
 import dev.mailgate.gateway.net.TlsMode;
 import dev.mailgate.gateway.net.Transport;
 import dev.mailgate.gateway.policy.PolicyGate;
+import dev.mailgate.gateway.testing.Transcript;
 import dev.mailgate.gateway.tls.ServerTls;
 import dev.mailgate.mailbox.sqlite.SqliteMailStore;
 import dev.mailgate.mailbox.store.AppendRequest;
@@ -111,6 +112,26 @@ final class LocalImapServer implements AutoCloseable {
     byte[] bytes = message.replace("\r\n", "\n").replace("\n", "\r\n").getBytes(UTF_8);
     return store.append(mailbox(mailbox), new AppendRequest(flags, Instant.parse("2026-11-17T09:30:00Z"), bytes.length),
         Flux.just(ByteBuffer.wrap(bytes))).block().uid();
+  }
+
+  /** The three sample messages in INBOX, already seen by an earlier session; returns INBOX's id. */
+  MailboxId deliverSamples() {
+    deliver("INBOX", MESSAGE_1, Flags.NONE);
+    deliver("INBOX", MESSAGE_2, Flags.NONE);
+    deliver("INBOX", MESSAGE_3, Flags.NONE);
+    return mailbox("INBOX");
+  }
+
+  /** A client logged in as alice with INBOX selected, the responses to SELECT skipped. */
+  Transcript.Client selectInbox() {
+    return Transcript.Client.connect(address(), Duration.ofSeconds(10)).run("""
+        S: \\* OK .*
+        C: a1 LOGIN alice secret
+        S: a1 OK .*
+        C: a2 SELECT INBOX
+        S*: \\* .*
+        S: a2 OK .*
+        """);
   }
 
   @Override
