@@ -3,6 +3,7 @@ package dev.mailgate.gateway.backend;
 import dev.mailgate.gateway.net.InboundHandoff;
 import dev.mailgate.gateway.tls.TlsHandshake;
 import io.netty.channel.Channel;
+import java.util.function.BiConsumer;
 import javax.net.ssl.SSLSession;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -62,20 +63,39 @@ public final class BackendConnection {
    */
   public Mono<SSLSession> startTls() {
     Channel ch = connection.channel();
-    Mono<SSLSession> upgrade =
-        Mono.defer(
-            () -> {
-              if (ch.pipeline().get(TLS_HANDLER) != null) {
-                return Mono.error(new IllegalStateException("TLS already active to " + backend.name()));
-              }
-              BackendSpec spec = backend.spec();
-              ch.pipeline().addFirst(TLS_HANDLER, backend.tls().newHandler(ch.alloc(), spec.host(), spec.port(), spec.handshakeTimeout()));
-              return TlsHandshake.await(ch, TLS_HANDLER);
-            });
+    Mono<SSLSession> upgrade = Mono.create(sink -> startTls((session, failure) -> {
+      if (failure == null) {
+        sink.success(session);
+      } else {
+        sink.error(failure);
+      }
+    }));
     if (!ch.eventLoop().inEventLoop()) {
       upgrade = upgrade.subscribeOn(Schedulers.fromExecutor(ch.eventLoop()));
     }
-    return upgrade.doOnNext(s -> tls = s);
+    return upgrade;
+  }
+
+  /**
+   * {@link #startTls()} for a dialogue written as an event-loop state machine: call it on the
+   * channel's event loop; {@code done} is called once there, with the session or the failure.
+   */
+  public void startTls(BiConsumer<SSLSession, Throwable> done) {
+    Channel ch = connection.channel();
+    if (ch.pipeline().get(TLS_HANDLER) != null) {
+      done.accept(null, new IllegalStateException("TLS already active to " + backend.name()));
+      return;
+    }
+    BackendSpec spec = backend.spec();
+    ch.pipeline().addFirst(TLS_HANDLER, backend.tls().newHandler(ch.alloc(), spec.host(), spec.port(), spec.handshakeTimeout()));
+    TlsHandshake.listen(ch, TLS_HANDLER, (session, failure) -> {
+      if (failure == null) {
+        tls = session;
+      }
+      done.accept(session, failure);
+    });
+    // reactor-netty keeps auto-read off until someone asks: the handshake's first read
+    ch.read();
   }
 
   public void close() {

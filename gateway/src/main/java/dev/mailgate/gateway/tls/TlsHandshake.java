@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import java.util.function.BiConsumer;
 import javax.net.ssl.SSLSession;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -35,15 +36,37 @@ public final class TlsHandshake {
   /** Like {@link #await} but issues no read: for when something else (a PROXY decoder) reads first. */
   public static Mono<SSLSession> listen(Channel channel, String tlsHandlerName) {
     Sinks.One<SSLSession> done = Sinks.one();
-    channel.pipeline().addAfter(tlsHandlerName, tlsHandlerName + "-handshake", new Listener(done));
+    listen(channel, tlsHandlerName, (session, failure) -> {
+      if (failure == null) {
+        done.tryEmitValue(session);
+      } else {
+        done.tryEmitError(failure);
+      }
+    });
     return done.asMono();
   }
 
-  private static final class Listener extends ChannelInboundHandlerAdapter {
-    private final Sinks.One<SSLSession> done;
+  /**
+   * Like {@link #listen(Channel, String)}, for a dialogue written as an event-loop state machine:
+   * {@code done} is called once on the event loop, with the session or with the failure.
+   */
+  public static void listen(Channel channel, String tlsHandlerName, BiConsumer<SSLSession, Throwable> done) {
+    channel.pipeline().addAfter(tlsHandlerName, tlsHandlerName + "-handshake", new Listener(done));
+  }
 
-    Listener(Sinks.One<SSLSession> done) {
+  private static final class Listener extends ChannelInboundHandlerAdapter {
+    private BiConsumer<SSLSession, Throwable> done;
+
+    Listener(BiConsumer<SSLSession, Throwable> done) {
       this.done = done;
+    }
+
+    private void complete(SSLSession session, Throwable failure) {
+      BiConsumer<SSLSession, Throwable> d = done;
+      done = null;
+      if (d != null) {
+        d.accept(session, failure);
+      }
     }
 
     @Override
@@ -52,9 +75,9 @@ public final class TlsHandshake {
         ctx.pipeline().remove(this);
         if (e.isSuccess()) {
           SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-          done.tryEmitValue(ssl.engine().getSession());
+          complete(ssl.engine().getSession(), null);
         } else {
-          done.tryEmitError(e.cause());
+          complete(null, e.cause());
         }
       }
       super.userEventTriggered(ctx, evt);
@@ -62,7 +85,7 @@ public final class TlsHandshake {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-      done.tryEmitError(new javax.net.ssl.SSLException("connection closed before the TLS handshake completed"));
+      complete(null, new javax.net.ssl.SSLException("connection closed before the TLS handshake completed"));
       super.channelInactive(ctx);
     }
   }

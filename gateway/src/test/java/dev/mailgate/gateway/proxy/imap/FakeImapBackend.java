@@ -25,6 +25,11 @@ final class FakeImapBackend implements AutoCloseable {
   static final String POST_LOGIN_CAPS = "IMAP4rev1 IDLE MOVE FAKECAP";
 
   final List<String> received = new CopyOnWriteArrayList<>();
+  /**
+   * Answers ID only once the next command arrives, as a server that is slow to answer it would:
+   * a client that waits for the answer before its next command then never logs in.
+   */
+  volatile boolean answerIdWithNextCommand;
   private final ServerSocket server;
   private final String capabilities;
   private final Thread acceptor;
@@ -61,8 +66,13 @@ final class FakeImapBackend implements AutoCloseable {
       send(out, "* OK [CAPABILITY " + capabilities + "] fake ready");
       boolean authenticating = false;
       String authTag = null;
+      String heldId = null;
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         received.add(line);
+        if (heldId != null) {
+          send(out, "* ID (\"name\" \"fake\")\r\n" + heldId + " OK ID done");
+          heldId = null;
+        }
         if (authenticating) {
           authenticating = false;
           send(out, authTag + (plainOk(line) ? " OK [CAPABILITY " + POST_LOGIN_CAPS + "] Logged in" : " NO [AUTHENTICATIONFAILED] bad"));
@@ -77,7 +87,13 @@ final class FakeImapBackend implements AutoCloseable {
         String cmd = w[1].toUpperCase();
         switch (cmd) {
           case "CAPABILITY" -> send(out, "* CAPABILITY " + capabilities + "\r\n" + tag + " OK done");
-          case "ID" -> send(out, "* ID (\"name\" \"fake\")\r\n" + tag + " OK ID done");
+          case "ID" -> {
+            if (answerIdWithNextCommand) {
+              heldId = tag;
+            } else {
+              send(out, "* ID (\"name\" \"fake\")\r\n" + tag + " OK ID done");
+            }
+          }
           case "AUTHENTICATE" -> {
             if (w.length >= 4) {
               send(out, tag + (plainOk(w[3]) ? " OK [CAPABILITY " + POST_LOGIN_CAPS + "] Logged in" : " NO [AUTHENTICATIONFAILED] bad"));

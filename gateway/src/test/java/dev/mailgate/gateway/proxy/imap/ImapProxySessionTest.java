@@ -155,6 +155,21 @@ class ImapProxySessionTest {
   }
 
   @Test
+  void backendLoginSendsIdWithoutWaitingForItsAnswer() throws Exception {
+    backend.answerIdWithNextCommand = true;
+    int port = listen(settings(), backend.port(), ClientConveyance.IMAP_ID);
+    try (LineClient c = new LineClient(port)) {
+      c.expect("\\* OK .*");
+      c.send("a LOGIN joe secret").expect("a OK \\[CAPABILITY " + FakeImapBackend.POST_LOGIN_CAPS + "\\] Logged in");
+      // the ID's answer the backend sent late is not the login's, and does not reach the client
+      c.send("b NOOP").expect("b OK fake NOOP");
+    }
+    assertThat(backend.received).hasSize(3);
+    assertThat(backend.received.get(0)).contains(" ID (");
+    assertThat(backend.received.get(1)).contains(" AUTHENTICATE PLAIN ");
+  }
+
+  @Test
   void commandsPipelinedAfterLoginReachTheBackend() throws Exception {
     int port = listen(settings(), backend.port(), ClientConveyance.NONE);
     try (LineClient c = new LineClient(port)) {
