@@ -13,12 +13,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.tcp.TcpClient;
-import reactor.util.retry.Retry;
 
 /**
  * Opens connections to backends: reactor-netty {@link TcpClient} with a connect timeout and
@@ -95,18 +95,22 @@ public final class BackendConnector {
 
   /** Connects to the first candidate that answers, in order; else fails with {@link BackendUnavailable}. */
   public Mono<BackendConnection> connect(List<Backend> candidates) {
+    if (candidates.size() == 1) {
+      // The usual route: one backend, without the Flux machinery of trying candidates in turn.
+      Backend b = candidates.get(0);
+      return Mono.defer(() -> attempt(b, 0))
+          .onErrorMap(e -> new BackendUnavailable(List.of(failed(b, e))));
+    }
     return Mono.defer(
         () -> {
           List<BackendUnavailable.Attempt> failures = new CopyOnWriteArrayList<>();
           return Flux.fromIterable(candidates)
               .concatMap(
                   b ->
-                      attempt(b)
+                      attempt(b, 0)
                           .onErrorResume(
                               e -> {
-                                String why = e instanceof CallNotPermittedException ? "circuit open" : describe(e);
-                                LOG.info("backend {}: {}", b.spec(), why);
-                                failures.add(new BackendUnavailable.Attempt(b.name(), why));
+                                failures.add(failed(b, e));
                                 return Mono.empty();
                               }),
                   0)
@@ -115,13 +119,32 @@ public final class BackendConnector {
         });
   }
 
-  private Mono<BackendConnection> attempt(Backend b) {
-    return Mono.defer(() -> connectOnce(b))
-        .transformDeferred(CircuitBreakerOperator.of(b.circuitBreaker()))
-        .retryWhen(
-            Retry.backoff(policy.retriesPerBackend(), policy.retryBackoff())
-                .filter(BackendConnector::retryable)
-                .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+  /** Logs why a candidate could not be used and says so for {@link BackendUnavailable}. */
+  private static BackendUnavailable.Attempt failed(Backend b, Throwable e) {
+    String why = e instanceof CallNotPermittedException ? "circuit open" : describe(e);
+    LOG.info("backend {}: {}", b.spec(), why);
+    return new BackendUnavailable.Attempt(b.name(), why);
+  }
+
+  /**
+   * One connect through the backend's circuit breaker, and after a refusal or a timeout the next
+   * of {@link Policy#retriesPerBackend()} retries, each after {@link Policy#retryBackoff()} times
+   * 2^retry plus up to half of that at random (so clients refused together do not come back
+   * together). Written out rather than with {@code retryWhen}, which builds a companion sink and
+   * its subscribers on every connect, failed or not; this costs nothing until a connect fails.
+   */
+  private Mono<BackendConnection> attempt(Backend b, int retry) {
+    Mono<BackendConnection> once = connectOnce(b).transform(CircuitBreakerOperator.of(b.circuitBreaker()));
+    if (retry >= policy.retriesPerBackend()) {
+      return once;
+    }
+    return once.onErrorResume(BackendConnector::retryable,
+        e -> Mono.delay(backoff(retry)).then(Mono.defer(() -> attempt(b, retry + 1))));
+  }
+
+  private Duration backoff(int retry) {
+    long base = policy.retryBackoff().toNanos() << Math.min(retry, 20);
+    return Duration.ofNanos(base + ThreadLocalRandom.current().nextLong(base / 2 + 1));
   }
 
   private Mono<BackendConnection> connectOnce(Backend b) {

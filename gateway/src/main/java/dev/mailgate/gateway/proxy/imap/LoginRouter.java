@@ -1,8 +1,10 @@
 package dev.mailgate.gateway.proxy.imap;
 
 import dev.mailgate.codec.imap.ResponseCode;
+import dev.mailgate.gateway.backend.Backend;
 import dev.mailgate.gateway.backend.BackendConnection;
 import dev.mailgate.gateway.backend.BackendUnavailable;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +64,10 @@ final class LoginRouter {
   }
 
   private Mono<Result> verified(LoginRequest request, List<ImapBackend> candidates) {
-    boolean master = candidates.stream().anyMatch(c -> c.master() != null);
+    boolean master = false;
+    for (ImapBackend c : candidates) {
+      master |= c.master() != null;
+    }
     if (!master) {
       return connect(request, candidates);
     }
@@ -76,8 +81,12 @@ final class LoginRouter {
   }
 
   private Mono<Result> connect(LoginRequest request, List<ImapBackend> candidates) {
+    List<Backend> backends = new ArrayList<>(candidates.size());
+    for (ImapBackend c : candidates) {
+      backends.add(c.backend());
+    }
     return handler.connector()
-        .connect(candidates.stream().map(ImapBackend::backend).toList())
+        .connect(backends)
         .flatMap(bc -> replay(request, candidates, bc))
         .onErrorResume(BackendUnavailable.class, e -> {
           LOG.info("{}: {}", request.client().sessionId(), e.getMessage());
@@ -86,8 +95,17 @@ final class LoginRouter {
   }
 
   private Mono<Result> replay(LoginRequest request, List<ImapBackend> candidates, BackendConnection bc) {
-    ImapBackend route =
-        candidates.stream().filter(c -> c.backend().name().equals(bc.backend().name())).findFirst().orElseThrow();
+    ImapBackend route = null;
+    for (ImapBackend c : candidates) {
+      if (c.backend() == bc.backend() || c.backend().name().equals(bc.backend().name())) {
+        route = c;
+        break;
+      }
+    }
+    if (route == null) {
+      bc.close();
+      return Mono.error(new IllegalStateException("connected to a backend that is not a candidate: " + bc.backend().name()));
+    }
     ImapProxySettings s = handler.settings();
     return new BackendLogin(bc, route, request, s.limits(), s.maxClientIdFields())
         .run(s.backendLoginTimeout())
