@@ -13,18 +13,21 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * FETCH BINARY[part]&lt;partial&gt;, BINARY.PEEK and BINARY.SIZE (RFC 3516 section 4.2): a part's
  * content with its Content-Transfer-Encoding undone. The decoded length must precede the data (a
- * {@code ~{n}} literal8), so an encoded part is read twice, once to count and once to send, and is
- * never held whole. A part that does not exist is empty; an encoding we cannot undo fails the
- * command with {@code NO [UNKNOWN-CTE]}.
+ * {@code ~{n}} literal8), so an encoded part is read twice, once to count ({@link #sizes}, before
+ * the message's response begins) and once to send, and is never held whole. A part that does not
+ * exist is empty; an encoding we cannot undo fails the command with {@code NO [UNKNOWN-CTE]}.
  */
 final class BinarySections {
   /** A Content-Transfer-Encoding that BINARY cannot decode (RFC 3516 section 4.3). */
@@ -79,27 +82,53 @@ final class BinarySections {
     }
   }
 
-  /** {@code BINARY.SIZE[part] n}. */
-  Flux<ByteBuf> size(MailboxId box, MessageMeta m, MessageStructure s, FetchItem.BinarySize item, String sep) {
-    String name = sep + "BINARY.SIZE[" + spec(item.part()) + "] ";
-    return decodedSize(box, m, target(m, s, item.part()))
-        .map(n -> ascii(name + n)).flux();
+  /**
+   * The decoded size of every part the BINARY and BINARY.SIZE items name, keyed by part number;
+   * read before the message's response begins, so a message expunged by another session meanwhile
+   * can still be left out whole (a size has no NIL form, RFC 3516 section 4.2) and a BINARY
+   * literal8 knows its length. Each part is counted once however many items name it.
+   */
+  Mono<Map<List<Integer>, Long>> sizes(MailboxId box, MessageMeta m, MessageStructure s,
+      List<FetchItem> items) {
+    Set<List<Integer>> parts = new LinkedHashSet<>();
+    for (FetchItem item : items) {
+      if (item instanceof FetchItem.Binary b) {
+        parts.add(b.part());
+      } else if (item instanceof FetchItem.BinarySize b) {
+        parts.add(b.part());
+      }
+    }
+    if (parts.isEmpty()) {
+      return Mono.just(Map.of());
+    }
+    return Flux.fromIterable(parts)
+        .concatMap(p -> decodedSize(box, m, target(m, s, p)).map(n -> Map.entry(p, n)), 1)
+        .collectMap(Map.Entry::getKey, Map.Entry::getValue);
   }
 
-  /** {@code BINARY[part]<offset> ~{n}} and the n decoded bytes. */
-  Flux<ByteBuf> content(MailboxId box, MessageMeta m, MessageStructure s, FetchItem.Binary item, String sep) {
+  /** {@code BINARY.SIZE[part] n}, n from {@link #sizes}. */
+  ByteBuf size(FetchItem.BinarySize item, String sep, Map<List<Integer>, Long> sizes) {
+    return ascii(sep + "BINARY.SIZE[" + spec(item.part()) + "] " + sizes.get(item.part()));
+  }
+
+  /**
+   * A BINARY item's literal8 ({@code BINARY[part]<offset> ~{n}}): its name, its length and its
+   * decoded bytes, still to be read from the store; n from {@link #sizes}.
+   */
+  record Literal(String name, long length, Flux<ByteBuf> body) {}
+
+  /** The literal8 of {@code BINARY[part]<partial>}. */
+  Literal content(MailboxId box, MessageMeta m, MessageStructure s, FetchItem.Binary item,
+      String sep, Map<List<Integer>, Long> sizes) {
     FetchItem.Partial p = item.partial();
     String name = sep + "BINARY[" + spec(item.part()) + "]" + (p == null ? "" : "<" + p.offset() + ">");
+    long size = sizes.get(item.part());
+    long start = p == null ? 0 : Math.min(p.offset(), size);
+    long length = p == null ? size : Math.min(p.length(), size - start);
     Optional<Target> t = target(m, s, item.part());
-    return decodedSize(box, m, t).flatMapMany(size -> {
-      long start = p == null ? 0 : Math.min(p.offset(), size);
-      long length = p == null ? size : Math.min(p.length(), size - start);
-      ByteBuf head = ascii(name + " ~{" + length + "}\r\n");
-      if (length == 0) {
-        return Flux.just(head);
-      }
-      return Flux.concat(Flux.just(head), window(decoded(box, m, t.get()), start, length));
-    });
+    Flux<ByteBuf> body = length == 0 || t.isEmpty() ? Flux.empty()
+        : window(decoded(box, m, t.get()), start, length);
+    return new Literal(name, length, body);
   }
 
   private Mono<Long> decodedSize(MailboxId box, MessageMeta m, Optional<Target> t) {

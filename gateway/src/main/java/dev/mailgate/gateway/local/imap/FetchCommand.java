@@ -26,6 +26,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -121,7 +122,11 @@ final class FetchCommand {
   private Mono<MessageMeta> checkBinary(SelectedMailbox v, MessageMeta m, List<FetchItem> items) {
     return session.server.store().structure(v.id, m.uid())
         .doOnNext(s -> BinarySections.check(m, s, items))
-        .thenReturn(m);
+        .thenReturn(m)
+        .onErrorResume(FetchCommand::gone, e -> {
+          goneMeanwhile++; // expunged elsewhere before its response began: left out
+          return Mono.empty();
+        });
   }
 
   /** Adds an implied item: UID first, FLAGS after it, MODSEQ last. */
@@ -195,6 +200,12 @@ final class FetchCommand {
             session.alloc, "* VANISHED (EARLIER) " + MessageSets.compact(list)))));
   }
 
+  /**
+   * What is read of a message before its FETCH response begins: its structure (null when no item
+   * needs it) and the decoded sizes its BINARY items need ({@link BinarySections#sizes}).
+   */
+  private record Read(MessageStructure structure, Map<List<Integer>, Long> binarySizes) {}
+
   /** The FETCH response of one message, as a stream of buffers. */
   private Flux<ByteBuf> message(SelectedMailbox v, Row row, List<FetchItem> requested) {
     MessageMeta m = row.meta();
@@ -210,14 +221,18 @@ final class FetchCommand {
     Mono<MessageStructure> structure = needsStructure
         ? session.server.store().structure(v.id, m.uid()).cache() : Mono.empty();
     return structure.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+        .flatMap(s -> {
+          if (s.isEmpty()) {
+            return Mono.just(new Read(null, Map.<List<Integer>, Long>of()));
+          }
+          BinarySections.check(m, s.get(), items);
+          return binary.sizes(v.id, m, s.get(), items).map(sizes -> new Read(s.get(), sizes));
+        })
         .onErrorResume(FetchCommand::gone, e -> {
           goneMeanwhile++; // expunged before its response began: answered like a missing one
           return Mono.empty();
         })
-        .flatMapMany(s -> {
-          if (s.isPresent()) {
-            BinarySections.check(m, s.get(), items);
-          }
+        .flatMapMany(read -> {
           List<Flux<ByteBuf>> parts = new ArrayList<>();
           if (items.contains(new FetchItem.Simple(Attribute.FLAGS))) {
             // the store's flags may hold a keyword the client has not been told of yet
@@ -228,7 +243,7 @@ final class FetchCommand {
           parts.add(Flux.just(ascii("* " + msn + " FETCH (")));
           for (int i = 0; i < items.size(); i++) {
             String sep = i == 0 ? "" : " ";
-            parts.add(item(v, msn, m, s.orElse(null), items.get(i), sep));
+            parts.add(item(v, m, read, items.get(i), sep));
           }
           parts.add(Flux.just(ascii(")\r\n")));
           return Flux.concat(parts);
@@ -262,16 +277,17 @@ final class FetchCommand {
         || s.attribute() == Attribute.RFC822_HEADER || s.attribute() == Attribute.RFC822_TEXT);
   }
 
-  private Flux<ByteBuf> item(SelectedMailbox v, int msn, MessageMeta m, MessageStructure s,
-      FetchItem item, String sep) {
+  private Flux<ByteBuf> item(SelectedMailbox v, MessageMeta m, Read read, FetchItem item, String sep) {
+    MessageStructure s = read.structure();
     if (item instanceof FetchItem.BodySection b) {
       return section(v, m, s, b, sep);
     }
     if (item instanceof FetchItem.Binary b) {
-      return binary.content(v.id, m, s, b, sep);
+      BinarySections.Literal l = binary.content(v.id, m, s, b, sep, read.binarySizes());
+      return literal(l.name(), "~{", l.length(), l.body());
     }
     if (item instanceof FetchItem.BinarySize b) {
-      return binary.size(v.id, m, s, b, sep);
+      return Flux.just(binary.size(b, sep, read.binarySizes()));
     }
     Attribute a = ((FetchItem.Simple) item).attribute();
     ImapResponseWriter w = session.writer().text(sep);
@@ -357,21 +373,29 @@ final class FetchCommand {
   private Flux<ByteBuf> stream(SelectedMailbox v, MessageMeta m, String name, ByteRange r, long size) {
     long start = Math.min(r.offset(), size);
     long length = Math.max(0, Math.min(r.length(), size - start));
+    Flux<ByteBuf> body = length == 0 ? Flux.empty()
+        : session.server.store().content(v.id, m.uid(), new ByteRange(start, length))
+            .map(Unpooled::wrappedBuffer);
+    return literal(name, "{", length, body);
+  }
+
+  /**
+   * {@code name {n}CRLF} (or {@code ~{n}} for a literal8, RFC 3516) followed by the n bytes of
+   * {@code body}. The length goes out only once the first bytes are read: a message expunged by
+   * another session in between is answered {@code name NIL} instead of a literal cut short.
+   */
+  private Flux<ByteBuf> literal(String name, String open, long length, Flux<ByteBuf> body) {
     if (length == 0) {
-      return Flux.just(ascii(name + " {0}\r\n"));
+      return Flux.just(ascii(name + " " + open + "0}\r\n"));
     }
     long[] sent = new long[1];
-    Flux<ByteBuf> body = session.server.store().content(v.id, m.uid(), new ByteRange(start, length))
-        .map(buf -> {
-          sent[0] += buf.remaining();
-          return Unpooled.wrappedBuffer(buf);
-        })
+    Flux<ByteBuf> counted = body
+        .doOnNext(buf -> sent[0] += buf.readableBytes())
         .concatWith(Mono.defer(() -> sent[0] == length ? Mono.empty()
             : Mono.error(new IllegalStateException("stored message shorter than its index says"))));
-    // The literal's length goes out only once its first bytes are read: a message expunged by
-    // another session in between is answered NIL instead of a literal cut short by a tagged NO.
-    return body.switchOnFirst((first, all) -> first.isOnError() && gone(first.getThrowable())
-        ? nil(name) : Flux.concat(Mono.fromSupplier(() -> ascii(name + " {" + length + "}\r\n")), all));
+    return counted.switchOnFirst((first, all) -> first.isOnError() && gone(first.getThrowable())
+        ? nil(name)
+        : Flux.concat(Mono.fromSupplier(() -> ascii(name + " " + open + length + "}\r\n")), all));
   }
 
   /**

@@ -96,6 +96,64 @@ class LocalImapExpungeRaceTest {
     }
   }
 
+  /** RFC 3516 section 4.2: BINARY is an nstring or a literal8, so NIL answers it as for BODY[]. */
+  @Test
+  void binaryOfAMessageExpungedDuringUidFetchIsNilAfterItsSizeAndTheFetchCompletes() {
+    server.racing.before(Op.CONTENT, expungedElsewhere(2));
+    try (Transcript.Client a = login()) {
+      a.run("""
+          C: a3 UID FETCH 2 (BINARY.SIZE[1] BINARY.PEEK[1])
+          S: \\* 2 FETCH \\(UID 2 BINARY.SIZE\\[1\\] 25 BINARY\\[1\\] NIL\\)
+          S*: \\* 2 FETCH \\(FLAGS \\(\\\\Deleted\\) UID 2\\)
+          S: \\* 2 EXPUNGE
+          S: a3 OK FETCH completed
+          C: a4 NOOP
+          S: a4 OK NOOP completed
+          """);
+    }
+  }
+
+  /**
+   * A base64 part's decoded size is read before the message's response begins; BINARY.SIZE has no
+   * NIL form, so a message gone by then is left out and the FETCH by number ends NO (RFC 2180
+   * section 4.1.2).
+   */
+  @Test
+  void binarySizeOfAMessageExpungedBeforeItsResponseBeganLeavesItOut() {
+    server.racing.before(Op.CONTENT, expungedElsewhere(2));
+    try (Transcript.Client a = login()) {
+      a.run("""
+          C: a3 FETCH 2:3 (BINARY.SIZE[2])
+          S: \\* 3 FETCH \\(BINARY.SIZE\\[2\\] 0\\)
+          S*: \\* 2 FETCH \\(FLAGS \\(\\\\Deleted\\) UID 2\\)
+          S: a3 NO \\[EXPUNGEISSUED\\] Some of the requested messages no longer exist
+          C: a4 NOOP
+          S: \\* 2 EXPUNGE
+          S: a4 OK NOOP completed
+          """);
+    }
+  }
+
+  /**
+   * BINARY without PEEK reads each structure before setting \Seen (RFC 3516 section 4.3): a
+   * message gone by then is left out and the others are answered.
+   */
+  @Test
+  void binaryOfAMessageExpungedBeforeSeenWasSetLeavesItOutAndAnswersTheNext() {
+    server.racing.before(Op.STRUCTURE, expungedElsewhere(2));
+    try (Transcript.Client a = login()) {
+      a.run("""
+          C: a3 UID FETCH 2:3 (BINARY[1])
+          S: \\* 3 FETCH \\(UID 3 FLAGS \\(\\\\Seen\\) BINARY\\[1\\] ~\\{35\\}
+          S: Please pay the invoice number 42.
+          S: \\)
+          S*: \\* 2 FETCH \\(FLAGS \\(\\\\Deleted\\) UID 2\\)
+          S: \\* 2 EXPUNGE
+          S: a3 OK FETCH completed
+          """);
+    }
+  }
+
   @Test
   void envelopeOfAMessageExpungedBeforeItsStructureWasReadIsLeftOut() {
     server.racing.before(Op.STRUCTURE, expungedElsewhere(2));
