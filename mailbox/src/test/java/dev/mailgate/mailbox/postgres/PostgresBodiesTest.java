@@ -34,6 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /** Bodies in chunk rows: streamed in and out, read by range across chunks, freed with the last copy. */
 @ExtendWith(PostgresServerExtension.class)
@@ -146,6 +147,32 @@ class PostgresBodiesTest {
     assertThat(count("SELECT count(*) FROM bodies")).isEqualTo(bodiesBefore);
     assertThat(count("SELECT count(*) FROM body_chunks c WHERE NOT EXISTS"
         + " (SELECT 1 FROM bodies b WHERE b.id = c.body_id)")).isZero();
+  }
+
+  /**
+   * Each chunk is its own query, so a message expunged by another session after the first chunk
+   * was read fails the rest of the read with NO_SUCH_MESSAGE; the IMAP FETCH that streamed the
+   * first chunk into a literal must then close the connection (LocalImapExpungeRaceTest).
+   */
+  @Test
+  void readOfALargeMessageExpungedAfterItsFirstChunkFailsNoSuchMessageMidStream() {
+    MailboxId inbox = inbox(newUser());
+    AppendResult r = append(inbox, bigMessage(200 * 1024));
+    UidSet uid = UidSet.of(r.uid());
+    List<Integer> delivered = new ArrayList<>();
+    // the expunge commits while the first chunk is being delivered
+    Flux<ByteBuffer> read = store.content(inbox, r.uid(), ByteRange.ALL).concatMap(buf -> {
+      Mono<?> expunge = !delivered.isEmpty() ? Mono.empty()
+          : store.store(inbox, uid, FlagUpdate.add(Flags.of(SystemFlag.DELETED)))
+              .then(store.expunge(inbox, uid));
+      delivered.add(buf.remaining());
+      return expunge.thenReturn(buf);
+    }, 0);
+    assertThatThrownBy(() -> read.blockLast(TIMEOUT)).isInstanceOfSatisfying(MailStoreException.class,
+        e -> assertThat(e.reason()).isEqualTo(MailStoreException.Reason.NO_SUCH_MESSAGE));
+    // the chunk query after the one being delivered may already have run: one more can arrive
+    assertThat(delivered).isNotEmpty().hasSizeLessThan(4)
+        .allSatisfy(n -> assertThat(n).isEqualTo(PgBodies.CHUNK));
   }
 
   @Test

@@ -246,7 +246,9 @@ final class FetchCommand {
             parts.add(item(v, m, read, items.get(i), sep));
           }
           parts.add(Flux.just(ascii(")\r\n")));
-          return Flux.concat(parts);
+          // "* n FETCH (" is out once any item fails: no reply can follow it honestly
+          return Flux.concat(parts)
+              .onErrorMap(e -> !(e instanceof ResponseCutShort), ResponseCutShort::new);
         });
   }
 

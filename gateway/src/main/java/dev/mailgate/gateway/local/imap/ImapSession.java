@@ -14,6 +14,7 @@ import dev.mailgate.codec.imap.ImapStatus;
 import dev.mailgate.codec.imap.ResponseCode;
 import dev.mailgate.gateway.net.SessionContext;
 import dev.mailgate.gateway.session.EndReason;
+import dev.mailgate.mailbox.store.MailStoreException;
 import dev.mailgate.policy.Decision;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -261,7 +262,28 @@ final class ImapSession {
           .thenReturn(false);
     }
     return Mono.defer(() -> commandFor(c, tag))
-        .onErrorResume(e -> Failures.reply(this, tag, e)).thenReturn(true);
+        .thenReturn(true)
+        .onErrorResume(e -> e instanceof ResponseCutShort cut ? cutShort(cut)
+            : Failures.reply(this, tag, e).thenReturn(true));
+  }
+
+  /**
+   * Closes the connection after a response that could not be finished ({@link ResponseCutShort}):
+   * nothing more may be written into it, not even a BYE. Another session's expunge is an ordinary
+   * cause (the client reconnects and learns of the EXPUNGE), logged at debug; anything else, such
+   * as a stored body shorter than its index says, is worth a warning.
+   */
+  private Mono<Boolean> cutShort(ResponseCutShort e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof MailStoreException m
+        && m.reason() == MailStoreException.Reason.NO_SUCH_MESSAGE) {
+      LOG.debug("{}: closing, a response was cut short by an expunge: {}", context, cause);
+    } else {
+      LOG.warn("{}: closing, a response was cut short", context, cause);
+    }
+    context.ending(EndReason.SERVER_CLOSED);
+    connection.dispose();
+    return Mono.just(false);
   }
 
   private Mono<Void> commandFor(ImapCommand c, String tag) {

@@ -154,6 +154,24 @@ class LocalImapExpungeRaceTest {
     }
   }
 
+  /**
+   * A message over one 64 KiB store chunk, expunged after its first chunk went out: the literal
+   * cannot be finished, and a tagged NO written into it would be read as message data (or the
+   * client would wait for the missing bytes), so the connection is closed.
+   */
+  @Test
+  void literalCutShortByAnExpungeBetweenTwoChunksClosesTheConnection() {
+    String big = "Subject: big\r\n\r\n" + "0123456789abcdef\r\n".repeat(6000);
+    long uid = server.deliver("INBOX", big, Flags.NONE);
+    server.racing.betweenChunks(expungedElsewhere(uid));
+    try (Transcript.Client a = login()) {
+      a.run("C: a3 UID FETCH " + uid + " (BODY.PEEK[])\n"
+          + "S: \\* 4 FETCH \\(UID " + uid + " BODY\\[\\] \\{" + big.length() + "\\}\n");
+      a.readBytes(64 * 1024);
+      a.run("!CLOSED");
+    }
+  }
+
   @Test
   void envelopeOfAMessageExpungedBeforeItsStructureWasReadIsLeftOut() {
     server.racing.before(Op.STRUCTURE, expungedElsewhere(2));
