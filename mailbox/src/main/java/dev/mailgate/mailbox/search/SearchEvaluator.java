@@ -166,7 +166,7 @@ public final class SearchEvaluator {
       return bodyContains(msg, b.contains());
     } else if (c instanceof SearchCriteria.Text t) {
       return msg.header.map(hb -> anyHeaderContains(hb, t.contains()))
-          .flatMap(found -> found ? Mono.just(true) : nestedHeadersContain(msg, t.contains()))
+          .flatMap(found -> found ? Mono.just(true) : partHeadersContain(msg, t.contains()))
           .flatMap(found -> found ? Mono.just(true) : bodyContains(msg, t.contains()));
     }
     return Mono.error(new IllegalStateException("unhandled criteria " + c));
@@ -237,25 +237,31 @@ public final class SearchEvaluator {
   }
 
   /**
-   * TEXT searches the body (RFC 3501 section 6.4.4), and the header of an encapsulated
-   * message/rfc822 is body text of the message around it (Dovecot finds it too).
+   * TEXT searches "the header or body of the message" (RFC 3501 section 6.4.4, RFC 9051 section
+   * 6.4.4), and everything after the message's own header is its body: the header fields of every
+   * nested MIME part (Content-Type name, Content-Disposition filename, Content-Description) and
+   * the header of an encapsulated message/rfc822 (the header of the entity below it). One part
+   * header at a time, each capped at {@link #MAX_HEADER_BYTES}.
    */
-  private Mono<Boolean> nestedHeadersContain(Message msg, String needle) {
+  private Mono<Boolean> partHeadersContain(Message msg, String needle) {
     return msg.structure.flatMap(s -> {
-      List<BodyPart> messages = new ArrayList<>();
-      messageParts(s.root(), messages);
-      return Flux.fromIterable(messages)
-          .concatMap(p -> msg.collect(MessageStructure.header(p)), 1)
+      List<BodyPart> parts = new ArrayList<>();
+      for (BodyPart c : s.root().children()) {
+        entities(c, parts);
+      }
+      return Flux.fromIterable(parts)
+          .map(MessageStructure::mime)
+          .filter(r -> r.length() > 0)
+          .concatMap(msg::collect, 1)
           .any(hb -> anyHeaderContains(hb, needle));
     });
   }
 
-  private static void messageParts(BodyPart p, List<BodyPart> out) {
-    if (p.isMessage()) {
-      out.add(p);
-    }
+  /** {@code p} and every entity below it, depth first in the order they appear in the message. */
+  private static void entities(BodyPart p, List<BodyPart> out) {
+    out.add(p);
     for (BodyPart c : p.children()) {
-      messageParts(c, out);
+      entities(c, out);
     }
   }
 

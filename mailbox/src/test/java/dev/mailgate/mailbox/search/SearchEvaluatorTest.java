@@ -174,6 +174,36 @@ class SearchEvaluatorTest {
     assertThat(find(new SearchCriteria.Text("meeting"))).containsExactly(plain);
   }
 
+  /** RFC 3501 section 6.4.4: TEXT is "header or body", and a MIME part's header is in the body. */
+  @Test
+  void textFindsTheHeaderFieldsOfNestedMimeParts() {
+    assertThat(find(new SearchCriteria.Text("application/octet-stream"))).containsExactly(multipart);
+    assertThat(find(new SearchCriteria.Text("quoted-printable"))).containsExactly(multipart);
+    assertThat(find(new SearchCriteria.Body("octet-stream"))).isEmpty(); // BODY: text parts only
+
+    MailboxId nested = store.create("s@example.org", MailboxName.of("Nested"), Set.of()).block(T).id();
+    long forwarded = store.append(nested, new AppendRequest(Flags.NONE, Instant.parse("2024-06-01T00:00:00Z"), -1),
+        Flux.just(ByteBuffer.wrap(("From: dave@example.org\r\nSubject: fwd\r\n"
+            + "Content-Type: multipart/mixed; boundary=out\r\n\r\n"
+            + "--out\r\nContent-Type: text/plain\r\n\r\nsee below\r\n"
+            + "--out\r\nContent-Type: message/rfc822\r\n\r\n"
+            + "From: erin@example.org\r\nSubject: Inner subject\r\n"
+            + "Content-Type: multipart/mixed; boundary=in\r\n\r\n"
+            + "--in\r\nContent-Type: text/plain\r\n\r\nthe figures\r\n"
+            + "--in\r\nContent-Type: application/pdf\r\n"
+            + "Content-Disposition: attachment; filename=\"quarterly-report.pdf\"\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n"
+            + "--in--\r\n\r\n--out--\r\n").getBytes(StandardCharsets.US_ASCII)))).block(T).uid();
+    List<Long> view = List.of(forwarded);
+    SequenceView seq = SequenceView.of(new long[] {forwarded});
+    assertThat(search.search(nested, new SearchCriteria.Text("QUARTERLY-REPORT"), seq).collectList().block(T))
+        .isEqualTo(view); // a part header two levels down, inside the forwarded message
+    assertThat(search.search(nested, new SearchCriteria.Text("inner subject"), seq).collectList().block(T))
+        .isEqualTo(view); // the forwarded message's own header
+    assertThat(search.search(nested, new SearchCriteria.Text("report.doc"), seq).collectList().block(T))
+        .isEmpty();
+  }
+
   @Test
   void bodyMatchSpanningAStreamChunkBoundaryIsFound() {
     assertThat(find(new SearchCriteria.Body("NEEDLE-ACROSS-BOUNDARY"))).containsExactly(big);
