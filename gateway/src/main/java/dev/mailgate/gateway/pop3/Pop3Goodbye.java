@@ -2,6 +2,7 @@ package dev.mailgate.gateway.pop3;
 
 import dev.mailgate.codec.pop3.Pop3RespCode;
 import dev.mailgate.codec.pop3.Pop3Response.Status;
+import java.time.Duration;
 import java.util.function.Predicate;
 import reactor.core.publisher.Mono;
 
@@ -11,15 +12,26 @@ import reactor.core.publisher.Mono;
  * (a RETR streaming its body, a login being checked) finishes first. A session that becomes a relay
  * {@link #handOff() hands} a goodbye still owed to the relay's own goodbye.
  *
+ * <p>Timeouts: a session that has not logged in when its pre-login or idle timeout fires gets
+ * {@code -ERR Disconnected for inactivity} before the close, the POP3 counterpart of IMAP's {@code
+ * * BYE} autologout, in the words Dovecot uses, so the client can tell the user why. After
+ * login, and while a command is being answered, the connection closes without a reply: RFC 1939
+ * section 3 asks that of an autologout, a relay could not take a line in the middle of the
+ * backend's response, and a line cannot be slotted into a response being written.
+ *
  * <p>Touched on the connection's event loop only (the session context runs the hooks there, and
  * {@link #around} hops back to it).
  */
 public final class Pop3Goodbye {
   public static final String KICKED_TEXT = "Disconnected by the administrator";
   public static final String SHUTTING_DOWN_TEXT = "Server shutting down, please reconnect";
+  public static final String TIMEOUT_TEXT = "Disconnected for inactivity";
   /** The same lines as raw text, for a relay that no longer has the POP3 encoder. */
   public static final String KICKED_LINE = "-ERR [SYS/TEMP] " + KICKED_TEXT;
   public static final String SHUTTING_DOWN_LINE = "-ERR [SYS/TEMP] " + SHUTTING_DOWN_TEXT;
+
+  /** How long the timeout's goodbye line may take to go out; then the close goes on without it. */
+  private static final Duration WRITE_LIMIT = Duration.ofSeconds(5);
 
   private final Pop3Wire wire;
   /** The connection's event loop, kept: a closed channel no longer answers eventLoop(). */
@@ -27,6 +39,8 @@ public final class Pop3Goodbye {
   private boolean busy;
   private boolean owed;
   private boolean kick;
+  /** The goodbye is the timeout's. */
+  private boolean timeout;
   /** The session ended or became a relay: nothing more to say here. */
   private boolean over;
 
@@ -40,6 +54,7 @@ public final class Pop3Goodbye {
     Pop3Goodbye g = new Pop3Goodbye(wire);
     wire.context().onKick(() -> g.requested(true));
     wire.context().onDrain(() -> g.requested(false));
+    wire.context().onTimeout(g::timedOut);
     return g;
   }
 
@@ -74,6 +89,21 @@ public final class Pop3Goodbye {
     }
   }
 
+  /**
+   * The pre-login or idle timeout fired (on the event loop); the connection must end now. Unlike a
+   * kick, it does not wait for a command being answered: a timeout is what stops a client that
+   * never reads (its answer would never finish), so then the close comes without a word.
+   */
+  private void timedOut() {
+    if (busy || over || wire.context().isAuthenticated()) {
+      over = true;
+      wire.connection().dispose();
+    } else {
+      timeout = true;
+      say();
+    }
+  }
+
   private void answered() {
     busy = false;
     if (owed && !over) {
@@ -83,9 +113,14 @@ public final class Pop3Goodbye {
 
   private void say() {
     over = true;
-    Status line = Status.err(Pop3RespCode.SYS_TEMP, kick ? KICKED_TEXT : SHUTTING_DOWN_TEXT);
-    wire.send(line)
-        .onErrorResume(e -> Mono.empty())
+    Status line = timeout ? Status.err(TIMEOUT_TEXT)
+        : Status.err(Pop3RespCode.SYS_TEMP, kick ? KICKED_TEXT : SHUTTING_DOWN_TEXT);
+    Mono<Void> sent = wire.send(line);
+    if (timeout) {
+      // the timeout is what closes a client that reads nothing: it must not wait on that client
+      sent = sent.timeout(WRITE_LIMIT, Mono.empty());
+    }
+    sent.onErrorResume(e -> Mono.empty())
         .doFinally(s -> wire.connection().dispose())
         .subscribe();
   }

@@ -71,11 +71,22 @@ public final class LocalPop3Fixture implements AutoCloseable {
 
   /** Starts a local POP3 listener whose sessions are under the gate's policies (null: none). */
   public int start(LocalPop3Settings settings, TlsMode mode, PolicyGate gate) {
-    String name = "pop3-" + USERS.incrementAndGet();
+    return start(settings, spec(mode), gate);
+  }
+
+  /** Starts a local POP3 listener with these pre-login and idle timeouts; returns its port. */
+  public int start(LocalPop3Settings settings, TlsMode mode, Duration preLogin, Duration idle) {
+    return start(settings, spec(mode).withTimeouts(preLogin, idle), null);
+  }
+
+  private static ListenerSpec spec(TlsMode mode) {
+    return ListenerSpec.of("pop3-" + USERS.incrementAndGet(), Protocol.POP3,
+        new InetSocketAddress("127.0.0.1", 0), mode);
+  }
+
+  private int start(LocalPop3Settings settings, ListenerSpec spec, PolicyGate gate) {
     ListenerBinding binding = ListenerBinding.of(new LocalPop3Server(store, users, tls, settings, locks), tls);
-    RunningListener l = registry.start(
-            ListenerSpec.of(name, Protocol.POP3, new InetSocketAddress("127.0.0.1", 0), mode),
-            gate == null ? binding : binding.withPolicies(gate))
+    RunningListener l = registry.start(spec, gate == null ? binding : binding.withPolicies(gate))
         .block(Duration.ofSeconds(10));
     return l.port();
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailgate.gateway.net.TlsMode;
 import dev.mailgate.gateway.pop3.Pop3TestClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -41,6 +42,39 @@ class LocalPop3ServerTest {
         S: \\+OK maildrop has \\d+ messages \\(\\d+ octets\\)
         """.formatted(user, LocalPop3Fixture.PASSWORD));
     return c;
+  }
+
+  /** The POP3 counterpart of IMAP's "* BYE" autologout, before login. */
+  @Test
+  void preLoginTimeoutSaysErrThenCloses() throws Exception {
+    int shortLived = fx.start(LocalPop3Settings.defaults("pop.example.org"), TlsMode.STARTTLS,
+        Duration.ofMillis(500), Duration.ofMinutes(10));
+    try (Pop3TestClient c = new Pop3TestClient(shortLived)) {
+      assertThat(c.line()).isEqualTo("+OK pop.example.org POP3 ready");
+      assertThat(c.line()).isEqualTo("-ERR Disconnected for inactivity");
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  /** RFC 1939 section 3: an autologout closes "without ... sending any response to the client". */
+  @Test
+  void idleTimeoutAfterLoginClosesWithoutAReplyAndDeletesNothing() throws Exception {
+    int shortLived = fx.start(LocalPop3Settings.defaults("pop.example.org"), TlsMode.STARTTLS,
+        Duration.ofMinutes(10), Duration.ofMillis(500));
+    String user = fx.user("idle", M1);
+    try (Pop3TestClient c = new Pop3TestClient(shortLived)) {
+      c.transcript("""
+          S: \\+OK pop\\.example\\.org POP3 ready
+          C: USER %s
+          S: \\+OK.*
+          C: PASS %s
+          S: \\+OK maildrop has 1 messages .*
+          C: DELE 1
+          S: \\+OK message 1 deleted
+          """.formatted(user, LocalPop3Fixture.PASSWORD));
+      assertThat(c.line()).isNull();
+    }
+    assertThat(fx.messageCount(user)).isEqualTo(1);
   }
 
   @Test

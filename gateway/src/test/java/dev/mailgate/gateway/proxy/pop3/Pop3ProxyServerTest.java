@@ -70,6 +70,17 @@ class Pop3ProxyServerTest {
         .port();
   }
 
+  /** A proxy listener on the plain backend whose sessions must log in within {@code preLogin}. */
+  static int proxy(Duration preLogin) {
+    return fx.registry.start(
+            ListenerSpec.of("proxy-" + NAMES.incrementAndGet(), Protocol.POP3, new InetSocketAddress("127.0.0.1", 0),
+                TlsMode.STARTTLS).withTimeouts(preLogin, Duration.ofMinutes(10)),
+            ListenerBinding.of(new Pop3ProxyServer(connector, BackendChooser.fixed(List.of(plainBackend)), fx.tls,
+                Pop3ProxySettings.defaults("gw.example.org")), fx.tls))
+        .block(Duration.ofSeconds(10))
+        .port();
+  }
+
   static int proxy(Backend backend) {
     return proxy(BackendChooser.fixed(List.of(backend)), Pop3ProxySettings.defaults("gw.example.org"), TlsMode.STARTTLS);
   }
@@ -80,6 +91,16 @@ class Pop3ProxyServerTest {
         S: \\+OK.*
         C: PASS %s
         """.formatted(user, LocalPop3Fixture.PASSWORD);
+  }
+
+  /** The POP3 counterpart of IMAP's "* BYE" autologout, said by the gateway before any backend. */
+  @Test
+  void preLoginTimeoutSaysErrThenCloses() throws Exception {
+    try (Pop3TestClient c = new Pop3TestClient(proxy(Duration.ofMillis(500)))) {
+      assertThat(c.line()).isEqualTo("+OK gw.example.org POP3 ready");
+      assertThat(c.line()).isEqualTo("-ERR Disconnected for inactivity");
+      assertThat(c.closedByServer()).isTrue();
+    }
   }
 
   @Test
