@@ -159,6 +159,9 @@ final class BackendLogin {
       return;
     }
     flush();
+    // The dialogue's one consumer of the backend's inbound, not a nested pipeline: its demand,
+    // errors and end all come back here (Inbound), and finish() cancels it, after which the
+    // relay takes the same inbound over (InboundHandoff).
     connection.receive().subscribe(inbound);
   }
 
