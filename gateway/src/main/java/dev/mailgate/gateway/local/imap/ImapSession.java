@@ -18,9 +18,12 @@ import dev.mailgate.mailbox.store.MailStoreException;
 import dev.mailgate.policy.Decision;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -48,6 +51,8 @@ final class ImapSession {
   private static final Logger LOG = LoggerFactory.getLogger(ImapSession.class);
   static final String FRAMER = "imap-framer";
   private static final Object EOF = new Object();
+  /** How long a kick waits for the answer being written before closing without {@code * BYE}. */
+  static final Duration KICK_LIMIT = Duration.ofSeconds(5);
 
   enum State { NOT_AUTHENTICATED, AUTHENTICATED, SELECTED, LOGOUT }
 
@@ -86,6 +91,14 @@ final class ImapSession {
   private final StoreCommands store;
   private final SearchCommand search;
   private final IdleCommand idle;
+  /** The connection's event loop, kept: a closed channel no longer answers eventLoop(). */
+  private final EventLoop loop;
+  /** Commands whose answer began / ended (volatile: a command may run off the loop). */
+  private volatile long answering;
+  private volatile long answered;
+  /** A kick's or drain's {@code * BYE} waits for the answer being written; null when none is owed. */
+  private String owedBye;
+  private ResponseCode owedByeCode;
   private String appendTag;
   private String appendMailbox;
   private boolean droppingLiteral;
@@ -94,6 +107,7 @@ final class ImapSession {
     this.server = server;
     this.context = context;
     this.connection = connection;
+    this.loop = connection.channel().eventLoop();
     this.alloc = connection.channel().alloc();
     this.parser = new ImapCommandParser(server.settings().limits());
     this.capabilities = new Capabilities(server.settings(), server.settings().plaintextAuthAllowed(context.client()));
@@ -112,8 +126,8 @@ final class ImapSession {
     framer = newFramer();
     context.addCodec(FRAMER, framer);
     context.onTimeout(this::timedOut);
-    context.onKick(() -> bye(null, "Disconnected by the administrator"));
-    context.onDrain(() -> bye(ResponseCode.UNAVAILABLE, "Server shutting down, please reconnect"));
+    context.onKick(() -> byeBetweenResponses(null, "Disconnected by the administrator", KICK_LIMIT));
+    context.onDrain(() -> byeBetweenResponses(ResponseCode.UNAVAILABLE, "Server shutting down, please reconnect", null));
     Flux<Object> inbound = context.receiveObject()
         .map(o -> (Object) new Inbound(ReferenceCountUtil.retain(o), epoch))
         .concatWith(Mono.just(EOF));
@@ -148,13 +162,17 @@ final class ImapSession {
       return Mono.just(false);
     }
     if (item instanceof Inbound in) {
+      long command = ++answering;
       return Mono.defer(() -> inbound(in))
           .onErrorResume(e -> {
             LOG.warn("{}: session failed", context, e);
             return send(List.of(ImapResponseEncoder.untagged(alloc, ImapStatus.BYE,
                 ResponseCode.SERVERBUG, "Internal error"))).thenReturn(false);
           })
-          .doFinally(s -> in.release());
+          .doFinally(s -> {
+            in.release();
+            loop.execute(() -> answered(command));
+          });
     }
     if (item == ChangeFeed.WAKE) {
       changes.woken();
@@ -542,8 +560,49 @@ final class ImapSession {
         : ChangeReporter.drain(alloc, v, allowExpunge, condStore || qresync, qresync)));
   }
 
+  /**
+   * The idle timer counts reads only, so it can fire while a long answer is still being written to
+   * a slow reader: a {@code * BYE} then would land inside it (in a literal, read as message data),
+   * and waiting for the answer could wait for ever, so the connection just closes.
+   */
   private void timedOut() {
+    if (answering != answered) {
+      LOG.debug("{}: idle timeout while an answer was being written: closing without BYE", context);
+      connection.dispose();
+      return;
+    }
     bye(null, "Autologout; idle for too long");
+  }
+
+  /**
+   * A kick or a drain (on the event loop): {@code * BYE} now, or once the answer being written is
+   * complete, never inside it. A kick waits at most {@code limit}, then closes without the BYE.
+   */
+  private void byeBetweenResponses(ResponseCode code, String text, Duration limit) {
+    if (answering == answered) {
+      bye(code, text);
+      return;
+    }
+    owedBye = text;
+    owedByeCode = code;
+    if (limit != null) {
+      loop.schedule(() -> {
+        if (owedBye != null) {
+          LOG.debug("{}: the answer being written outlasted the kick's {}: closing without BYE", context, limit);
+          connection.dispose();
+        }
+      }, limit.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** A command's answer is complete (on the loop): a goodbye owed meanwhile is said now. */
+  private void answered(long command) {
+    answered = command;
+    String text = owedBye;
+    if (text != null && answering == command) {
+      owedBye = null;
+      bye(owedByeCode, text);
+    }
   }
 
   /** Says {@code * BYE} and closes (a timeout, a kick, a drain: RFC 9051 section 7.1.5). */

@@ -8,6 +8,7 @@ import dev.mailgate.mailbox.store.MailboxId;
 import dev.mailgate.mailbox.store.SystemFlag;
 import dev.mailgate.mailbox.store.UidSet;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -169,6 +170,27 @@ class LocalImapExpungeRaceTest {
           + "S: \\* 4 FETCH \\(UID " + uid + " BODY\\[\\] \\{" + big.length() + "\\}\n");
       a.readBytes(64 * 1024);
       a.run("!CLOSED");
+    }
+  }
+
+  /**
+   * A kick that comes while a FETCH answer is being written waits for it: a {@code * BYE} inside
+   * the answer would be read as message data (RFC 9051 section 7.1.5 puts BYE between responses).
+   */
+  @Test
+  void aKickDuringAFetchSaysByeAfterTheAnswerNotInsideIt() {
+    server.racing.before(Op.CONTENT, Mono.fromRunnable(server::kickAll).then(Mono.delay(Duration.ofMillis(300))));
+    try (Transcript.Client a = login()) {
+      a.run("""
+          C: a3 UID FETCH 3 (BODY.PEEK[HEADER.FIELDS (SUBJECT)])
+          S: \\* 3 FETCH \\(UID 3 BODY\\[HEADER.FIELDS \\(SUBJECT\\)\\] \\{20\\}
+          S: Subject: invoice
+          S:
+          S: \\)
+          S: a3 OK FETCH completed
+          S: \\* BYE Disconnected by the administrator
+          !CLOSED
+          """);
     }
   }
 

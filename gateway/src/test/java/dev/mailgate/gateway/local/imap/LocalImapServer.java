@@ -8,9 +8,13 @@ import dev.mailgate.gateway.net.ListenerRegistry;
 import dev.mailgate.gateway.net.ListenerSpec;
 import dev.mailgate.gateway.net.Protocol;
 import dev.mailgate.gateway.net.RunningListener;
+import dev.mailgate.gateway.net.SessionTracking;
 import dev.mailgate.gateway.net.TlsMode;
 import dev.mailgate.gateway.net.Transport;
+import dev.mailgate.gateway.metrics.GatewayMetrics;
 import dev.mailgate.gateway.policy.PolicyGate;
+import dev.mailgate.gateway.session.SessionIds;
+import dev.mailgate.gateway.session.SessionRegistry;
 import dev.mailgate.gateway.testing.Transcript;
 import dev.mailgate.gateway.tls.ServerTls;
 import dev.mailgate.mailbox.sqlite.SqliteMailStore;
@@ -22,11 +26,14 @@ import dev.mailgate.mailbox.store.Quota;
 import dev.mailgate.mailbox.store.StoreLimits;
 import dev.mailgate.mailbox.user.Argon2id;
 import dev.mailgate.mailbox.user.UserStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import reactor.core.publisher.Flux;
 
 /**
@@ -43,6 +50,8 @@ final class LocalImapServer implements AutoCloseable {
   final UserStore users;
   final Transport transport;
   final ListenerRegistry registry;
+  /** The sessions, so a test can kick or drain them. */
+  final SessionRegistry sessions = new SessionRegistry(Clock.systemUTC(), new SessionIds(7), List.of());
   final RunningListener listener;
 
   private LocalImapServer(Path dir, LocalImapSettings settings, TlsMode mode, PolicyGate gate) {
@@ -57,11 +66,17 @@ final class LocalImapServer implements AutoCloseable {
     users.add(USER, PASSWORD.toCharArray()).block();
     store.provision(USER, Quota.limits(100L << 20, 10_000)).block();
     transport = Transport.create("imap-test", 2);
-    registry = new ListenerRegistry(transport);
+    registry = new ListenerRegistry(transport,
+        new SessionTracking(sessions, GatewayMetrics.on(new SimpleMeterRegistry())));
     ListenerSpec spec = ListenerSpec.of("imap", Protocol.IMAP, new InetSocketAddress("127.0.0.1", 0), mode);
     ListenerBinding binding = ListenerBinding.of(new LocalImapHandler(race ? racing : store, users, settings), settings.tls());
     listener = registry.start(spec, gate == null ? binding : binding.withPolicies(gate))
         .block(Duration.ofSeconds(10));
+  }
+
+  /** Kicks every session (the admin endpoint's kick). */
+  void kickAll() {
+    sessions.all().forEach(sessions::kick);
   }
 
   /** Plaintext login allowed (the transcripts' default). */
