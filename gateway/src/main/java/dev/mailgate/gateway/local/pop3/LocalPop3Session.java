@@ -246,18 +246,37 @@ final class LocalPop3Session {
         }
       });
     }
-    Flux<Object> body = Flux.concat(
-        Mono.just(new Pop3Response.BodyStart(lines < 0 ? maildrop.octets(n) + " octets" : "top of message follows")),
-        chunks,
-        Mono.just(Pop3Response.BodyEnd.INSTANCE));
+    Pop3Response.BodyStart start =
+        new Pop3Response.BodyStart(lines < 0 ? maildrop.octets(n) + " octets" : "top of message follows");
+    // The +OK waits for the store's first chunk: a message another session (IMAP) expunged since
+    // the maildrop was opened then still gets a plain -ERR, and the session goes on.
+    Flux<Object> body = chunks.switchOnFirst((first, all) -> first.isOnError()
+        ? Flux.error(new NotStarted(first.getThrowable()))
+        : Flux.concat(Mono.just(start), all, Mono.just(Pop3Response.BodyEnd.INSTANCE)));
     return wire.answer(body)
         .thenReturn(false)
         .onErrorResume(
             e -> {
+              if (e instanceof NotStarted ns && ns.getCause() instanceof MailStoreException m
+                  && m.reason() == MailStoreException.Reason.NO_SUCH_MESSAGE) {
+                LOG.debug("{}: message {} of {} is gone from the store", wire.context(), n, maildrop.user());
+                // not the client's error: not counted toward its max_errors
+                return wire.send(Status.err("message " + n + " was deleted by another session")).thenReturn(false);
+              }
               // the +OK may already be out: the only honest answer left is to close
-              LOG.warn("{}: cannot read message {} of {}: {}", wire.context(), n, maildrop.user(), e.toString());
+              Throwable cause = e instanceof NotStarted ? e.getCause() : e;
+              LOG.warn("{}: cannot read message {} of {}: {}", wire.context(), n, maildrop.user(), cause.toString());
               return Mono.just(true);
             });
+  }
+
+  /** The store failed before the message's first bytes, so before the {@code +OK} went out. */
+  private static final class NotStarted extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotStarted(Throwable cause) {
+      super(cause.toString(), cause, false, false);
+    }
   }
 
   /** QUIT in TRANSACTION: the UPDATE state (RFC 1939 section 6). */

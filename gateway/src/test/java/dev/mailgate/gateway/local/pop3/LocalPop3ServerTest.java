@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailgate.gateway.net.TlsMode;
 import dev.mailgate.gateway.pop3.Pop3TestClient;
+import dev.mailgate.mailbox.store.FlagUpdate;
+import dev.mailgate.mailbox.store.Flags;
+import dev.mailgate.mailbox.store.MailboxId;
+import dev.mailgate.mailbox.store.SystemFlag;
+import dev.mailgate.mailbox.store.UidSet;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -42,6 +47,39 @@ class LocalPop3ServerTest {
         S: \\+OK maildrop has \\d+ messages \\(\\d+ octets\\)
         """.formatted(user, LocalPop3Fixture.PASSWORD));
     return c;
+  }
+
+  /**
+   * A message an IMAP session expunged after the maildrop was opened: RETR and TOP answer -ERR
+   * before any +OK (the +OK waits for the store's first chunk), and the session goes on.
+   */
+  @Test
+  void retrOfAMessageExpungedByAnotherSessionAnswersErrAndTheSessionGoesOn() throws Exception {
+    String user = fx.user("gone", M1, M2);
+    try (Pop3TestClient c = login(user)) {
+      MailboxId inbox = fx.inbox(user).id();
+      long first = fx.store.messages(inbox, UidSet.all()).blockFirst(Duration.ofSeconds(10)).uid();
+      // the other session, on the JUnit thread between two commands of this one
+      fx.store.store(inbox, UidSet.of(first), FlagUpdate.add(Flags.of(SystemFlag.DELETED)))
+          .then(fx.store.expunge(inbox, UidSet.of(first))).block(Duration.ofSeconds(10));
+      c.transcript("""
+          C: RETR 1
+          S: -ERR message 1 was deleted by another session
+          C: TOP 1 0
+          S: -ERR message 1 was deleted by another session
+          C: RETR 2
+          S: \\+OK %d octets
+          S: From: b@example.org
+          S: Subject: two
+          S:
+          S: line 1
+          S: \\.\\.dot line
+          S: line 3
+          S: \\.
+          C: NOOP
+          S: \\+OK.*
+          """.formatted(M2.length()));
+    }
   }
 
   /** The POP3 counterpart of IMAP's "* BYE" autologout, before login. */
