@@ -20,7 +20,8 @@ import reactor.core.publisher.Mono;
  * 5321 3.3): {@link #envelope} (MAIL and RCPTs, pipelined when the backend has PIPELINING, RFC
  * 2920), then either {@link #beginData()} and {@link #data} (DATA, content streamed as the client's
  * dot-stuffed bytes) or {@link #bdat} per chunk (BDAT when the backend has CHUNKING, RFC 3030; else
- * converted to DATA). The next {@link #envelope} sends RSET first; {@link #quit()} ends the session.
+ * converted to DATA). The next {@link #envelope} sends RSET first unless the last transaction got
+ * its final reply to the end of its content; {@link #quit()} ends the session.
  *
  * <p>Never a success the backend did not give: when the connection fails, closes or times out
  * inside a transaction, the reply is {@link BackendReplies#LOST} ({@code 451 4.4.1}), the connection
@@ -42,7 +43,12 @@ public final class SmtpTransactionClient {
    * transaction may run on it.
    */
   private final boolean anonymous;
-  /** A transaction ran since the last explicit RSET: the next envelope sends RSET first. */
+  /**
+   * A transaction began and the backend may still hold some of it: the next envelope sends RSET
+   * first. The final reply to the end of a message's content clears it: the backend has then
+   * cleared its buffers whatever the reply (RFC 5321 4.1.1.4, RFC 3030 2), so a relayed message
+   * followed by the next one needs no RSET, one reply and its parsing less per message.
+   */
   private boolean usedBefore;
   /** BDAT converted to DATA: the stuffer of the message in progress, or null. */
   private DotStuffer converting;
@@ -288,6 +294,7 @@ public final class SmtpTransactionClient {
   /** Writes the end of the message and awaits the final reply within the data-end timeout. */
   private Mono<SmtpReply> finalReply(Mono<Void> written) {
     return written.then(wire.reply(wire.limits().dataEndTimeout()))
+        .doOnNext(r -> usedBefore = false)
         .onErrorResume(e -> Mono.just(abortConversion(e)));
   }
 

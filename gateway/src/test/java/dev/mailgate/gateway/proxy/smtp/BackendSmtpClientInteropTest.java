@@ -199,7 +199,7 @@ class BackendSmtpClientInteropTest {
   }
 
   @Test
-  void secondTransactionReusesTheSessionAfterRset(MailServers servers) throws Exception {
+  void secondTransactionReusesTheSession(MailServers servers) throws Exception {
     SmtpTransactionClient tx = client().open(backend(servers, "postfix-smtp", servers.smtpPort()), null, null)
         .block(Duration.ofSeconds(30));
     String first = "reuse-1 " + UUID.randomUUID();

@@ -83,6 +83,38 @@ class BackendSmtpFaultTest {
     return Flux.range(0, 64).map(i -> Unpooled.wrappedBuffer(block));
   }
 
+  static EnvelopeReplies envelope(SmtpTransactionClient tx) {
+    return tx.envelope(new SmtpCommand.Mail(path("a", "example.test"), MailParameters.NONE),
+            List.of(new SmtpCommand.Rcpt(path("b", "example.test"), RcptParameters.NONE)))
+        .block(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void theNextEnvelopeAfterARelayedMessageGoesWithoutRset() throws Exception {
+    try (FakeBackend fake = new FakeBackend(FakeBackend.Fault.NONE, EHLO_PLAIN)) {
+      SmtpTransactionClient tx = openAndEnvelope(fake, "fake-no-rset", Duration.ofSeconds(5));
+      SmtpReply done = tx.data(Flux.just(Unpooled.copiedBuffer("Subject: x\r\n\r\nhi\r\n", StandardCharsets.US_ASCII)))
+          .block(Duration.ofSeconds(20));
+      assertThat(done.code()).isEqualTo(250);
+      assertThat(envelope(tx).mail().code()).isEqualTo(250);
+      // RFC 5321 4.1.1.4: the final reply to the end of data cleared the backend's transaction
+      assertThat(fake.commands()).doesNotContain("RSET")
+          .containsSubsequence("DATA", "MAIL FROM:<a@example.test>", "RCPT TO:<b@example.test>");
+    }
+  }
+
+  @Test
+  void theNextEnvelopeAfterOneWithoutContentStartsWithRset() throws Exception {
+    try (FakeBackend fake = new FakeBackend(FakeBackend.Fault.NONE, EHLO_PLAIN)) {
+      SmtpTransactionClient tx = client(Duration.ofSeconds(5)).open(at("fake-rset", fake.port()), null, null)
+          .block(Duration.ofSeconds(10));
+      assertThat(envelope(tx).mail().code()).isEqualTo(250);
+      assertThat(envelope(tx).mail().code()).isEqualTo(250);
+      assertThat(fake.commands()).containsSubsequence(
+          "MAIL FROM:<a@example.test>", "RCPT TO:<b@example.test>", "RSET", "MAIL FROM:<a@example.test>");
+    }
+  }
+
   @Test
   void backendDroppingMidDataGives451NotA250() throws Exception {
     try (FakeBackend fake = new FakeBackend(FakeBackend.Fault.DROP_MID_DATA, EHLO_PLAIN)) {

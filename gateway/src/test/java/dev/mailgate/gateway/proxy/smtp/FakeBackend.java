@@ -19,6 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class FakeBackend implements AutoCloseable {
 
   enum Fault {
+    /** None: every message is answered {@code 250} and the session goes on. */
+    NONE,
     /** Closes the connection after reading some content bytes. */
     DROP_MID_DATA,
     /** Reads the whole message up to {@code .CRLF} and closes without a reply. */
@@ -64,7 +66,10 @@ final class FakeBackend implements AutoCloseable {
           case "DATA" -> {
             write(out, "354 go ahead\r\n");
             content(in, s);
-            return;
+            if (fault != Fault.NONE) {
+              return;
+            }
+            write(out, "250 2.0.0 queued\r\n");
           }
           case "QUIT" -> {
             write(out, "221 bye\r\n");
