@@ -9,6 +9,7 @@ import dev.mailgate.codec.smtp.SmtpCommandDecoder;
 import dev.mailgate.codec.smtp.SmtpContent;
 import dev.mailgate.codec.smtp.SmtpDataDecoder;
 import dev.mailgate.codec.smtp.SmtpReply;
+import dev.mailgate.gateway.net.Immediate;
 import dev.mailgate.policy.Decision;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -180,7 +181,7 @@ final class MessageIntake {
    * sink may deliver it; a refused message is voided in the sink and never acknowledged.
    */
   private Mono<Void> finish() {
-    return s.policies.data(received).flatMap(d -> {
+    return Immediate.flatMap(s.policies.data(received), d -> {
       if (d instanceof Decision.Deny deny) {
         s.resetTransaction();
         return s.send(SmtpReplies.forDeny(deny));

@@ -16,6 +16,8 @@ import dev.mailgate.codec.smtp.SmtpPath;
 import dev.mailgate.codec.smtp.SmtpReply;
 import dev.mailgate.codec.smtp.SmtpReplyEncoder;
 import dev.mailgate.gateway.net.ChannelWrites;
+import dev.mailgate.gateway.net.CommandLoop;
+import dev.mailgate.gateway.net.Immediate;
 import dev.mailgate.gateway.net.SessionContext;
 import dev.mailgate.gateway.net.StartTls;
 import dev.mailgate.gateway.net.TlsMode;
@@ -40,8 +42,8 @@ import reactor.core.scheduler.Schedulers;
  * relays it as received; {@link SmtpReplyEncoder}) and a {@link TransactionSink}. Everything runs
  * on the connection's event loop: asynchronous answers (user store, sink) hop back with
  * {@code publishOn(loop)} before touching state, a hop that costs nothing when the answer already
- * comes on that loop (a relayed backend connection shares it). One inbound
- * message is handled at a time, so a pipelined command waits in the socket (RFC 2920) until the
+ * comes on that loop (a relayed backend connection shares it). One inbound message is handled at
+ * a time ({@link CommandLoop}), so a pipelined command waits in the socket (RFC 2920) until the
  * previous one is answered. AUTH lives in {@link SmtpAuth}, DATA and BDAT in {@link MessageIntake},
  * the reply table in {@link SmtpReplies}.
  */
@@ -54,8 +56,6 @@ final class SmtpSession {
   final SmtpServerSettings settings;
   final Channel ch;
   final Scheduler loop;
-  /** Runs on the event loop: inline when already there, else queued. */
-  private final java.util.concurrent.Executor loopExecutor;
   final boolean submission;
   final SessionPolicies policies;
   /** The listener's codec limits with the policies' maximum message size applied. */
@@ -96,8 +96,7 @@ final class SmtpSession {
     this.server = server;
     this.settings = server.settings();
     this.ch = ctx.connection().channel();
-    this.loopExecutor = onLoop(ch.eventLoop());
-    this.loop = Schedulers.fromExecutor(loopExecutor);
+    this.loop = Schedulers.fromExecutor(onLoop(ch.eventLoop()));
     this.submission = ctx.listener().protocol() == dev.mailgate.gateway.net.Protocol.SUBMISSION;
     this.policies = ctx.policies();
     long maxSize = Math.min(settings.limits().maxDataSize(), policies.maxMessageSize());
@@ -115,8 +114,7 @@ final class SmtpSession {
     ctx.onDrain(this::drain);
     SmtpReply greeting = SmtpReply.of(220, null, settings.hostname() + " ESMTP mailgate");
     return send(greeting)
-        .thenMany(ctx.receiveObject().concatMap(this::handle, 0))
-        .then()
+        .then(new CommandLoop(ctx.receiveObject(), this::handle, this::handled, ch.eventLoop()))
         .doFinally(s -> connectionGone());
   }
 
@@ -143,12 +141,13 @@ final class SmtpSession {
 
   private Mono<Void> handle(Object msg) {
     inFlight++;
-    // On the loop (every synchronous answer) this runs inline: a queued task per command, four
-    // per relayed message, was one more wake-up of the loop each.
-    return onMessage(msg).doFinally(s -> loopExecutor.execute(() -> {
-      inFlight--;
-      closeIfDrained();
-    }));
+    return onMessage(msg);
+  }
+
+  /** A message's handling ended (on the loop, however it ended). */
+  private void handled() {
+    inFlight--;
+    closeIfDrained();
   }
 
   /** A drain (on the event loop): close now unless a command or a transaction is in flight. */
@@ -196,7 +195,7 @@ final class SmtpSession {
       // a BDAT chunk's octets follow the command: refusing it here would lose the framing
       return dispatch(c);
     }
-    return policies.command().flatMap(d -> {
+    return Immediate.flatMap(policies.command(), d -> {
       if (d instanceof Decision.Deny deny) {
         resumeCommands(); // a paused command (DATA, AUTH, STARTTLS) was refused: read on
         return send(SmtpReplies.forDeny(deny));
@@ -354,9 +353,8 @@ final class SmtpSession {
 
   /** Messages per interval and the declared size, then the transaction starts. */
   private Mono<Void> mailPolicies(SmtpCommand.Mail m) {
-    return policies.mailFrom(Math.max(0, m.parameters().size()))
-        .flatMap(d -> d instanceof Decision.Deny deny
-            ? send(SmtpReplies.forDeny(deny)) : startTransaction(m));
+    return Immediate.flatMap(policies.mailFrom(Math.max(0, m.parameters().size())),
+        d -> d instanceof Decision.Deny deny ? send(SmtpReplies.forDeny(deny)) : startTransaction(m));
   }
 
   private Mono<Void> startTransaction(SmtpCommand.Mail m) {
@@ -395,15 +393,15 @@ final class SmtpSession {
     if (RecipientRules.isRelayHack(to)) {
       return fail(SmtpReplies.RELAY_DENIED);
     }
-    return policies.rcpt(RecipientRules.mailbox(to), recipients + 1).flatMap(d ->
-        d instanceof Decision.Deny deny ? send(SmtpReplies.forDeny(deny)) : route(to, p));
+    return Immediate.flatMap(policies.rcpt(RecipientRules.mailbox(to), recipients + 1),
+        d -> d instanceof Decision.Deny deny ? send(SmtpReplies.forDeny(deny)) : route(to, p));
   }
 
   private Mono<Void> route(SmtpPath to, RcptParameters p) {
     String domain = RecipientRules.domain(to);
     Mono<Boolean> local = domain == null ? Mono.just(true)
-        : to.isAddressLiteral() ? Mono.just(false) : server.domains().isLocal(domain);
-    return local.onErrorReturn(false).publishOn(loop).flatMap(isLocal -> {
+        : to.isAddressLiteral() ? Mono.just(false) : Immediate.onErrorReturn(server.domains().isLocal(domain), false);
+    return Immediate.flatMapOn(local, loop, isLocal -> {
       TransactionSink sink = isLocal ? server.local() : server.relay();
       if (!isLocal && authUser == null) {
         return fail(SmtpReplies.RELAY_DENIED);
