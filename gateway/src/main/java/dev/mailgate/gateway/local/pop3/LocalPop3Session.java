@@ -142,6 +142,11 @@ final class LocalPop3Session {
     char[] password = credentials.password().chars();
     credentials.password().clear();
     String user = credentials.user();
+    String authz = credentials.authzid();
+    if (!authz.isEmpty() && !authz.equals(user)) {
+      Arrays.fill(password, '\0');
+      return refused(authFailed()); // RFC 4616 2: acting as another user is not supported
+    }
     return users.verify(user, password)
         .doFinally(s -> Arrays.fill(password, '\0'))
         .flatMap(ok -> ok ? users.resolve(user).defaultIfEmpty(user).flatMap(this::open) : refused(authFailed()));

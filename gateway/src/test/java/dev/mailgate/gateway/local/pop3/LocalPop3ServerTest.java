@@ -363,6 +363,26 @@ class LocalPop3ServerTest {
     }
   }
 
+  /**
+   * RFC 4616 2: a PLAIN authorization identity other than the login is acting as another user,
+   * which the local tier does not support (curl --sasl-authzid got in as the login; Dovecot says
+   * no, as the local IMAP and SMTP servers do).
+   */
+  @Test
+  void authPlainWithAnotherAuthorizationIdentityIsRefused() throws Exception {
+    String user = fx.user("authz", M1);
+    try (Pop3TestClient c = new Pop3TestClient(port)) {
+      c.transcript("""
+          S: \\+OK.*
+          C: AUTH PLAIN %s
+          S: -ERR \\[AUTH\\].*
+          C: AUTH PLAIN %s
+          S: \\+OK maildrop has 1 messages.*
+          """.formatted(b64("someone-else\0" + user + "\0" + LocalPop3Fixture.PASSWORD),
+              b64(user + "\0" + user + "\0" + LocalPop3Fixture.PASSWORD)));
+    }
+  }
+
   @Test
   void aWholeSessionPipelinedInOneWriteIsAnsweredInOrder() throws Exception {
     String user = fx.user("pipe", M1, M2);
