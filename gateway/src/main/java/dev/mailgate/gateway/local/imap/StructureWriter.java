@@ -52,6 +52,9 @@ final class StructureWriter {
       for (BodyPart child : p.children()) {
         body(w, child, extended);
       }
+      if (p.children().isEmpty()) {
+        emptyTextPart(w, extended);
+      }
       w.sp().string(upper(p.subtype()));
       if (extended) {
         w.sp();
@@ -89,6 +92,20 @@ final class StructureWriter {
       w.sp();
       language(w, p.language());
       w.sp().nstring(p.location());
+    }
+    w.close();
+  }
+
+  /**
+   * The part a multipart without any boundary line shows (truncated or broken mail): RFC 3501's
+   * body-type-mpart needs at least one body, so {@code ( "MIXED")} is a syntax error to clients.
+   * Dovecot shows an empty text/plain part, and BODY[1] of such a message is empty here too.
+   */
+  private static void emptyTextPart(ImapResponseWriter w, boolean extended) {
+    w.open().string("TEXT").sp().string("PLAIN").sp().open().string("CHARSET").sp().string("us-ascii")
+        .close().sp().nil().sp().nil().sp().string("7BIT").sp().number(0).sp().number(0);
+    if (extended) {
+      w.sp().nil().sp().nil().sp().nil().sp().nil();
     }
     w.close();
   }

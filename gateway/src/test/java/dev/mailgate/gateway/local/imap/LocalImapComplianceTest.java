@@ -316,4 +316,34 @@ class LocalImapComplianceTest {
         S: e4 OK .*
         """);
   }
+
+  @Test
+  void multipartWithoutAnyPartShowsOneEmptyTextPartInBodystructure() {
+    // RFC 3501 body-type-mpart is 1*body SP media-subtype: "( \"MIXED\" ...)", sent for a
+    // multipart whose body has no boundary line (truncated or broken mail), made Angus Mail throw
+    // "BODYSTRUCTURE parse error". Dovecot shows one empty text/plain part, as here.
+    try (LocalImapServer server = LocalImapServer.start(dir)) {
+      server.deliver("INBOX", """
+          Subject: no parts
+          MIME-Version: 1.0
+          Content-Type: multipart/mixed; boundary="abc"
+
+          This multipart has no boundary line at all.
+          """, Flags.NONE);
+      Transcript.of(LOGIN + """
+          C: s1 SELECT INBOX
+          S*: \\* .*
+          S: s1 OK .*
+          C: f1 FETCH 1 (BODY BODYSTRUCTURE)
+          S: \\* 1 FETCH \\(BODY \\(\\("TEXT" "PLAIN" \\("CHARSET" "us-ascii"\\) NIL NIL "7BIT" 0 0\\) "MIXED"\\) \
+          BODYSTRUCTURE \\(\\("TEXT" "PLAIN" \\("CHARSET" "us-ascii"\\) NIL NIL "7BIT" 0 0 NIL NIL NIL NIL\\) \
+          "MIXED" \\("BOUNDARY" "abc"\\) NIL NIL NIL\\)\\)
+          S: f1 OK FETCH completed
+          C: f2 FETCH 1 (BODY.PEEK[1])
+          S: \\* 1 FETCH \\(BODY\\[1\\] \\{0\\}
+          S: \\)
+          S: f2 OK FETCH completed
+          """).run(server.address());
+    }
+  }
 }
