@@ -24,6 +24,7 @@ final class LineReader {
   private long lineLength;
   private boolean pushedBack;
   private long lines;
+  private boolean lastTerminated;
 
   LineReader(InputStream in, int keep) {
     this.in = in;
@@ -47,6 +48,7 @@ final class LineReader {
           lines--;
           return false;
         }
+        lastTerminated = false;
         return true;
       }
       int lf = -1;
@@ -65,6 +67,7 @@ final class LineReader {
       pos = end;
       if (lf >= 0) {
         terminator = lineLength >= 2 && endsWithCr(lf) ? 2 : 1;
+        lastTerminated = true;
         return true;
       }
     }
@@ -97,6 +100,16 @@ final class LineReader {
   /** Lines handed out so far, not counting one pushed back. */
   long linesConsumed() {
     return pushedBack ? lines - 1 : lines;
+  }
+
+  /** True while the current line waits to be returned again by {@link #next()}. */
+  boolean isPushedBack() {
+    return pushedBack;
+  }
+
+  /** Whether the last line read ended with a line break (still known at the end of input). */
+  boolean lastLineTerminated() {
+    return lastTerminated;
   }
 
   /** Makes the next {@link #next()} return the current line again. */

@@ -84,7 +84,13 @@ public final class StructureParser {
       Entity nested = entity(boundaries, false, depth + 1);
       children.add(nested.part);
       nestedEnvelope = nested.envelope;
-      endAndLines = new long[] {nested.part.bodyEnd(), reader.linesConsumed() - startLine};
+      long lines = reader.linesConsumed() - startLine;
+      // counted as leaf() counts: the break before an enclosing boundary is the boundary's, and
+      // a last line without one adds none (Dovecot's body-fld-lines for forwarded messages)
+      if (lines > 0 && (reader.isPushedBack() || !reader.lastLineTerminated())) {
+        lines--;
+      }
+      endAndLines = new long[] {nested.part.bodyEnd(), lines};
     } else {
       endAndLines = leaf(boundaries, bodyOffset, 0);
     }
