@@ -149,8 +149,12 @@ public final class BackendConnector {
 
   private Mono<BackendConnection> connectOnce(Backend b) {
     BackendSpec spec = b.spec();
+    // onTerminateDetach: reactor-netty keeps the connect's observer, and through its sink every
+    // subscriber downstream (the whole login chain), for as long as the backend channel lives. An
+    // idle relayed session would hold them all; once connected they are detached.
     return client(spec)
         .connect()
+        .onTerminateDetach()
         .map(c -> new BackendConnection(b, c))
         .flatMap(
             bc -> {
