@@ -35,7 +35,8 @@ import reactor.netty.Connection;
  * <p>With a {@link CommandPacer} (a commands-per-interval rule is configured), the client's bytes
  * are forwarded command by command as the rule's permits allow; the pacer asks for one buffer at
  * a time and holds at most that one while a command waits, inside the bounds above. Without one,
- * nothing but the byte counters sits in the pipe.
+ * the relay is {@link PipelineRelay}: the same ends and counts with a handler in each pipeline
+ * instead of the two senders and their operators, which an idle session would otherwise hold.
  */
 public final class Relay {
 
@@ -106,6 +107,9 @@ public final class Relay {
       ByteBuf residualToBackend,
       ByteBuf residualToClient,
       CommandPacer pacer) {
+    if (pacer == null) {
+      return PipelineRelay.run(client, clientInbound, backend, idleTimeout, residualToBackend, residualToClient);
+    }
     return new Relay(pacer).start(client, clientInbound, backend, idleTimeout, residualToBackend, residualToClient);
   }
 
@@ -214,7 +218,7 @@ public final class Relay {
     return Flux.just(b);
   }
 
-  private static void limitReads(Channel ch) {
+  static void limitReads(Channel ch) {
     ch.config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ));
   }
 }
