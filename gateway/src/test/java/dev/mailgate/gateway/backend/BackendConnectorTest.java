@@ -129,6 +129,40 @@ class BackendConnectorTest {
   }
 
   @Test
+  void anOpenBackendConnectionDoesNotKeepWhatSubscribedToItsConnect() throws Exception {
+    // reactor-netty keeps the connect's observer, and its sink, for the channel's life: without a
+    // detach, everything downstream of connect() (a session's whole login chain) stayed reachable
+    // for as long as the relayed session was open.
+    DisposableServer silent = TcpServer.create().host("127.0.0.1").port(0)
+        .handle((in, out) -> in.receive().then())
+        .bindNow();
+    try {
+      BackendConnector c = connector(0, 10);
+      Backend b = c.backend(BackendSpec.of("detach", "127.0.0.1", silent.port(), BackendTlsMode.NONE));
+      java.lang.ref.WeakReference<Object>[] downstream = new java.lang.ref.WeakReference[1];
+      BackendConnection conn = connectHolding(c, b, downstream);
+      try {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+          System.gc();
+          return downstream[0].get() == null;
+        });
+        assertThat(conn.connection().channel().isActive()).isTrue();
+      } finally {
+        conn.close();
+      }
+    } finally {
+      silent.disposeNow();
+    }
+  }
+
+  /** Connects with a subscriber chain that holds an object only this method has seen. */
+  private static BackendConnection connectHolding(BackendConnector c, Backend b, java.lang.ref.WeakReference<Object>[] ref) {
+    Object held = new byte[1024];
+    ref[0] = new java.lang.ref.WeakReference<>(held);
+    return c.connect(List.of(b)).map(bc -> held.hashCode() == 0 ? bc : bc).block(Duration.ofSeconds(10));
+  }
+
+  @Test
   void implicitTlsBackendIsVerifiedAgainstTheCaFile() throws Exception {
     BackendConnector c = connector(0, 10);
     Backend b = c.backend(BackendSpec.of("imaps", "127.0.0.1", implicitTlsServer.port(), BackendTlsMode.IMPLICIT).withTls(caTrust()));

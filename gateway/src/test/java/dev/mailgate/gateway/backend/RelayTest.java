@@ -106,6 +106,70 @@ class RelayTest {
   }
 
   @Test
+  void bytesTheBackendSentBeforeTheRelayStartedReachTheClientInOrder() throws Exception {
+    // The login dialogue reads the greeting and leaves; what the backend sends next is parked in
+    // the inbound stream until the relay starts, and must reach the client ahead of later bytes.
+    DisposableServer backend = TcpServer.create().host("127.0.0.1").port(0)
+        .handle((in, out) -> out.sendString(Mono.just("* OK hi\r\n")).then()
+            .then(Mono.delay(Duration.ofMillis(50)))
+            .then(out.sendString(Mono.just("* 1 EXISTS\r\n")).then())
+            .then(out.send(in.receive().retain()).then()))
+        .bindNow();
+    Backend b = connector.backend(BackendSpec.of("parked" + backend.port(), "127.0.0.1", backend.port(), BackendTlsMode.NONE));
+    ProtocolHandler relay =
+        (client, ctx) ->
+            connector.connect(List.of(b))
+                .flatMap(conn -> conn.receive().next().thenReturn(conn))
+                .delayElement(Duration.ofMillis(300))
+                .flatMap(conn -> Relay.run(client, ctx.receiveObject(), conn, Duration.ofMinutes(1), null, null))
+                .doOnNext(result::tryEmitValue)
+                .then();
+    try {
+      ListenerSpec spec = ListenerSpec.of("relay", Protocol.IMAP, new InetSocketAddress("127.0.0.1", 0), TlsMode.NONE);
+      RunningListener gw = registry.start(spec, ListenerBinding.of(relay, null)).block();
+      try (Socket s = new Socket("127.0.0.1", gw.port())) {
+        s.setSoTimeout(5000);
+        assertThat(read(s.getInputStream(), 12)).isEqualTo("* 1 EXISTS\r\n");
+        s.getOutputStream().write("a NOOP\r\n".getBytes(US_ASCII));
+        assertThat(read(s.getInputStream(), 8)).isEqualTo("a NOOP\r\n");
+      }
+      assertThat(result.asMono().block(Duration.ofSeconds(5)).end()).isEqualTo(Relay.End.CLIENT_CLOSED);
+    } finally {
+      backend.disposeNow();
+    }
+  }
+
+  @Test
+  void anUnpacedRelayIsAHandlerInEachPipelineNotASender() throws Exception {
+    // An idle session must not hold two reactor-netty senders and their queues (PipelineRelay).
+    java.util.concurrent.CompletableFuture<List<Boolean>> handlers = new java.util.concurrent.CompletableFuture<>();
+    DisposableServer backend = echo();
+    Backend b = connector.backend(BackendSpec.of("handler" + backend.port(), "127.0.0.1", backend.port(), BackendTlsMode.NONE));
+    ProtocolHandler relay =
+        (client, ctx) ->
+            connector.connect(List.of(b))
+                .flatMap(conn -> Relay.run(client, ctx.receiveObject(), conn, Duration.ofMinutes(1), null, null)
+                    .doOnSubscribe(x -> client.channel().eventLoop().schedule(() -> conn.connection().channel().eventLoop()
+                        .execute(() -> handlers.complete(List.of(
+                            client.channel().pipeline().get(PipelineRelay.NAME) != null,
+                            conn.connection().channel().pipeline().get(PipelineRelay.NAME) != null))),
+                        100, java.util.concurrent.TimeUnit.MILLISECONDS)))
+                .then();
+    try {
+      ListenerSpec spec = ListenerSpec.of("relay", Protocol.IMAP, new InetSocketAddress("127.0.0.1", 0), TlsMode.NONE);
+      RunningListener gw = registry.start(spec, ListenerBinding.of(relay, null)).block();
+      try (Socket s = new Socket("127.0.0.1", gw.port())) {
+        s.setSoTimeout(5000);
+        s.getOutputStream().write("a NOOP\r\n".getBytes(US_ASCII));
+        assertThat(read(s.getInputStream(), 8)).isEqualTo("a NOOP\r\n");
+        assertThat(handlers.get(5, java.util.concurrent.TimeUnit.SECONDS)).containsExactly(true, true);
+      }
+    } finally {
+      backend.disposeNow();
+    }
+  }
+
+  @Test
   void theBackendClosingClosesTheClient() throws Exception {
     DisposableServer backend = TcpServer.create().host("127.0.0.1").port(0)
         .handle((in, out) -> in.receive().next().then(out.sendString(Mono.just("* BYE bye\r\n")).then())
