@@ -3,6 +3,7 @@ package dev.mailgate.gateway.tls;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.OpenSslSessionTicketKey;
+import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -38,6 +39,15 @@ public final class ServerTls implements AutoCloseable {
 
   /** Largest ClientHello accepted while looking for the SNI extension. */
   public static final int MAX_CLIENT_HELLO = 16 * 1024;
+
+  /**
+   * Bytes tcnative allocates per OpenSSL connection, for its whole life, for TLS records written
+   * outside a wrap (alerts, tickets sent while reading): Netty's default is 2,048. Handshake
+   * flights and application data go straight to Netty's buffers; what does not fit here waits in
+   * OpenSSL for the next wrap. Two TLS 1.3 tickets fit; the other kilobyte was memory every idle
+   * connection held.
+   */
+  static final int BIO_NON_APPLICATION_BUFFER = 1024;
 
   private final TlsSpec spec;
   private final SslProvider provider;
@@ -76,6 +86,11 @@ public final class ServerTls implements AutoCloseable {
    */
   public SniHandler newHandler() {
     return new TimedSniHandler(host -> current.get().map(host), spec.handshakeTimeout().toMillis());
+  }
+
+  /** The context a handshake for {@code host} would get now (null: the default certificate's). */
+  SslContext context(String host) {
+    return current.get().map(host);
   }
 
   /** The provider in use (OPENSSL or JDK). */
@@ -124,6 +139,9 @@ public final class ServerTls implements AutoCloseable {
               .sessionCacheSize(spec.sessionCacheSize())
               .sessionTimeout(spec.sessionTimeout().toSeconds())
               .build();
+      if (ctx instanceof ReferenceCountedOpenSslContext openSslContext) {
+        openSslContext.setBioNonApplicationBufferSize(BIO_NON_APPLICATION_BUFFER);
+      }
       SSLSessionContext sessions = ctx.sessionContext();
       if (ticketKey != null && sessions instanceof OpenSslSessionContext openSsl) {
         openSsl.setTicketKeys(ticketKey);
