@@ -218,7 +218,10 @@ public final class Relay {
     return Flux.just(b);
   }
 
+  /** Shared: the per-channel state is in the handle each channel makes from it. */
+  private static final AdaptiveRecvByteBufAllocator RELAY_READS = new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ);
+
   static void limitReads(Channel ch) {
-    ch.config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ));
+    ch.config().setRecvByteBufAllocator(RELAY_READS);
   }
 }

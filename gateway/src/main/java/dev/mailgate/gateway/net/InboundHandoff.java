@@ -22,7 +22,8 @@ import reactor.core.publisher.Operators;
 public final class InboundHandoff {
 
   private final Publisher<?> source;
-  private final ArrayDeque<Object> parked = new ArrayDeque<>();
+  /** Usually empty: at most the previous consumer's outstanding demand (see above). */
+  private final ArrayDeque<Object> parked = new ArrayDeque<>(2);
   private Subscription upstream;
   /** Demand passed upstream and not yet answered (may outlive the consumer that asked). */
   private long outstanding;

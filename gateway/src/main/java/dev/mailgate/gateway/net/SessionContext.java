@@ -246,6 +246,7 @@ public final class SessionContext {
     ScheduledFuture<?> t = preLoginTimer;
     if (t != null) {
       t.cancel(false);
+      preLoginTimer = null; // a session logged in for hours need not keep the cancelled task
     }
   }
 

@@ -76,7 +76,8 @@ final class ImapProxySession {
   private final Connection connection;
   private final SessionContext context;
   private final ImapCommandParser parser;
-  private final ArrayDeque<Object> pending = new ArrayDeque<>();
+  /** The current read's framed commands, a few at a time (grows when a client pipelines more). */
+  private final ArrayDeque<Object> pending = new ArrayDeque<>(4);
   private Framing framing;
   private int errors;
   private Map<String, String> clientId;
@@ -396,6 +397,8 @@ final class ImapProxySession {
     relay = null;
     ByteBuf toBackend = framing.residual(new ArrayList<>(pending), alloc());
     pending.clear();
+    // The pre-login framer and its line lists are done; an idle relayed session need not hold them.
+    framing = null;
     context.idleTimeout(settings.relayIdleTimeout());
     context.onTimeout(connection::dispose);
     RelayGoodbye.install(context, new ImapRelayConversation(), KICKED, SHUTTING_DOWN, goodbyeOwed);
@@ -427,7 +430,9 @@ final class ImapProxySession {
     while (!pending.isEmpty()) {
       ReferenceCountUtil.release(pending.poll());
     }
-    framing.close();
+    if (framing != null) {
+      framing.close();
+    }
     LoginRouter.Result.Relay r = relay;
     if (r != null) {
       ReferenceCountUtil.release(r.residual());
