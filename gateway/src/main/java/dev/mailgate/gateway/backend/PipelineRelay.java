@@ -219,6 +219,11 @@ final class PipelineRelay {
       send(b);
       if (!other.isWritable()) {
         self.config().setAutoRead(false);
+        // On two event loops the other side may have drained (and fired its writability change)
+        // between the check and the switch: look again, or reads would stay off.
+        if (other.isWritable() && !gone) {
+          self.config().setAutoRead(true);
+        }
       }
     }
 
