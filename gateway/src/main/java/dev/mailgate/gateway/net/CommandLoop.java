@@ -176,11 +176,7 @@ public final class CommandLoop extends Mono<Void> {
     }
 
     private void onLoop(Runnable task) {
-      if (loop.inEventLoop()) {
-        task.run();
-      } else {
-        loop.execute(task);
-      }
+      EventLoops.run(loop, task);
     }
 
     /** Waits for one handling that did not end as it returned. */

@@ -57,6 +57,8 @@ public final class OutboundStream extends Mono<Void> {
     private boolean requesting;
     private boolean arrived;
     private boolean unflushed;
+    /** Not writable: the next of this stream's writes to complete looks again. */
+    private boolean awaitingWritable;
     /** The source ended or failed, a write failed, or the subscriber cancelled. */
     private boolean done;
     private boolean terminated;
@@ -94,11 +96,17 @@ public final class OutboundStream extends Mono<Void> {
       }
     }
 
+    /**
+     * Resumes when the channel is writable again, which Netty says once its outbound buffer fell
+     * under the low-water mark: looked at as each of this stream's writes completes, so that reads
+     * resume while half the high-water mark still waits for the socket and the socket never runs
+     * dry (waiting for the last write to complete made a 1 MB relay stop and go). With no write of
+     * this stream pending, someone else filled the channel: looked at again shortly.
+     */
     private void awaitWritable() {
       ChannelFuture w = lastWrite;
       if (w != null && !w.isDone()) {
-        // the stream is the channel's one writer meanwhile: its last write done, the buffer is empty
-        w.addListener(f -> pull());
+        awaitingWritable = true;
       } else {
         loop.schedule(this::pull, WRITABLE_RECHECK_MILLIS, TimeUnit.MILLISECONDS);
       }
@@ -136,12 +144,15 @@ public final class OutboundStream extends Mono<Void> {
       }
     }
 
-    /** A write's outcome: the first failure ends the stream. */
+    /** A write's outcome: the first failure ends the stream; a success may make room for more. */
     @Override
     public void operationComplete(ChannelFuture f) {
       if (!f.isSuccess()) {
         upstream.cancel();
         fail(f.cause());
+      } else if (awaitingWritable && (channel.isWritable() || f == lastWrite)) {
+        awaitingWritable = false;
+        pull();
       }
     }
 
@@ -206,11 +217,7 @@ public final class OutboundStream extends Mono<Void> {
     }
 
     private void onLoop(Runnable task) {
-      if (loop.inEventLoop()) {
-        task.run();
-      } else {
-        loop.execute(task);
-      }
+      EventLoops.run(loop, task);
     }
 
     @Override

@@ -17,6 +17,7 @@ import dev.mailgate.codec.smtp.SmtpReply;
 import dev.mailgate.codec.smtp.SmtpReplyEncoder;
 import dev.mailgate.gateway.net.ChannelWrites;
 import dev.mailgate.gateway.net.CommandLoop;
+import dev.mailgate.gateway.net.EventLoops;
 import dev.mailgate.gateway.net.Immediate;
 import dev.mailgate.gateway.net.SessionContext;
 import dev.mailgate.gateway.net.StartTls;
@@ -96,7 +97,10 @@ final class SmtpSession {
     this.server = server;
     this.settings = server.settings();
     this.ch = ctx.connection().channel();
-    this.loop = Schedulers.fromExecutor(onLoop(ch.eventLoop()));
+    // inline when already on the loop: the relay's backend replies arrive there, and a queued task
+    // per RCPT and per message for the thread already running was measurable
+    io.netty.channel.EventLoop eventLoop = ch.eventLoop();
+    this.loop = Schedulers.fromExecutor(task -> EventLoops.run(eventLoop, task));
     this.submission = ctx.listener().protocol() == dev.mailgate.gateway.net.Protocol.SUBMISSION;
     this.policies = ctx.policies();
     long maxSize = Math.min(settings.limits().maxDataSize(), policies.maxMessageSize());
@@ -116,21 +120,6 @@ final class SmtpSession {
     return send(greeting)
         .then(new CommandLoop(ctx.receiveObject(), this::handle, this::handled, ch.eventLoop()))
         .doFinally(s -> connectionGone());
-  }
-
-  /**
-   * Runs a task at once when called on {@code loop} (the relay's backend replies arrive there:
-   * queueing a task per RCPT and per message for the thread already running was measurable),
-   * else queues it there.
-   */
-  private static java.util.concurrent.Executor onLoop(io.netty.channel.EventLoop loop) {
-    return task -> {
-      if (loop.inEventLoop()) {
-        task.run();
-      } else {
-        loop.execute(task);
-      }
-    };
   }
 
   private SmtpCommandDecoder newDecoder() {

@@ -24,11 +24,17 @@ class OutboundStreamTest {
 
   private final AtomicInteger flushes = new AtomicInteger();
   private final AtomicReference<Throwable> failWrites = new AtomicReference<>();
+  /** Writes held here, not written, while {@link #hold} is set: a socket that is not draining. */
+  private final List<ChannelPromise> held = new ArrayList<>();
+  private boolean hold;
   private final EmbeddedChannel channel = new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
       Throwable t = failWrites.get();
-      if (t != null) {
+      if (hold) {
+        ((ByteBuf) msg).release();
+        held.add(promise);
+      } else if (t != null) {
         ((ByteBuf) msg).release();
         promise.setFailure(t);
       } else {
@@ -103,6 +109,30 @@ class OutboundStreamTest {
     source.assertMinRequested(1);
     source.next(buf("now\r\n")).complete();
     assertThat(written()).containsExactly("now\r\n");
+    assertThat(end).hasValue("complete");
+  }
+
+  @Test
+  void theFirstWriteToCompleteOnceTheChannelIsWritableAgainAsksForMore() {
+    TestPublisher<ByteBuf> source = TestPublisher.create();
+    AtomicInteger requests = new AtomicInteger();
+    write(source.flux().doOnRequest(n -> requests.incrementAndGet()));
+    hold = true; // the socket takes nothing for now
+    source.next(buf("a\r\n"));
+    assertThat(requests).hasValue(2);
+
+    channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+    source.next(buf("b\r\n"));
+    assertThat(held).hasSize(2);
+    assertThat(requests).hasValue(2); // not writable: nothing more is asked for
+
+    // under the low-water mark after the first write: more is asked for while the second still
+    // waits, so the socket does not run dry before the source is read again
+    channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+    held.get(0).setSuccess();
+    assertThat(requests).hasValue(3);
+    held.get(1).setSuccess();
+    source.complete();
     assertThat(end).hasValue("complete");
   }
 
