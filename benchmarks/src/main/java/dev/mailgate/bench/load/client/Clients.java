@@ -5,7 +5,9 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.nio.file.Path;
+import java.time.Duration;
 import javax.net.ssl.SSLException;
+import reactor.core.publisher.Mono;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 import reactor.netty.tcp.TcpClient;
@@ -16,6 +18,9 @@ import reactor.netty.tcp.TcpClient;
  * keeps no session cache, so every TLS connection is a full handshake.
  */
 public final class Clients implements AutoCloseable {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Clients.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(15);
 
   private final LoopResources loops;
   private final SslContext tls;
@@ -39,8 +44,17 @@ public final class Clients implements AutoCloseable {
     return implicitTls ? c.secure(spec -> spec.sslContext(tls)) : c;
   }
 
+  /**
+   * Shuts the client loops down. Called after the report is written: loops that do not stop in
+   * time (a connection still being torn down) are reported, not turned into a failed run.
+   */
   @Override
   public void close() {
-    loops.disposeLater().block();
+    loops.disposeLater(Duration.ZERO, CLOSE_TIMEOUT)
+        .onErrorResume(e -> {
+          LOG.warn("client loops not stopped within {}: {}", CLOSE_TIMEOUT, e.toString());
+          return Mono.empty();
+        })
+        .block();
   }
 }

@@ -28,6 +28,13 @@ import reactor.core.publisher.Mono;
  * process tree) by the number of connections. For a proxy this is the proxy's memory only (the
  * backend holds its own sessions behind it in every case). A JVM target is asked for a full GC
  * before each measurement, so that garbage does not count.
+ *
+ * <p>With a warm pass (the default), the same number of sessions is opened and closed once before
+ * the measurement: what a process grows once in its life (a JVM's compiled code and metaspace, heap
+ * pages touched for the first time, an allocator's first arenas) is then in the starting figure,
+ * and the growth divided by the sessions is what each session holds. Without it, a fresh JVM's
+ * one-time growth is tens of MB at 1,000 sessions and moved by more than the per-session figure
+ * from run to run (docs/performance.md).
  */
 public final class IdleImapsScenario implements Scenario {
 
@@ -38,11 +45,13 @@ public final class IdleImapsScenario implements Scenario {
   private final Clients clients;
   private final Dovecot.Mailbox mailbox;
   private final int connections;
+  private final boolean warmPass;
 
-  public IdleImapsScenario(Clients clients, Dovecot.Mailbox mailbox, int connections) {
+  public IdleImapsScenario(Clients clients, Dovecot.Mailbox mailbox, int connections, boolean warmPass) {
     this.clients = clients;
     this.mailbox = mailbox;
     this.connections = connections;
+    this.warmPass = warmPass;
   }
 
   @Override
@@ -72,32 +81,22 @@ public final class IdleImapsScenario implements Scenario {
 
   @Override
   public Map<LoadReport.Row, Sample> measure(Target target) {
-    LatencyRecorder unused = new LatencyRecorder();
+    if (warmPass) {
+      ConcurrentLinkedQueue<MailConnection> warm = new ConcurrentLinkedQueue<>();
+      try {
+        openIdle(target, warm, new LongAdder());
+      } finally {
+        List.copyOf(warm).forEach(MailConnection::close);
+      }
+      LOG.info("{}: warm pass of {} sessions done", target.name(), connections);
+    }
     settle();
     ProcessMemory.collectJvmGarbage(target.processes().get());
     long before = ProcessMemory.pssKb(target.processes().get());
     ConcurrentLinkedQueue<MailConnection> open = new ConcurrentLinkedQueue<>();
     LongAdder errors = new LongAdder();
     try {
-      Flux.range(0, connections)
-          .flatMap(i -> Mono.defer(() -> MailConnection.open(clients.client(port(target), true), Expect.LINE))
-              .flatMap(c -> {
-                open.add(c);
-                return Mono.fromFuture(ImapSessionScenario.step(c, unused, "a1",
-                        "LOGIN \"" + mailbox.address() + "\" \"" + mailbox.password() + "\"")
-                    .thenCompose(r -> ImapSessionScenario.step(c, unused, "a2", "SELECT INBOX"))
-                    .thenCompose(r -> c.command("a3 IDLE", Expect.IMAP_CONTINUATION, "a3"))
-                    .thenApply(Checks::imapContinuation));
-              })
-              .onErrorResume(e -> {
-                errors.increment();
-                if (errors.sum() == 1) {
-                  LOG.warn("idle connection failed: {}", e.toString());
-                }
-                return Mono.empty();
-              }), OPENING_AT_ONCE)
-          .then()
-          .block(Duration.ofMinutes(10));
+      openIdle(target, open, errors);
       settle();
       ProcessMemory.collectJvmGarbage(target.processes().get());
       long after = ProcessMemory.pssKb(target.processes().get());
@@ -111,6 +110,30 @@ public final class IdleImapsScenario implements Scenario {
       List.copyOf(open).forEach(MailConnection::close);
       settle();
     }
+  }
+
+  /** Opens {@code connections} sessions into {@code open}, each in IDLE; failures are counted. */
+  private void openIdle(Target target, ConcurrentLinkedQueue<MailConnection> open, LongAdder errors) {
+    LatencyRecorder unused = new LatencyRecorder();
+    Flux.range(0, connections)
+        .flatMap(i -> Mono.defer(() -> MailConnection.open(clients.client(port(target), true), Expect.LINE))
+            .flatMap(c -> {
+              open.add(c);
+              return Mono.fromFuture(ImapSessionScenario.step(c, unused, "a1",
+                      "LOGIN \"" + mailbox.address() + "\" \"" + mailbox.password() + "\"")
+                  .thenCompose(r -> ImapSessionScenario.step(c, unused, "a2", "SELECT INBOX"))
+                  .thenCompose(r -> c.command("a3 IDLE", Expect.IMAP_CONTINUATION, "a3"))
+                  .thenApply(Checks::imapContinuation));
+            })
+            .onErrorResume(e -> {
+              errors.increment();
+              if (errors.sum() == 1) {
+                LOG.warn("idle connection failed: {}", e.toString());
+              }
+              return Mono.empty();
+            }), OPENING_AT_ONCE)
+        .then()
+        .block(Duration.ofMinutes(10));
   }
 
   private static void settle() {
