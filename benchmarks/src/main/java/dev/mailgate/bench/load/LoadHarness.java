@@ -92,10 +92,10 @@ public final class LoadHarness implements Callable<Integer> {
   @Option(names = "--idle-connections", description = "Connections of the idle scenario (default ${DEFAULT-VALUE}; the goal is stated for 10000).")
   int idleConnections = 1000;
 
-  @Option(names = "--idle-warm-pass", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Open and close the idle scenario's sessions once before measuring, so that a process's "
-          + "one-time growth (a JVM's compiled code, first-touched heap) is not counted per session (default ${DEFAULT-VALUE}).")
-  boolean idleWarmPass = true;
+  @Option(names = "--idle-margin", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Measure the idle scenario's memory per session on its second half, after the first half "
+          + "paid the process's one-time growth (default ${DEFAULT-VALUE}; --no-idle-margin: from none to all).")
+  boolean idleMargin = true;
 
   @Option(names = "--nginx-tuned-buffer", description = "proxy_buffer of the tuned nginx (default ${DEFAULT-VALUE}).")
   String nginxTunedBuffer = "256k";
@@ -206,7 +206,7 @@ public final class LoadHarness implements Callable<Integer> {
         case imap_fetch -> new ImapLargeFetchScenario(clients, LARGE_BOX, d, Math.max(1, concurrency / 2));
         case pop3_retr -> new Pop3RetrScenario(clients, LARGE_BOX, d, Math.max(1, concurrency / 2));
         case imaps_handshake -> new TlsHandshakeScenario(clients, d, concurrency);
-        case imaps_idle -> new IdleImapsScenario(clients, SESSION_BOX, idleConnections, idleWarmPass);
+        case imaps_idle -> new IdleImapsScenario(clients, SESSION_BOX, idleConnections, idleMargin);
         case smtp_open -> new SmtpOpenLoopScenario(new SmtpRelayScenario(clients, 4 * 1024, smtpMessages, d, concurrency),
             concurrency, d, this::openRate);
       });
@@ -268,7 +268,9 @@ public final class LoadHarness implements Callable<Integer> {
     report.headerLine("machine: " + Machine.description());
     report.headerLine("load average (1, 5, 15 min) before: " + loadBefore + "; after: " + Machine.loadAverage());
     report.headerLine(rounds + " rounds × " + durationSeconds + " s per scenario and target, interleaved, after "
-        + warmupSeconds + " s of warm-up each (idle scenario: " + Math.min(idleRounds, rounds) + " round(s), " + (idleWarmPass ? "after a warm pass of as many sessions" : "no warm pass") + "); client event loops: "
+        + warmupSeconds + " s of warm-up each (idle scenario: " + Math.min(idleRounds, rounds) + " round(s), "
+        + (idleMargin ? "memory per session from its second half" : "memory per session from none to all")
+        + "); client event loops: "
         + clientThreads);
     report.headerLine("nginx tuned proxy_buffer: " + nginxTunedBuffer + "; backends: Dovecot " + Machine.dovecotVersion()
         + ", Postfix smtp-sink; " + Machine.nginxVersion());
