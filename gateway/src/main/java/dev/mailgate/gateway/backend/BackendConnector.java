@@ -1,5 +1,6 @@
 package dev.mailgate.gateway.backend;
 
+import dev.mailgate.gateway.net.ReadSizes;
 import dev.mailgate.gateway.net.Transport;
 import dev.mailgate.gateway.tls.ClientTls;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -184,7 +185,8 @@ public final class BackendConnector {
         .port(spec.port())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) spec.connectTimeout().toMillis())
         .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.SO_KEEPALIVE, true);
+        .option(ChannelOption.SO_KEEPALIVE, true)
+        .option(ChannelOption.RECVBUF_ALLOCATOR, ReadSizes.ALLOCATOR);
   }
 
   private static boolean retryable(Throwable e) {

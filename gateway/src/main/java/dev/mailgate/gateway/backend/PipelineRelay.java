@@ -78,8 +78,6 @@ final class PipelineRelay {
       ByteBuf toClient) {
     sink = s;
     s.onCancel(() -> finish(null, false));
-    Relay.limitReads(client.channel());
-    Relay.limitReads(server.channel());
     fromClient.startOnLoop(toBackend, clientIn);
     fromServer.startOnLoop(toClient, serverIn);
     long period = Math.max(1, idle.toMillis() / 4);

@@ -1,9 +1,8 @@
 package dev.mailgate.gateway.backend;
 
 import dev.mailgate.gateway.net.LoopTimers;
+import dev.mailgate.gateway.net.ReadSizes;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
-import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -48,9 +47,10 @@ public final class Relay {
   /**
    * Largest single read on a relayed connection. Every read is one write (and one pass through
    * both pipelines) on the other side, so a 200 KB FETCH body costs 7 of each at 32 KiB, 13 at
-   * 16 KiB; 128 reads of 32 KiB are the 4 MiB bound above.
+   * 16 KiB; 128 reads of 32 KiB are the 4 MiB bound above. Set on every channel at its creation
+   * ({@link ReadSizes}).
    */
-  public static final int MAX_READ = 32 * 1024;
+  public static final int MAX_READ = ReadSizes.MAX;
 
   /** Why the relay ended. */
   public enum End {
@@ -117,8 +117,6 @@ public final class Relay {
       Connection client, Flux<Object> clientIn, BackendConnection backend, Duration idle,
       ByteBuf toBackend, ByteBuf toClient) {
     Connection server = backend.connection();
-    limitReads(client.channel());
-    limitReads(server.channel());
     // Which side ended is decided by whose inbound terminated first, not by which send finished
     // first (a write to a closed peer may finish before the read side notices the close).
     // The client going away (EOF or reset) ends the relay at once: nothing more can reach it.
@@ -219,9 +217,4 @@ public final class Relay {
   }
 
   /** Shared: the per-channel state is in the handle each channel makes from it. */
-  private static final AdaptiveRecvByteBufAllocator RELAY_READS = new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ);
-
-  static void limitReads(Channel ch) {
-    ch.config().setRecvByteBufAllocator(RELAY_READS);
-  }
 }

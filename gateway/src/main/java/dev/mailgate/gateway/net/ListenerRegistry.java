@@ -58,6 +58,7 @@ public final class ListenerRegistry implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, spec.backlog())
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.SO_KEEPALIVE, true)
+        .childOption(ChannelOption.RECVBUF_ALLOCATOR, ReadSizes.ALLOCATOR)
         .doOnConnection(c -> connections.add(c.channel()))
         // ChannelOperations is both the NettyInbound and the Connection of this channel.
         .handle((in, out) -> setup.run((Connection) in))

@@ -270,4 +270,74 @@ class RelayTest {
       firehose.disposeNow();
     }
   }
+
+  @Test
+  void readsAfterALoginAreNoLargerThanTheReadLimit() throws Exception {
+    // Netty fixes a channel's read sizing at its first read; a session reads its login before the
+    // relay starts, so the limit must hold from the channel's creation, not from the relay's start.
+    AtomicLong largestClientRead = new AtomicLong();
+    AtomicLong largestBackendRead = new AtomicLong();
+    DisposableServer backend = echo();
+    Backend b = connector.backend(BackendSpec.of("reads" + backend.port(), "127.0.0.1", backend.port(), BackendTlsMode.NONE));
+    ProtocolHandler relay =
+        (client, ctx) -> ctx.receiveObject().next() // the "login": the first read, before the relay
+            .flatMap(login -> {
+              client.channel().pipeline().addFirst(new LargestRead(largestClientRead));
+              return connector.connect(List.of(b))
+                  .flatMap(conn -> conn.connection().outbound().sendObject(Unpooled.copiedBuffer("x\r\n", US_ASCII)).then()
+                      .then(conn.receive().next()) // its echo, read before the relay as a greeting would be
+                      .thenReturn(conn));
+            })
+            .flatMap(conn -> {
+              conn.connection().channel().pipeline().addFirst(new LargestRead(largestBackendRead));
+              return Relay.run(client, ctx.receiveObject(), conn, Duration.ofMinutes(1), null,
+                  Unpooled.copiedBuffer("a OK\r\n", US_ASCII));
+            })
+            .doOnNext(result::tryEmitValue)
+            .then();
+    int total = 4 * 1024 * 1024;
+    try {
+      ListenerSpec spec = ListenerSpec.of("relay", Protocol.IMAP, new InetSocketAddress("127.0.0.1", 0), TlsMode.NONE);
+      RunningListener gw = registry.start(spec, ListenerBinding.of(relay, null)).block();
+      try (Socket s = new Socket("127.0.0.1", gw.port())) {
+        s.setSoTimeout(10_000);
+        s.getOutputStream().write("a LOGIN u p\r\n".getBytes(US_ASCII));
+        assertThat(read(s.getInputStream(), 6)).isEqualTo("a OK\r\n"); // the relay has started
+        byte[] chunk = new byte[256 * 1024];
+        Thread writer = new Thread(() -> {
+          try {
+            for (int sent = 0; sent < total; sent += chunk.length) {
+              s.getOutputStream().write(chunk);
+            }
+          } catch (java.io.IOException e) {
+            // the assertion on the bytes read back reports it
+          }
+        });
+        writer.start();
+        assertThat(s.getInputStream().readNBytes(total)).hasSize(total);
+        writer.join(10_000);
+      }
+      assertThat(largestClientRead.get()).isPositive().isLessThanOrEqualTo(Relay.MAX_READ);
+      assertThat(largestBackendRead.get()).isPositive().isLessThanOrEqualTo(Relay.MAX_READ);
+    } finally {
+      backend.disposeNow();
+    }
+  }
+
+  /** Records the largest buffer a channel read. */
+  static final class LargestRead extends io.netty.channel.ChannelInboundHandlerAdapter {
+    private final AtomicLong largest;
+
+    LargestRead(AtomicLong largest) {
+      this.largest = largest;
+    }
+
+    @Override
+    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof ByteBuf buf) {
+        largest.accumulateAndGet(buf.readableBytes(), Math::max);
+      }
+      ctx.fireChannelRead(msg);
+    }
+  }
 }
