@@ -4,6 +4,7 @@ import dev.mailgate.codec.imap.ImapResponseWriter;
 import dev.mailgate.mailbox.mime.BodyPart;
 import dev.mailgate.mailbox.mime.Envelope;
 import dev.mailgate.mailbox.mime.EnvelopeAddress;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -69,7 +70,7 @@ final class StructureWriter {
       return;
     }
     w.string(upper(p.type())).sp().string(upper(p.subtype())).sp();
-    params(w, p.params());
+    params(w, withDefaultCharset(p));
     w.sp().nstring(p.id()).sp().nstring(p.description()).sp().string(upper(p.encoding()))
         .sp().number(p.size());
     if (p.isMessage()) {
@@ -108,6 +109,21 @@ final class StructureWriter {
       w.sp().nil().sp().nil().sp().nil().sp().nil();
     }
     w.close();
+  }
+
+  /**
+   * A text part's parameters with the charset RFC 2045 section 5.2 implies when none is given
+   * ("Content-Type: text/plain" alone means us-ascii). Dovecot shows it the same way, after the
+   * part's own parameters. Added here rather than when parsing, so messages stored before show it
+   * too.
+   */
+  private static Map<String, String> withDefaultCharset(BodyPart p) {
+    if (!p.type().equalsIgnoreCase("text") || p.params().containsKey("charset")) {
+      return p.params();
+    }
+    Map<String, String> params = new LinkedHashMap<>(p.params());
+    params.put("charset", "us-ascii");
+    return params;
   }
 
   private static void params(ImapResponseWriter w, Map<String, String> params) {

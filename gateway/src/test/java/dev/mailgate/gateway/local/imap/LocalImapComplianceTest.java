@@ -346,4 +346,27 @@ class LocalImapComplianceTest {
           """).run(server.address());
     }
   }
+
+  @Test
+  void textPartWithoutCharsetShowsUsAsciiInBodyAndBodystructure() {
+    // RFC 2045 section 5.2: no charset parameter means us-ascii; Dovecot writes it out instead
+    // of NIL, which some clients need to pick a decoder.
+    try (LocalImapServer server = LocalImapServer.start(dir)) {
+      server.deliver("INBOX", """
+          Subject: no charset
+          Content-Type: text/plain
+
+          hello
+          """, Flags.NONE);
+      Transcript.of(LOGIN + """
+          C: s1 SELECT INBOX
+          S*: \\* .*
+          S: s1 OK .*
+          C: f1 FETCH 1 (BODY BODYSTRUCTURE)
+          S: \\* 1 FETCH \\(BODY \\("TEXT" "PLAIN" \\("CHARSET" "us-ascii"\\) NIL NIL "7BIT" 7 1\\) \
+          BODYSTRUCTURE \\("TEXT" "PLAIN" \\("CHARSET" "us-ascii"\\) NIL NIL "7BIT" 7 1 NIL NIL NIL NIL\\)\\)
+          S: f1 OK FETCH completed
+          """).run(server.address());
+    }
+  }
 }
