@@ -159,6 +159,17 @@ class StructureParserTest {
   }
 
   @Test
+  void boundaryFollowedByAParameterWithoutASemicolonStillSplitsTheParts() throws IOException {
+    // mime4j read the boundary as 'q charset="x"' and found no part; Dovecot ends it at the quote
+    String msg = "Content-Type: multipart/mixed; boundary=\"q\" charset=\"x\"\r\n\r\n"
+        + "--q\r\nContent-Type: text/plain\r\n\r\nhi\r\n--q\r\n\r\nho\r\n--q--\r\n";
+    MessageStructure s = parse(msg);
+    assertThat(s.root().params()).containsExactly(java.util.Map.entry("boundary", "q"));
+    assertThat(s.root().children()).hasSize(2);
+    assertThat(slice(msg, MessageStructure.content(s.part(2).orElseThrow()))).isEqualTo("ho");
+  }
+
+  @Test
   void topLevelMessageRfc822HasTheEncapsulatedMessageAsPartOne() throws IOException {
     String msg = "From: a@b.c\r\nContent-Type: message/rfc822\r\n\r\n"
         + "Subject: inner only\r\nContent-Type: text/plain\r\n\r\nhi\r\n";

@@ -369,4 +369,36 @@ class LocalImapComplianceTest {
           """).run(server.address());
     }
   }
+
+  @Test
+  void boundaryFollowedByAParameterWithoutASemicolonEndsAtItsClosingQuote() {
+    // "boundary=\"q\" charset=\"x\"": Dovecot takes boundary q and skips the rest up to the
+    // next ';', so the parts are found (mime4j read the boundary as 'q charset="x"').
+    try (LocalImapServer server = LocalImapServer.start(dir)) {
+      server.deliver("INBOX", """
+          Subject: missing semicolon
+          Content-Type: multipart/mixed; boundary="q" charset="x"
+
+          --q
+          Content-Type: text/plain
+
+          hi
+          --q
+
+          ho
+          --q--
+          """, Flags.NONE);
+      Transcript.of(LOGIN + """
+          C: s1 SELECT INBOX
+          S*: \\* .*
+          S: s1 OK .*
+          C: f1 FETCH 1 (BODYSTRUCTURE BODY.PEEK[2])
+          S: \\* 1 FETCH \\(BODYSTRUCTURE \\(\\("TEXT" "PLAIN" \\("CHARSET" "us-ascii"\\) NIL NIL "7BIT" 2 0 NIL NIL NIL NIL\\)\
+          \\("TEXT" "PLAIN" \\("CHARSET" "us-ascii"\\) NIL NIL "7BIT" 2 0 NIL NIL NIL NIL\\) \
+          "MIXED" \\("BOUNDARY" "q"\\) NIL NIL NIL\\) BODY\\[2\\] \\{2\\}
+          S: ho\\)
+          S: f1 OK FETCH completed
+          """).run(server.address());
+    }
+  }
 }
