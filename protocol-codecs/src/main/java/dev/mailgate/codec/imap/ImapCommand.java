@@ -1,9 +1,12 @@
 package dev.mailgate.codec.imap;
 
 import dev.mailgate.codec.DecodeFailure;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A parsed client command (RFC 3501 section 6, RFC 9051 section 6, and the extensions listed on
@@ -143,10 +146,22 @@ public sealed interface ImapCommand {
 
   /**
    * SEARCH; {@code returnOptions} is null without RETURN, else the ESEARCH options (RFC 4731, RFC
-   * 5182 SAVE) upper case, possibly empty; {@code charset} is null when absent.
+   * 5182 SAVE) upper case, possibly empty; {@code charset} is null when absent. The strings of
+   * {@code key} were decoded with that charset when Java knows it ({@link #knownCharset}), else as
+   * UTF-8.
    */
   record Search(String tag, boolean uid, List<String> returnOptions, String charset, SearchKey key)
-      implements ImapCommand {}
+      implements ImapCommand {
+
+    /** The charset a SEARCH CHARSET names, empty if Java does not know it (or it is malformed). */
+    public static Optional<Charset> knownCharset(String name) {
+      try {
+        return Charset.isSupported(name) ? Optional.of(Charset.forName(name)) : Optional.empty();
+      } catch (IllegalCharsetNameException e) {
+        return Optional.empty();
+      }
+    }
+  }
 
   /**
    * FETCH with CHANGEDSINCE (-1 when absent) and VANISHED (RFC 7162 sections 3.1.4, 3.2.6).

@@ -2,6 +2,7 @@ package dev.mailgate.codec.imap;
 
 import dev.mailgate.codec.ProtocolError;
 import io.netty.buffer.ByteBuf;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -229,8 +230,13 @@ final class ImapReader {
 
   /** astring = 1*ASTRING-CHAR / string. */
   String astring() {
+    return astring(StandardCharsets.UTF_8);
+  }
+
+  /** An astring whose quoted or literal form is text in {@code cs} (SEARCH CHARSET). */
+  String astring(Charset cs) {
     if (peek() == '"' || atLiteral()) {
-      return string();
+      return string(cs);
     }
     int i = pos;
     while (i < end && ImapChars.isAstringChar(at(i))) {
@@ -268,18 +274,26 @@ final class ImapReader {
 
   /** string = quoted / literal. */
   String string() {
+    return string(StandardCharsets.UTF_8);
+  }
+
+  private String string(Charset cs) {
     int c = peek();
     if (c == '"') {
-      return quoted();
+      return quoted(cs);
     }
     if (atLiteral()) {
       ByteBuf lit = literal();
-      return lit.toString(StandardCharsets.UTF_8);
+      return lit.toString(cs);
     }
     throw syntax("expected string");
   }
 
   String quoted() {
+    return quoted(StandardCharsets.UTF_8);
+  }
+
+  private String quoted(Charset cs) {
     expect('"');
     int start = pos;
     boolean escaped = false;
@@ -306,7 +320,7 @@ final class ImapReader {
     if (i >= end) {
       throw syntax("unterminated quoted string");
     }
-    String s = new String(buf, start + delta, i - start, StandardCharsets.UTF_8);
+    String s = new String(buf, start + delta, i - start, cs);
     pos = i + 1;
     if (escaped) {
       s = s.replace("\\\\", "\u0000").replace("\\\"", "\"").replace('\u0000', '\\');

@@ -1,6 +1,8 @@
 package dev.mailgate.codec.imap;
 
 import dev.mailgate.codec.imap.ImapCommand.StoreMode;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -53,7 +55,12 @@ final class MessageCommandParser {
       charset = r.astring();
       r.sp();
     }
-    return new ImapCommand.Search(tag, uid, returns, charset, SearchKeyParser.program(r));
+    // US-ASCII is read as UTF-8, its superset, as before: 8-bit text under that label still
+    // finds what the client meant. An unknown charset is refused by the session; until then UTF-8.
+    Charset strings = charset == null || charset.equalsIgnoreCase("US-ASCII")
+        ? StandardCharsets.UTF_8
+        : ImapCommand.Search.knownCharset(charset).orElse(StandardCharsets.UTF_8);
+    return new ImapCommand.Search(tag, uid, returns, charset, SearchKeyParser.program(r, strings));
   }
 
   /** fetch = "FETCH" SP sequence-set SP items [SP "(" fetch-modifier *(SP fetch-modifier) ")"]. */

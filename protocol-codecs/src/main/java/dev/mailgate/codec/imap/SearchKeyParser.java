@@ -1,5 +1,6 @@
 package dev.mailgate.codec.imap;
 
+import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,25 +17,28 @@ final class SearchKeyParser {
 
   private SearchKeyParser() {}
 
-  /** One or more keys separated by SP until the end of the command or a closing parenthesis. */
-  static SearchKey program(ImapReader r) {
+  /**
+   * One or more keys separated by SP until the end of the command or a closing parenthesis; the
+   * strings to look for are text in {@code cs} (the command's CHARSET).
+   */
+  static SearchKey program(ImapReader r, Charset cs) {
     List<SearchKey> keys = new ArrayList<>(4);
-    keys.add(key(r));
+    keys.add(key(r, cs));
     while (r.trySp()) {
-      keys.add(key(r));
+      keys.add(key(r, cs));
       r.checkCount(keys.size());
     }
     return keys.size() == 1 ? keys.get(0) : new SearchKey.And(keys);
   }
 
-  static SearchKey key(ImapReader r) {
+  static SearchKey key(ImapReader r, Charset cs) {
     int c = r.peek();
     if (c == '(') {
       r.open();
       List<SearchKey> keys = new ArrayList<>(4);
-      keys.add(key(r));
+      keys.add(key(r, cs));
       while (r.trySp()) {
-        keys.add(key(r));
+        keys.add(key(r, cs));
         r.checkCount(keys.size());
       }
       r.close();
@@ -59,13 +63,13 @@ final class SearchKeyParser {
       case UNDRAFT -> flag(SearchKey.Flag.UNDRAFT);
       case UNFLAGGED -> flag(SearchKey.Flag.UNFLAGGED);
       case UNSEEN -> flag(SearchKey.Flag.UNSEEN);
-      case BCC -> string(r, SearchKey.Field.BCC);
-      case BODY -> string(r, SearchKey.Field.BODY);
-      case CC -> string(r, SearchKey.Field.CC);
-      case FROM -> string(r, SearchKey.Field.FROM);
-      case SUBJECT -> string(r, SearchKey.Field.SUBJECT);
-      case TEXT -> string(r, SearchKey.Field.TEXT);
-      case TO -> string(r, SearchKey.Field.TO);
+      case BCC -> string(r, cs, SearchKey.Field.BCC);
+      case BODY -> string(r, cs, SearchKey.Field.BODY);
+      case CC -> string(r, cs, SearchKey.Field.CC);
+      case FROM -> string(r, cs, SearchKey.Field.FROM);
+      case SUBJECT -> string(r, cs, SearchKey.Field.SUBJECT);
+      case TEXT -> string(r, cs, SearchKey.Field.TEXT);
+      case TO -> string(r, cs, SearchKey.Field.TO);
       case BEFORE -> date(r, SearchKey.DateField.BEFORE);
       case ON -> date(r, SearchKey.DateField.ON);
       case SINCE -> date(r, SearchKey.DateField.SINCE);
@@ -76,7 +80,7 @@ final class SearchKeyParser {
         r.sp();
         String field = r.astring();
         r.sp();
-        yield new SearchKey.Header(field, r.astring());
+        yield new SearchKey.Header(field, r.astring(cs));
       }
       case KEYWORD, UNKEYWORD -> {
         r.sp();
@@ -97,16 +101,16 @@ final class SearchKeyParser {
       case NOT -> {
         r.sp();
         r.enter();
-        SearchKey k = key(r);
+        SearchKey k = key(r, cs);
         r.leave();
         yield new SearchKey.Not(k);
       }
       case OR -> {
         r.sp();
         r.enter();
-        SearchKey a = key(r);
+        SearchKey a = key(r, cs);
         r.sp();
-        SearchKey b = key(r);
+        SearchKey b = key(r, cs);
         r.leave();
         yield new SearchKey.Or(a, b);
       }
@@ -134,9 +138,9 @@ final class SearchKeyParser {
     return new SearchKey.FlagKey(f);
   }
 
-  private static SearchKey string(ImapReader r, SearchKey.Field f) {
+  private static SearchKey string(ImapReader r, Charset cs, SearchKey.Field f) {
     r.sp();
-    return new SearchKey.StringKey(f, r.astring());
+    return new SearchKey.StringKey(f, r.astring(cs));
   }
 
   private static SearchKey date(ImapReader r, SearchKey.DateField f) {

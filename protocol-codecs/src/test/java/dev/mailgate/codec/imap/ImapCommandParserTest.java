@@ -37,8 +37,12 @@ class ImapCommandParserTest {
 
   /** Like {@link #parseAll(String, boolean, ImapLimits)}; {@code utf8}: after ENABLE UTF8=ACCEPT. */
   static List<Object> parseAll(String input, boolean authenticated, ImapLimits limits, boolean utf8) {
+    return parseAll(input.getBytes(UTF_8), authenticated, limits, utf8);
+  }
+
+  /** Like {@link #parseAll(String, boolean, ImapLimits, boolean)} for input that is not UTF-8. */
+  static List<Object> parseAll(byte[] bytes, boolean authenticated, ImapLimits limits, boolean utf8) {
     List<List<Object>> ways = new ArrayList<>();
-    byte[] bytes = input.getBytes(UTF_8);
     for (List<byte[]> way : Splits.allSplits(bytes, 42)) {
       List<Object> r = new ArrayList<>();
       for (Object o : Splits.decode(() -> pipeline(authenticated, limits, utf8), way, ImapCommandParserTest::describe)) {
@@ -217,6 +221,29 @@ class ImapCommandParserTest {
     List<Object> out = parseAll("A284 SEARCH CHARSET UTF-8 TEXT {6}\r\nXXXXXX\r\n", true);
     assertThat(out).containsExactly("+6",
         new Search("A284", false, null, "UTF-8", new SearchKey.StringKey(Field.TEXT, "XXXXXX")));
+  }
+
+  @org.junit.jupiter.api.Test
+  void searchStringsAreDecodedWithTheNamedCharset() {
+    // ö in ISO-8859-1, in a literal and in a quoted string; the euro sign in windows-1252.
+    byte[] latin1 = "a SEARCH CHARSET ISO-8859-1 SUBJECT {4}\r\nK\u00f6ln HEADER X-Tag \"gr\u00fc\"\r\n"
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertThat(parseAll(latin1, true, ImapLimits.DEFAULTS, false)).containsExactly("+4",
+        new Search("a", false, null, "ISO-8859-1", new SearchKey.And(List.of(
+            new SearchKey.StringKey(Field.SUBJECT, "K\u00f6ln"), new SearchKey.Header("X-Tag", "gr\u00fc")))));
+    byte[] cp1252 = {'b', ' ', 'S', 'E', 'A', 'R', 'C', 'H', ' ', 'C', 'H', 'A', 'R', 'S', 'E', 'T', ' ',
+        'w', 'i', 'n', 'd', 'o', 'w', 's', '-', '1', '2', '5', '2', ' ', 'B', 'O', 'D', 'Y', ' ',
+        '"', '5', (byte) 0x80, '"', '\r', '\n'};
+    assertThat(parseAll(cp1252, true, ImapLimits.DEFAULTS, false)).containsExactly(
+        new Search("b", false, null, "windows-1252", new SearchKey.StringKey(Field.BODY, "5\u20ac")));
+  }
+
+  @org.junit.jupiter.api.Test
+  void searchWithAnUnknownCharsetReadsItsStringsAsUtf8() {
+    // The session refuses it with NO [BADCHARSET]; the command still parses.
+    List<Object> out = parseAll("c SEARCH CHARSET x-no-such-charset TEXT \"K\u00f6ln\"\r\n", true);
+    assertThat(out).containsExactly(
+        new Search("c", false, null, "x-no-such-charset", new SearchKey.StringKey(Field.TEXT, "K\u00f6ln")));
   }
 
   @org.junit.jupiter.api.Test

@@ -8,13 +8,12 @@ import dev.mailgate.mailbox.search.SequenceView;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import reactor.core.publisher.Mono;
 
 /**
- * SEARCH / UID SEARCH (RFC 3501 section 6.4.4) over the store's evaluator, with CHARSET UTF-8 or
- * US-ASCII (others: {@code NO [BADCHARSET]}), the MODSEQ criterion and its response data (RFC 7162
+ * SEARCH / UID SEARCH (RFC 3501 section 6.4.4) over the store's evaluator, with any CHARSET Java
+ * knows (others: {@code NO [BADCHARSET]}), the MODSEQ criterion and its response data (RFC 7162
  * section 3.1.5), ESEARCH RETURN (MIN MAX COUNT ALL) of RFC 4731 and SAVE of RFC 5182 (SEARCHRES:
  * the result kept in the {@link SelectedMailbox} for {@code $}). After ENABLE UTF8=ACCEPT a CHARSET
  * is refused with BAD (RFC 6855 section 3). Results are streamed from the evaluator and kept as one
@@ -37,8 +36,8 @@ final class SearchCommand {
         // charset label conflicts with that. A BAD leaves the saved result as it was.
         return session.tagged(c.tag(), ImapStatus.BAD, null, "CHARSET not allowed after ENABLE UTF8=ACCEPT");
       }
-      String cs = c.charset().toUpperCase(Locale.ROOT);
-      if (!cs.equals("UTF-8") && !cs.equals("US-ASCII")) {
+      // The codec decoded the strings with any charset Java knows; others cannot be searched for.
+      if (ImapCommand.Search.knownCharset(c.charset()).isEmpty()) {
         if (save) {
           v.save(NONE); // a NO empties the search result variable (RFC 5182 section 2.1)
         }

@@ -401,4 +401,43 @@ class LocalImapComplianceTest {
           """).run(server.address());
     }
   }
+
+  @Test
+  void searchCharsetAcceptsAnyCharsetJavaKnowsAndDecodesTheStringsWithIt() {
+    // RFC 3501 section 6.4.4: strings are in the named charset; Dovecot knows ISO-8859-1 and
+    // windows-1252 as here. A charset nobody knows still gets NO [BADCHARSET].
+    try (LocalImapServer server = LocalImapServer.start(dir);
+        Transcript.Client c = Transcript.Client.connect(server.address(), Duration.ofSeconds(10))) {
+      server.deliver("INBOX", """
+          Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=
+          Content-Type: text/plain; charset=utf-8
+          Content-Transfer-Encoding: 8bit
+
+          K\u00f6ln ist sch\u00f6n, 5 \u20ac
+          """, Flags.NONE);
+      c.run(LOGIN + """
+          C: s1 SELECT INBOX
+          S*: \\* .*
+          S: s1 OK .*
+          """);
+      c.send("b1 SEARCH CHARSET ISO-8859-1 BODY {4+}\r\nK\u00f6ln SUBJECT \"gr\u00fc\"\r\n"
+          .getBytes(StandardCharsets.ISO_8859_1));
+      c.run("""
+          S: \\* SEARCH 1
+          S: b1 OK SEARCH completed
+          """);
+      c.send(new byte[] {'b', '2', ' ', 'S', 'E', 'A', 'R', 'C', 'H', ' ', 'C', 'H', 'A', 'R', 'S', 'E', 'T',
+          ' ', 'w', 'i', 'n', 'd', 'o', 'w', 's', '-', '1', '2', '5', '2', ' ', 'T', 'E', 'X', 'T', ' ',
+          '"', '5', ' ', (byte) 0x80, '"', '\r', '\n'});
+      c.run("""
+          S: \\* SEARCH 1
+          S: b2 OK SEARCH completed
+          C: b3 SEARCH CHARSET ISO-8859-1 BODY "Berlin"
+          S: \\* SEARCH
+          S: b3 OK SEARCH completed
+          C: b4 SEARCH CHARSET x-no-such-charset BODY koln
+          S: b4 NO \\[BADCHARSET.*
+          """);
+    }
+  }
 }
