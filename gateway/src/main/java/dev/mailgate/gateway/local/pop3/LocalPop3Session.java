@@ -237,7 +237,7 @@ final class LocalPop3Session {
   /** RETR ({@code lines < 0}) or TOP: the message streamed from the store, dot-stuffed by the encoder. */
   private Mono<Boolean> retr(int n, int lines) {
     if (!maildrop.exists(n)) {
-      return wire.refuse(noSuchMessage(n));
+      return noSuchMessage(n);
     }
     Flux<ByteBuf> chunks = store.content(maildrop.mailbox(), maildrop.uid(n), ByteRange.ALL).map(Unpooled::wrappedBuffer);
     if (lines >= 0) {
@@ -311,15 +311,21 @@ final class LocalPop3Session {
 
   private Mono<Boolean> withMessage(int n, java.util.function.IntFunction<Status> answer) {
     if (!maildrop.exists(n)) {
-      return wire.refuse(noSuchMessage(n));
+      return noSuchMessage(n);
     }
     return ok(answer.apply(n));
   }
 
-  private Status noSuchMessage(int n) {
-    return Status.err(maildrop.isDeleted(n) ? "message " + n + " already deleted" : "no such message");
+  /**
+   * A well-formed command about a message that is missing or already deleted: -ERR, but not a bad
+   * command, so not counted toward limits.max_errors (a client retrying a message it lost track of
+   * is not misbehaving).
+   */
+  private Mono<Boolean> noSuchMessage(int n) {
+    return ok(Status.err(maildrop.isDeleted(n) ? "message " + n + " already deleted" : "no such message"));
   }
 
+  /** Answers the command; the session goes on. */
   private Mono<Boolean> ok(Pop3Response response) {
     return wire.answer(response).thenReturn(false);
   }

@@ -420,6 +420,28 @@ class LocalPop3ServerTest {
     }
   }
 
+  /**
+   * limits.max_errors counts bad commands (docs/configuration.md): a well-formed command about a
+   * message that is missing or already deleted is answered -ERR and is not one, however often.
+   */
+  @Test
+  void missingOrDeletedMessagesAreNotCountedAsErrors() throws Exception {
+    String user = fx.user("missing", M1);
+    try (Pop3TestClient c = login(user)) {
+      assertThat(c.command("DELE 1")).isEqualTo("+OK message 1 deleted");
+      for (int i = 0; i < 4; i++) {
+        assertThat(c.command("RETR 7")).isEqualTo("-ERR no such message");
+        assertThat(c.command("TOP 1 0")).isEqualTo("-ERR message 1 already deleted");
+        assertThat(c.command("LIST 7")).isEqualTo("-ERR no such message");
+        assertThat(c.command("UIDL 1")).isEqualTo("-ERR message 1 already deleted");
+        assertThat(c.command("DELE 1")).isEqualTo("-ERR message 1 already deleted");
+      }
+      assertThat(c.command("NOOP")).isEqualTo("+OK");
+      assertThat(c.command("XYZZY")).isEqualTo("-ERR unknown command"); // still counted, first of ten
+      assertThat(c.command("RSET")).startsWith("+OK");
+    }
+  }
+
   @Test
   void anOverlongLineIsRefusedAndTheSessionGoesOn() throws Exception {
     try (Pop3TestClient c = new Pop3TestClient(port)) {
