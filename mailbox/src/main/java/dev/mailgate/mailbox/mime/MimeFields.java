@@ -17,9 +17,9 @@ import org.apache.james.mime4j.stream.RawField;
 
 /**
  * The MIME fields of one entity (RFC 2045 sections 5-8, RFC 2183, RFC 3066, RFC 2557) interpreted
- * with mime4j's lenient field parsers, Content-Type parameters with {@link MimeParameters} (as
- * Dovecot reads them), with the defaults of RFC 2045 section 5.2 (text/plain; charset=us-ascii, or
- * message/rfc822 inside multipart/digest per RFC 2046 section 5.1.5) and 7BIT.
+ * with mime4j's lenient field parsers, Content-Type and Content-Disposition parameters with {@link
+ * MimeParameters} (as Dovecot reads them), with the defaults of RFC 2045 section 5.2 (text/plain;
+ * charset=us-ascii, or message/rfc822 inside multipart/digest per RFC 2046 section 5.1.5) and 7BIT.
  */
 record MimeFields(
     String type,
@@ -55,7 +55,7 @@ record MimeFields(
         cd == null ? null : parse("Content-Disposition", cd, ContentDispositionField.class);
     if (cdf != null && cdf.getDispositionType() != null && !cdf.getDispositionType().isEmpty()) {
       disposition = cdf.getDispositionType();
-      dispositionParams = new LinkedHashMap<>(cdf.getParameters());
+      dispositionParams = MimeParameters.parse(cd); // as Dovecot reads them, not as mime4j does
     }
     List<String> language = List.of();
     String cl = h.get("content-language");

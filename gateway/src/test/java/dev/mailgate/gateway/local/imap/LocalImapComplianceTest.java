@@ -440,4 +440,46 @@ class LocalImapComplianceTest {
           """);
     }
   }
+
+  @Test
+  void dispositionParametersShowRfc2231AndRfc2047FileNamesAsDovecotDoes() {
+    // Dovecot joins RFC 2231 continuations but decodes nothing: filename* keeps its
+    // charset''%XX form and an encoded word stays as written, for the client to decode.
+    try (LocalImapServer server = LocalImapServer.start(dir)) {
+      server.deliver("INBOX", """
+          Subject: attachments
+          Content-Type: multipart/mixed; boundary="b"
+
+          --b
+          Content-Type: application/pdf; name*=UTF-8''%E2%82%AC%20rates.pdf
+          Content-Disposition: attachment; filename*=UTF-8''%E2%82%AC%20rates.pdf
+
+          x
+          --b
+          Content-Type: application/pdf
+          Content-Disposition: attachment; filename*0="long"; filename*1="name.pdf"; size=3
+
+          x
+          --b
+          Content-Type: application/pdf
+          Content-Disposition: attachment; filename="=?UTF-8?B?w6k=?=.pdf"
+
+          x
+          --b--
+          """, Flags.NONE);
+      Transcript.of(LOGIN + """
+          C: s1 SELECT INBOX
+          S*: \\* .*
+          S: s1 OK .*
+          C: f1 FETCH 1 (BODYSTRUCTURE)
+          S: \\Q* 1 FETCH (BODYSTRUCTURE (\
+          ("APPLICATION" "PDF" ("NAME*" "UTF-8''%E2%82%AC%20rates.pdf") NIL NIL "7BIT" 1 NIL \
+          ("ATTACHMENT" ("FILENAME*" "UTF-8''%E2%82%AC%20rates.pdf")) NIL NIL)\
+          ("APPLICATION" "PDF" NIL NIL NIL "7BIT" 1 NIL ("ATTACHMENT" ("SIZE" "3" "FILENAME" "longname.pdf")) NIL NIL)\
+          ("APPLICATION" "PDF" NIL NIL NIL "7BIT" 1 NIL ("ATTACHMENT" ("FILENAME" "=?UTF-8?B?w6k=?=.pdf")) NIL NIL) \
+          "MIXED" ("BOUNDARY" "b") NIL NIL NIL))\\E
+          S: f1 OK FETCH completed
+          """).run(server.address());
+    }
+  }
 }

@@ -62,4 +62,23 @@ class StructureWriterTest {
             + "(\"APPLICATION\" \"OCTET-STREAM\" NIL NIL NIL \"7BIT\" 2 NIL NIL NIL NIL)"
             + " \"MIXED\" (\"BOUNDARY\" \"q\") NIL NIL NIL)");
   }
+
+  @Test
+  void dispositionFileNamesKeepTheirRfc2231AndRfc2047EncodingsAsDovecotShowsThem() throws IOException {
+    // Dovecot: ("attachment" ("filename*" "UTF-8''%E2%82%AC%20rates.pdf")); mime4j decoded it
+    assertThat(bodystructure("""
+        Content-Type: application/pdf
+        Content-Disposition: attachment; filename*=UTF-8''%E2%82%AC%20rates.pdf
+
+        x
+        """)).isEqualTo("(\"APPLICATION\" \"PDF\" NIL NIL NIL \"7BIT\" 3 NIL "
+            + "(\"ATTACHMENT\" (\"FILENAME*\" \"UTF-8''%E2%82%AC%20rates.pdf\")) NIL NIL)");
+    assertThat(bodystructure("""
+        Content-Type: application/pdf
+        Content-Disposition: inline; filename="=?UTF-8?B?w6k=?=.pdf" size=3
+
+        x
+        """)).isEqualTo("(\"APPLICATION\" \"PDF\" NIL NIL NIL \"7BIT\" 3 NIL "
+            + "(\"INLINE\" (\"FILENAME\" \"=?UTF-8?B?w6k=?=.pdf\")) NIL NIL)");
+  }
 }
