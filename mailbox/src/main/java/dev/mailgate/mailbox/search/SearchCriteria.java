@@ -46,7 +46,10 @@ public sealed interface SearchCriteria {
   /** BEFORE, ON, SINCE: on INTERNALDATE. */
   record Internal(DateOp op, LocalDate date) implements SearchCriteria {}
 
-  /** SENTBEFORE, SENTON, SENTSINCE: on the Date: header; messages without one never match. */
+  /**
+   * SENTBEFORE, SENTON, SENTSINCE: on the Date: header's day; a message without a parseable one is
+   * compared by its internal date (RFC 5256 section 2.2's sent date).
+   */
   record Sent(DateOp op, LocalDate date) implements SearchCriteria {}
 
   /** HEADER name string: the field exists and its (RFC 2047 decoded) value contains the string. */

@@ -118,9 +118,7 @@ public final class SearchEvaluator {
     } else if (c instanceof SearchCriteria.Internal d) {
       return compare(d.op(), m.internalDate(), d.date());
     } else if (c instanceof SearchCriteria.Sent d) {
-      // The sent date is stored as written, zone undone: its date is read in UTC, whatever the zone.
-      return m.sentDate().isPresent()
-          && compare(d.op(), m.sentDate().get().atZone(ZoneOffset.UTC).toLocalDate(), d.date());
+      return compare(d.op(), sentDay(m), d.date());
     } else if (c instanceof SearchCriteria.ModSeqAtLeast q) {
       return m.modSeq() >= q.modSeq();
     } else if (c instanceof SearchCriteria.Not n) {
@@ -170,6 +168,16 @@ public final class SearchEvaluator {
           .flatMap(found -> found ? Mono.just(true) : bodyContains(msg, t.contains()));
     }
     return Mono.error(new IllegalStateException("unhandled criteria " + c));
+  }
+
+  /**
+   * The day the message was sent: the Date: header's, stored as written with its zone undone, so
+   * read in UTC whatever the zone; without a parseable Date: the internal date's day, compared like
+   * BEFORE/ON/SINCE, as RFC 5256 section 2.2 defines the sent date (a message is never undated).
+   */
+  private LocalDate sentDay(MessageMeta m) {
+    return m.sentDate().map(sent -> sent.atZone(ZoneOffset.UTC).toLocalDate())
+        .orElseGet(() -> m.internalDate().atZone(zone).toLocalDate());
   }
 
   private boolean compare(DateOp op, Instant instant, LocalDate date) {

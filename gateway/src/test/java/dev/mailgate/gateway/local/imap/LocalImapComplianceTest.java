@@ -482,4 +482,32 @@ class LocalImapComplianceTest {
           """).run(server.address());
     }
   }
+
+  @Test
+  void sentDateSearchesUseTheInternalDateOfAMessageWithoutADateHeader() {
+    // RFC 5256 section 2.2's sent date: INTERNALDATE (17-Nov-2026 here) when Date: is missing or
+    // unparseable; such messages were never found by SENTON / SENTSINCE before.
+    try (LocalImapServer server = LocalImapServer.start(dir)) {
+      server.deliver("INBOX", LocalImapServer.MESSAGE_1, Flags.NONE); // Date: 7 Feb 1994
+      server.deliver("INBOX", "Subject: undated\n\nx\n", Flags.NONE);
+      server.deliver("INBOX", "Subject: odd date\nDate: the day after tomorrow\n\nx\n", Flags.NONE);
+      Transcript.of(LOGIN + """
+          C: s1 SELECT INBOX
+          S*: \\* .*
+          S: s1 OK .*
+          C: d1 SEARCH SENTON 17-Nov-2026
+          S: \\* SEARCH 2 3
+          S: d1 OK SEARCH completed
+          C: d2 SEARCH SENTBEFORE 17-Nov-2026
+          S: \\* SEARCH 1
+          S: d2 OK SEARCH completed
+          C: d3 SEARCH SENTSINCE 1-Jan-2000
+          S: \\* SEARCH 2 3
+          S: d3 OK SEARCH completed
+          C: d4 SEARCH SENTSINCE 18-Nov-2026
+          S: \\* SEARCH
+          S: d4 OK SEARCH completed
+          """).run(server.address());
+    }
+  }
 }
