@@ -116,21 +116,14 @@ final class Pop3RelayConversation implements RelayGoodbye.Conversation {
    * Returns where it stopped: right after the terminating line, or {@code to}.
    */
   private int body(ByteBuf bytes, int from, int to) {
+    if (awaiting.isEmpty() && !lostCount) {
+      return bodyWithNothingAfterIt(bytes, from, to);
+    }
     int i = from;
     while (i < to) {
       int lf = bytes.indexOf(i, to, (byte) '\n');
       int end = lf < 0 ? to : lf;
-      int n = end - i;
-      if (lineLength == 0 && n > 0) {
-        first = bytes.getByte(i);
-        if (n > 1) {
-          second = bytes.getByte(i + 1);
-        }
-      } else if (lineLength == 1 && n > 0) {
-        second = bytes.getByte(i);
-      }
-      // only "is it exactly two bytes" matters: saturate rather than count a huge line
-      lineLength = Math.min(lineLength + n, 3);
+      lineGoesOn(bytes, i, end);
       if (lf < 0) {
         return to;
       }
@@ -143,6 +136,63 @@ final class Pop3RelayConversation implements RelayGoodbye.Conversation {
       }
     }
     return to;
+  }
+
+  /**
+   * A multi-line body while the client has no other command outstanding: the backend can send
+   * nothing after the terminating line, so that line can only be the last one of what has arrived,
+   * and only the read's last line break needs looking at (found from the end, a line's length
+   * back) instead of every line of the message. A backend that did send something unasked after
+   * the terminator in the same read leaves the body unended: the conversation is then never at
+   * rest, as with {@code lostCount}, and a drain closes at its timeout.
+   */
+  private int bodyWithNothingAfterIt(ByteBuf bytes, int from, int to) {
+    int lf = bytes.forEachByteDesc(from, to - from, ByteProcessor.FIND_LF);
+    if (lf < 0) {
+      lineGoesOn(bytes, from, to);
+      return to;
+    }
+    if (endsTheBody(bytes, from, lf)) {
+      inResponse = false;
+      lineLength = 0;
+      return lf + 1;
+    }
+    lineLength = 0;
+    lineGoesOn(bytes, lf + 1, to);
+    return to;
+  }
+
+  /** Whether the line ended by the LF at {@code lf} is the lone dot: {@code ".\r"}, nothing else. */
+  private boolean endsTheBody(ByteBuf bytes, int from, int lf) {
+    int inRead = lf - from; // bytes of that line in this read (at most what is asked below matters)
+    if (inRead >= 3) {
+      return bytes.getByte(lf - 1) == '\r' && bytes.getByte(lf - 2) == '.' && bytes.getByte(lf - 3) == '\n';
+    }
+    if (lineLength + inRead != 2) {
+      return false;
+    }
+    return switch (inRead) {
+      case 2 -> bytes.getByte(from) == '.' && bytes.getByte(from + 1) == '\r';
+      case 1 -> first == '.' && bytes.getByte(from) == '\r';
+      default -> first == '.' && second == '\r';
+    };
+  }
+
+  /**
+   * Bytes {@code [from, to)} continue the current body line, which has no LF among them. Only "is it
+   * exactly the two bytes {@code .\r}" matters: the length saturates rather than count a huge line.
+   */
+  private void lineGoesOn(ByteBuf bytes, int from, int to) {
+    int n = to - from;
+    if (lineLength == 0 && n > 0) {
+      first = bytes.getByte(from);
+      if (n > 1) {
+        second = bytes.getByte(from + 1);
+      }
+    } else if (lineLength == 1 && n > 0) {
+      second = bytes.getByte(from);
+    }
+    lineLength = Math.min(lineLength + n, 3);
   }
 
   @Override

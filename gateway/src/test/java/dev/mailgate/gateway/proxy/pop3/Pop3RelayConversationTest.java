@@ -96,4 +96,64 @@ class Pop3RelayConversationTest {
     backend("+OK\r\n");
     assertThat(c.atRest()).isTrue();
   }
+
+  /** Feeds {@code [from, to)} of {@code b} as one read; returns where the last call stopped. */
+  private static int read(Pop3RelayConversation conversation, ByteBuf b, int from, int to) {
+    int i = from;
+    while (i < to) {
+      i = conversation.fromBackend(b, i, to);
+    }
+    return i;
+  }
+
+  @Test
+  void withNothingPipelinedABodyEndsAtItsDotLineWhereverTwoCutsSplitIt() {
+    // Nothing awaits after the RETR, so only each read's last line break is looked at.
+    String[] bodies = {"", "x\r\n", ".\r.\r\n", "..\r\n", "a\r\n.x\r\n..\r\n\r\n\r\n", ". \r\n.\r\r\n",
+        "y".repeat(70) + "\r\n. \r\n"};
+    for (String body : bodies) {
+      String response = "+OK\r\n" + body + ".\r\n";
+      ByteBuf b = Unpooled.copiedBuffer(response, StandardCharsets.US_ASCII);
+      try {
+        for (int cut1 = 1; cut1 < response.length(); cut1++) {
+          for (int cut2 = cut1; cut2 < response.length(); cut2++) {
+            Pop3RelayConversation fresh = new Pop3RelayConversation();
+            ByteBuf command = Unpooled.copiedBuffer("RETR 1\r\n", StandardCharsets.US_ASCII);
+            fresh.fromClient(command, 0, command.writerIndex());
+            command.release();
+            read(fresh, b, 0, cut1);
+            read(fresh, b, cut1, cut2);
+            String where = body.replace("\r", "\\r").replace("\n", "\\n") + " cut at " + cut1 + ", " + cut2;
+            assertThat(fresh.betweenResponses()).as(where).isFalse();
+            assertThat(read(fresh, b, cut2, response.length())).as(where).isEqualTo(response.length());
+            assertThat(fresh.atRest()).as(where).isTrue();
+          }
+        }
+      } finally {
+        b.release();
+      }
+    }
+  }
+
+  @Test
+  void aCommandPipelinedInTheMiddleOfABodyKeepsTheLineTheBodyWasIn() {
+    client("RETR 1\r\n");
+    backend("+OK\r\nline\r\n."); // nothing pipelined yet: the read's last line is carried over
+    client("STAT\r\n");
+    backend("\r\n+OK 1 2\r\n"); // now every line break is looked at
+    assertThat(c.atRest()).isTrue();
+  }
+
+  @Test
+  void somethingUnaskedAfterTheDotLineInTheSameReadLeavesTheConversationNeverAtRest() {
+    // What a drain then does is wait for its timeout: never a goodbye in the middle of a response.
+    client("RETR 1\r\n");
+    ByteBuf b = Unpooled.copiedBuffer("+OK\r\nbody\r\n.\r\n-ERR unasked\r\n", StandardCharsets.US_ASCII);
+    try {
+      read(c, b, 0, b.writerIndex());
+      assertThat(c.atRest()).isFalse();
+    } finally {
+      b.release();
+    }
+  }
 }
