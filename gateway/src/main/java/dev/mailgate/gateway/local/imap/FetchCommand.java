@@ -240,12 +240,15 @@ final class FetchCommand {
             KeywordAnnouncer.ensure(session.alloc, v, m.flags(), flagsLine);
             parts.add(Flux.fromIterable(flagsLine));
           }
-          parts.add(Flux.just(ascii("* " + msn + " FETCH (")));
+          // Every part allocates its buffers only when its turn comes: a part built up front and
+          // never reached (an earlier item failed, the client went away) would never be released.
+          parts.add(Flux.defer(() -> Flux.just(ascii("* " + msn + " FETCH ("))));
           for (int i = 0; i < items.size(); i++) {
             String sep = i == 0 ? "" : " ";
-            parts.add(item(v, m, read, items.get(i), sep));
+            FetchItem item = items.get(i);
+            parts.add(Flux.defer(() -> item(v, m, read, item, sep)));
           }
-          parts.add(Flux.just(ascii(")\r\n")));
+          parts.add(Flux.defer(() -> Flux.just(ascii(")\r\n"))));
           // "* n FETCH (" is out once any item fails: no reply can follow it honestly
           return Flux.concat(parts)
               .onErrorMap(e -> !(e instanceof ResponseCutShort), ResponseCutShort::new);
