@@ -5,6 +5,7 @@ import dev.mailgate.codec.imap.ImapCommand.StatusItem;
 import dev.mailgate.codec.imap.ImapResponseWriter;
 import dev.mailgate.codec.imap.ImapStatus;
 import dev.mailgate.codec.imap.ResponseCode;
+import dev.mailgate.mailbox.store.MailStoreException;
 import dev.mailgate.mailbox.store.MailboxInfo;
 import dev.mailgate.mailbox.store.MailboxName;
 import dev.mailgate.mailbox.store.Quota;
@@ -87,8 +88,14 @@ final class MailboxCommands {
     return session.send(List.of(ns)).then(session.complete(tag, null, "NAMESPACE completed"));
   }
 
+  /**
+   * STATUS of one mailbox. A \Noselect name (left by DELETE above a child) holds no mailbox, so it
+   * has no status (RFC 3501 section 6.3.10): NO [CANNOT], as SELECT and APPEND answer it.
+   */
   Mono<Void> status(ImapCommand.Status c) {
     return session.server.store().mailbox(session.user, name(c.mailbox()))
+        .flatMap(info -> info.selectable() ? Mono.just(info)
+            : Mono.error(new MailStoreException(MailStoreException.Reason.NOT_SELECTABLE, "mailbox is \\Noselect")))
         .flatMap(info -> session.send(List.of(statusLine(info, c.items(), c.mailbox()))))
         .then(session.complete(c.tag(), null, "STATUS completed"));
   }

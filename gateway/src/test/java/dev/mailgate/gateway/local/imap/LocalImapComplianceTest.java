@@ -510,4 +510,26 @@ class LocalImapComplianceTest {
           """).run(server.address());
     }
   }
+
+  @Test
+  void statusOfANoselectNameLeftByDeleteAnswersNo() {
+    // RFC 3501 section 6.3.10 "NO - status failure: no status for that name": the \Noselect name
+    // DELETE leaves above a child holds no mailbox (RFC 5819 section 2: LIST-STATUS gives it no
+    // STATUS either). Dovecot answers NO; SELECT and APPEND here answer NO [CANNOT], and so now
+    // does STATUS, which answered "MESSAGES 0" as if the mailbox were there and empty.
+    run("""
+        C: c1 CREATE parent/child
+        S: c1 OK .*
+        C: c2 DELETE parent
+        S: c2 OK .*
+        C: c3 LIST "" parent
+        S: \\* LIST \\(\\\\Noselect \\\\HasChildren\\) "/" "parent"
+        S: c3 OK LIST completed
+        C: c4 STATUS parent (MESSAGES UIDNEXT)
+        S: c4 NO \\[CANNOT\\] .*
+        C: c5 STATUS parent/child (MESSAGES)
+        S: \\* STATUS "parent/child" \\(MESSAGES 0\\)
+        S: c5 OK STATUS completed
+        """);
+  }
 }
