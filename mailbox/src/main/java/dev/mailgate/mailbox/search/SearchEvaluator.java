@@ -236,7 +236,14 @@ public final class SearchEvaluator {
     return DecoderUtil.decodeEncodedWords(raw, DecodeMonitor.SILENT);
   }
 
+  /**
+   * BODY: a text part contains the string. The empty string is in every body, also an empty one or
+   * one without a text part, where no part's content would be read to say so.
+   */
   private Mono<Boolean> bodyContains(Message msg, String needle) {
+    if (needle.isEmpty()) {
+      return Mono.just(true);
+    }
     return msg.structure.flatMap(s -> {
       List<BodyPart> texts = new ArrayList<>();
       textParts(s.root(), texts);

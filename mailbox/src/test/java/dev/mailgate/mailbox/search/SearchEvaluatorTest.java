@@ -221,6 +221,29 @@ class SearchEvaluatorTest {
         .isEmpty();
   }
 
+  /**
+   * The empty string is a substring of every body (RFC 3501 section 6.4.4, BODY "contains the
+   * specified string"), the empty body too and one without a text part; Dovecot matches them all.
+   */
+  @Test
+  void bodySearchForTheEmptyStringMatchesEveryMessage() {
+    assertThat(find(new SearchCriteria.Body(""))).containsExactly(plain, german, multipart, big);
+    MailboxId other = store.create("s@example.org", MailboxName.of("Bodies"), Set.of()).block(T).id();
+    long[] uids = new long[2];
+    String[] messages = {
+        "From: e@example.org\r\nSubject: empty\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n",
+        "From: b@example.org\r\nSubject: binary\r\nContent-Type: application/octet-stream\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\nAAEC\r\n"};
+    for (int i = 0; i < messages.length; i++) {
+      uids[i] = store.append(other, new AppendRequest(Flags.NONE, Instant.parse("2024-06-01T00:00:00Z"), -1),
+          Flux.just(ByteBuffer.wrap(messages[i].getBytes(StandardCharsets.US_ASCII)))).block(T).uid();
+    }
+    assertThat(search.search(other, new SearchCriteria.Body(""), SequenceView.of(uids)).collectList().block(T))
+        .containsExactly(uids[0], uids[1]);
+    assertThat(search.search(other, new SearchCriteria.Text(""), SequenceView.of(uids)).collectList().block(T))
+        .containsExactly(uids[0], uids[1]);
+  }
+
   @Test
   void bodyMatchSpanningAStreamChunkBoundaryIsFound() {
     assertThat(find(new SearchCriteria.Body("NEEDLE-ACROSS-BOUNDARY"))).containsExactly(big);
