@@ -64,7 +64,8 @@ final class AppendCommand {
     pending = p;
     List<ImapCommand.AppendMessage> messages = List.copyOf(a.messages());
     retain(messages);
-    return session.server.store().mailbox(session.user, MailboxCommands.name(a.mailbox()))
+    // Deferred: an invalid name fails like a missing mailbox, after which the messages are released.
+    return Mono.defer(() -> session.server.store().mailbox(session.user, MailboxCommands.name(a.mailbox())))
         .doOnNext(info -> p.target = info)
         .then(Mono.defer(() -> messages(p, messages)))
         .onErrorResume(e -> {

@@ -31,13 +31,22 @@ final class MailboxCommands {
     this.session = session;
   }
 
-  /** The store's name for a wire name; a trailing delimiter is dropped (RFC 3501 section 6.3.3). */
+  /**
+   * The store's name for a wire name; a trailing delimiter is dropped (RFC 3501 section 6.3.3). A
+   * well-formed string that is no valid name ("", an empty level, too deep) fails with {@link
+   * MailStoreException.Reason#CANNOT}, answered NO [CANNOT] as Dovecot does: the command parsed, so
+   * it is no BAD, and a CREATE of it "can't create mailbox with that name".
+   */
   static MailboxName name(String wire) {
     String v = wire;
     while (v.length() > 1 && v.charAt(v.length() - 1) == MailboxName.DELIMITER) {
       v = v.substring(0, v.length() - 1);
     }
-    return MailboxName.of(v);
+    try {
+      return MailboxName.of(v);
+    } catch (IllegalArgumentException e) {
+      throw new MailStoreException(MailStoreException.Reason.CANNOT, "invalid mailbox name: " + e.getMessage());
+    }
   }
 
   Mono<Void> create(ImapCommand.Create c) {

@@ -45,7 +45,7 @@ final class SelectCommands {
     }
     MailStore store = session.server.store();
     return session.send(closed)
-        .then(store.mailbox(session.user, MailboxCommands.name(c.mailbox())))
+        .then(Mono.defer(() -> store.mailbox(session.user, MailboxCommands.name(c.mailbox()))))
         .flatMap(first -> {
           if (!first.selectable()) {
             return Mono.error(new MailStoreException(MailStoreException.Reason.NOT_SELECTABLE, "noselect"));

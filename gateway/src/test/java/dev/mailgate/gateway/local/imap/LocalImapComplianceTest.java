@@ -532,4 +532,38 @@ class LocalImapComplianceTest {
         S: c5 OK STATUS completed
         """);
   }
+
+  @Test
+  void aWellFormedStringThatIsNoValidMailboxNameAnswersNoCannotNotBad() {
+    // RFC 3501 section 6.3.3 "NO - create failure: can't create mailbox with that name"; BAD is
+    // for a command the server cannot parse, and "" or "a//b" parse as astrings. Dovecot answers
+    // NO [CANNOT] "Invalid mailbox name" to every command that names one, APPEND included.
+    run("""
+        C: c1 CREATE ""
+        S: c1 NO \\[CANNOT\\] .*
+        C: c2 CREATE "a//b"
+        S: c2 NO \\[CANNOT\\] .*
+        C: c3 CREATE "/lead"
+        S: c3 NO \\[CANNOT\\] .*
+        C: c4 CREATE box
+        S: c4 OK .*
+        C: c5 RENAME box "x//y"
+        S: c5 NO \\[CANNOT\\] .*
+        C: c6 SELECT ""
+        S: c6 NO \\[CANNOT\\] .*
+        C: c7 STATUS "a//b" (MESSAGES)
+        S: c7 NO \\[CANNOT\\] .*
+        C: c8 APPEND "a//b" {3+}
+        C: abc
+        S: c8 NO \\[CANNOT\\] .*
+        C: c9 SELECT box
+        S*: \\* .*
+        S: c9 OK .*
+        C: c10 SELECT ""
+        S: \\* OK \\[CLOSED\\] .*
+        S: c10 NO \\[CANNOT\\] .*
+        C: c11 NOOP
+        S: c11 OK .*
+        """);
+  }
 }
