@@ -70,7 +70,7 @@ final class FetchCommand {
     if (c.vanished() && (!c.uid() || !session.qresync || c.changedSince() < 0)) {
       return session.tagged(c.tag(), ImapStatus.BAD, null, "VANISHED needs UID FETCH, QRESYNC and CHANGEDSINCE");
     }
-    List<FetchItem> items = new ArrayList<>(c.items());
+    List<FetchItem> items = distinct(c.items());
     boolean modSeq = c.changedSince() >= 0 || items.contains(new FetchItem.Simple(Attribute.MODSEQ));
     Mono<Void> enabled = modSeq ? session.enableCondStore() : Mono.empty();
     addIfMissing(items, Attribute.UID, c.uid());
@@ -127,6 +127,39 @@ final class FetchCommand {
           goneMeanwhile++; // expunged elsewhere before its response began: left out
           return Mono.empty();
         });
+  }
+
+  /**
+   * The items once each, in the order first asked: a response names every data item once, as
+   * Dovecot answers. A PEEK beside the same section without PEEK is that item (which sets \Seen).
+   */
+  static List<FetchItem> distinct(List<FetchItem> asked) {
+    List<FetchItem> out = new ArrayList<>(asked.size());
+    for (FetchItem item : asked) {
+      FetchItem same = unpeeked(item);
+      int at = -1;
+      for (int i = 0; i < out.size() && at < 0; i++) {
+        if (unpeeked(out.get(i)).equals(same)) {
+          at = i;
+        }
+      }
+      if (at < 0) {
+        out.add(item);
+      } else if (same.equals(item)) {
+        out.set(at, item); // the one without PEEK wins
+      }
+    }
+    return out;
+  }
+
+  private static FetchItem unpeeked(FetchItem item) {
+    if (item instanceof FetchItem.BodySection b && b.peek()) {
+      return new FetchItem.BodySection(b.section(), false, b.partial());
+    }
+    if (item instanceof FetchItem.Binary b && b.peek()) {
+      return new FetchItem.Binary(b.part(), false, b.partial());
+    }
+    return item;
   }
 
   /** Adds an implied item: UID first, FLAGS after it, MODSEQ last. */

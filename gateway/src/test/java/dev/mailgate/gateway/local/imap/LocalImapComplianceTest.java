@@ -566,4 +566,27 @@ class LocalImapComplianceTest {
         S: c11 OK .*
         """);
   }
+
+  @Test
+  void anItemAskedForTwiceIsAnsweredOnce() {
+    // RFC 3501 section 7.4.2: a FETCH response carries each requested data item; Dovecot answers
+    // an item named twice once. BODY.PEEK[x] beside BODY[x] is the same item (with \Seen set).
+    runWithInbox("""
+        C: s1 SELECT INBOX
+        S*: \\* .*
+        S: s1 OK .*
+        C: f1 FETCH 1 (INTERNALDATE RFC822.SIZE INTERNALDATE)
+        S: \\* 1 FETCH \\(INTERNALDATE "[^"]+" RFC822.SIZE \\d+\\)
+        S: f1 OK FETCH completed
+        C: f2 UID FETCH 1 (UID FLAGS UID)
+        S: \\* 1 FETCH \\(UID 1 FLAGS \\(\\)\\)
+        S: f2 OK FETCH completed
+        C: f3 FETCH 1 (BODY.PEEK[HEADER.FIELDS (Subject)] BODY[HEADER.FIELDS (Subject)])
+        S: \\* 1 FETCH \\(FLAGS \\(\\\\Seen\\) BODY\\[HEADER.FIELDS \\(Subject\\)\\] \\{\\d+\\}
+        S: Subject: afternoon meeting
+        S: 
+        S: \\)
+        S: f3 OK FETCH completed
+        """);
+  }
 }
