@@ -389,7 +389,7 @@ final class FetchCommand {
           .map(out -> HeaderFields.select(out.toByteArray(),
                 new HashSet<>(b.section().headerFields()), text == SectionText.HEADER_FIELDS_NOT))
           .flatMapMany(selected -> {
-            byte[] window = window(selected, b.partial());
+            byte[] window = NulOctets.replaced(window(selected, b.partial()));
             ByteBuf head = ascii(name + " {" + window.length + "}\r\n");
             return Flux.just(head, Unpooled.wrappedBuffer(window));
           })
@@ -407,12 +407,16 @@ final class FetchCommand {
     return java.util.Arrays.copyOfRange(all, start, end);
   }
 
-  /** {@code name {n}CRLF} followed by the n bytes streamed from the store. */
+  /**
+   * {@code name {n}CRLF} followed by the n bytes streamed from the store, a NUL among them sent as
+   * 0x80 ({@link NulOctets}: a plain literal may not carry one).
+   */
   private Flux<ByteBuf> stream(SelectedMailbox v, MessageMeta m, String name, ByteRange r, long size) {
     long start = Math.min(r.offset(), size);
     long length = Math.max(0, Math.min(r.length(), size - start));
     Flux<ByteBuf> body = length == 0 ? Flux.empty()
         : session.server.store().content(v.id, m.uid(), new ByteRange(start, length))
+            .map(NulOctets::replaced)
             .map(Unpooled::wrappedBuffer);
     return literal(name, "{", length, body);
   }

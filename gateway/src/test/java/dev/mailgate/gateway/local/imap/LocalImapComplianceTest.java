@@ -1,5 +1,7 @@
 package dev.mailgate.gateway.local.imap;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.mailgate.gateway.testing.Transcript;
 import dev.mailgate.mailbox.store.Flags;
 import dev.mailgate.mailbox.store.SystemFlag;
@@ -588,5 +590,55 @@ class LocalImapComplianceTest {
         S: \\)
         S: f3 OK FETCH completed
         """);
+  }
+
+  @Test
+  void aNulInTheStoredMessageNeverGoesOutInAPlainLiteral() {
+    // RFC 3501 section 9 / RFC 9051 section 9: literal = "{" number "}" CRLF *CHAR8, and CHAR8
+    // excludes NUL; only a literal8 (~{n}, RFC 3516) may carry one. A message APPENDed with NUL
+    // bytes went out raw in BODY[] / RFC822 literals. Dovecot sends 0x80 in their place (the size
+    // stays as RFC822.SIZE says) and the NUL itself in BINARY[].
+    try (LocalImapServer server = LocalImapServer.start(dir)) {
+      server.deliver("INBOX", "Subject: nul\u0000here\n\nhas a \u0000 nul\n", Flags.NONE);
+      try (Transcript.Client c = Transcript.Client.connect(server.address(), Duration.ofSeconds(10))) {
+        c.run(LOGIN + """
+            C: s1 SELECT INBOX
+            S*: \\* .*
+            S: s1 OK .*
+            """);
+        byte[] text = "has a \u0080 nul\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] whole = "Subject: nul\u0080here\r\n\r\nhas a \u0080 nul\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        String[][] fetches = {
+            {"BODY.PEEK[TEXT]", "BODY[TEXT] {" + text.length + "}"},
+            {"BODY.PEEK[1]", "BODY[1] {" + text.length + "}"},
+            {"BODY.PEEK[]", "BODY[] {" + whole.length + "}"},
+            {"RFC822.TEXT", "FLAGS (\\Seen) RFC822.TEXT {" + text.length + "}"},
+            {"BODY.PEEK[TEXT]<4.5>", "BODY[TEXT]<4> {5}"}};
+        for (String[] f : fetches) {
+          c.send(("f FETCH 1 (" + f[0] + ")\r\n").getBytes(StandardCharsets.US_ASCII));
+          assertThat(c.readLine()).isEqualTo("* 1 FETCH (" + f[1]);
+          int n = Integer.parseInt(f[1].replaceAll(".*\\{(\\d+)\\}$", "$1"));
+          byte[] got = c.readBytes(n);
+          byte[] want = f[0].startsWith("BODY.PEEK[]") ? whole
+              : f[0].endsWith("<4.5>") ? java.util.Arrays.copyOfRange(text, 4, 9) : text;
+          assertThat(got).as(f[0]).isEqualTo(want);
+          c.run("""
+              S: .*\\)
+              S: f OK .*
+              """);
+        }
+        c.send("h FETCH 1 (BODY.PEEK[HEADER.FIELDS (Subject)])\r\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] subject = "Subject: nul\u0080here\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(c.readLine()).isEqualTo("* 1 FETCH (BODY[HEADER.FIELDS (Subject)] {" + subject.length + "}");
+        assertThat(c.readBytes(subject.length)).isEqualTo(subject);
+        c.run("""
+            S: \\)
+            S: h OK .*
+            C: b FETCH 1 (BINARY.PEEK[1])
+            S: \\* 1 FETCH \\(BINARY\\[1\\] ~\\{13\\}
+            """);
+        assertThat(c.readBytes(13)).isEqualTo("has a \u0000 nul\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      }
+    }
   }
 }
