@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Builds untagged data responses (RFC 9051 section 7: FETCH, LIST, STATUS, SEARCH...) token by
  * token. {@link #string} chooses between a quoted string and a literal by content (a literal when
- * the value has CR, LF or NUL, 8-bit octets without UTF8=ACCEPT, or is longer than {@value
- * #MAX_QUOTED}); {@link #literal} adds message bytes as a component of a composite buffer, so a
- * FETCH body is sent zero-copy. Not reusable: call {@link #build()} once.
+ * the value has CR or LF, 8-bit octets without UTF8=ACCEPT, or is longer than {@value
+ * #MAX_QUOTED}; a NUL becomes U+FFFD); {@link #literal} adds message bytes as a component of a
+ * composite buffer, so a FETCH body is sent zero-copy. Not reusable: call {@link #build()} once.
  *
  * <pre>{@code
  * ByteBuf r = new ImapResponseWriter(alloc, false)
@@ -87,8 +87,15 @@ public final class ImapResponseWriter {
     return this;
   }
 
-  /** A string, quoted or as a literal, whichever its content allows. */
+  /**
+   * A string, quoted or as a literal, whichever its content allows. A NUL fits in neither (CHAR8
+   * and TEXT-CHAR exclude it, RFC 3501 section 9) and is written as U+FFFD, as Dovecot writes a
+   * header value holding one.
+   */
   public ImapResponseWriter string(String value) {
+    if (value.indexOf('\u0000') >= 0) {
+      value = value.replace('\u0000', '\ufffd');
+    }
     if (quotable(value)) {
       String escaped = value.indexOf('"') < 0 && value.indexOf('\\') < 0
           ? value : value.replace("\\", "\\\\").replace("\"", "\\\"");
@@ -172,7 +179,7 @@ public final class ImapResponseWriter {
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (c == '\r' || c == '\n' || c == 0 || (c >= 0x80 && !utf8)) {
+      if (c == '\r' || c == '\n' || (c >= 0x80 && !utf8)) {
         return false;
       }
     }

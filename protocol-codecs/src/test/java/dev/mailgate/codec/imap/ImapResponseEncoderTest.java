@@ -80,6 +80,21 @@ class ImapResponseEncoderTest {
         "* X \"plain\" \"a \\\"q\\\" \\\\b\" {11}\r\nline\r\nbreak {5}\r\ncaf\u00e9 NIL\r\n");
   }
 
+  /**
+   * A NUL may be in neither a quoted string nor a literal (CHAR8 excludes it, RFC 3501 section
+   * 9): a header value holding one (ENVELOPE, BODYSTRUCTURE) goes out with U+FFFD in its place, as
+   * Dovecot writes it.
+   */
+  @Test
+  void aNulInAStringIsWrittenAsTheReplacementCharacter() {
+    ImapResponseWriter w = new ImapResponseWriter(ALLOC, false);
+    w.string("nul\u0000here").sp().string("two\u0000\u0000\r\n");
+    assertThat(text(w.build())).isEqualTo("{10}\r\nnul\ufffdhere {11}\r\ntwo\ufffd\ufffd\r\n");
+    ImapResponseWriter u = new ImapResponseWriter(ALLOC, true);
+    u.string("a\u0000b");
+    assertThat(text(u.build())).isEqualTo("\"a\ufffdb\"");
+  }
+
   @Test
   void utf8IsQuotedOnceAccepted() {
     ImapResponseWriter w = new ImapResponseWriter(ALLOC, true);
