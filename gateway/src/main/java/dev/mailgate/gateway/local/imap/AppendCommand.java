@@ -199,7 +199,10 @@ final class AppendCommand {
     }
     if (p.failure != null) {
       Throwable e = p.failure;
-      if (e instanceof MailStoreException m && m.reason() == MailStoreException.Reason.NO_SUCH_MAILBOX) {
+      // A \Noselect name holds no mailbox either, and CREATE makes one of it (RFC 3501 section
+      // 6.3.11: TRYCREATE unless the mailbox certainly can not be created).
+      if (e instanceof MailStoreException m && (m.reason() == MailStoreException.Reason.NO_SUCH_MAILBOX
+          || m.reason() == MailStoreException.Reason.NOT_SELECTABLE)) {
         return session.tagged(p.tag, ImapStatus.NO, ResponseCode.TRYCREATE, "Mailbox does not exist");
       }
       return Failures.reply(session, p.tag, e);

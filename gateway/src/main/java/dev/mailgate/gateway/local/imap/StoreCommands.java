@@ -23,7 +23,7 @@ import reactor.core.publisher.Mono;
  * Commands that change messages of the selected mailbox: STORE / UID STORE (RFC 3501 section
  * 6.4.6) with UNCHANGEDSINCE and the MODIFIED response code (RFC 7162 section 3.1.3), COPY / UID
  * COPY with COPYUID (RFC 4315 section 3), and MOVE / UID MOVE (RFC 6851: COPYUID untagged before
- * the expunges). A missing target answers {@code NO [TRYCREATE]}.
+ * the expunges). A missing target, or a \Noselect name, answers {@code NO [TRYCREATE]}.
  */
 final class StoreCommands {
   private final ImapSession session;
@@ -119,6 +119,7 @@ final class StoreCommands {
         .onErrorMap(e -> e instanceof MailStoreException m
                 && m.reason() == MailStoreException.Reason.NO_SUCH_MAILBOX,
             e -> new TryCreate())
+        .flatMap(target -> target.selectable() ? Mono.just(target) : Mono.error(new TryCreate()))
         .flatMap(target -> Flux.fromIterable(MessageSets.chunks(uids))
             .concatMap(chunk -> move ? store.move(v.id, chunk, target.id()) : store.copy(v.id, chunk, target.id()))
             .collectList()
@@ -152,7 +153,10 @@ final class StoreCommands {
     return session.send(out).then(session.complete(tag, null, verb + " completed"));
   }
 
-  /** The target mailbox of COPY / MOVE does not exist (RFC 3501 section 6.4.7). */
+  /**
+   * The target mailbox of COPY / MOVE does not exist, or is a \Noselect name that CREATE would
+   * make one of (RFC 3501 section 6.4.7).
+   */
   private static final class TryCreate extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

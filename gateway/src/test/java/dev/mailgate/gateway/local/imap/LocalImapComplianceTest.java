@@ -641,4 +641,34 @@ class LocalImapComplianceTest {
       }
     }
   }
+
+  @Test
+  void appendCopyAndMoveToANoselectNameAnswerTryCreate() {
+    // RFC 3501 sections 6.3.11 and 6.4.7: when the destination mailbox does not exist the server
+    // MUST send [TRYCREATE] unless it is certain the mailbox can not be created. A \Noselect name
+    // left by DELETE holds no mailbox and CREATE makes one of it, so the client is told to CREATE
+    // it (Dovecot answers so) rather than NO [CANNOT], after which it gives up.
+    runWithInbox("""
+        C: c1 CREATE parent/child
+        S: c1 OK .*
+        C: c2 DELETE parent
+        S: c2 OK .*
+        C: a1 APPEND parent {5+}
+        C: hello
+        S: a1 NO \\[TRYCREATE\\] .*
+        C: s1 SELECT INBOX
+        S*: \\* .*
+        S: s1 OK .*
+        C: p1 COPY 1 parent
+        S: p1 NO \\[TRYCREATE\\] .*
+        C: m1 MOVE 1 parent
+        S: m1 NO \\[TRYCREATE\\] .*
+        C: u1 UID COPY 1 parent
+        S: u1 NO \\[TRYCREATE\\] .*
+        C: c3 CREATE parent
+        S: c3 OK .*
+        C: p2 COPY 1 parent
+        S: p2 OK \\[COPYUID \\d+ 1 1\\] .*
+        """);
+  }
 }
