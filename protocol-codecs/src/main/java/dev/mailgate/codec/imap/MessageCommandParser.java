@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * SEARCH (RFC 9051 section 6.4.4 with ESEARCH RETURN, RFC 4731), FETCH with CHANGEDSINCE/VANISHED
@@ -33,6 +34,9 @@ final class MessageCommandParser {
     };
   }
 
+  /** The result options of ESEARCH (RFC 4731) and SEARCHRES (RFC 5182). */
+  private static final Set<String> SEARCH_RETURN_OPTIONS = Set.of("MIN", "MAX", "ALL", "COUNT", "SAVE");
+
   /** search = "SEARCH" [search-return-opts] [SP "CHARSET" SP charset] 1*(SP search-key). */
   private static ImapCommand search(ImapReader r, String tag, boolean uid) {
     List<String> returns = null;
@@ -42,7 +46,13 @@ final class MessageCommandParser {
       returns = new ArrayList<>(2);
       if (r.peek() != ')') {
         do {
-          returns.add(r.atom().toUpperCase(Locale.ROOT));
+          String option = r.atom().toUpperCase(Locale.ROOT);
+          if (!SEARCH_RETURN_OPTIONS.contains(option)) {
+            // RFC 4731 section 3.1, RFC 4466 section 2.6.1: an option the server does not know
+            // (PARTIAL, CONTEXT, UPDATE...) is a BAD, not an empty RETURN ().
+            throw ImapReader.syntax("unknown SEARCH result option");
+          }
+          returns.add(option);
           r.checkCount(returns.size());
         } while (r.trySp());
       }

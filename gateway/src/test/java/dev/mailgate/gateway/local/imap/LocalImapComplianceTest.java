@@ -671,4 +671,32 @@ class LocalImapComplianceTest {
         S: p2 OK \\[COPYUID \\d+ 1 1\\] .*
         """);
   }
+
+  @Test
+  void anUnknownSearchResultOptionIsBad() {
+    // RFC 4731 section 3.1, RFC 4466 section 2.6.1: a result option the server does not know is
+    // answered with a tagged BAD (Dovecot does); it was taken for an empty RETURN () and answered
+    // ESEARCH. A BAD leaves the saved result (RFC 5182) as it was.
+    runWithInbox("""
+        C: s1 SELECT INBOX
+        S*: \\* .*
+        S: s1 OK .*
+        C: e1 SEARCH RETURN (SAVE) 2
+        S: e1 OK .*
+        C: e2 SEARCH RETURN (FOO) ALL
+        S: e2 BAD .*
+        C: e3 SEARCH RETURN (MIN FOO) ALL
+        S: e3 BAD .*
+        C: e4 UID SEARCH RETURN (PARTIAL 1:10) ALL
+        S: e4 BAD .*
+        C: e5 SEARCH RETURN (SAVE FOO) 1
+        S: e5 BAD .*
+        C: f1 FETCH $ (UID)
+        S: \\* 2 FETCH \\(UID 2\\)
+        S: f1 OK .*
+        C: e6 SEARCH RETURN (min Max count all) ALL
+        S: \\* ESEARCH \\(TAG "e6"\\) MIN 1 MAX 2 COUNT 2 ALL 1:2
+        S: e6 OK .*
+        """);
+  }
 }
