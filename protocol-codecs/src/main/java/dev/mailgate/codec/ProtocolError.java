@@ -29,5 +29,11 @@ public enum ProtocolError {
   /** Base64 that does not decode, or a SASL message that does not follow its mechanism. */
   BAD_ENCODING,
   /** A NUL or other byte the grammar never allows. */
-  BAD_CHARACTER
+  BAD_CHARACTER,
+  /**
+   * An IMAP mailbox argument that is a well-formed astring but not modified UTF-7 (RFC 3501
+   * section 5.1.3) in a session without UTF8=ACCEPT: it names no mailbox, so the answer is
+   * {@code NO}, as Dovecot's, and it is not counted as a protocol error.
+   */
+  BAD_MAILBOX_NAME
 }

@@ -251,7 +251,7 @@ public final class ImapCommandParser {
     try {
       return ModifiedUtf7.decode(wire);
     } catch (IllegalArgumentException e) {
-      throw ImapReader.syntax("mailbox name is not modified UTF-7");
+      throw new ImapSyntaxException(ProtocolError.BAD_MAILBOX_NAME, "mailbox name is not modified UTF-7");
     }
   }
 

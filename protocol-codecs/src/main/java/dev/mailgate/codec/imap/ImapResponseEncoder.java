@@ -76,7 +76,8 @@ public final class ImapResponseEncoder {
   /**
    * The answer to a decode failure: {@code tag BAD [TOOBIG]} for a line or literal too long,
    * {@code NO [TOOBIG]} for a message too big, {@code BAD [LIMIT]} for too many items or too deep
-   * nesting, {@code BAD} otherwise; untagged ({@code * BAD}) when no tag could be read.
+   * nesting, {@code NO} for a mailbox name that is not modified UTF-7, {@code BAD} otherwise;
+   * untagged ({@code * BAD}) when no tag could be read.
    */
   public static ByteBuf failure(ByteBufAllocator alloc, DecodeFailure failure) {
     ImapStatus status = ImapStatus.BAD;
@@ -100,6 +101,10 @@ public final class ImapResponseEncoder {
       case BAD_LINE_ENDING -> text = "Lines must end with CRLF";
       case BAD_CHARACTER -> text = "Invalid character in command";
       case BAD_ENCODING -> text = "Invalid base64 or SASL message";
+      case BAD_MAILBOX_NAME -> {
+        status = ImapStatus.NO;
+        text = "Mailbox name is not valid mUTF-7";
+      }
       default -> text = "Syntax error";
     }
     String tag = failure.tag();

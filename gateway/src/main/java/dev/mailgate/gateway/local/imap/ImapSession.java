@@ -1,6 +1,7 @@
 package dev.mailgate.gateway.local.imap;
 
 import dev.mailgate.codec.DecodeFailure;
+import dev.mailgate.codec.ProtocolError;
 import dev.mailgate.codec.imap.ImapCommand;
 import dev.mailgate.codec.imap.ImapCommandFrame;
 import dev.mailgate.codec.imap.ImapCommandFramer;
@@ -268,7 +269,10 @@ final class ImapSession {
           : tagged("*", ImapStatus.BAD, null, "Expected DONE").thenReturn(true);
     }
     if (c instanceof ImapCommand.Invalid inv) {
-      return protocolError(ImapResponseEncoder.failure(alloc, inv.failure()));
+      ByteBuf reply = ImapResponseEncoder.failure(alloc, inv.failure());
+      // A name that is not modified UTF-7 is a refusal like a missing mailbox, not a broken command.
+      return inv.failure().error() == ProtocolError.BAD_MAILBOX_NAME
+          ? send(List.of(reply)).thenReturn(true) : protocolError(reply);
     }
     String tag = c.tag();
     if (c instanceof ImapCommand.Logout) {

@@ -68,6 +68,36 @@ class LocalImapMaxErrorsTest {
         """).run(server.address());
   }
 
+  /**
+   * A well-formed astring that is not modified UTF-7 (raw UTF-8 sent without ENABLE UTF8=ACCEPT,
+   * as emailjs-imap-client does for COPY, SELECT and APPEND, or a broken shift) names no mailbox:
+   * {@code NO}, as Dovecot answers, not a protocol error that counts toward max_errors.
+   */
+  @Test
+  void mailboxNamesThatAreNotModifiedUtf7AreRefusedWithoutEndingTheSession() {
+    Transcript.of("""
+        S: \\* OK .*
+        C: m1 LOGIN alice secret
+        S: m1 OK .*
+        C: m2 SELECT "Ünïcode Box"
+        S: m2 NO Mailbox name is not valid mUTF-7
+        C: m3 STATUS "Ünïcode Box" (MESSAGES)
+        S: m3 NO Mailbox name is not valid mUTF-7
+        C: m4 CREATE &Jjo
+        S: m4 NO Mailbox name is not valid mUTF-7
+        C: m5 SELECT INBOX
+        S*: \\* .*
+        S: m5 OK .*
+        C: m6 COPY 1:* "Ünïcode Box"
+        S: m6 NO Mailbox name is not valid mUTF-7
+        C: m7 APPEND "Ünïcode Box" {3+}
+        C: abc
+        S: m7 NO Mailbox name is not valid mUTF-7
+        C: m8 NOOP
+        S: m8 OK NOOP completed
+        """).run(server.address());
+  }
+
   @Test
   void pipelinedMalformedCommandsStopAtTheLimit() {
     try (Transcript.Client c = Transcript.Client.connect(server.address(), Duration.ofSeconds(10))) {
