@@ -171,7 +171,7 @@ public final class ImapCommandParser {
     r.sp();
     ImapCommandName name = r.keyword(NAMES, r.atomLength());
     if (name == null) {
-      throw ImapReader.syntax("unknown UID command");
+      throw new ImapSyntaxException(ProtocolError.UNKNOWN_COMMAND, "unknown UID command");
     }
     return switch (name) {
       case SEARCH, FETCH, STORE, COPY, MOVE -> MessageCommandParser.parse(r, this, tag, name, true);

@@ -41,6 +41,7 @@ class ImapMalformedCommandTest {
         Arguments.of("8-bit mailbox without UTF8", "a1 SELECT \"caf\u00e9\"", "INVALID a1 BAD_MAILBOX_NAME"),
         Arguments.of("VANISHED without CHANGEDSINCE", "a1 UID FETCH 1 FLAGS (VANISHED)", "INVALID a1 SYNTAX"),
         Arguments.of("UID with bad command", "a1 UID LOGIN a b", "INVALID a1 SYNTAX"),
+        Arguments.of("UID with unknown command", "a1 UID SORT (DATE) UTF-8 ALL", "INVALID a1 UNKNOWN_COMMAND"),
         Arguments.of("STORE without FLAGS", "a1 STORE 1 +FLAGGS (\\Seen)", "INVALID a1 SYNTAX"),
         Arguments.of("APPEND without literal", "a1 APPEND INBOX \"text\"", "INVALID a1 SYNTAX"),
         Arguments.of("bad date-time", "a1 APPEND INBOX \"1-Jan-2000 25:00:00 +0000\" {1+}\r\nx", "INVALID a1 SYNTAX"),
