@@ -1,6 +1,7 @@
 package dev.mailgate.gateway.proxy;
 
 import dev.mailgate.gateway.net.SessionContext;
+import dev.mailgate.gateway.session.EndReason;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -53,19 +54,26 @@ public final class RelayGoodbye extends ChannelDuplexHandler {
 
     /** The client is between commands (a new one would start with its next byte). */
     boolean clientBetweenCommands();
+
+    /** The client has sent its protocol goodbye (IMAP LOGOUT, POP3 QUIT) as a whole command. */
+    boolean clientSaidGoodbye();
   }
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RelayGoodbye.class);
 
   private final Conversation conversation;
+  private final SessionContext session;
+  /** The client's LOGOUT or QUIT has been noted as the session's end reason. */
+  private boolean quitNoted;
   private ChannelHandlerContext ctx;
   /** The goodbye waiting for a safe point, or null. */
   private byte[] pending;
   private boolean pendingIsKick;
   private boolean said;
 
-  private RelayGoodbye(Conversation conversation) {
+  private RelayGoodbye(Conversation conversation, SessionContext session) {
     this.conversation = conversation;
+    this.session = session;
   }
 
   /**
@@ -75,7 +83,7 @@ public final class RelayGoodbye extends ChannelDuplexHandler {
    */
   public static void install(SessionContext context, Conversation conversation, String kickLine, String drainLine,
       boolean drainNow) {
-    RelayGoodbye handler = new RelayGoodbye(conversation);
+    RelayGoodbye handler = new RelayGoodbye(conversation, context);
     context.addCodec(NAME, handler);
     byte[] kick = line(kickLine);
     byte[] drain = line(drainLine);
@@ -120,6 +128,11 @@ public final class RelayGoodbye extends ChannelDuplexHandler {
         return;
       }
       conversation.fromClient(b, b.readerIndex(), b.writerIndex());
+      if (!quitNoted && conversation.clientSaidGoodbye()) {
+        // The backend's close that follows is the answer to it, not why the session ended.
+        quitNoted = true;
+        session.ending(EndReason.CLIENT_QUIT);
+      }
     }
     ctx.fireChannelRead(msg);
   }

@@ -20,6 +20,8 @@ final class ImapRelayConversation implements RelayGoodbye.Conversation {
   private long inFlight;
   /** The last command sent was IDLE. */
   private boolean idling;
+  /** The client sent LOGOUT. */
+  private boolean loggedOut;
 
   @Override
   public void fromClient(ByteBuf bytes, int from, int to) {
@@ -32,7 +34,9 @@ final class ImapRelayConversation implements RelayGoodbye.Conversation {
           continue; // the end of IDLE, not a command: its tagged OK is still to come
         }
         inFlight++;
-        idling = client.head.word(1).equals("IDLE");
+        String command = client.head.word(1);
+        idling = command.equals("IDLE");
+        loggedOut |= command.equals("LOGOUT");
       }
     }
   }
@@ -63,6 +67,11 @@ final class ImapRelayConversation implements RelayGoodbye.Conversation {
   @Override
   public boolean clientBetweenCommands() {
     return !client.inMessage;
+  }
+
+  @Override
+  public boolean clientSaidGoodbye() {
+    return loggedOut;
   }
 
   @Override

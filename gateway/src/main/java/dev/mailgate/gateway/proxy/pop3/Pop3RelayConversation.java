@@ -22,6 +22,8 @@ final class Pop3RelayConversation implements RelayGoodbye.Conversation {
   private boolean lostCount;
   private final LineHead clientLine = new LineHead();
   private boolean clientInLine;
+  /** The client sent QUIT. */
+  private boolean quit;
 
   // the backend's current response
   private final LineHead responseHead = new LineHead();
@@ -47,10 +49,12 @@ final class Pop3RelayConversation implements RelayGoodbye.Conversation {
     clientLine.add(b);
     if (b == '\n') {
       clientInLine = false;
+      String verb = clientLine.word(0);
+      quit |= verb.equals("QUIT");
       if (awaiting.size() >= MAX_IN_FLIGHT) {
         lostCount = true;
       } else {
-        awaiting.add(isMultiLine(clientLine.word(0), clientLine.word(1)));
+        awaiting.add(isMultiLine(verb, clientLine.word(1)));
       }
     }
     return true;
@@ -214,5 +218,10 @@ final class Pop3RelayConversation implements RelayGoodbye.Conversation {
   @Override
   public boolean clientBetweenCommands() {
     return !clientInLine;
+  }
+
+  @Override
+  public boolean clientSaidGoodbye() {
+    return quit;
   }
 }

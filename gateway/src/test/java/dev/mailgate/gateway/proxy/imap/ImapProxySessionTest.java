@@ -6,23 +6,35 @@ import dev.mailgate.gateway.backend.Backend;
 import dev.mailgate.gateway.backend.BackendConnector;
 import dev.mailgate.gateway.backend.BackendSpec;
 import dev.mailgate.gateway.backend.BackendTlsMode;
+import dev.mailgate.gateway.metrics.GatewayMetrics;
 import dev.mailgate.gateway.net.ListenerBinding;
 import dev.mailgate.gateway.net.ListenerRegistry;
 import dev.mailgate.gateway.net.ListenerSpec;
 import dev.mailgate.gateway.net.Protocol;
 import dev.mailgate.gateway.net.RunningListener;
+import dev.mailgate.gateway.net.SessionTracking;
 import dev.mailgate.gateway.net.TlsMode;
 import dev.mailgate.gateway.net.Transport;
+import dev.mailgate.gateway.session.EndReason;
+import dev.mailgate.gateway.session.SessionIds;
+import dev.mailgate.gateway.session.SessionListener;
+import dev.mailgate.gateway.session.SessionRecord;
+import dev.mailgate.gateway.session.SessionRegistry;
+import dev.mailgate.gateway.session.SessionSnapshot;
 import dev.mailgate.gateway.tls.KeyPairs;
 import dev.mailgate.gateway.tls.ServerTls;
 import dev.mailgate.gateway.tls.TestPki;
 import dev.mailgate.gateway.tls.TlsSpec;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -351,5 +363,32 @@ class ImapProxySessionTest {
 
   static String b64(String s) {
     return Base64.getEncoder().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aLogoutThroughTheRelayEndsTheSessionAsTheClientsQuitNotAsTheBackendsClose() throws Exception {
+    // The backend closes after its BYE; the session log and mailgate_sessions_ended must still
+    // say the client quit, as a LOGOUT before login does.
+    List<SessionSnapshot> ended = new CopyOnWriteArrayList<>();
+    SessionRegistry sessions = new SessionRegistry(Clock.systemUTC(), new SessionIds(7), List.of(new SessionListener() {
+      @Override
+      public void opened(SessionRecord session) {}
+
+      @Override
+      public void ended(SessionSnapshot session) {
+        ended.add(session);
+      }
+    }));
+    registry.close();
+    registry = new ListenerRegistry(transport, new SessionTracking(sessions, GatewayMetrics.on(new SimpleMeterRegistry())));
+    int port = listen(settings(), backend.port(), ClientConveyance.IMAP_ID);
+    try (LineClient c = new LineClient(port)) {
+      c.expect("\\* OK .*");
+      c.send("a LOGIN joe secret").expect("a OK .*");
+      c.send("b LOGOUT").expect("\\* BYE bye");
+      c.expect("b OK bye");
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !ended.isEmpty());
+    assertThat(ended.get(0).endReason()).isEqualTo(EndReason.CLIENT_QUIT);
   }
 }

@@ -106,4 +106,14 @@ class ImapRelayConversationTest {
     backend("a3 OK\r\n");
     assertThat(c.atRest()).isTrue();
   }
+
+  @Test
+  void logoutIsTheClientsGoodbyeOnceItsLineEndsAndALiteralSayingLogoutIsNot() {
+    client("a1 APPEND INBOX {8}\r\nb LOGOUT\r\n"); // a literal's octets are not a command
+    assertThat(c.clientSaidGoodbye()).isFalse();
+    client("a2 log");
+    assertThat(c.clientSaidGoodbye()).isFalse();
+    client("out\r\n");
+    assertThat(c.clientSaidGoodbye()).isTrue();
+  }
 }

@@ -156,4 +156,12 @@ class Pop3RelayConversationTest {
       b.release();
     }
   }
+
+  @Test
+  void quitIsTheClientsGoodbyeOnceItsLineEnds() {
+    client("QUITE\r\nNOOP\r\nqu");
+    assertThat(c.clientSaidGoodbye()).isFalse();
+    client("it\r\n");
+    assertThat(c.clientSaidGoodbye()).isTrue();
+  }
 }
