@@ -69,6 +69,11 @@ class RelayTest {
                     residualDown == null ? null : Unpooled.copiedBuffer(residualDown, US_ASCII)))
                 .doOnNext(result::tryEmitValue)
                 .then();
+    return listen(relay);
+  }
+
+  /** A plaintext gateway listener on a free port whose sessions run {@code relay}. */
+  RunningListener listen(ProtocolHandler relay) {
     ListenerSpec spec = ListenerSpec.of("relay", Protocol.IMAP, new InetSocketAddress("127.0.0.1", 0), TlsMode.NONE);
     return registry.start(spec, ListenerBinding.of(relay, null)).block();
   }
@@ -125,8 +130,7 @@ class RelayTest {
                 .doOnNext(result::tryEmitValue)
                 .then();
     try {
-      ListenerSpec spec = ListenerSpec.of("relay", Protocol.IMAP, new InetSocketAddress("127.0.0.1", 0), TlsMode.NONE);
-      RunningListener gw = registry.start(spec, ListenerBinding.of(relay, null)).block();
+      RunningListener gw = listen(relay);
       try (Socket s = new Socket("127.0.0.1", gw.port())) {
         s.setSoTimeout(5000);
         assertThat(read(s.getInputStream(), 12)).isEqualTo("* 1 EXISTS\r\n");
@@ -156,8 +160,7 @@ class RelayTest {
                         100, java.util.concurrent.TimeUnit.MILLISECONDS)))
                 .then();
     try {
-      ListenerSpec spec = ListenerSpec.of("relay", Protocol.IMAP, new InetSocketAddress("127.0.0.1", 0), TlsMode.NONE);
-      RunningListener gw = registry.start(spec, ListenerBinding.of(relay, null)).block();
+      RunningListener gw = listen(relay);
       try (Socket s = new Socket("127.0.0.1", gw.port())) {
         s.setSoTimeout(5000);
         s.getOutputStream().write("a NOOP\r\n".getBytes(US_ASCII));
@@ -297,8 +300,7 @@ class RelayTest {
             .then();
     int total = 4 * 1024 * 1024;
     try {
-      ListenerSpec spec = ListenerSpec.of("relay", Protocol.IMAP, new InetSocketAddress("127.0.0.1", 0), TlsMode.NONE);
-      RunningListener gw = registry.start(spec, ListenerBinding.of(relay, null)).block();
+      RunningListener gw = listen(relay);
       try (Socket s = new Socket("127.0.0.1", gw.port())) {
         s.setSoTimeout(10_000);
         s.getOutputStream().write("a LOGIN u p\r\n".getBytes(US_ASCII));
