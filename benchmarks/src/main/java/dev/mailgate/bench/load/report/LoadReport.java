@@ -98,9 +98,42 @@ public final class LoadReport {
       }
       out.append(' ').append(errors).append(" |\n");
     }
+    appendRoundRatios(out, others);
     appendLatency(out);
     appendCpu(out);
     return out.toString();
+  }
+
+  /**
+   * The subject's ratio to each other target within each round, median [min–max] over the rounds.
+   * The targets of one round run seconds apart, the rounds minutes apart; on a shared machine the
+   * whole machine's speed moves between rounds (the direct target by a fifth), and a ratio of two
+   * medians taken from different rounds carries that movement, where a ratio within a round
+   * cancels it.
+   */
+  private void appendRoundRatios(StringBuilder out, List<String> others) {
+    List<Row> paired = rows.keySet().stream().filter(r -> series(r, subject).size() > 1).toList();
+    if (paired.isEmpty()) {
+      return;
+    }
+    out.append("\n## Ratios within each round\n\n").append(subject)
+        .append(" / other, of the figures of one round, median over the rounds [min–max]: the targets")
+        .append(" of a round run seconds apart, so what the whole machine did between rounds cancels.\n\n")
+        .append("| scenario | unit |");
+    others.forEach(t -> out.append(' ').append(subject).append('/').append(t).append(" |"));
+    out.append("\n|---|---|").append("---:|".repeat(others.size())).append('\n');
+    for (Row row : paired) {
+      out.append("| ").append(row.scenario()).append(" | ").append(row.unit()).append(" |");
+      for (String t : others) {
+        double[] r = series(row, subject).ratiosByRound(series(row, t));
+        out.append(' ').append(r.length == 0 ? "–" : ratioSpread(r)).append(" |");
+      }
+      out.append('\n');
+    }
+  }
+
+  private static String ratioSpread(double[] r) {
+    return String.format(Locale.ROOT, "%.2f× [%.2f–%.2f]", Series.median(r), min(r), max(r));
   }
 
   private void appendLatency(StringBuilder out) {

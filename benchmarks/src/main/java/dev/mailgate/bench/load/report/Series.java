@@ -44,6 +44,25 @@ public final class Series {
     return median(samples.stream().filter(s -> s.latency().count() > 0).mapToDouble(s -> s.latency().p99Millis()).toArray());
   }
 
+  /**
+   * This series' figure divided by {@code other}'s, round by round (the samples are added in round
+   * order); none when the two do not have a figure for every round, or one is zero.
+   */
+  public double[] ratiosByRound(Series other) {
+    if (samples.size() != other.samples.size()) {
+      return new double[0];
+    }
+    double[] r = new double[samples.size()];
+    for (int i = 0; i < r.length; i++) {
+      double theirs = other.samples.get(i).value();
+      if (theirs == 0) {
+        return new double[0];
+      }
+      r[i] = samples.get(i).value() / theirs;
+    }
+    return r;
+  }
+
   /** The median; for an even count, the mean of the two middle values; NaN when empty. */
   static double median(double[] values) {
     if (values.length == 0) {

@@ -24,6 +24,36 @@ class LoadReportTest {
   }
 
   @Test
+  void roundRatiosDivideTheFiguresOfEachRoundNotTheMediansOfDifferentRounds() {
+    LoadReport r = new LoadReport(List.of("direct", "nginx", "mailgate"), "mailgate", "direct");
+    // the machine is twice as fast in round 2: the medians' ratio (600/1000) mixes rounds
+    double[][] rounds = {{500, 300, 450}, {1000, 600, 1000}, {1200, 900, 600}};
+    for (double[] round : rounds) {
+      r.add(SMTP, "direct", new Sample(round[0], 0, Percentiles.NONE));
+      r.add(SMTP, "nginx", new Sample(round[1], 0, Percentiles.NONE));
+      r.add(SMTP, "mailgate", new Sample(round[2], 0, Percentiles.NONE));
+    }
+    String md = r.toMarkdown();
+    assertThat(md).contains("| smtp-relay 4 KB | msgs/s | 1000 [500–1200] | 600 [300–900] | 600 [450–1000] | 0.60× | 1.00× | 0 |");
+    assertThat(md).contains("## Ratios within each round")
+        .contains("| scenario | unit | mailgate/direct | mailgate/nginx |")
+        .contains("| smtp-relay 4 KB | msgs/s | 0.90× [0.50–1.00] | 1.50× [0.67–1.67] |");
+  }
+
+  @Test
+  void roundRatiosNeedAFigureOfEveryTargetInEveryRound() {
+    LoadReport r = new LoadReport(List.of("direct", "mailgate"), "mailgate", "direct");
+    r.add(SMTP, "direct", new Sample(1000, 0, Percentiles.NONE));
+    r.add(SMTP, "mailgate", new Sample(600, 0, Percentiles.NONE));
+    r.add(SMTP, "mailgate", new Sample(700, 0, Percentiles.NONE));
+    assertThat(r.toMarkdown()).contains("| smtp-relay 4 KB | msgs/s | – |");
+    LoadReport single = new LoadReport(List.of("direct", "mailgate"), "mailgate", "direct");
+    single.add(SMTP, "direct", new Sample(1000, 0, Percentiles.NONE));
+    single.add(SMTP, "mailgate", new Sample(600, 0, Percentiles.NONE));
+    assertThat(single.toMarkdown()).doesNotContain("## Ratios within each round");
+  }
+
+  @Test
   void latencyTableSubtractsTheDirectTargetsPercentiles() {
     LoadReport r = new LoadReport(List.of("direct", "mailgate"), "mailgate", "direct");
     r.add(SMTP, "direct", new Sample(1, 0, new Percentiles(10, 0.5, 2.0)));
