@@ -116,8 +116,25 @@ public record ResponseCode(String atom, String arguments) {
     if (!isCapability() || arguments == null || arguments.isBlank()) {
       return java.util.List.of();
     }
-    return java.util.Arrays.stream(arguments.trim().split(" +"))
-        .map(s -> s.toUpperCase(Locale.ROOT)).toList();
+    // by hand, not String.split(" +"): that compiles a regular expression on every call, and the
+    // proxy reads a backend's capabilities on every login
+    String list = arguments.trim();
+    java.util.List<String> names = new java.util.ArrayList<>();
+    int i = 0;
+    int n = list.length();
+    while (i < n) {
+      while (i < n && list.charAt(i) == ' ') {
+        i++;
+      }
+      int start = i;
+      while (i < n && list.charAt(i) != ' ') {
+        i++;
+      }
+      if (i > start) {
+        names.add(list.substring(start, i).toUpperCase(Locale.ROOT));
+      }
+    }
+    return java.util.List.copyOf(names);
   }
 
   /** The wire form without brackets. */

@@ -51,6 +51,7 @@ class ImapResponseDecoderTest {
   void capabilityCodeListsNamesUpperCase() {
     ResponseCode code = new ResponseCode("CAPABILITY", "IMAP4rev1 auth=plain  IDLE");
     assertThat(code.capabilities()).containsExactly("IMAP4REV1", "AUTH=PLAIN", "IDLE");
+    assertThat(new ResponseCode("CAPABILITY", "  IDLE   MOVE ").capabilities()).containsExactly("IDLE", "MOVE");
   }
 
   @Test
