@@ -163,6 +163,29 @@ public sealed interface ImapCommand {
     }
   }
 
+  /** The sort keys of RFC 5256 section 3, and DISPLAYFROM / DISPLAYTO of RFC 5957. */
+  enum SortKey { ARRIVAL, CC, DATE, FROM, SIZE, SUBJECT, TO, DISPLAYFROM, DISPLAYTO }
+
+  /** One sort-criterion of RFC 5256 section 4: a key, in descending order when {@code reverse}. */
+  record SortCriterion(SortKey key, boolean reverse) {}
+
+  /**
+   * SORT / UID SORT (RFC 5256 section 3): at least one criterion, in order of precedence; the
+   * charset (mandatory in SORT) and the search program are as in {@link Search}.
+   */
+  record Sort(String tag, boolean uid, List<SortCriterion> criteria, String charset, SearchKey key)
+      implements ImapCommand {}
+
+  /** The threading algorithms of RFC 5256 section 3. */
+  enum ThreadAlgorithm { ORDEREDSUBJECT, REFERENCES }
+
+  /**
+   * THREAD / UID THREAD (RFC 5256 section 3); the charset (mandatory) and the search program are as
+   * in {@link Search}.
+   */
+  record Thread(String tag, boolean uid, ThreadAlgorithm algorithm, String charset, SearchKey key)
+      implements ImapCommand {}
+
   /**
    * FETCH with CHANGEDSINCE (-1 when absent) and VANISHED (RFC 7162 sections 3.1.4, 3.2.6).
    */

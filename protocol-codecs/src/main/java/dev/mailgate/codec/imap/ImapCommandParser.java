@@ -16,7 +16,8 @@ import java.util.Objects;
  * command of RFC 3501 and RFC 9051 plus LITERAL+/- (7888), SASL-IR (4959), IDLE (2177), ID (2971),
  * ENABLE (5161), UNSELECT (3691), UIDPLUS (4315), MOVE (6851), CONDSTORE/QRESYNC (7162), BINARY
  * (3516), SPECIAL-USE (6154), LIST-EXTENDED (5258), LIST-STATUS (5819), ESEARCH (4731), SEARCHRES
- * (5182), WITHIN (5032), NAMESPACE (2342), QUOTA (9208), MULTIAPPEND (3502), COMPRESS (4978).
+ * (5182), WITHIN (5032), NAMESPACE (2342), QUOTA (9208), MULTIAPPEND (3502), COMPRESS (4978), SORT
+ * and THREAD (5256) with the DISPLAYFROM / DISPLAYTO sort keys (5957).
  *
  * <p>Never throws for bad input: a command that breaks the grammar or a limit ({@link
  * ImapLimits#maxNestingDepth()}, {@link ImapLimits#maxListItems()}) comes back as {@link
@@ -143,6 +144,8 @@ public final class ImapCommandParser {
       case STATUS -> MailboxCommandParser.status(r, this, tag);
       case APPEND -> AppendParser.append(r, tag, spMailbox(r), streamed, utf8Accept);
       case SEARCH, FETCH, STORE, COPY, MOVE -> MessageCommandParser.parse(r, this, tag, name, false);
+      case SORT -> SortThreadParser.sort(r, tag, false);
+      case THREAD -> SortThreadParser.thread(r, tag, false);
       case UID -> uid(r, tag);
       case ID -> id(r, tag);
       case ENABLE -> {
@@ -175,6 +178,8 @@ public final class ImapCommandParser {
     }
     return switch (name) {
       case SEARCH, FETCH, STORE, COPY, MOVE -> MessageCommandParser.parse(r, this, tag, name, true);
+      case SORT -> SortThreadParser.sort(r, tag, true);
+      case THREAD -> SortThreadParser.thread(r, tag, true);
       case EXPUNGE -> {
         r.sp();
         yield new ImapCommand.Expunge(tag, SequenceSet.parse(r));

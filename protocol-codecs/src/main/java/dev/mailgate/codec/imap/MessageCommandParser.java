@@ -65,12 +65,20 @@ final class MessageCommandParser {
       charset = r.astring();
       r.sp();
     }
-    // US-ASCII is read as UTF-8, its superset, as before: 8-bit text under that label still
-    // finds what the client meant. An unknown charset is refused by the session; until then UTF-8.
-    Charset strings = charset == null || charset.equalsIgnoreCase("US-ASCII")
+    return new ImapCommand.Search(tag, uid, returns, charset,
+        SearchKeyParser.program(r, searchCharset(charset)));
+  }
+
+  /**
+   * The charset the strings of a search program are decoded with (SEARCH, SORT and THREAD): the
+   * one named, when Java knows it. US-ASCII is read as UTF-8, its superset, as before: 8-bit text
+   * under that label still finds what the client meant. An unknown charset is refused by the
+   * session; until then UTF-8.
+   */
+  static Charset searchCharset(String charset) {
+    return charset == null || charset.equalsIgnoreCase("US-ASCII")
         ? StandardCharsets.UTF_8
         : ImapCommand.Search.knownCharset(charset).orElse(StandardCharsets.UTF_8);
-    return new ImapCommand.Search(tag, uid, returns, charset, SearchKeyParser.program(r, strings));
   }
 
   /** fetch = "FETCH" SP sequence-set SP items [SP "(" fetch-modifier *(SP fetch-modifier) ")"]. */

@@ -239,6 +239,20 @@ class ImapCommandParserTest {
   }
 
   @org.junit.jupiter.api.Test
+  void sortAndThreadStringsAreDecodedWithTheirCharsetLikeSearch() {
+    byte[] latin1 = "a SORT (SUBJECT) ISO-8859-1 SUBJECT {4}\r\nK\u00f6ln\r\n"
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertThat(parseAll(latin1, true, ImapLimits.DEFAULTS, false)).containsExactly("+4",
+        new Sort("a", false, List.of(new SortCriterion(SortKey.SUBJECT, false)), "ISO-8859-1",
+            new SearchKey.StringKey(Field.SUBJECT, "K\u00f6ln")));
+    byte[] cp1252 = "b UID THREAD REFERENCES windows-1252 BODY \"5\u20ac\"\r\n"
+        .getBytes(java.nio.charset.Charset.forName("windows-1252"));
+    assertThat(parseAll(cp1252, true, ImapLimits.DEFAULTS, false)).containsExactly(
+        new ImapCommand.Thread("b", true, ThreadAlgorithm.REFERENCES, "windows-1252",
+            new SearchKey.StringKey(Field.BODY, "5\u20ac")));
+  }
+
+  @org.junit.jupiter.api.Test
   void searchWithAnUnknownCharsetReadsItsStringsAsUtf8() {
     // The session refuses it with NO [BADCHARSET]; the command still parses.
     List<Object> out = parseAll("c SEARCH CHARSET x-no-such-charset TEXT \"K\u00f6ln\"\r\n", true);
