@@ -15,6 +15,17 @@ import java.util.Optional;
 public record MessageStructure(Envelope envelope, BodyPart root, long size, Optional<Instant> sentDate) {
 
   /**
+   * The instant the Date: header names, its zone applied (RFC 5256 section 2.2: "31 Dec 2000
+   * 16:01:33 -0800" is 1 Jan 2001 00:01:33 UTC; an unknown zone counts as UTC), or empty when the
+   * header is missing or unparseable. {@link #sentDate()} keeps the date as written instead, for
+   * SEARCH SENT*, which disregard the zone.
+   */
+  public Optional<Instant> sentInstant() {
+    return sentDate.map(d -> envelope.date() == null ? d
+        : d.minusSeconds(MimeFields.zoneOffsetSeconds(envelope.date())));
+  }
+
+  /**
    * The entity addressed by {@code path} (e.g. {1, 2} for "1.2"), or empty if there is none. An
    * empty path is the whole message.
    *

@@ -95,6 +95,17 @@ class StructureParserTest {
   }
 
   @Test
+  void sentInstantAppliesTheZoneOfDateWhereSentDateKeepsTheTimeAsWritten() throws IOException {
+    // RFC 5256 section 2.2's example: SORT compares instants; SEARCH SENT* compare written dates.
+    MessageStructure s = parse("Date: Sun, 31 Dec 2000 16:01:33 -0800\r\nSubject: x\r\n\r\nbody\r\n");
+    assertThat(s.sentInstant()).contains(java.time.Instant.parse("2001-01-01T00:01:33Z"));
+    assertThat(s.sentDate()).contains(java.time.Instant.parse("2000-12-31T16:01:33Z"));
+    assertThat(parse("Date: Sun, 31 Dec 2000 16:01:33 +0130\r\n\r\nx\r\n").sentInstant())
+        .contains(java.time.Instant.parse("2000-12-31T14:31:33Z"));
+    assertThat(parse("Subject: x\r\n\r\nbody\r\n").sentInstant()).isEmpty();
+  }
+
+  @Test
   void bodyStructureTreeHasTypesParamsAndExtensionData() throws IOException {
     MessageStructure s = parse(NESTED);
     BodyPart root = s.root();
