@@ -8,6 +8,8 @@
  *   <li>{@link dev.mailgate.mailbox.mime} - message structure (envelope, body structure, part
  *       offsets) computed with mime4j at append time.
  *   <li>{@link dev.mailgate.mailbox.search} - the SEARCH criteria tree and its evaluator.
+ *   <li>{@link dev.mailgate.mailbox.sort} - SORT and THREAD (RFC 5256): base subjects, the sort
+ *       order, the ORDEREDSUBJECT and REFERENCES threading algorithms.
  *   <li>{@link dev.mailgate.mailbox.user} - the user database, password hashes, Dovecot import.
  * </ul>
  *
