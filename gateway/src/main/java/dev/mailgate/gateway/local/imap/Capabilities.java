@@ -47,7 +47,8 @@ final class Capabilities {
     return List.of("IMAP4rev1", literal(), "SASL-IR", "IDLE", "UIDPLUS", "MOVE", "NAMESPACE", "ID",
         "ENABLE", "SPECIAL-USE", "UNSELECT", "CHILDREN", "APPENDLIMIT=" + settings.appendLimit(),
         "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "CONDSTORE", "QRESYNC", "LIST-EXTENDED",
-        "LIST-STATUS", "ESEARCH", "SEARCHRES", "MULTIAPPEND", "STATUS=SIZE", "UTF8=ACCEPT", "BINARY");
+        "LIST-STATUS", "ESEARCH", "SEARCHRES", "MULTIAPPEND", "STATUS=SIZE", "UTF8=ACCEPT", "BINARY",
+        "SORT", "SORT=DISPLAY", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES");
   }
 
   List<String> forState(boolean authenticated, boolean tlsActive) {

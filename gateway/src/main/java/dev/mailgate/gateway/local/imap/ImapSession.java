@@ -91,6 +91,8 @@ final class ImapSession {
   private final FetchCommand fetch;
   private final StoreCommands store;
   private final SearchCommand search;
+  private final SortCommand sort;
+  private final ThreadCommand thread;
   private final IdleCommand idle;
   /** The connection's event loop, kept: a closed channel no longer answers eventLoop(). */
   private final EventLoop loop;
@@ -120,6 +122,8 @@ final class ImapSession {
     this.fetch = new FetchCommand(this);
     this.store = new StoreCommands(this);
     this.search = new SearchCommand(this);
+    this.sort = new SortCommand(this);
+    this.thread = new ThreadCommand(this);
     this.idle = new IdleCommand(this);
   }
 
@@ -414,6 +418,12 @@ final class ImapSession {
     }
     if (c instanceof ImapCommand.Search x) {
       return search.search(x);
+    }
+    if (c instanceof ImapCommand.Sort x) {
+      return sort.sort(x);
+    }
+    if (c instanceof ImapCommand.Thread x) {
+      return thread.thread(x);
     }
     if (c instanceof ImapCommand.Fetch x) {
       return fetch.fetch(x);

@@ -14,7 +14,8 @@ import reactor.netty.Connection;
 /**
  * The local tier's IMAP server (IMAP4rev1, RFC 3501, with IDLE, UIDPLUS, MOVE, LITERAL+/-,
  * NAMESPACE, ID, ENABLE, SPECIAL-USE, UNSELECT, CHILDREN, SASL-IR, APPENDLIMIT, QUOTA, CONDSTORE,
- * QRESYNC, LIST-EXTENDED, LIST-STATUS, ESEARCH, MULTIAPPEND, STATUS=SIZE, UTF8=ACCEPT, BINARY): one
+ * QRESYNC, LIST-EXTENDED, LIST-STATUS, ESEARCH, MULTIAPPEND, STATUS=SIZE, UTF8=ACCEPT, BINARY,
+ * SORT, SORT=DISPLAY, THREAD=ORDEREDSUBJECT, THREAD=REFERENCES): one
  * {@link ImapSession} per
  * connection over the {@link MailStore} and the {@link UserStore}. Limits come from {@link
  * ImapLimits} (lines, literals, nesting) enforced by the codec as bytes arrive; store calls run on

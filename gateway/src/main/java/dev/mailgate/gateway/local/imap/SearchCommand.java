@@ -36,13 +36,11 @@ final class SearchCommand {
         // charset label conflicts with that. A BAD leaves the saved result as it was.
         return session.tagged(c.tag(), ImapStatus.BAD, null, "CHARSET not allowed after ENABLE UTF8=ACCEPT");
       }
-      // The codec decoded the strings with any charset Java knows; others cannot be searched for.
-      if (ImapCommand.Search.knownCharset(c.charset()).isEmpty()) {
+      if (unknownCharset(c.charset())) {
         if (save) {
           v.save(NONE); // a NO empties the search result variable (RFC 5182 section 2.1)
         }
-        return session.tagged(c.tag(), ImapStatus.NO, ResponseCode.badCharset(List.of("UTF-8", "US-ASCII")),
-            "Unsupported charset");
+        return badCharset(session, c.tag());
       }
     }
     SearchMapper mapper = new SearchMapper(v);
@@ -79,6 +77,20 @@ final class SearchCommand {
           return session.send(List.of(ChangeReporter.line(session.alloc, line)));
         })
         .then(Mono.defer(() -> session.complete(c.tag(), null, "SEARCH completed", c.uid())));
+  }
+
+  /**
+   * Whether a CHARSET (of SEARCH, SORT or THREAD) is one the strings cannot be searched in: the
+   * codec decoded them with any charset Java knows.
+   */
+  static boolean unknownCharset(String charset) {
+    return ImapCommand.Search.knownCharset(charset).isEmpty();
+  }
+
+  /** {@code NO [BADCHARSET (...)]} (RFC 3501 section 7.1, RFC 5256 section 3). */
+  static Mono<Void> badCharset(ImapSession session, String tag) {
+    return session.tagged(tag, ImapStatus.NO, ResponseCode.badCharset(List.of("UTF-8", "US-ASCII")),
+        "Unsupported charset");
   }
 
   private static boolean onlySave(List<String> options) {

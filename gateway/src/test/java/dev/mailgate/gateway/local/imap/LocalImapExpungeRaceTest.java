@@ -225,6 +225,33 @@ class LocalImapExpungeRaceTest {
     }
   }
 
+  @Test
+  void sortLeavesOutAMessageExpungedBeforeItsEnvelopeWasRead() {
+    server.racing.before(Op.STRUCTURE, expungedElsewhere(2));
+    try (Transcript.Client a = login()) {
+      a.run("""
+          C: a3 SORT (SUBJECT) UTF-8 ALL
+          S: \\* SORT 1 3
+          S*: \\* 2 FETCH \\(FLAGS \\(\\\\Deleted\\) UID 2\\)
+          S: a3 OK SORT completed
+          """);
+    }
+  }
+
+  @Test
+  void threadLeavesOutAMessageExpungedBeforeItsReferencesWereRead() {
+    server.racing.before(Op.CONTENT, expungedElsewhere(1));
+    try (Transcript.Client a = login()) {
+      a.run("""
+          C: a3 UID THREAD REFERENCES UTF-8 ALL
+          S: \\* THREAD \\(2\\)\\(3\\)
+          S*: \\* 1 FETCH \\(FLAGS \\(\\\\Deleted\\) UID 1\\)
+          S: \\* 1 EXPUNGE
+          S: a3 OK THREAD completed
+          """);
+    }
+  }
+
   /** RFC 7162 section 3.1.2: HIGHESTMODSEQ is at least every MODSEQ the client was told of. */
   @Test
   void highestModSeqOfExpungeIsNotBelowAChangeReportedWithIt() {

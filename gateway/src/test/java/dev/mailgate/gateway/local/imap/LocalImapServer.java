@@ -124,8 +124,19 @@ final class LocalImapServer implements AutoCloseable {
 
   /** Appends a message that no session has seen yet (\Recent for the first to select it). */
   long deliverRecent(String mailbox, String message, Flags flags) {
+    return deliverRecent(mailbox, message, flags, Instant.parse("2026-11-17T09:30:00Z"));
+  }
+
+  /** Like {@link #deliver}, with the given INTERNALDATE. */
+  long deliverAt(String mailbox, String message, Flags flags, Instant internalDate) {
+    long uid = deliverRecent(mailbox, message, flags, internalDate);
+    store.claimRecent(mailbox(mailbox), uid).block();
+    return uid;
+  }
+
+  private long deliverRecent(String mailbox, String message, Flags flags, Instant internalDate) {
     byte[] bytes = message.replace("\r\n", "\n").replace("\n", "\r\n").getBytes(UTF_8);
-    return store.append(mailbox(mailbox), new AppendRequest(flags, Instant.parse("2026-11-17T09:30:00Z"), bytes.length),
+    return store.append(mailbox(mailbox), new AppendRequest(flags, internalDate, bytes.length),
         Flux.just(ByteBuffer.wrap(bytes))).block().uid();
   }
 

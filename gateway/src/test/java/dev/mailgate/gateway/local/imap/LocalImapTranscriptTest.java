@@ -21,7 +21,7 @@ class LocalImapTranscriptTest {
   @ValueSource(strings = {
       "rfc3501-section8", "any-state", "auth", "mailboxes", "select", "fetch", "store-copy-move",
       "search", "append", "enable-idle-quota", "condstore-qresync", "extensions", "empty-mailbox",
-      "searchres", "utf8-accept"})
+      "searchres", "utf8-accept", "sort-thread"})
   void transcriptPasses(String name) {
     try (LocalImapServer server = LocalImapServer.start(dir)) {
       server.deliver("INBOX", LocalImapServer.MESSAGE_1, Flags.NONE);
