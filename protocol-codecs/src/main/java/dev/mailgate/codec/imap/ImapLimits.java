@@ -72,6 +72,15 @@ public record ImapLimits(
         maxLiteralsPerCommand, maxCommandBytes, maxNestingDepth, maxListItems, maxResponseLiteral);
   }
 
+  /**
+   * These limits with non-synchronising literals taken up to the literal limits themselves: LITERAL+
+   * (RFC 7888 section 3) rather than LITERAL- (section 4). A literal over the limit of the session's
+   * state is still refused and discarded as it arrives, whichever kind it is.
+   */
+  public ImapLimits withLiteralPlus() {
+    return withLiteralLimits(maxLiteralBeforeLogin, maxLiteralAfterLogin, maxLiteralAfterLogin);
+  }
+
   public ImapLimits withStructure(int literalsPerCommand, int nestingDepth, int listItems) {
     return new ImapLimits(maxLineLength, maxLiteralBeforeLogin, maxLiteralAfterLogin,
         maxNonSyncLiteral, maxInlineLiteral, literalsPerCommand, maxCommandBytes, nestingDepth,

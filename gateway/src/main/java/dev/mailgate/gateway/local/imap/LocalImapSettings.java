@@ -59,11 +59,17 @@ public record LocalImapSettings(
 
   /**
    * Secure defaults: no TLS configured, plaintext login refused, 30 minute IDLE, UTC dates, {@link
-   * #DEFAULT_MAX_ERRORS} errors.
+   * #DEFAULT_MAX_ERRORS} errors, and LITERAL+ ({@link ImapLimits#withLiteralPlus()}).
+   *
+   * <p>LITERAL+ because the local tier streams a message literal into the store as it arrives and
+   * refuses (discarding) any literal over the limit of the session's state: a non-synchronising
+   * literal costs it no more than a synchronising one it would accept. Clients that cannot send
+   * synchronising literals in every command need it; Dovecot's imaptest aborts its scripted run on
+   * the first script literal sent to a server without LITERAL+.
    */
   public static LocalImapSettings of(String hostname, ImapLimits limits) {
-    return new LocalImapSettings(hostname, limits, null, List.of(), Duration.ofMinutes(30), ZoneId.of("UTC"),
-        DEFAULT_MAX_ERRORS);
+    return new LocalImapSettings(hostname, limits.withLiteralPlus(), null, List.of(), Duration.ofMinutes(30),
+        ZoneId.of("UTC"), DEFAULT_MAX_ERRORS);
   }
 
   public LocalImapSettings withTls(ServerTls serverTls) {

@@ -51,7 +51,7 @@ class LocalImapTlsTest {
         S: t3 OK Begin TLS negotiation now
         !TLS
         C: t4 CAPABILITY
-        S: \\* CAPABILITY IMAP4rev1 LITERAL- SASL-IR ID ENABLE IDLE AUTH=PLAIN
+        S: \\* CAPABILITY IMAP4rev1 LITERAL\\+ SASL-IR ID ENABLE IDLE AUTH=PLAIN
         S: t4 OK CAPABILITY completed
         C: t5 STARTTLS
         S: t5 BAD STARTTLS not available
