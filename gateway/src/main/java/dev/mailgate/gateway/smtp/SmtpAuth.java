@@ -23,8 +23,9 @@ import reactor.core.publisher.Mono;
  * without an initial response. Replies: {@code 334} challenges, {@code 235 2.7.0},
  * {@code 535 5.7.8} bad credentials, {@code 530 5.7.0} TLS first (PRODUCT.md: plaintext AUTH only
  * from the configured networks), {@code 504 5.5.4} other mechanisms, {@code 501} cancelled or
- * undecodable, {@code 454 4.7.0} when the user store fails. Credentials are never logged and the
- * password is wiped after the check. Every login passes the session's {@link SessionPolicies}
+ * undecodable, {@code 503 5.5.1} during a mail transaction (RFC 4954 4), {@code 454 4.7.0}
+ * when the user store fails. Credentials are never logged and the password is wiped after the
+ * check. Every login passes the session's {@link SessionPolicies}
  * first: growing delays after failures, lockout per (user, address) answered like a wrong password,
  * per-user session limits ({@code 421 4.7.0}).
  */
@@ -45,6 +46,9 @@ final class SmtpAuth {
   Mono<Void> start(SmtpCommand.Auth a) {
     SmtpReply refusal = s.authUser != null ? SmtpReplies.ALREADY_AUTHENTICATED
         : s.helo == null || !s.extended ? SmtpReplies.BAD_SEQUENCE
+        // RFC 4954 4: "MUST be rejected with a 503 reply"; accepting it would drop the client's
+        // MAIL and RCPTs behind its back, and its DATA would then get 503 for no reason it can see
+        : s.envelope != null ? SmtpReplies.AUTH_IN_TRANSACTION
         : !s.authAllowed() ? SmtpReplies.TLS_REQUIRED
         : null;
     SaslMechanism mechanism = SaslMechanism.lookup(a.mechanism());
@@ -59,7 +63,6 @@ final class SmtpAuth {
       return s.fail(refusal);
     }
     mechanismName = mechanism.wire();
-    s.resetTransaction(); // RFC 4954 4: AUTH is not permitted during a mail transaction anyway
     exchange = SaslServerExchange.create(mechanism, s.settings.hostname());
     String ir = a.initialResponse();
     return step(exchange.start(ir == null ? null : Secret.ofString(ir)));

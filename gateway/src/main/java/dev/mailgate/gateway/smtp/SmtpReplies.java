@@ -58,6 +58,8 @@ final class SmtpReplies {
   static final SmtpReply BAD_SEQUENCE = SmtpReply.of(503, "5.5.1", "Bad sequence of commands");
   static final SmtpReply ALREADY_AUTHENTICATED = SmtpReply.of(503, "5.5.1",
       "Already authenticated");
+  static final SmtpReply AUTH_IN_TRANSACTION = SmtpReply.of(503, "5.5.1",
+      "AUTH not permitted during a mail transaction");
   static final SmtpReply ALREADY_TLS = SmtpReply.of(503, "5.5.1", "TLS already active");
   static final SmtpReply UNKNOWN_MECHANISM = SmtpReply.of(504, "5.5.4",
       "Unrecognized authentication type");

@@ -243,6 +243,24 @@ class SmtpSessionTranscriptTest {
     }
   }
 
+  /** RFC 4954 4: AUTH during a mail transaction is refused with 503, and the transaction stands. */
+  @Test
+  void authDuringAMailTransactionGets503AndTheTransactionGoesOn() throws Exception {
+    int bob = server.messages("bob@example.test").size();
+    try (SmtpWire w = mx()) {
+      w.send("EHLO client.example\r\n").expect("250-.*AUTH PLAIN LOGIN.*");
+      w.send("MAIL FROM:<someone@elsewhere.example>\r\n").expect("250 2\\.1\\.0 .*");
+      w.send("RCPT TO:<bob@example.test>\r\n").expect("250 2\\.1\\.5 .*");
+      w.send("AUTH PLAIN " + b64("\0alice@example.test\0" + SmtpTestServer.ALICE_PASSWORD) + "\r\n")
+          .expect("503 5\\.5\\.1 .*");
+      w.send("DATA\r\n").expect("354 .*");
+      w.send("Subject: still here\r\n\r\nhi\r\n.\r\n").expect("250 2\\.0\\.0 .*");
+      w.send("AUTH PLAIN " + b64("\0alice@example.test\0" + SmtpTestServer.ALICE_PASSWORD) + "\r\n")
+          .expect("235 2\\.7\\.0 .*");
+    }
+    assertThat(server.messages("bob@example.test")).hasSize(bob + 1);
+  }
+
   @Test
   void overlongAuthResponseGets500AndTheSessionGoesOn() throws Exception {
     try (SmtpWire w = submissionOverTls()) {
