@@ -167,7 +167,7 @@ public final class Pop3CommandParser {
       }
       case TOP: {
         int msg = count == 2 ? number(buf, a1, e1) : -1;
-        int lines = count == 2 ? number(buf, a2, e2) : -1;
+        int lines = count == 2 ? lineCount(buf, a2, e2) : -1;
         if (msg < 1 || lines < 0) {
           return syntax("TOP needs a message number and a line count");
         }
@@ -229,6 +229,26 @@ public final class Pop3CommandParser {
       v = v * 10 + d;
     }
     return v;
+  }
+
+  /**
+   * TOP's line count (RFC 1939 section 7: any non-negative number), saturating at {@link
+   * Integer#MAX_VALUE}: a count beyond every message's length asks for the whole message, as
+   * Dovecot answers it, and is no syntax error. The digits are bounded by the argument limit.
+   */
+  private static int lineCount(ByteBuf buf, int from, int to) {
+    if (to - from < 1) {
+      return -1;
+    }
+    long v = 0;
+    for (int i = from; i < to; i++) {
+      int d = buf.getByte(i) - '0';
+      if (d < 0 || d > 9) {
+        return -1;
+      }
+      v = Math.min(Integer.MAX_VALUE, v * 10 + d);
+    }
+    return (int) v;
   }
 
   private static String text(ByteBuf buf, int from, int to) {

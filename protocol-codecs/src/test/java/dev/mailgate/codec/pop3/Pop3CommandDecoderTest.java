@@ -69,6 +69,8 @@ class Pop3CommandDecoderTest {
         Arguments.of("QUIT\r\n", "QUIT"),
         Arguments.of("TOP 1 10\r\n", "Top[message=1, lines=10]"),
         Arguments.of("TOP 100 3\r\n", "Top[message=100, lines=3]"),
+        // a count past any message's length is the whole message (Dovecot), not a syntax error
+        Arguments.of("TOP 1 999999999999\r\n", "Top[message=1, lines=2147483647]"),
         Arguments.of("UIDL\r\n", "Uidl[message=OptionalInt.empty]"),
         Arguments.of("UIDL 2\r\n", "Uidl[message=OptionalInt[2]]"),
         // RFC 2449, RFC 2595, RFC 5034, RFC 6856
