@@ -4,6 +4,7 @@ import dev.mailgate.codec.CrlfLineScanner;
 import dev.mailgate.codec.DecodeFailure;
 import dev.mailgate.codec.ProtocolError;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
@@ -17,8 +18,13 @@ import java.util.List;
  * (AUTH lines and SASL responses: {@link Pop3Limits#maxSaslLineLength()}) is refused as soon as the
  * limit is passed, its bytes are skipped without being buffered, and one {@link
  * ProtocolError#LINE_TOO_LONG} failure is emitted when its LF arrives, so answers stay in order.
- * More than {@link Pop3Limits#maxPipelinedCommands()} lines awaiting an answer yield {@link
- * ProtocolError#TOO_MANY_PIPELINED}.
+ *
+ * <p>Pipelining (RFC 2449 section 6.6): while {@link Pop3Limits#maxPipelinedCommands()} lines
+ * await an answer the decoder decodes nothing more and leaves the rest of the client's write in
+ * its buffer; each {@link #commandCompleted()} lets it decode the next line. A client may thus
+ * pipeline any number of commands and gets every answer, as from Dovecot; the commands queued
+ * ahead of the session stay bounded, and the bytes held are those of one read, because the
+ * transport stops reading while the session has decoded commands it has not taken yet.
  *
  * <p>The session drives the two modes the grammar cannot see: {@link #expectSaslResponse()} before
  * it sends a {@code +} challenge, and {@link #discardPipelined()} when it accepts STLS (RFC 2595
@@ -32,6 +38,8 @@ public final class Pop3CommandDecoder extends ByteToMessageDecoder {
   private final Pop3CommandParser parser;
   private boolean saslResponseExpected;
   private int outstanding;
+  private boolean inCallDecode;
+  private ChannelHandlerContext ctx;
   private final CrlfLineScanner lines = CrlfLineScanner.pop3();
 
   public Pop3CommandDecoder() {
@@ -48,10 +56,26 @@ public final class Pop3CommandDecoder extends ByteToMessageDecoder {
     saslResponseExpected = true;
   }
 
-  /** The session has answered one emitted command or failure. */
+  /**
+   * The session has answered one emitted command or failure. Call on the event loop; when lines
+   * were held back for the pipelining limit, the next one is decoded in a task of the channel.
+   */
   public void commandCompleted() {
     if (outstanding > 0) {
       outstanding--;
+    }
+    if (outstanding < limits.maxPipelinedCommands() && !inCallDecode && ctx != null
+        && internalBuffer().isReadable()) {
+      ChannelHandlerContext c = ctx;
+      c.executor().execute(() -> {
+        if (!c.isRemoved()) {
+          try {
+            channelRead(c, Unpooled.EMPTY_BUFFER); // decodes what is buffered, reads nothing
+          } catch (Exception e) {
+            c.fireExceptionCaught(e);
+          }
+        }
+      });
     }
   }
 
@@ -69,6 +93,21 @@ public final class Pop3CommandDecoder extends ByteToMessageDecoder {
   }
 
   @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  protected void callDecode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    inCallDecode = true;
+    try {
+      super.callDecode(ctx, in, out);
+    } finally {
+      inCallDecode = false;
+    }
+  }
+
+  @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     Object msg = decodeLine(in);
     if (msg != null) {
@@ -78,6 +117,9 @@ public final class Pop3CommandDecoder extends ByteToMessageDecoder {
 
   /** Decodes at most one line of {@code in}; {@code null} when more bytes are needed. */
   Object decodeLine(ByteBuf in) {
+    if (outstanding >= limits.maxPipelinedCommands()) {
+      return null; // held until the session answers (commandCompleted)
+    }
     int start = in.readerIndex();
     int lf = lines.nextLine(in, lineLimit(in, start, in.writerIndex()));
     if (lf == CrlfLineScanner.NEED_MORE) {
@@ -93,9 +135,6 @@ public final class Pop3CommandDecoder extends ByteToMessageDecoder {
     saslResponseExpected = false;
     if (!strict) {
       return counted(DecodeFailure.of(ProtocolError.BAD_LINE_ENDING, "line not ended by CRLF"));
-    }
-    if (outstanding >= limits.maxPipelinedCommands()) {
-      return counted(DecodeFailure.of(ProtocolError.TOO_MANY_PIPELINED, "too many pipelined commands"));
     }
     return counted(sasl ? parser.parseSaslResponse(in, start, lf - 1) : parser.parse(in, start, lf - 1));
   }

@@ -214,15 +214,36 @@ class Pop3CommandDecoderTest {
   }
 
   @Test
-  void pipelinedCommandsBeyondTheLimitFailWhileUnanswered() {
+  void pipelinedCommandsBeyondTheLimitAreHeldWhileUnanswered() {
     Pop3Limits limits = Pop3Limits.DEFAULTS.withMaxPipelinedCommands(3);
     Supplier<ChannelHandler> unanswered = () -> new Pop3CommandDecoder(limits);
     String five = "NOOP\r\nSTAT\r\nLIST\r\nUIDL\r\nQUIT\r\n";
     assertThat(decodeEveryWay(unanswered, five))
-        .containsExactly("NOOP", "STAT", "List[message=OptionalInt.empty]",
-            "FAIL TOO_MANY_PIPELINED", "FAIL TOO_MANY_PIPELINED");
+        .containsExactly("NOOP", "STAT", "List[message=OptionalInt.empty]");
     // answered one at a time, the same five commands all pass
     assertThat(decodeEveryWay(answering(limits), five)).doesNotContain("FAIL TOO_MANY_PIPELINED").hasSize(5);
+  }
+
+  /** RFC 2449 PIPELINING: a held line is decoded once an earlier one was answered, not refused. */
+  @Test
+  void aHeldLineIsDecodedWhenTheSessionAnswersLater() {
+    Pop3CommandDecoder decoder = new Pop3CommandDecoder(Pop3Limits.DEFAULTS.withMaxPipelinedCommands(2));
+    EmbeddedChannel ch = new EmbeddedChannel(decoder);
+    try {
+      ch.writeInbound(Unpooled.wrappedBuffer(ascii("NOOP\r\nSTAT\r\nRETR 1\r\nDELE 1\r\n")));
+      assertThat(Pop3Describe.describe(ch.readInbound())).isEqualTo("NOOP");
+      assertThat(Pop3Describe.describe(ch.readInbound())).isEqualTo("STAT");
+      assertThat((Object) ch.readInbound()).isNull();
+      decoder.commandCompleted(); // the session answered NOOP, outside any decode
+      ch.runPendingTasks();
+      assertThat(Pop3Describe.describe(ch.readInbound())).isEqualTo("Retr[message=1]");
+      assertThat((Object) ch.readInbound()).isNull();
+      decoder.commandCompleted();
+      ch.runPendingTasks();
+      assertThat(Pop3Describe.describe(ch.readInbound())).isEqualTo("Dele[message=1]");
+    } finally {
+      ch.finishAndReleaseAll();
+    }
   }
 
   @Test

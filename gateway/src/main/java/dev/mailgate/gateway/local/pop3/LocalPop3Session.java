@@ -266,7 +266,8 @@ final class LocalPop3Session {
                   && m.reason() == MailStoreException.Reason.NO_SUCH_MESSAGE) {
                 LOG.debug("{}: message {} of {} is gone from the store", wire.context(), n, maildrop.user());
                 // not the client's error: not counted toward its max_errors
-                return wire.send(Status.err("message " + n + " was deleted by another session")).thenReturn(false);
+                // answer(), not send(): the command's pipelining slot must be freed like any other's
+                return wire.answer(Status.err("message " + n + " was deleted by another session")).thenReturn(false);
               }
               // the +OK may already be out: the only honest answer left is to close
               Throwable cause = e instanceof NotStarted ? e.getCause() : e;

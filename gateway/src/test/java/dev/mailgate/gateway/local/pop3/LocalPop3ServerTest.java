@@ -82,6 +82,25 @@ class LocalPop3ServerTest {
     }
   }
 
+  /**
+   * Each such -ERR frees its command's pipelining slot: more of them than the codec queues (32)
+   * still leave the session answering.
+   */
+  @Test
+  void manyRetrsOfAnExpungedMessageStillLeaveTheSessionAnswering() throws Exception {
+    String user = fx.user("gone-many", M1, M2);
+    try (Pop3TestClient c = login(user)) {
+      MailboxId inbox = fx.inbox(user).id();
+      long first = fx.store.messages(inbox, UidSet.all()).blockFirst(Duration.ofSeconds(10)).uid();
+      fx.store.store(inbox, UidSet.of(first), FlagUpdate.add(Flags.of(SystemFlag.DELETED)))
+          .then(fx.store.expunge(inbox, UidSet.of(first))).block(Duration.ofSeconds(10));
+      for (int i = 0; i < 40; i++) {
+        assertThat(c.command("RETR 1")).isEqualTo("-ERR message 1 was deleted by another session");
+      }
+      assertThat(c.command("NOOP")).startsWith("+OK");
+    }
+  }
+
   /** The POP3 counterpart of IMAP's "* BYE" autologout, before login. */
   @Test
   void preLoginTimeoutSaysErrThenCloses() throws Exception {
@@ -319,6 +338,33 @@ class LocalPop3ServerTest {
           S: \\+OK maildrop has 1 messages.*
           """.formatted(user, LocalPop3Fixture.PASSWORD, user, LocalPop3Fixture.PASSWORD));
     }
+  }
+
+  /**
+   * RFC 2449 PIPELINING: far more commands than the codec queues (32), in one write, are all
+   * answered in order, as Dovecot does; none is refused and the DELEs take effect at QUIT.
+   */
+  @Test
+  void aPipelineLongerThanThePipeliningLimitIsAnsweredInFull() throws Exception {
+    String user = fx.user("pipe", M1, M2, M1);
+    int n = 100;
+    StringBuilder pipeline = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      pipeline.append("LIST ").append(i % 3 + 1).append("\r\n");
+    }
+    pipeline.append("DELE 1\r\nDELE 3\r\nSTAT\r\nQUIT\r\n");
+    try (Pop3TestClient c = login(user)) {
+      c.write(pipeline.toString());
+      for (int i = 0; i < n; i++) {
+        int m = i % 3 + 1;
+        assertThat(c.line()).isEqualTo("+OK " + m + " " + (m == 2 ? M2 : M1).length());
+      }
+      assertThat(c.line()).isEqualTo("+OK message 1 deleted");
+      assertThat(c.line()).isEqualTo("+OK message 3 deleted");
+      assertThat(c.line()).isEqualTo("+OK 1 " + M2.length());
+      assertThat(c.line()).startsWith("+OK pop.example.org POP3 server signing off");
+    }
+    assertThat(fx.messageCount(user)).isEqualTo(1);
   }
 
   @Test
