@@ -34,6 +34,12 @@ import java.util.List;
  */
 public final class Pop3CommandDecoder extends ByteToMessageDecoder {
 
+  /**
+   * Bytes of pipelined lines held back while {@link Pop3Limits#maxPipelinedCommands()} await their
+   * answers: some 5,000 short commands (RETR, DELE) of a client that reads its answers as they come.
+   */
+  static final int MAX_HELD_BYTES = 64 * 1024;
+
   private final Pop3Limits limits;
   private final Pop3CommandParser parser;
   private boolean saslResponseExpected;
@@ -117,8 +123,16 @@ public final class Pop3CommandDecoder extends ByteToMessageDecoder {
 
   /** Decodes at most one line of {@code in}; {@code null} when more bytes are needed. */
   Object decodeLine(ByteBuf in) {
+    boolean overflow = false;
     if (outstanding >= limits.maxPipelinedCommands()) {
-      return null; // held until the session answers (commandCompleted)
+      if (in.readableBytes() <= MAX_HELD_BYTES) {
+        return null; // held until the session answers (commandCompleted)
+      }
+      // A client that writes on without reading its answers: the transport keeps reading while
+      // nothing is decoded, so past this bound the lines are refused as before pipelining was
+      // held (TOO_MANY_PIPELINED, each a protocol error); the refusals then queue ahead of the
+      // session, which stops the reads, and max_errors ends the session.
+      overflow = true;
     }
     int start = in.readerIndex();
     int lf = lines.nextLine(in, lineLimit(in, start, in.writerIndex()));
@@ -133,6 +147,9 @@ public final class Pop3CommandDecoder extends ByteToMessageDecoder {
     in.readerIndex(lf + 1);
     boolean sasl = saslResponseExpected;
     saslResponseExpected = false;
+    if (overflow) {
+      return counted(DecodeFailure.of(ProtocolError.TOO_MANY_PIPELINED, "too many pipelined commands"));
+    }
     if (!strict) {
       return counted(DecodeFailure.of(ProtocolError.BAD_LINE_ENDING, "line not ended by CRLF"));
     }

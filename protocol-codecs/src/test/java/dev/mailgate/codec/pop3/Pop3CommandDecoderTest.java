@@ -224,6 +224,31 @@ class Pop3CommandDecoderTest {
     assertThat(decodeEveryWay(answering(limits), five)).doesNotContain("FAIL TOO_MANY_PIPELINED").hasSize(5);
   }
 
+  /**
+   * A client that writes on without reading its answers cannot make the decoder hold more than
+   * its bound: past it the lines are refused (each a protocol error), not buffered.
+   */
+  @Test
+  void linesPastTheHeldBoundAreRefusedNotBuffered() {
+    Pop3CommandDecoder decoder = new Pop3CommandDecoder(Pop3Limits.DEFAULTS.withMaxPipelinedCommands(2));
+    EmbeddedChannel ch = new EmbeddedChannel(decoder);
+    try {
+      int lines = Pop3CommandDecoder.MAX_HELD_BYTES / 6 + 1000; // "NOOP\r\n" past the bound
+      for (int i = 0; i < lines; i++) {
+        ch.writeInbound(Unpooled.wrappedBuffer(ascii("NOOP\r\n")));
+      }
+      assertThat(decoder.bufferedBytes()).isLessThanOrEqualTo(Pop3CommandDecoder.MAX_HELD_BYTES);
+      List<String> out = new java.util.ArrayList<>();
+      for (Object o; (o = ch.readInbound()) != null; ) {
+        out.add(Pop3Describe.describe(o));
+      }
+      assertThat(out).startsWith("NOOP", "NOOP", "FAIL TOO_MANY_PIPELINED").hasSizeGreaterThan(900)
+          .containsOnly("NOOP", "FAIL TOO_MANY_PIPELINED");
+    } finally {
+      ch.finishAndReleaseAll();
+    }
+  }
+
   /** RFC 2449 PIPELINING: a held line is decoded once an earlier one was answered, not refused. */
   @Test
   void aHeldLineIsDecodedWhenTheSessionAnswersLater() {
