@@ -13,6 +13,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * rate limits and login throttling count in Redis ({@link RedisCounters}), and broadcasts
  * routing-cache invalidation ({@link RoutingBroadcast}).
  *
- * <p>Redis must answer at startup (a misconfigured URI fails fast). Later outages are survived:
+ * <p>Redis must answer at startup and take the password (a misconfigured URI or password fails
+ * fast, saying which: {@link RedisLoginCheck}). Later outages are survived:
  * the client reconnects by itself, commands issued while it is disconnected fail at once rather
  * than queue, and each policy check that cannot reach Redis falls back as configured
  * ({@code when_unavailable}) and counts {@code mailgate.cluster.redis.unavailable{rule}}.
@@ -73,13 +75,20 @@ public final class Cluster implements AutoCloseable {
 
   private void connect(ClusterConfig.Redis r) {
     RedisURI uri = RedisURI.create(r.uri());
+    // connecting (TCP, then AUTH) may take longer than a policy check may wait
+    uri.setTimeout(CONNECT_TIMEOUT);
+    String address = RedisLoginCheck.address(uri);
+    client = RedisClient.create(uri);
+    // no quiet period: nothing of ours runs on its threads once the connections are closed
+    resources.add(() -> client.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2)));
+    RedisLoginCheck.verify(client.getResources(), uri, r.password(), CONNECT_TIMEOUT);
     if (!r.password().isEmpty()) {
       uri.setAuthentication(r.password().toCharArray());
     }
-    // connecting (TCP, then HELLO/AUTH) may take longer than a policy check may wait
-    uri.setTimeout(CONNECT_TIMEOUT);
-    client = RedisClient.create(uri);
     client.setOptions(ClientOptions.builder()
+        // RESP2: no HELLO; its handshake raced lettuce's error reporting (RedisLoginCheck), and
+        // nothing here needs RESP3 (pub/sub has its own connection)
+        .protocolVersion(ProtocolVersion.RESP2)
         .autoReconnect(true)
         // fail fast while disconnected: a policy check falls back instead of waiting in a queue
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
@@ -88,12 +97,15 @@ public final class Cluster implements AutoCloseable {
         .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT)
             .keepAlive(true).build())
         .build());
-    // no quiet period: nothing of ours runs on its threads once the connections are closed
-    resources.add(() -> client.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2)));
-    commands = client.connect();
-    resources.add(commands::close);
-    pubsub = client.connectPubSub();
-    resources.add(pubsub::close);
+    try {
+      commands = client.connect();
+      resources.add(commands::close);
+      pubsub = client.connectPubSub();
+      resources.add(pubsub::close);
+    } catch (RuntimeException e) {
+      // the password changed since RedisLoginCheck asked: still say so plainly
+      throw RedisLoginCheck.refusal(address, e).map(RuntimeException.class::cast).orElse(e);
+    }
     String prefix = r.keyPrefix();
     shared = new SharedPolicies(new RedisCounters(commands, prefix),
         new SharedOptions(r.timeout(), r.whenUnavailable() == ClusterConfig.WhenUnavailable.DENY,
@@ -103,7 +115,7 @@ public final class Cluster implements AutoCloseable {
         .subscribe(t -> shared.sessions().renewAll());
     resources.add(renewal::dispose);
     LOG.info("cluster: node {}, shared counters and routing invalidation in Redis at {}"
-        + " (when unavailable: {})", config.nodeId(), uri.getHost() + ":" + uri.getPort(),
+        + " (when unavailable: {})", config.nodeId(), address,
         r.whenUnavailable().name().toLowerCase(java.util.Locale.ROOT));
   }
 
