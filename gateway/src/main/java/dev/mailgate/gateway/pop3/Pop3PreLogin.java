@@ -224,7 +224,29 @@ public final class Pop3PreLogin<T> {
     if (step == SaslStep.Cancelled.INSTANCE) {
       return refused(wire.refuse(Status.err("authentication cancelled")));
     }
+    if (step instanceof SaslStep.Rejected) {
+      return rejected(mechanism);
+    }
     return refused(wire.refuse(Status.err("malformed authentication exchange")));
+  }
+
+  /**
+   * A message that decoded but is no credentials of its mechanism ({@code AUTH PLAIN =}, RFC 5034
+   * section 4's empty initial response): a failed authentication, {@code -ERR [AUTH]} (RFC 3206),
+   * as Dovecot answers it. It is a guess like a wrong password, so it passes the login throttle
+   * and counts as a failure there.
+   */
+  private Mono<Outcome<T>> rejected(String mechanism) {
+    var ctx = wire.context();
+    return ctx.policies().authenticate("", SessionPolicies.fingerprint(new byte[0]), attempt -> {
+      if (attempt.decision() instanceof Decision.Deny deny) {
+        ctx.loginFailed(mechanism, LoginOutcome.REFUSED);
+        return refused(wire.refuse(refusal(deny)));
+      }
+      attempt.failed();
+      ctx.loginFailed(mechanism);
+      return refused(wire.refuse(Status.err(Pop3RespCode.AUTH, "authentication failed")));
+    });
   }
 
   private List<String> mechanismNames() {

@@ -21,7 +21,8 @@ import reactor.core.publisher.Mono;
  * SMTP AUTH (RFC 4954) for one session, verified against the local {@link
  * dev.mailgate.mailbox.user.UserStore} off the event loop: PLAIN (RFC 4616) and LOGIN, with or
  * without an initial response. Replies: {@code 334} challenges, {@code 235 2.7.0},
- * {@code 535 5.7.8} bad credentials, {@code 530 5.7.0} TLS first (PRODUCT.md: plaintext AUTH only
+ * {@code 535 5.7.8} bad credentials (a message that is no credentials of its mechanism, such as
+ * an empty PLAIN one, too), {@code 530 5.7.0} TLS first (PRODUCT.md: plaintext AUTH only
  * from the configured networks), {@code 504 5.5.4} other mechanisms, {@code 501} cancelled or
  * undecodable, {@code 503 5.5.1} during a mail transaction (RFC 4954 4), {@code 454 4.7.0}
  * when the user store fails. Credentials are never logged and the password is wiped after the
@@ -100,9 +101,33 @@ final class SmtpAuth {
         && (ok.credentials() instanceof SaslCredentials.Password || ok.credentials() instanceof SaslCredentials.Token)) {
       return verify(ok.credentials());
     }
+    if (step instanceof SaslStep.Rejected) {
+      return rejected();
+    }
     s.resumeCommands();
     return s.fail(step == SaslStep.Cancelled.INSTANCE
         ? SmtpReplies.AUTH_CANCELLED : SmtpReplies.BAD_ENCODING);
+  }
+
+  /**
+   * A message that decoded but is no credentials of its mechanism ({@code AUTH PLAIN =}, RFC 4954
+   * section 4's empty initial response): an authentication failure, {@code 535 5.7.8} (501 is for
+   * a response that is not base64), as Postfix with Dovecot SASL answers it. It is a guess like a
+   * wrong password, so it passes the login throttle and counts as a failure there.
+   */
+  private Mono<Void> rejected() {
+    return s.policies.authenticate("", SessionPolicies.fingerprint(new byte[0]), attempt ->
+        Mono.just(attempt).publishOn(s.loop).flatMap(a -> {
+          s.resumeCommands();
+          if (a.decision() instanceof Decision.Deny deny) {
+            s.ctx.loginFailed(mechanismName, LoginOutcome.REFUSED);
+            SmtpReply r = SmtpReplies.forDeny(deny);
+            return r == SmtpReplies.BAD_CREDENTIALS ? s.fail(r) : s.send(r);
+          }
+          a.failed();
+          s.ctx.loginFailed(mechanismName);
+          return s.fail(SmtpReplies.BAD_CREDENTIALS);
+        }));
   }
 
   private Mono<Void> verify(SaslCredentials p) {

@@ -117,6 +117,22 @@ class SmtpPolicyTest {
     }
   }
 
+  /**
+   * RFC 4954 section 4's empty initial response ({@code =}) to PLAIN decodes but carries no
+   * credentials: 535 5.7.8, as Postfix with Dovecot SASL answers (501 is for a response that is
+   * not base64), and a failed login for the throttle, so the next AUTH waits its delay.
+   */
+  @Test
+  void anEmptyPlainInitialResponseIs535AndTheNextAuthWaitsItsDelay() throws Exception {
+    int port = listener(rates());
+    try (SmtpWire w = ehlo(port)) {
+      w.send("AUTH PLAIN =\r\n").expect("535 5\\.7\\.8 .*");
+      w.send("AUTH PLAIN " + b64("\0alice@example.test\0" + SmtpTestServer.ALICE_PASSWORD) + "\r\n");
+      f.releaseDelay(1);
+      w.expect("235 2\\.7\\.0 .*");
+    }
+  }
+
   @Test
   void distinctAuthFailuresLockThePairOutWith535EvenForTheRightPassword() throws Exception {
     int port = listener(rates());

@@ -35,17 +35,17 @@ public final class SaslCramMd5 {
         }
       }
       if (sp < 1 || msg.length - sp - 1 != 32 || sp > SaslText.MAX_IDENTITY) {
-        return SaslText.bad("CRAM-MD5 answer must be user SP 32 hex digits");
+        return SaslText.rejected("CRAM-MD5 answer must be user SP 32 hex digits");
       }
       for (int i = sp + 1; i < msg.length; i++) {
         byte c = msg[i];
         if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-          return SaslText.bad("CRAM-MD5 digest must be lower-case hex");
+          return SaslText.rejected("CRAM-MD5 digest must be lower-case hex");
         }
       }
       String user = SaslText.utf8(msg, 0, sp);
       if (user == null || user.indexOf('\0') >= 0) {
-        return SaslText.bad("CRAM-MD5 user is not UTF-8");
+        return SaslText.rejected("CRAM-MD5 user is not UTF-8");
       }
       String digest = new String(msg, sp + 1, 32, StandardCharsets.US_ASCII);
       return new SaslStep.Success(new SaslCredentials.CramMd5(user, challenge, digest));

@@ -21,25 +21,25 @@ public final class SaslOauthBearer {
       int n = msg.length;
       // gs2-header: "n" or "y", then ",", optional "a=" saslname, then ","
       if (n < 4 || (msg[0] != 'n' && msg[0] != 'y') || msg[1] != ',') {
-        return SaslText.bad("OAUTHBEARER needs a GS2 header without channel binding");
+        return SaslText.rejected("OAUTHBEARER needs a GS2 header without channel binding");
       }
       int comma = SaslText.indexOf(msg, 2, n, (byte) ',');
       if (comma < 0) {
-        return SaslText.bad("OAUTHBEARER GS2 header is not closed");
+        return SaslText.rejected("OAUTHBEARER GS2 header is not closed");
       }
       String user = "";
       if (comma > 2) {
         if (!SaslXoauth2.startsWith(msg, 2, comma, "a=")) {
-          return SaslText.bad("OAUTHBEARER GS2 header has an unknown field");
+          return SaslText.rejected("OAUTHBEARER GS2 header has an unknown field");
         }
         user = saslname(msg, 4, comma);
         if (user == null || user.isEmpty()) {
-          return SaslText.bad("OAUTHBEARER authzid is malformed");
+          return SaslText.rejected("OAUTHBEARER authzid is malformed");
         }
       }
       if (comma + 1 >= n || msg[comma + 1] != KVSEP || n < comma + 3
           || msg[n - 1] != KVSEP || msg[n - 2] != KVSEP) {
-        return SaslText.bad("OAUTHBEARER pairs must be ^A-separated and end with ^A^A");
+        return SaslText.rejected("OAUTHBEARER pairs must be ^A-separated and end with ^A^A");
       }
       Secret token = null;
       String host = "";
@@ -49,37 +49,37 @@ public final class SaslOauthBearer {
         int end = SaslText.indexOf(msg, at, n, KVSEP);
         int eq = SaslText.indexOf(msg, at, end, (byte) '=');
         if (eq <= at || !alpha(msg, at, eq)) {
-          return SaslText.bad("OAUTHBEARER pair is not key=value");
+          return SaslText.rejected("OAUTHBEARER pair is not key=value");
         }
         if (SaslXoauth2.startsWith(msg, at, end, "auth=")) {
           if (token != null || !SaslXoauth2.startsWithIgnoreCase(msg, eq + 1, end, "Bearer ")) {
-            return SaslText.bad("OAUTHBEARER auth must be one Bearer token");
+            return SaslText.rejected("OAUTHBEARER auth must be one Bearer token");
           }
           int from = eq + 8;
           while (from < end && msg[from] == ' ') {
             from++;
           }
           if (from == end || end - from > SaslText.MAX_SECRET || !SaslXoauth2.printable(msg, from, end)) {
-            return SaslText.bad("OAUTHBEARER bearer token is empty or malformed");
+            return SaslText.rejected("OAUTHBEARER bearer token is empty or malformed");
           }
           token = Secret.copyOf(msg, from, end - from);
         } else if (SaslXoauth2.startsWith(msg, at, end, "host=")) {
           host = SaslText.utf8(msg, eq + 1, end);
           if (host == null || end - eq - 1 > SaslText.MAX_IDENTITY) {
-            return SaslText.bad("OAUTHBEARER host is malformed");
+            return SaslText.rejected("OAUTHBEARER host is malformed");
           }
         } else if (SaslXoauth2.startsWith(msg, at, end, "port=")) {
           port = port(msg, eq + 1, end);
           if (port < 0) {
-            return SaslText.bad("OAUTHBEARER port is malformed");
+            return SaslText.rejected("OAUTHBEARER port is malformed");
           }
         } else if (!SaslText.validUtf8(msg, eq + 1, end)) {
-          return SaslText.bad("OAUTHBEARER value is not UTF-8");
+          return SaslText.rejected("OAUTHBEARER value is not UTF-8");
         } // other keys (e.g. "mthd", "path" of RFC 7628's registry) are allowed and ignored
         at = end + 1;
       }
       if (token == null) {
-        return SaslText.bad("OAUTHBEARER needs auth=Bearer");
+        return SaslText.rejected("OAUTHBEARER needs auth=Bearer");
       }
       return new SaslStep.Success(new SaslCredentials.Token("", user, token, host, port));
     } finally {

@@ -15,19 +15,19 @@ public final class SaslPlain {
       int n1 = SaslText.indexOf(msg, 0, msg.length, (byte) 0);
       int n2 = n1 < 0 ? -1 : SaslText.indexOf(msg, n1 + 1, msg.length, (byte) 0);
       if (n2 < 0 || SaslText.indexOf(msg, n2 + 1, msg.length, (byte) 0) >= 0) {
-        return SaslText.bad("PLAIN needs exactly two NUL separators");
+        return SaslText.rejected("PLAIN needs exactly two NUL separators");
       }
       if (n1 > SaslText.MAX_IDENTITY || n2 - n1 - 1 > SaslText.MAX_IDENTITY
           || msg.length - n2 - 1 > SaslText.MAX_IDENTITY) {
-        return SaslText.bad("PLAIN field longer than 255 octets");
+        return SaslText.rejected("PLAIN field longer than 255 octets");
       }
       if (n2 == n1 + 1 || n2 == msg.length - 1) {
-        return SaslText.bad("PLAIN authcid and passwd must not be empty");
+        return SaslText.rejected("PLAIN authcid and passwd must not be empty");
       }
       String authzid = SaslText.utf8(msg, 0, n1);
       String authcid = SaslText.utf8(msg, n1 + 1, n2);
       if (authzid == null || authcid == null || !SaslText.validUtf8(msg, n2 + 1, msg.length)) {
-        return SaslText.bad("PLAIN field is not UTF-8");
+        return SaslText.rejected("PLAIN field is not UTF-8");
       }
       Secret password = Secret.copyOf(msg, n2 + 1, msg.length - n2 - 1);
       return new SaslStep.Success(new SaslCredentials.Password(authzid, authcid, password));

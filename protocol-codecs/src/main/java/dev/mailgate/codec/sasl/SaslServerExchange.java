@@ -14,11 +14,13 @@ import java.util.Objects;
  * SaslServerExchange x = SaslServerExchange.create(SaslMechanism.LOGIN, "mail.example.org");
  * SaslStep step = x.start(initialResponseOrNull);
  * while (step instanceof SaslStep.Challenge c) { send("+ " + c.base64()); step = x.respond(nextLine()); }
- * // Success(credentials) | Failure(BAD_ENCODING) | Cancelled
+ * // Success(credentials) | Rejected | Failure(BAD_ENCODING) | Cancelled
  * }</pre>
  *
- * <p>Never throws for client input: bad base64 or a message that breaks its mechanism's format
- * gives a {@link SaslStep.Failure} with {@link ProtocolError#BAD_ENCODING}.
+ * <p>Never throws for client input: a line that is not base64 gives a {@link SaslStep.Failure}
+ * with {@link ProtocolError#BAD_ENCODING} (a syntax error); a decoded message that breaks its
+ * mechanism's format, the empty one ({@code =}) included, gives {@link SaslStep.Rejected} (a
+ * failed authentication).
  */
 public final class SaslServerExchange {
   private enum State { NEW, AWAIT_MESSAGE, AWAIT_USERNAME, AWAIT_PASSWORD, AWAIT_ERROR_ACK, DONE }
@@ -81,16 +83,28 @@ public final class SaslServerExchange {
       return done(SaslText.bad("CRAM-MD5 has no initial response"));
     }
     state = mechanism == SaslMechanism.LOGIN ? State.AWAIT_USERNAME : State.AWAIT_MESSAGE;
-    return respond(initialResponse);
+    return respond(initialResponse, true);
   }
 
-  /** Feeds the client's next line (base64, or {@code *} to cancel). */
+  /**
+   * Feeds the client's next line (base64, or {@code *} to cancel). An empty response is an empty
+   * line here: {@code =} stands for one only as an initial response (RFC 4954 section 4, RFC 4959,
+   * RFC 5034), and after a challenge it is not base64, as Dovecot answers ("Invalid base64 data in
+   * continued response").
+   */
   public SaslStep respond(Secret line) {
+    return respond(line, false);
+  }
+
+  private SaslStep respond(Secret line, boolean initial) {
     if (state == State.NEW || state == State.DONE) {
       return outOfTurn();
     }
     if (cancel(line)) {
       return cancelled();
+    }
+    if (!initial && line.length() == 1 && line.byteAt(0) == '=') {
+      return done(SaslText.bad("'=' is an empty initial response only"));
     }
     byte[] msg = SaslText.decodeBase64(line);
     if (msg == null) {
@@ -100,7 +114,7 @@ public final class SaslServerExchange {
       case AWAIT_USERNAME: {
         String user = SaslText.utf8(msg, 0, msg.length);
         if (user == null || user.isEmpty() || msg.length > SaslText.MAX_IDENTITY || user.indexOf('\0') >= 0) {
-          return done(SaslText.bad("LOGIN user name is malformed"));
+          return done(SaslText.rejected("LOGIN user name is malformed"));
         }
         loginUser = user;
         state = State.AWAIT_PASSWORD;
@@ -109,7 +123,7 @@ public final class SaslServerExchange {
       case AWAIT_PASSWORD:
         if (msg.length == 0 || msg.length > SaslText.MAX_SECRET
             || SaslText.indexOf(msg, 0, msg.length, (byte) 0) >= 0) {
-          return done(SaslText.bad("LOGIN password is malformed"));
+          return done(SaslText.rejected("LOGIN password is malformed"));
         }
         return done(new SaslStep.Success(
             new SaslCredentials.Password("", loginUser, Secret.wrap(msg))));
@@ -143,7 +157,7 @@ public final class SaslServerExchange {
       case EXTERNAL: {
         String authzid = SaslText.utf8(msg, 0, msg.length);
         if (authzid == null || msg.length > SaslText.MAX_IDENTITY || authzid.indexOf('\0') >= 0) {
-          return SaslText.bad("EXTERNAL authzid is malformed");
+          return SaslText.rejected("EXTERNAL authzid is malformed");
         }
         return new SaslStep.Success(new SaslCredentials.External(authzid));
       }

@@ -31,10 +31,28 @@ public sealed interface SaslStep {
     }
   }
 
-  /** The client's message broke the mechanism's format ({@code BAD_ENCODING}) or arrived out of turn. */
+  /**
+   * The client's line was not base64 ({@code BAD_ENCODING}) or arrived out of turn: a syntax error
+   * of the exchange (RFC 4954 section 4: SMTP {@code 501}; IMAP {@code BAD}).
+   */
   record Failure(DecodeFailure failure) implements SaslStep {
     public Failure {
       Objects.requireNonNull(failure, "failure");
+    }
+  }
+
+  /**
+   * The client's message was base64 but not a message of the mechanism (an empty PLAIN message,
+   * {@code =}; a missing NUL; an empty password): credentials that cannot be right, so the session
+   * answers and counts a failed authentication (SMTP {@code 535 5.7.8}, IMAP
+   * {@code NO [AUTHENTICATIONFAILED]}, POP3 {@code -ERR [AUTH]}), as Dovecot's mechanisms do
+   * ("invalid input" fails the authentication), never a syntax error.
+   *
+   * @param detail what was wrong, for debugging; never contains the message
+   */
+  record Rejected(String detail) implements SaslStep {
+    public Rejected {
+      Objects.requireNonNull(detail, "detail");
     }
   }
 

@@ -77,8 +77,14 @@ final class SaslText {
     return -1;
   }
 
+  /** The line is not base64: a syntax error of the exchange. */
   static SaslStep.Failure bad(String detail) {
     return new SaslStep.Failure(DecodeFailure.of(ProtocolError.BAD_ENCODING, detail));
+  }
+
+  /** The message decoded but breaks its mechanism's format: a failed authentication. */
+  static SaslStep.Rejected rejected(String detail) {
+    return new SaslStep.Rejected(detail);
   }
 
   static byte[] utf8Bytes(String s) {

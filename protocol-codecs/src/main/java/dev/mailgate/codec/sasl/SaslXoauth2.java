@@ -18,7 +18,7 @@ public final class SaslXoauth2 {
     try {
       int n = msg.length;
       if (n < 2 || msg[n - 1] != KVSEP || msg[n - 2] != KVSEP) {
-        return SaslText.bad("XOAUTH2 must end with ^A^A");
+        return SaslText.rejected("XOAUTH2 must end with ^A^A");
       }
       String user = null;
       Secret token = null;
@@ -28,23 +28,23 @@ public final class SaslXoauth2 {
         if (startsWith(msg, at, end, "user=") && user == null) {
           user = SaslText.utf8(msg, at + 5, end);
           if (user == null || user.isEmpty() || end - at - 5 > SaslText.MAX_IDENTITY) {
-            return SaslText.bad("XOAUTH2 user is not a UTF-8 name");
+            return SaslText.rejected("XOAUTH2 user is not a UTF-8 name");
           }
         } else if (startsWithIgnoreCase(msg, at, end, "auth=Bearer ") && token == null) {
           int from = at + 12;
           if (end == from || end - from > SaslText.MAX_SECRET || !printable(msg, from, end)) {
-            return SaslText.bad("XOAUTH2 bearer token is empty or malformed");
+            return SaslText.rejected("XOAUTH2 bearer token is empty or malformed");
           }
           token = Secret.copyOf(msg, from, end - from);
         } else if (end > at) {
-          return SaslText.bad("XOAUTH2 has an unknown or repeated key");
+          return SaslText.rejected("XOAUTH2 has an unknown or repeated key");
         } else {
           break;
         }
         at = end + 1;
       }
       if (user == null || token == null || at != n - 1) {
-        return SaslText.bad("XOAUTH2 needs user= and auth=Bearer");
+        return SaslText.rejected("XOAUTH2 needs user= and auth=Bearer");
       }
       return new SaslStep.Success(new SaslCredentials.Token("", user, token, "", -1));
     } finally {

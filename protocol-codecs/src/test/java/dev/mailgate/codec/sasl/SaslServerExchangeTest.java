@@ -35,6 +35,10 @@ class SaslServerExchangeTest {
     assertThat(((SaslStep.Failure) step).failure().error()).isEqualTo(ProtocolError.BAD_ENCODING);
   }
 
+  static void rejected(SaslStep step) {
+    assertThat(step).isInstanceOf(SaslStep.Rejected.class);
+  }
+
   @Test
   void plainRfc4616ExamplesDecode() {
     // RFC 4616 section 4: "\0tim\0tanstaaftanstaaf" and "Ursel\0Kurt\0xipj3plmq"
@@ -161,10 +165,22 @@ class SaslServerExchangeTest {
     assertThat(x.respond(b64("late"))).isInstanceOf(SaslStep.Failure.class);
   }
 
-  static Stream<Arguments> malformed() {
+  static Stream<Arguments> notBase64() {
     return Stream.of(
         Arguments.of("bad base64 alphabet", SaslMechanism.PLAIN, "AHRpbQ!0YW5z"),
         Arguments.of("bad base64 length", SaslMechanism.PLAIN, "AHRpbQB0YW5"),
+        Arguments.of("LOGIN bad base64", SaslMechanism.LOGIN, "YWxp!2U="));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("notBase64")
+  void aLineThatIsNotBase64IsBadEncoding(String name, SaslMechanism mech, String base64) {
+    badEncoding(SaslServerExchange.create(mech, "h").start(line(base64)));
+  }
+
+  static Stream<Arguments> malformed() {
+    return Stream.of(
+        Arguments.of("PLAIN empty message (=)", SaslMechanism.PLAIN, "="),
         Arguments.of("PLAIN with one NUL", SaslMechanism.PLAIN, raw("tim\0pw")),
         Arguments.of("PLAIN with three NULs", SaslMechanism.PLAIN, raw("\0tim\0pw\0")),
         Arguments.of("PLAIN empty user", SaslMechanism.PLAIN, raw("\0\0pw")),
@@ -187,18 +203,39 @@ class SaslServerExchangeTest {
     return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * A message that decodes but breaks its mechanism's format is a failed authentication, as
+   * Dovecot's mechanisms treat it ("invalid input"), not a syntax error; never an exception.
+   */
   @ParameterizedTest(name = "{0}")
   @MethodSource("malformed")
-  void malformedMessagesAreBadEncodingNeverExceptions(String name, SaslMechanism mech, String base64) {
-    badEncoding(SaslServerExchange.create(mech, "h").start(line(base64)));
+  void malformedMessagesAreRejectedCredentialsNeverExceptions(String name, SaslMechanism mech,
+      String base64) {
+    rejected(SaslServerExchange.create(mech, "h").start(line(base64)));
+  }
+
+  /**
+   * After a challenge the empty response is an empty line, which is rejected credentials for
+   * PLAIN; {@code =} there is not base64 (it stands for empty only as an initial response), as
+   * Dovecot answers: "BAD Invalid base64 data in continued response".
+   */
+  @Test
+  void afterTheChallengeAnEmptyLineIsRejectedCredentialsAndAnEqualsSignIsNotBase64() {
+    SaslServerExchange x = SaslServerExchange.create(SaslMechanism.PLAIN, "h");
+    x.start(null);
+    rejected(x.respond(line("")));
+    assertThat(x.finished()).isTrue();
+    SaslServerExchange y = SaslServerExchange.create(SaslMechanism.PLAIN, "h");
+    y.start(null);
+    badEncoding(y.respond(line("=")));
   }
 
   @Test
-  void cramMd5MalformedAnswersAreBadEncoding() {
+  void cramMd5MalformedAnswersAreRejectedAndAnInitialResponseIsBadEncoding() {
     for (String answer : new String[] {"tim", "tim B913A602C7EDA7A495B4E6E7334D3890", "tim b913", " " + "a".repeat(32)}) {
       SaslServerExchange x = SaslServerExchange.create(SaslMechanism.CRAM_MD5, "h");
       x.start(null);
-      badEncoding(x.respond(b64(answer)));
+      rejected(x.respond(b64(answer)));
     }
     badEncoding(SaslServerExchange.create(SaslMechanism.CRAM_MD5, "h").start(b64("tim x")));
   }
@@ -207,6 +244,6 @@ class SaslServerExchangeTest {
   void loginRejectsAnEmptyUser() {
     SaslServerExchange x = SaslServerExchange.create(SaslMechanism.LOGIN, "h");
     x.start(null);
-    badEncoding(x.respond(line("=")));
+    rejected(x.respond(line("")));
   }
 }

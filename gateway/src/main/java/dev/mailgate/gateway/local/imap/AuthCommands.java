@@ -82,7 +82,7 @@ final class AuthCommands {
       pendingTag = c.tag();
       return session.send(List.of(ImapResponseEncoder.continuation(session.alloc, "")));
     }
-    return plain(c.tag(), c.initialResponse());
+    return plain(c.tag(), c.initialResponse(), true);
   }
 
   /** The client's line after {@code +}: base64, or {@code *} to cancel (RFC 9051 section 6.2.2). */
@@ -92,13 +92,18 @@ final class AuthCommands {
     if ("*".equals(line)) {
       return session.tagged(tag, ImapStatus.BAD, null, "AUTHENTICATE cancelled");
     }
-    return plain(tag, line).onErrorResume(e -> Failures.reply(session, tag, e));
+    return plain(tag, line, false).onErrorResume(e -> Failures.reply(session, tag, e));
   }
 
-  private Mono<Void> plain(String tag, String base64) {
+  /**
+   * {@code base64} as sent; {@code =} is the empty message only as an initial response (RFC 4959):
+   * after the {@code +} an empty response is an empty line, and {@code =} is not base64 (Dovecot:
+   * "BAD Invalid base64 data in continued response").
+   */
+  private Mono<Void> plain(String tag, String base64, boolean initial) {
     byte[] raw;
     try {
-      raw = "=".equals(base64) ? new byte[0] : Base64.getDecoder().decode(base64);
+      raw = initial && "=".equals(base64) ? new byte[0] : Base64.getDecoder().decode(base64);
     } catch (IllegalArgumentException e) {
       return session.tagged(tag, ImapStatus.BAD, null, "Invalid base64");
     }
@@ -107,7 +112,7 @@ final class AuthCommands {
     // capacity as trailing NULs, so every non-ASCII password failed).
     if (!(SaslPlain.decode(raw) instanceof SaslStep.Success ok)
         || !(ok.credentials() instanceof SaslCredentials.Password credentials)) {
-      return session.tagged(tag, ImapStatus.BAD, null, "Invalid PLAIN message");
+      return rejected(tag);
     }
     String authz = credentials.authzid();
     String authc = credentials.user();
@@ -120,6 +125,26 @@ final class AuthCommands {
           "Cannot act as another user");
     }
     return verify(tag, authc, password, PLAIN);
+  }
+
+  /**
+   * A PLAIN message that decoded but is no credentials ({@code =}, RFC 4959's empty initial
+   * response; a missing NUL; an empty password): Dovecot answers {@code NO [AUTHENTICATIONFAILED]},
+   * not {@code BAD}, and it is a guess like a wrong password, so it passes the login throttle and
+   * counts as a failure there.
+   */
+  private Mono<Void> rejected(String tag) {
+    return session.context.policies().authenticate("", SessionPolicies.fingerprint(new char[0]),
+        attempt -> {
+          if (attempt.decision() instanceof Decision.Deny deny) {
+            session.context.loginFailed(PLAIN, LoginOutcome.REFUSED);
+            return refused(tag, deny);
+          }
+          attempt.failed();
+          session.context.loginFailed(PLAIN);
+          return session.tagged(tag, ImapStatus.NO, ResponseCode.AUTHENTICATIONFAILED,
+              "Invalid credentials");
+        });
   }
 
   private Mono<Void> verify(String tag, String login, char[] password, String mechanism) {

@@ -310,11 +310,34 @@ final class ImapProxySession {
       sasl = null;
       return login(tag, s.credentials(), mech);
     }
+    SaslMechanism mech = sasl.mechanism();
     sasl = null;
+    if (step instanceof SaslStep.Rejected) {
+      return rejected(tag, mech);
+    }
     if (step instanceof SaslStep.Failure) {
       return error(tagged(tag, ImapStatus.BAD, null, "Invalid SASL response"));
     }
     return write(tagged(tag, ImapStatus.BAD, null, "Authentication cancelled"));
+  }
+
+  /**
+   * A message that decoded but is no credentials of its mechanism ({@code AUTHENTICATE PLAIN =},
+   * RFC 4959's empty initial response): Dovecot answers {@code NO [AUTHENTICATIONFAILED]}, not
+   * {@code BAD}, and it is a guess like a wrong password, so it passes the login throttle and
+   * counts as a failure there. Nothing reaches a backend.
+   */
+  private Mono<Void> rejected(String tag, SaslMechanism mechanism) {
+    return context.policies().authenticate("", SessionPolicies.fingerprint(new byte[0]), attempt -> {
+      if (attempt.decision() instanceof Decision.Deny deny) {
+        context.loginFailed(mechanism.wire(), LoginOutcome.REFUSED);
+        return refused(tag, deny);
+      }
+      attempt.failed();
+      context.loginFailed(mechanism.wire());
+      return error(tagged(tag, ImapStatus.NO, ResponseCode.AUTHENTICATIONFAILED,
+          LoginRouter.BAD_CREDENTIALS.text()));
+    });
   }
 
   private Mono<Void> privacyRequired(String tag) {

@@ -77,6 +77,30 @@ class LocalImapPolicyTest {
     }
   }
 
+  /**
+   * RFC 4959's empty initial response ({@code =}) to PLAIN carries no credentials: Dovecot answers
+   * it {@code NO [AUTHENTICATIONFAILED]}, not {@code BAD}, and it is a guess like a wrong
+   * password, so the next login from that address waits its delay. After the {@code +}, {@code =}
+   * is not base64 (the empty response is an empty line there): {@code BAD}, as Dovecot's, and not
+   * a login.
+   */
+  @Test
+  void anEmptyPlainInitialResponseIsAFailedLoginAndTheNextWaitsItsDelay() throws Exception {
+    start(List.of());
+    try (LineClient c = client("127.0.0.1")) {
+      c.send("a1 AUTHENTICATE PLAIN =\r\n");
+      assertThat(c.until("a1 .*")).isEqualTo("a1 NO [AUTHENTICATIONFAILED] Invalid credentials");
+      c.send("a2 AUTHENTICATE PLAIN\r\n");
+      assertThat(c.until("\\+.*")).startsWith("+");
+      c.send("=\r\n");
+      assertThat(c.until("a2 .*")).isEqualTo("a2 BAD Invalid base64");
+      c.send("a3 LOGIN alice secret\r\n");
+      f.releaseDelay(1);
+      assertThat(c.until("a3 .*")).matches("a3 OK .*Logged in");
+    }
+    assertThat(f.delayed()).as("one failure before a3, none counted for a2").isEqualTo(1);
+  }
+
   @Test
   void pipelinedLoginsAreAnsweredInOrderWithTheDelayBetweenThem() throws Exception {
     start(List.of());

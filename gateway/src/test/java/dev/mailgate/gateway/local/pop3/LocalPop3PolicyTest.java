@@ -92,6 +92,22 @@ class LocalPop3PolicyTest {
     }
   }
 
+  /**
+   * RFC 5034's empty initial response ({@code =}) to PLAIN decodes but carries no credentials:
+   * {@code -ERR [AUTH]}, as Dovecot answers, and a failed login for the throttle, so the next
+   * login waits its delay.
+   */
+  @Test
+  void anEmptyPlainInitialResponseIsAnAuthFailureAndTheNextLoginWaitsItsDelay() throws Exception {
+    try (LineClient c = client("127.0.0.1")) {
+      c.send("AUTH PLAIN =\r\n");
+      assertThat(c.line()).isEqualTo("-ERR [AUTH] authentication failed");
+      c.send("AUTH PLAIN " + plain(user, LocalPop3Fixture.PASSWORD) + "\r\n");
+      f.releaseDelay(1);
+      assertThat(c.line()).startsWith("+OK");
+    }
+  }
+
   @Test
   void pipelinedRetryAfterAFailureWaitsItsDelayThenLogsIn() throws Exception {
     try (LineClient c = client("127.0.0.1")) {

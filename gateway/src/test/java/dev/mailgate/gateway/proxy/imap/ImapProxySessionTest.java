@@ -15,6 +15,7 @@ import dev.mailgate.gateway.net.RunningListener;
 import dev.mailgate.gateway.net.SessionTracking;
 import dev.mailgate.gateway.net.TlsMode;
 import dev.mailgate.gateway.net.Transport;
+import dev.mailgate.gateway.policy.PolicyFixture;
 import dev.mailgate.gateway.session.EndReason;
 import dev.mailgate.gateway.session.SessionIds;
 import dev.mailgate.gateway.session.SessionListener;
@@ -26,6 +27,10 @@ import dev.mailgate.gateway.tls.ServerTls;
 import dev.mailgate.gateway.tls.TestPki;
 import dev.mailgate.gateway.tls.TlsSpec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.mailgate.policy.PolicySettings;
+import dev.mailgate.policy.limit.MessageLimits;
+import dev.mailgate.policy.limit.NetworkPrefixes;
+import dev.mailgate.policy.limit.NetworkRules;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -33,6 +38,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -256,6 +262,37 @@ class ImapProxySessionTest {
       c.send("c AUTHENTICATE PLAIN").expect("\\+ ?");
       c.send(plain("joe", "secret")).expect("c OK \\[CAPABILITY .*");
     }
+  }
+
+  /**
+   * RFC 4959's empty initial response ({@code =}) to PLAIN carries no credentials: Dovecot answers
+   * it {@code NO [AUTHENTICATIONFAILED]} (the gateway said {@code BAD Invalid SASL response}), it
+   * never reaches the backend, and it is a guess like a wrong password, so the next login from
+   * that address waits its delay. After the {@code +}, {@code =} is not base64 (Dovecot: "BAD
+   * Invalid base64 data in continued response") and no login.
+   */
+  @Test
+  void anEmptyPlainResponseIsAFailedLoginAndTheNextWaitsItsDelay() throws Exception {
+    PolicyFixture f = new PolicyFixture(new PolicySettings(NetworkRules.OPEN, NetworkPrefixes.DEFAULT,
+        List.of(), List.of(), PolicyFixture.AUTH, MessageLimits.DEFAULT, true, Map.of()));
+    Backend b = connector.backend(BackendSpec.of("fake", "127.0.0.1", backend.port(), BackendTlsMode.NONE));
+    BackendChooser chooser = (user, client) -> Mono.just(List.of(ImapBackend.of(b, ClientConveyance.NONE)));
+    ImapProxyHandler handler = ImapProxyHandler.create(settings(), chooser, connector, tls, null);
+    ListenerSpec spec = ListenerSpec.of("imap", Protocol.IMAP, new InetSocketAddress("127.0.0.1", 0), TlsMode.STARTTLS);
+    int port = registry.start(spec, ListenerBinding.of(handler, tls).withPolicies(f.gate)).block().port();
+    try (LineClient c = new LineClient(port)) {
+      c.expect("\\* OK .*");
+      c.send("a AUTHENTICATE PLAIN =").expect("a NO \\[AUTHENTICATIONFAILED\\] Authentication failed");
+      // after the +, "=" is not base64 (the empty response is an empty line): BAD, as Dovecot's
+      c.send("b AUTHENTICATE PLAIN").expect("\\+ ?");
+      c.send("=").expect("b BAD Invalid SASL response");
+      c.send("c LOGIN joe secret");
+      f.releaseDelay(1);
+      c.expect("c OK \\[CAPABILITY .*");
+    }
+    assertThat(f.delayed()).as("one failure before c, none counted for b").isEqualTo(1);
+    assertThat(backend.commands("AUTHENTICATE")).as("only the good login reached the backend")
+        .singleElement().asString().endsWith("AUTHENTICATE PLAIN " + plain("joe", "secret"));
   }
 
   @Test
