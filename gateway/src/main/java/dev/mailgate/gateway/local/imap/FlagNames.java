@@ -17,9 +17,6 @@ final class FlagNames {
   /** FLAGS of SELECT (RFC 3501 section 7.2.6). */
   static final List<String> SYSTEM =
       List.of("\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft");
-  /** PERMANENTFLAGS: the system flags and any keyword. */
-  static final List<String> PERMANENT =
-      List.of("\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft", "\\*");
 
   private FlagNames() {}
 

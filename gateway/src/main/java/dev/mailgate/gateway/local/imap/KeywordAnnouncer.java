@@ -1,33 +1,66 @@
 package dev.mailgate.gateway.local.imap;
 
+import dev.mailgate.codec.imap.ImapResponseEncoder;
+import dev.mailgate.codec.imap.ImapStatus;
+import dev.mailgate.codec.imap.ResponseCode;
 import dev.mailgate.mailbox.store.Flags;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
- * The FLAGS a session has told its client (RFC 3501 section 7.2.6), kept up to date: FLAGS lists
- * the flags applicable in the mailbox, so when a STORE, a delivery or another session brings a new
- * keyword into the selected mailbox, FLAGS is sent again before the first response that shows it,
- * as Dovecot does. Clients that track keywords (and imaptest, which reports "Keyword used without
- * being in FLAGS") rely on it. PERMANENTFLAGS needs no update: its \* already allows any keyword.
- * Keywords are never withdrawn while the mailbox stays selected.
+ * The FLAGS and PERMANENTFLAGS a session has told its client (RFC 3501 sections 7.2.6 and 7.1),
+ * kept up to date. Both list the keywords in use in the mailbox besides the system flags, as
+ * Dovecot's do: clients offer the keywords FLAGS names, and PERMANENTFLAGS says they are kept.
+ * When a STORE, a delivery or another session brings a new keyword into the selected mailbox,
+ * both are sent again before the first response that shows it, as Dovecot does; clients that track
+ * keywords (and imaptest, which reports "Keyword used without being in FLAGS") rely on it. Keywords
+ * are never withdrawn while the mailbox stays selected.
+ *
+ * <p>Limit: a mailbox lists at most {@link #MAX_MAILBOX_KEYWORDS} keywords, so both lines stay
+ * short whatever the messages carry. Below it PERMANENTFLAGS ends in {@code \*} (new keywords may
+ * be created); at it the {@code \*} goes, and a STORE that would bring in another keyword is
+ * refused ({@link #wouldExceed}).
  */
 final class KeywordAnnouncer {
+  /** As many keywords as one message may carry ({@link Flags#MAX_KEYWORDS}). */
+  static final int MAX_MAILBOX_KEYWORDS = Flags.MAX_KEYWORDS;
+
   private KeywordAnnouncer() {}
 
-  /** The FLAGS line listing the system flags and the keywords announced so far. */
-  static ByteBuf flagsLine(ByteBufAllocator alloc, SelectedMailbox view) {
+  /** FLAGS and PERMANENTFLAGS, listing the system flags and the keywords announced so far. */
+  static List<ByteBuf> flagsLines(ByteBufAllocator alloc, SelectedMailbox view) {
     List<String> flags = new ArrayList<>(FlagNames.SYSTEM);
     flags.addAll(view.announcedKeywords());
-    return ChangeReporter.line(alloc, "* FLAGS (" + String.join(" ", flags) + ")");
+    ByteBuf flagsLine = ChangeReporter.line(alloc, "* FLAGS (" + String.join(" ", flags) + ")");
+    if (view.readOnly) {
+      return List.of(flagsLine, ImapResponseEncoder.untagged(alloc, ImapStatus.OK,
+          ResponseCode.permanentFlags(List.of()), "Read-only mailbox."));
+    }
+    if (view.announcedKeywords().size() < MAX_MAILBOX_KEYWORDS) {
+      flags.add("\\*");
+    }
+    return List.of(flagsLine, ImapResponseEncoder.untagged(alloc, ImapStatus.OK,
+        ResponseCode.permanentFlags(flags), "Flags permitted."));
   }
 
   /** Announces again, before a response showing {@code shown}, if it holds a keyword not yet listed. */
   static void ensure(ByteBufAllocator alloc, SelectedMailbox view, Flags shown, List<ByteBuf> out) {
     if (view.announceKeywords(shown.keywords())) {
-      out.add(flagsLine(alloc, view));
+      out.addAll(flagsLines(alloc, view));
     }
+  }
+
+  /** Whether storing {@code keywords} would bring the mailbox beyond its keyword limit. */
+  static boolean wouldExceed(SelectedMailbox view, Set<String> keywords) {
+    int known = view.announcedKeywords().size();
+    for (String k : keywords) {
+      if (!view.announcedKeywords().contains(k) && ++known > MAX_MAILBOX_KEYWORDS) {
+        return true;
+      }
+    }
+    return false;
   }
 }

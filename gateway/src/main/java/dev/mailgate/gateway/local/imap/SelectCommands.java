@@ -86,12 +86,12 @@ final class SelectCommands {
 
   private List<ByteBuf> selectResponses(SelectedMailbox v, MailboxInfo info) {
     List<ByteBuf> out = new ArrayList<>();
-    // FLAGS names the keywords in use too, so clients can offer them (RFC 3501 section 7.2.6).
+    // FLAGS and PERMANENTFLAGS name the keywords in use too, so clients can offer them (RFC 3501
+    // sections 7.2.6 and 7.1).
     for (int msn = 1; msn <= v.count(); msn++) {
       v.announceKeywords(v.flags(msn).keywords());
     }
-    out.add(KeywordAnnouncer.flagsLine(session.alloc, v));
-    out.add(ok(ResponseCode.permanentFlags(v.readOnly ? List.of() : FlagNames.PERMANENT), "Limited"));
+    out.addAll(KeywordAnnouncer.flagsLines(session.alloc, v));
     out.add(ChangeReporter.exists(session.alloc, v));
     out.add(ChangeReporter.line(session.alloc, "* " + v.recentCount() + " RECENT"));
     for (int msn = 1; msn <= v.count(); msn++) {

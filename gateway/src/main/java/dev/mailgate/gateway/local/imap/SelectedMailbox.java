@@ -64,10 +64,16 @@ final class SelectedMailbox {
     return announcedKeywords;
   }
 
-  /** Adds keywords to those announced; true if one was new. */
+  /**
+   * Adds keywords to those announced, up to {@link KeywordAnnouncer#MAX_MAILBOX_KEYWORDS}; true if
+   * one was new.
+   */
   boolean announceKeywords(Set<String> keywords) {
     boolean added = false;
     for (String k : keywords) {
+      if (announcedKeywords.size() >= KeywordAnnouncer.MAX_MAILBOX_KEYWORDS) {
+        break;
+      }
       added |= announcedKeywords.add(k);
     }
     return added;

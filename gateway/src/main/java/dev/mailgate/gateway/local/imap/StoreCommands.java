@@ -38,6 +38,13 @@ final class StoreCommands {
       return session.tagged(c.tag(), ImapStatus.NO, ResponseCode.READ_ONLY, "Mailbox is read-only");
     }
     Flags flags = FlagNames.parse(c.flags());
+    if (c.mode() != ImapCommand.StoreMode.REMOVE
+        && KeywordAnnouncer.wouldExceed(v, flags.keywords())) {
+      // PERMANENTFLAGS has no \* any more: no keyword beyond the mailbox's limit is created
+      return session.tagged(c.tag(), ImapStatus.NO, ResponseCode.LIMIT,
+          "Too many keywords in this mailbox (at most "
+              + KeywordAnnouncer.MAX_MAILBOX_KEYWORDS + ")");
+    }
     FlagUpdate update = switch (c.mode()) {
       case REPLACE -> FlagUpdate.replace(flags);
       case ADD -> FlagUpdate.add(flags);

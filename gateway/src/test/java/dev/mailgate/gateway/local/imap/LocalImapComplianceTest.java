@@ -168,7 +168,8 @@ class LocalImapComplianceTest {
 
   @Test
   void newKeywordIsAnnouncedInFlagsBeforeAFetchShowsIt() {
-    // RFC 3501 section 7.2.6; imaptest: "Keyword used without being in FLAGS".
+    // RFC 3501 section 7.2.6; imaptest: "Keyword used without being in FLAGS". Dovecot sends
+    // PERMANENTFLAGS again with FLAGS (client_send_mailbox_flags).
     runWithInbox("""
         C: s1 SELECT INBOX
         S: \\* FLAGS \\(\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft\\)
@@ -176,6 +177,7 @@ class LocalImapComplianceTest {
         S: s1 OK \\[READ-WRITE\\] SELECT completed
         C: s2 STORE 1 +FLAGS ($Label1)
         S: \\* FLAGS \\(\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft \\$Label1\\)
+        S: \\* OK \\[PERMANENTFLAGS \\(\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft \\$Label1 \\\\\\*\\)\\] Flags permitted\\.
         S: \\* 1 FETCH \\(FLAGS \\((\\\\Recent )?\\$Label1\\) UID 1\\)
         S: s2 OK STORE completed
         C: s3 STORE 2 +FLAGS ($label1)
@@ -185,9 +187,66 @@ class LocalImapComplianceTest {
         S: s4 OK STORE completed
         C: s5 FETCH 2 FLAGS
         S: \\* FLAGS \\(\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft \\$Label1 Work\\)
+        S: \\* OK \\[PERMANENTFLAGS \\(.* \\$Label1 Work \\\\\\*\\)\\] .*
         S: (?i)\\* 2 FETCH \\(FLAGS \\((\\\\Recent )?\\$label1 Work\\)\\)
         S: s5 OK FETCH completed
         """);
+  }
+
+  /**
+   * RFC 3501 section 7.1: PERMANENTFLAGS lists the flags that are kept, and a mailbox's keywords
+   * are, so it names those in use as FLAGS does (section 7.2.6), then {@code \*}; Dovecot's
+   * SELECT says {@code * OK [PERMANENTFLAGS (\Answered ... $Work \*)] Flags permitted.}.
+   * EXAMINE's is empty, as Dovecot's.
+   */
+  @Test
+  void permanentFlagsListTheKeywordsInUseThenStar() {
+    try (LocalImapServer server = LocalImapServer.start(dir)) {
+      server.deliver("INBOX", LocalImapServer.MESSAGE_1,
+          new Flags(java.util.Set.of(SystemFlag.SEEN), java.util.Set.of("$Work", "Later")));
+      Transcript.of(LOGIN + """
+          C: s1 SELECT INBOX
+          S: \\* FLAGS \\(\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft \\$Work Later\\)
+          S: \\* OK \\[PERMANENTFLAGS \\(\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft \\$Work Later \\\\\\*\\)\\] Flags permitted\\.
+          S*: \\* .*
+          S: s1 OK \\[READ-WRITE\\] .*
+          C: s2 EXAMINE INBOX
+          S: \\* OK \\[CLOSED\\] .*
+          S: \\* FLAGS \\(\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft \\$Work Later\\)
+          S: \\* OK \\[PERMANENTFLAGS \\(\\)\\] .*
+          S*: \\* .*
+          S: s2 OK \\[READ-ONLY\\] .*
+          """).run(server.address());
+    }
+  }
+
+  /**
+   * A mailbox takes at most as many keywords as one message may carry ({@link Flags#MAX_KEYWORDS}):
+   * FLAGS and PERMANENTFLAGS stay short lines. At the limit PERMANENTFLAGS loses its {@code \*}
+   * (RFC 3501 section 7.1: no new keyword may be created) and a STORE of another keyword gets
+   * {@code NO [LIMIT]}; keywords already in use can still be stored, and the session goes on.
+   */
+  @Test
+  void aMailboxAtItsKeywordLimitRefusesANewKeywordAndDropsTheStar() {
+    StringBuilder all = new StringBuilder();
+    for (int i = 0; i < Flags.MAX_KEYWORDS; i++) {
+      all.append(i == 0 ? "" : " ").append("k").append(i);
+    }
+    runWithInbox("""
+        C: s1 SELECT INBOX
+        S*: \\* .*
+        S: s1 OK .*
+        C: s2 STORE 1 +FLAGS (%s)
+        S: \\* FLAGS \\(\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft k0 .* k99\\)
+        S: \\* OK \\[PERMANENTFLAGS \\(\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft k0 .* k99\\)\\] Flags permitted\\.
+        S: \\* 1 FETCH .*
+        S: s2 OK STORE completed
+        C: s3 STORE 2 +FLAGS (one-too-many)
+        S: s3 NO \\[LIMIT\\] .*
+        C: s4 STORE 2 +FLAGS (k7)
+        S: \\* 2 FETCH \\(FLAGS \\((\\\\Recent )?k7\\) UID 2\\)
+        S: s4 OK STORE completed
+        """.formatted(all));
   }
 
   /** box/test subscribed; box/test2/test subscribed under the unsubscribed box/test2. */
