@@ -50,13 +50,20 @@ public final class StructureParser {
     ByteArrayOutputStream header = new ByteArrayOutputStream();
     long bodyOffset = headerOffset;
     boolean sawLine = false;
+    // the line break ending the header, when a boundary follows it without a blank line
+    int breakBeforeBoundary = 0;
+    int lastTerminator = 0;
     while (reader.next()) {
       sawLine = true;
       if (matchBoundary(boundaries) != 0) {
         reader.pushBack(); // no blank line before the boundary: header only, empty body
-        bodyOffset = reader.lineStart();
+        // the line break before a boundary belongs to the boundary (RFC 2046 section 5.1.1), so
+        // the header (BODY[n.MIME]) ends before it, as Dovecot's does
+        breakBeforeBoundary = lastTerminator;
+        bodyOffset = reader.lineStart() - breakBeforeBoundary;
         break;
       }
+      lastTerminator = reader.terminator();
       if (reader.isBlank()) {
         bodyOffset = reader.lineEnd();
         break;
@@ -93,6 +100,9 @@ public final class StructureParser {
       endAndLines = new long[] {nested.part.bodyEnd(), lines};
     } else {
       endAndLines = leaf(boundaries, bodyOffset, 0);
+    }
+    if (breakBeforeBoundary > 0) {
+      endAndLines = new long[] {bodyOffset, 0}; // the header ended at a boundary: no body
     }
     BodyPart part =
         new BodyPart(

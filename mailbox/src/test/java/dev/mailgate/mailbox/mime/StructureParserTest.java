@@ -181,6 +181,21 @@ class StructureParserTest {
   }
 
   @Test
+  void aPartHeaderEndedByABoundaryLeavesItsLastLineBreakToTheBoundary() throws IOException {
+    // RFC 2046 section 5.1.1: the CRLF before a boundary is the boundary's; Dovecot's 1.MIME is
+    // the header line without it, and the part has no body
+    String msg = "Content-Type: multipart/mixed; boundary=q\r\n\r\n"
+        + "--q\r\nContent-Type: text/plain; charset=us-ascii\r\n--q\r\n\r\nho\r\n--q--\r\n";
+    MessageStructure s = parse(msg);
+    BodyPart one = s.part(1).orElseThrow();
+    assertThat(slice(msg, MessageStructure.mime(one)))
+        .isEqualTo("Content-Type: text/plain; charset=us-ascii");
+    assertThat(MessageStructure.content(one).length()).isZero();
+    assertThat(one.lines()).isZero();
+    assertThat(slice(msg, MessageStructure.content(s.part(2).orElseThrow()))).isEqualTo("ho");
+  }
+
+  @Test
   void topLevelMessageRfc822HasTheEncapsulatedMessageAsPartOne() throws IOException {
     String msg = "From: a@b.c\r\nContent-Type: message/rfc822\r\n\r\n"
         + "Subject: inner only\r\nContent-Type: text/plain\r\n\r\nhi\r\n";

@@ -182,6 +182,38 @@ class LocalImapSectionsTest {
         """, FORWARDED);
   }
 
+  /**
+   * A part with a header and no blank line before the next boundary: the line break before the
+   * boundary belongs to the boundary (RFC 2046 section 5.1.1), so BODY[1.MIME] is the 42 bytes of
+   * the header line without it, and the body is empty, as Dovecot answers (we sent 44).
+   */
+  @Test
+  void theMimeHeaderOfAPartEndedByABoundaryLeavesTheLineBreakToTheBoundary() {
+    String headerOnly = """
+        From: user@domain.org
+        Mime-Version: 1.0
+        Content-Type: multipart/mixed; boundary="foo"
+
+        --foo
+        Content-Type: text/plain; charset=us-ascii
+        --foo
+        Content-Type: text/plain
+
+        second
+        --foo--
+        """;
+    run("""
+        C: f1 FETCH 1 (BODY.PEEK[1.MIME] BODY.PEEK[1] BODY.PEEK[2.MIME])
+        S: \\* 1 FETCH \\(BODY\\[1.MIME\\] \\{42\\}
+        S: Content-Type: text/plain; charset=us-ascii BODY\\[1\\] \\{0\\}
+        S:  BODY\\[2.MIME\\] \\{28\\}
+        S: Content-Type: text/plain
+        S:
+        S: \\)
+        S: f1 OK .*
+        """, headerOnly);
+  }
+
   @Test
   void binaryTakesOnlyPartNumbersAndRefusesHeaderTextAndMimeWithBad() {
     // RFC 3516 section 4.2: section-binary = "[" [section-part] "]". Dovecot also answers
