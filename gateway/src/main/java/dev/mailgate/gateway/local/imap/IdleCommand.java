@@ -1,13 +1,17 @@
 package dev.mailgate.gateway.local.imap;
 
 import dev.mailgate.codec.imap.ImapResponseEncoder;
+import dev.mailgate.codec.imap.ImapStatus;
+import io.netty.buffer.ByteBuf;
 import java.util.List;
 import reactor.core.publisher.Mono;
 
 /**
  * IDLE (RFC 2177): after {@code + idling} every store event of the selected mailbox is reported at
  * once (the session's processing loop calls {@link #push()} as events arrive, so a delivery is
- * heard within the store's commit-to-event latency); {@code DONE} ends it. The idle timeout is
+ * heard within the store's commit-to-event latency); {@code DONE} ends it. Any other line ends it
+ * too, with a tagged {@code BAD} (RFC 2177 allows only DONE; Dovecot answers
+ * {@code BAD Expected DONE.} and leaves IDLE), and the session carries on. The idle timeout is
  * raised to the configured IDLE timeout for the duration (RFC 9051 section 5.4: at least 30
  * minutes) and restored afterwards.
  */
@@ -36,9 +40,19 @@ final class IdleCommand {
   }
 
   Mono<Void> done() {
+    return session.complete(end(), null, "IDLE terminated");
+  }
+
+  /** A line other than DONE: IDLE ends, and this tagged BAD answers the IDLE command. */
+  ByteBuf notDone() {
+    return ImapResponseEncoder.tagged(session.alloc, end(), ImapStatus.BAD, null, "Expected DONE");
+  }
+
+  /** Leaves IDLE: the listener's idle timeout again; returns the IDLE command's tag. */
+  private String end() {
     String t = tag;
     tag = null;
     session.context.idleTimeout(session.context.listener().idleTimeout());
-    return session.complete(t, null, "IDLE terminated");
+    return t;
   }
 }

@@ -269,8 +269,9 @@ final class ImapSession {
 
   private Mono<Boolean> dispatch(ImapCommand c) {
     if (idle.active()) {
+      // a broken line, counted toward max_errors like any other
       return c instanceof ImapCommand.Done ? idle.done().thenReturn(true)
-          : tagged("*", ImapStatus.BAD, null, "Expected DONE").thenReturn(true);
+          : protocolError(idle.notDone());
     }
     if (c instanceof ImapCommand.Invalid inv) {
       ByteBuf reply = ImapResponseEncoder.failure(alloc, inv.failure());
