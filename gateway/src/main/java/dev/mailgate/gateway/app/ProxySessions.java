@@ -108,9 +108,11 @@ final class ProxySessions {
             RouteFacts.forUser(user, listener.name(), listener.protocol(), LOOPBACK, true), Optional.empty()));
     LocalDomains accepted = domain -> Mono.just(c.config().get().relay().acceptedDomains().stream()
         .anyMatch(d -> d.equalsIgnoreCase(domain)));
+    // the backend's submission service completes a submitted message's header (Postfix's cleanup)
     SmtpServerSettings settings = SmtpServerSettings.defaults(c.hostname())
         .withLimits(listener.limits().smtpLimits())
-        .withPlaintextAuthNetworks(ListenerMapping.plaintextAuthNetworks(listener));
+        .withPlaintextAuthNetworks(ListenerMapping.plaintextAuthNetworks(listener))
+        .withoutCompletingSubmissions();
     return new SmtpServerHandler(settings, c.tls(), accounts, accepted, sink, sink);
   }
 

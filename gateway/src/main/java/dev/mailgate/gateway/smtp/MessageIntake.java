@@ -23,7 +23,8 @@ import reactor.core.publisher.Sinks;
  * {@code 354}, content to {@code CRLF.CRLF}, dot-unstuffed by the codec) and BDAT (RFC 3030:
  * chunks answered {@code 250} each, the last with the delivery's reply). Content goes to the
  * transaction's sink through a {@link ContentPipe} as it arrives, with the {@code Received:}
- * header in front; the final reply is the sink's, given only once the message is durable. A
+ * header in front (and, for authenticated submission, the {@code Date:} and {@code Message-ID:}
+ * it lacks: {@link SubmissionHeaderFields}); the final reply is the sink's, given only once the message is durable. A
  * message over SIZE or with bare line endings is read to its end, voided in the sink, and answered
  * {@code 552 5.3.4} / {@code 550 5.6.0}; a BDAT chunk outside a transaction is read and answered
  * {@code 503}.
@@ -164,9 +165,14 @@ final class MessageIntake {
     String received = TraceHeaders.received(s.envelope, s.recipients == 1 ? s.firstRecipient : null);
     // From the connection's pooled allocator: an unpooled heap copy cost an allocation sized for
     // three bytes a character, and a copy into a direct buffer again when written to the backend.
+    Flux<ByteBuf> message = pipe.flux();
+    if (s.settings.completesSubmissions() && s.envelope.session().submission()
+        && s.envelope.session().isAuthenticated()) {
+      message = new SubmissionHeaderFields(s.ch.alloc(), s.envelope).apply(message);
+    }
     Flux<ByteBuf> content = Flux.concat(
         Mono.fromSupplier(() -> ByteBufUtil.writeUtf8(s.ch.alloc(), received)),
-        pipe.flux());
+        message);
     Sinks.One<SmtpReply> done = Sinks.one();
     // Subscribed now, so that the sink takes content as it arrives; joined at the end of it.
     (dotStuffed ? s.tx.deliverDotStuffed(content) : s.tx.deliver(content)).subscribe(

@@ -17,9 +17,14 @@ import java.util.Objects;
  *     requires at least 100)
  * @param plaintextAuthNetworks clients allowed to AUTH before TLS (PRODUCT.md: loopback only by
  *     default); elsewhere AUTH is neither offered nor accepted without TLS ({@code 530 5.7.0})
+ * @param completesSubmissions whether this server is the message submission agent that adds the
+ *     {@code Date:} and {@code Message-ID:} an authenticated submission lacks (RFC 6409 sections
+ *     8.2 and 8.3; {@link SubmissionHeaderFields}): the local tier is; the proxy tier leaves it to
+ *     the backend's (Postfix's cleanup)
  */
 public record SmtpServerSettings(
-    String hostname, SmtpLimits limits, int maxRecipients, List<CidrRange> plaintextAuthNetworks) {
+    String hostname, SmtpLimits limits, int maxRecipients, List<CidrRange> plaintextAuthNetworks,
+    boolean completesSubmissions) {
 
   public static final List<CidrRange> LOOPBACK =
       List.of(CidrRange.parse("127.0.0.0/8"), CidrRange.parse("::1/128"));
@@ -36,21 +41,30 @@ public record SmtpServerSettings(
     }
   }
 
-  /** Codec defaults, 100 recipients, plaintext AUTH from loopback only. */
+  /**
+   * Codec defaults, 100 recipients, plaintext AUTH from loopback only, submissions completed with
+   * a missing Date: and Message-ID:.
+   */
   public static SmtpServerSettings defaults(String hostname) {
-    return new SmtpServerSettings(hostname, SmtpLimits.DEFAULTS, 100, LOOPBACK);
+    return new SmtpServerSettings(hostname, SmtpLimits.DEFAULTS, 100, LOOPBACK, true);
   }
 
   public SmtpServerSettings withLimits(SmtpLimits newLimits) {
-    return new SmtpServerSettings(hostname, newLimits, maxRecipients, plaintextAuthNetworks);
+    return new SmtpServerSettings(hostname, newLimits, maxRecipients, plaintextAuthNetworks,
+        completesSubmissions);
   }
 
   public SmtpServerSettings withMaxRecipients(int n) {
-    return new SmtpServerSettings(hostname, limits, n, plaintextAuthNetworks);
+    return new SmtpServerSettings(hostname, limits, n, plaintextAuthNetworks, completesSubmissions);
   }
 
   public SmtpServerSettings withPlaintextAuthNetworks(List<CidrRange> networks) {
-    return new SmtpServerSettings(hostname, limits, maxRecipients, networks);
+    return new SmtpServerSettings(hostname, limits, maxRecipients, networks, completesSubmissions);
+  }
+
+  /** Leaves submitted messages' headers as they came (a proxy in front of the real MSA). */
+  public SmtpServerSettings withoutCompletingSubmissions() {
+    return new SmtpServerSettings(hostname, limits, maxRecipients, plaintextAuthNetworks, false);
   }
 
   boolean plaintextAuthAllowed(InetAddress client) {

@@ -229,6 +229,74 @@ class SmtpSessionTranscriptTest {
         .contains(" with ESMTPSA id ");
   }
 
+  /** Submits {@code message} (CRLF lines, without the final dot) as alice; the stored bytes. */
+  private static String submitted(String message) throws Exception {
+    try (SmtpWire w = submissionOverTls()) {
+      w.send("AUTH PLAIN " + b64("\0alice@example.test\0" + SmtpTestServer.ALICE_PASSWORD) + "\r\n")
+          .expect("235 2\\.7\\.0 .*");
+      w.send("MAIL FROM:<alice@example.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n");
+      w.expect("250 .*");
+      w.expect("250 .*");
+      w.expect("354 .*");
+      w.send(message + ".\r\n").expect("250 2\\.0\\.0 .*");
+    }
+    return new String(server.lastMessage("bob@example.test"), UTF_8);
+  }
+
+  /**
+   * RFC 6409 sections 8.2 and 8.3: the submission server adds the Message-ID: and Date: a
+   * submitted message lacks, as Postfix's cleanup does: at the end of the header, the Message-ID
+   * random at the server's host name, the Date when the transaction began.
+   */
+  @Test
+  void anAuthenticatedSubmissionWithoutDateAndMessageIdGetsBothAtTheEndOfItsHeader()
+      throws Exception {
+    String stored = submitted("From: <alice@example.test>\r\nSubject: bare\r\n\r\nhello\r\n");
+    assertThat(stored).matches("(?s)Return-Path: .*\r\nReceived: .*"
+        + "\r\nFrom: <alice@example\\.test>\r\nSubject: bare\r\n"
+        + "Date: \\w{3}, \\d{1,2} \\w{3} \\d{4} \\d{2}:\\d{2}:\\d{2} \\+0000\r\n"
+        + "Message-ID: <[0-9a-f]{32}@mx\\.example\\.test>\r\n\r\nhello\r\n");
+    String again = submitted("Subject: bare\r\n\r\nhello\r\n");
+    assertThat(messageId(again)).as("a random left side each time").isNotEqualTo(messageId(stored));
+  }
+
+  private static String messageId(String message) {
+    int at = message.indexOf("Message-ID: <");
+    return message.substring(at, message.indexOf('>', at));
+  }
+
+  @Test
+  void aSubmissionWithItsOwnDateAndMessageIdKeepsThemAndGetsNoOthers() throws Exception {
+    String header = "date: Mon, 7 Dec 2026 01:02:03 +0100\r\nMessage-Id : <own@client.example>\r\n"
+        + "Subject: complete\r\n";
+    String stored = submitted(header + "\r\nhello\r\n");
+    assertThat(stored).endsWith("\r\n" + header + "\r\nhello\r\n");
+    assertThat(stored).doesNotContain("Date: ").doesNotContain("Message-ID: <");
+  }
+
+  @Test
+  void aSubmissionThatIsAllHeaderGetsTheMissingFieldsAtItsEnd() throws Exception {
+    String stored = submitted("Subject: no body\r\nMessage-ID: <own@client.example>\r\n");
+    assertThat(stored).matches("(?s).*\r\nSubject: no body\r\nMessage-ID: <own@client\\.example>\r\n"
+        + "Date: [^\r\n]+\r\n");
+  }
+
+  /** Mail from another server (port 25) stays as received, apart from the Received: field. */
+  @Test
+  void mailOnTheMxPortGetsNoDateOrMessageId() throws Exception {
+    String message = "Subject: from afar\r\n\r\nhi\r\n";
+    try (SmtpWire w = mx()) {
+      w.send("EHLO bar.example\r\nMAIL FROM:<a@bar.example>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\n");
+      w.expect("250-.*");
+      w.expect("250 .*");
+      w.expect("250 .*");
+      w.expect("354 .*");
+      w.send(message + ".\r\n").expect("250 2\\.0\\.0 .*");
+    }
+    String stored = new String(server.lastMessage("bob@example.test"), UTF_8);
+    assertThat(stored).endsWith("\r\n" + message).doesNotContain("Date:").doesNotContain("Message-ID:");
+  }
+
   @Test
   void authLoginRunsTheChallengesWithAndWithoutInitialResponse() throws Exception {
     try (SmtpWire w = submissionOverTls()) {
