@@ -55,17 +55,14 @@ public sealed interface FetchItem {
   /** {@code BODY[section]<partial>} or {@code BODY.PEEK[...]}; partial may be null. */
   record BodySection(Section section, boolean peek, Partial partial) implements FetchItem {}
 
-  /** {@code BINARY[part]<partial>} or {@code BINARY.PEEK[...]} (RFC 3516). */
-  record Binary(List<Integer> part, boolean peek, Partial partial) implements FetchItem {
-    public Binary {
-      part = List.copyOf(part);
-    }
-  }
+  /**
+   * {@code BINARY[section]<partial>} or {@code BINARY.PEEK[...]} (RFC 3516). RFC 3516 allows only
+   * part numbers ({@code section-binary}); the section-text forms (HEADER, HEADER.FIELDS[.NOT],
+   * MIME, TEXT) are accepted too because Dovecot accepts them and imaptest's fetch-binary-mime
+   * sends them. Only a part's own body is content-transfer-decoded.
+   */
+  record Binary(Section section, boolean peek, Partial partial) implements FetchItem {}
 
-  /** {@code BINARY.SIZE[part]}. */
-  record BinarySize(List<Integer> part) implements FetchItem {
-    public BinarySize {
-      part = List.copyOf(part);
-    }
-  }
+  /** {@code BINARY.SIZE[section]}: the size of exactly what {@link Binary} would send. */
+  record BinarySize(Section section) implements FetchItem {}
 }

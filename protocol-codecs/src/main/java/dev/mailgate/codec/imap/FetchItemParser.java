@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Parses the FETCH item grammar (RFC 9051 section 9 {@code fetch-att}, {@code section}, {@code
- * partial}; RFC 3516 {@code section-binary}).
+ * partial}; RFC 3516 BINARY, with BODY's {@code section} as Dovecot accepts it).
  */
 final class FetchItemParser {
   private enum Name {
@@ -100,11 +100,12 @@ final class FetchItemParser {
         FetchItem.Section s = section(r);
         out.add(new FetchItem.BodySection(s, true, partial(r)));
       }
+      // BINARY takes BODY's section-spec, not only RFC 3516's section-binary: see FetchItem.Binary
       case BINARY, BINARY_PEEK -> {
-        List<Integer> part = binarySection(r);
-        out.add(new FetchItem.Binary(part, name == Name.BINARY_PEEK, partial(r)));
+        FetchItem.Section s = section(r);
+        out.add(new FetchItem.Binary(s, name == Name.BINARY_PEEK, partial(r)));
       }
-      case BINARY_SIZE -> out.add(new FetchItem.BinarySize(binarySection(r)));
+      case BINARY_SIZE -> out.add(new FetchItem.BinarySize(section(r)));
     }
   }
 
@@ -169,17 +170,6 @@ final class FetchItemParser {
       part.add((int) Math.min(Integer.MAX_VALUE, r.nzNumber()));
       r.checkCount(part.size());
     }
-    return part;
-  }
-
-  /** section-binary = "[" [section-part] "]". */
-  private static List<Integer> binarySection(ImapReader r) {
-    r.expect('[');
-    if (r.tryChar(']')) {
-      return List.of();
-    }
-    List<Integer> part = part(r);
-    r.expect(']');
     return part;
   }
 

@@ -71,8 +71,8 @@ class ImapExtensionGrammarTest {
         Arguments.of("a FETCH 1 (BODY.PEEK[1.2.HEADER.FIELDS.NOT (Received X-Spam)]<0.2048> BINARY.PEEK[1.2]<10.20> BINARY.SIZE[3] BODY[2.MIME] BODY[TEXT] BODY[] MODSEQ RFC822.SIZE RFC822.HEADER RFC822.TEXT RFC822 BODYSTRUCTURE ENVELOPE INTERNALDATE UID)",
             new Fetch("a", false, SequenceSet.of(1), List.of(
                 new FetchItem.BodySection(new Section(List.of(1, 2), SectionText.HEADER_FIELDS_NOT, List.of("Received", "X-Spam")), true, new FetchItem.Partial(0, 2048)),
-                new FetchItem.Binary(List.of(1, 2), true, new FetchItem.Partial(10, 20)),
-                new FetchItem.BinarySize(List.of(3)),
+                new FetchItem.Binary(new Section(List.of(1, 2), SectionText.NONE, List.of()), true, new FetchItem.Partial(10, 20)),
+                new FetchItem.BinarySize(new Section(List.of(3), SectionText.NONE, List.of())),
                 new FetchItem.BodySection(new Section(List.of(2), SectionText.MIME, List.of()), false, null),
                 new FetchItem.BodySection(new Section(List.of(), SectionText.TEXT, List.of()), false, null),
                 new FetchItem.BodySection(Section.WHOLE, false, null),
@@ -85,7 +85,17 @@ class ImapExtensionGrammarTest {
             new FetchItem.Simple(Attribute.INTERNALDATE), new FetchItem.Simple(Attribute.RFC822_SIZE)), -1, false)),
         Arguments.of("a FETCH 1 (BODY.PEEK[]<100> BINARY.PEEK[1]<40>)", new Fetch("a", false, SequenceSet.of(1), List.of(
             new FetchItem.BodySection(Section.WHOLE, true, new FetchItem.Partial(100, FetchItem.Partial.TO_END)),
-            new FetchItem.Binary(List.of(1), true, new FetchItem.Partial(40, FetchItem.Partial.TO_END))), -1, false)),
+            new FetchItem.Binary(new Section(List.of(1), SectionText.NONE, List.of()), true, new FetchItem.Partial(40, FetchItem.Partial.TO_END))), -1, false)),
+        // BINARY with BODY's section-text forms: beyond RFC 3516's section-binary, as Dovecot accepts
+        Arguments.of("a FETCH 1 (BINARY.SIZE[TEXT] binary.peek[2.header.fields (from subject X-foo)]<0.10> BINARY[2.1.MIME] BINARY.PEEK[HEADER] BINARY.SIZE[2.HEADER.FIELDS.NOT (Received)] BINARY[2.TEXT] BINARY.PEEK[]<5>)",
+            new Fetch("a", false, SequenceSet.of(1), List.of(
+                new FetchItem.BinarySize(new Section(List.of(), SectionText.TEXT, List.of())),
+                new FetchItem.Binary(new Section(List.of(2), SectionText.HEADER_FIELDS, List.of("from", "subject", "X-foo")), true, new FetchItem.Partial(0, 10)),
+                new FetchItem.Binary(new Section(List.of(2, 1), SectionText.MIME, List.of()), false, null),
+                new FetchItem.Binary(new Section(List.of(), SectionText.HEADER, List.of()), true, null),
+                new FetchItem.BinarySize(new Section(List.of(2), SectionText.HEADER_FIELDS_NOT, List.of("Received"))),
+                new FetchItem.Binary(new Section(List.of(2), SectionText.TEXT, List.of()), false, null),
+                new FetchItem.Binary(Section.WHOLE, true, new FetchItem.Partial(5, FetchItem.Partial.TO_END))), -1, false)),
         Arguments.of("a FETCH 3 BODY[3.1]", new Fetch("a", false, SequenceSet.of(3), List.of(new FetchItem.BodySection(
             new Section(List.of(3, 1), SectionText.NONE, List.of()), false, null)), -1, false)),
         Arguments.of("a UID SEARCH RETURN (MIN MAX COUNT SAVE) CHARSET UTF-8 OR (FROM \"a\" TO b) NOT (SUBJECT {3+}\r\nabc SEEN) UID 1:100 1,3:5 $",

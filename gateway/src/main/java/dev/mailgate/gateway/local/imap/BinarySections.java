@@ -1,7 +1,10 @@
 package dev.mailgate.gateway.local.imap;
 
 import dev.mailgate.codec.imap.FetchItem;
+import dev.mailgate.codec.imap.FetchItem.Section;
+import dev.mailgate.codec.imap.FetchItem.SectionText;
 import dev.mailgate.mailbox.mime.BodyPart;
+import dev.mailgate.mailbox.mime.HeaderFields;
 import dev.mailgate.mailbox.mime.MessageStructure;
 import dev.mailgate.mailbox.search.TransferDecoder;
 import dev.mailgate.mailbox.store.ByteRange;
@@ -12,7 +15,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +33,11 @@ import reactor.core.publisher.Mono;
  * {@code ~{n}} literal8), so an encoded part is read twice, once to count ({@link #sizes}, before
  * the message's response begins) and once to send, and is never held whole. A part that does not
  * exist is empty; an encoding we cannot undo fails the command with {@code NO [UNKNOWN-CTE]}.
+ *
+ * <p>The section-text forms Dovecot accepts beyond RFC 3516 (HEADER, HEADER.FIELDS[.NOT], MIME,
+ * TEXT, see {@link FetchItem.Binary}) are the octets BODY[section] gives, undecoded: a header or
+ * a multipart's text has no single encoding to undo. HEADER.FIELDS reads at most
+ * {@link FetchCommand#MAX_HEADER_BYTES} of the header, as BODY's does.
  */
 final class BinarySections {
   /** A Content-Transfer-Encoding that BINARY cannot decode (RFC 3516 section 4.3). */
@@ -47,16 +57,27 @@ final class BinarySections {
     this.alloc = alloc;
   }
 
-  /** What a BINARY section addresses: its raw range and encoding, or nothing. */
-  private record Target(ByteRange range, String encoding) {
+  /**
+   * What a BINARY section addresses: its raw range and encoding, or nothing; {@code fields} is the
+   * HEADER.FIELDS[.NOT] section whose lines are picked from the range, else null.
+   */
+  private record Target(ByteRange range, String encoding, Section fields) {
     boolean identity() {
-      return !encoding.equals("base64") && !encoding.equals("quoted-printable");
+      return fields == null && !encoding.equals("base64") && !encoding.equals("quoted-printable");
     }
   }
 
-  private static Optional<Target> target(MessageMeta m, MessageStructure s, List<Integer> part) {
+  private static Optional<Target> target(MessageMeta m, MessageStructure s, Section section) {
+    if (section.text() != SectionText.NONE) {
+      return BodySections.range(s, section).map(r -> switch (section.text()) {
+        case HEADER_FIELDS, HEADER_FIELDS_NOT -> new Target(
+            new ByteRange(r.offset(), Math.min(r.length(), FetchCommand.MAX_HEADER_BYTES)), "binary", section);
+        default -> new Target(r, "binary", null);
+      });
+    }
+    List<Integer> part = section.part();
     if (part.isEmpty()) {
-      return Optional.of(new Target(new ByteRange(0, m.size()), "binary"));
+      return Optional.of(new Target(new ByteRange(0, m.size()), "binary", null));
     }
     Optional<BodyPart> p = s.part(part.stream().mapToInt(Integer::intValue).toArray());
     if (p.isEmpty()) {
@@ -68,34 +89,34 @@ final class BinarySections {
     if (!TransferDecoder.known(encoding)) {
       throw new UnknownCte(encoding);
     }
-    return Optional.of(new Target(MessageStructure.content(b), encoding));
+    return Optional.of(new Target(MessageStructure.content(b), encoding, null));
   }
 
   /** Fails before any byte of the response when a requested part's encoding is unknown. */
   static void check(MessageMeta m, MessageStructure s, List<FetchItem> items) {
     for (FetchItem item : items) {
       if (item instanceof FetchItem.Binary b) {
-        target(m, s, b.part());
+        target(m, s, b.section());
       } else if (item instanceof FetchItem.BinarySize b) {
-        target(m, s, b.part());
+        target(m, s, b.section());
       }
     }
   }
 
   /**
-   * The decoded size of every part the BINARY and BINARY.SIZE items name, keyed by part number;
+   * The decoded size of every section the BINARY and BINARY.SIZE items name, keyed by section;
    * read before the message's response begins, so a message expunged by another session meanwhile
    * can still be left out whole (a size has no NIL form, RFC 3516 section 4.2) and a BINARY
-   * literal8 knows its length. Each part is counted once however many items name it.
+   * literal8 knows its length. Each section is counted once however many items name it.
    */
-  Mono<Map<List<Integer>, Long>> sizes(MailboxId box, MessageMeta m, MessageStructure s,
+  Mono<Map<Section, Long>> sizes(MailboxId box, MessageMeta m, MessageStructure s,
       List<FetchItem> items) {
-    Set<List<Integer>> parts = new LinkedHashSet<>();
+    Set<Section> parts = new LinkedHashSet<>();
     for (FetchItem item : items) {
       if (item instanceof FetchItem.Binary b) {
-        parts.add(b.part());
+        parts.add(b.section());
       } else if (item instanceof FetchItem.BinarySize b) {
-        parts.add(b.part());
+        parts.add(b.section());
       }
     }
     if (parts.isEmpty()) {
@@ -106,9 +127,10 @@ final class BinarySections {
         .collectMap(Map.Entry::getKey, Map.Entry::getValue);
   }
 
-  /** {@code BINARY.SIZE[part] n}, n from {@link #sizes}. */
-  ByteBuf size(FetchItem.BinarySize item, String sep, Map<List<Integer>, Long> sizes) {
-    return ascii(sep + "BINARY.SIZE[" + spec(item.part()) + "] " + sizes.get(item.part()));
+  /** {@code BINARY.SIZE[section] n}, n from {@link #sizes}. */
+  ByteBuf size(FetchItem.BinarySize item, String sep, Map<Section, Long> sizes) {
+    return ascii(sep + "BINARY.SIZE[" + BodySections.spec(item.section()) + "] "
+        + sizes.get(item.section()));
   }
 
   /**
@@ -117,15 +139,16 @@ final class BinarySections {
    */
   record Literal(String name, long length, Flux<ByteBuf> body) {}
 
-  /** The literal8 of {@code BINARY[part]<partial>}. */
+  /** The literal8 of {@code BINARY[section]<partial>}. */
   Literal content(MailboxId box, MessageMeta m, MessageStructure s, FetchItem.Binary item,
-      String sep, Map<List<Integer>, Long> sizes) {
+      String sep, Map<Section, Long> sizes) {
     FetchItem.Partial p = item.partial();
-    String name = sep + "BINARY[" + spec(item.part()) + "]" + (p == null ? "" : "<" + p.offset() + ">");
-    long size = sizes.get(item.part());
+    String name = sep + "BINARY[" + BodySections.spec(item.section()) + "]"
+        + (p == null ? "" : "<" + p.offset() + ">");
+    long size = sizes.get(item.section());
     long start = p == null ? 0 : Math.min(p.offset(), size);
     long length = p == null ? size : Math.min(p.length(), size - start);
-    Optional<Target> t = target(m, s, item.part());
+    Optional<Target> t = target(m, s, item.section());
     Flux<ByteBuf> body = length == 0 || t.isEmpty() ? Flux.empty()
         : window(decoded(box, m, t.get()), start, length);
     return new Literal(name, length, body);
@@ -146,8 +169,23 @@ final class BinarySections {
     if (t.identity()) {
       return raw;
     }
+    if (t.fields() != null) {
+      return selected(raw, t.fields());
+    }
     TransferDecoder decoder = TransferDecoder.of(t.encoding());
     return raw.map(decoder::decode).filter(ByteBuffer::hasRemaining);
+  }
+
+  /** The header lines HEADER.FIELDS[.NOT] picks from a header read whole (its length is capped). */
+  private static Flux<ByteBuffer> selected(Flux<ByteBuffer> header, Section fields) {
+    return header.reduce(new ByteArrayOutputStream(), (out, buf) -> {
+      byte[] a = new byte[buf.remaining()];
+      buf.duplicate().get(a);
+      out.writeBytes(a);
+      return out;
+    }).map(out -> ByteBuffer.wrap(HeaderFields.select(out.toByteArray(),
+        new HashSet<>(fields.headerFields()), fields.text() == SectionText.HEADER_FIELDS_NOT)))
+        .flux();
   }
 
   /** The bytes from {@code start} for {@code length} of a stream of buffers. */
@@ -167,14 +205,6 @@ final class BinarySections {
         sink.next(Unpooled.wrappedBuffer(slice));
       }
     }).takeUntil(x -> pos[0] >= end);
-  }
-
-  private static String spec(List<Integer> part) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < part.size(); i++) {
-      sb.append(i == 0 ? "" : ".").append(part.get(i));
-    }
-    return sb.toString();
   }
 
   private ByteBuf ascii(String s) {

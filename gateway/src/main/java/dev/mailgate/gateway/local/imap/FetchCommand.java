@@ -157,7 +157,7 @@ final class FetchCommand {
       return new FetchItem.BodySection(b.section(), false, b.partial());
     }
     if (item instanceof FetchItem.Binary b && b.peek()) {
-      return new FetchItem.Binary(b.part(), false, b.partial());
+      return new FetchItem.Binary(b.section(), false, b.partial());
     }
     return item;
   }
@@ -237,7 +237,7 @@ final class FetchCommand {
    * What is read of a message before its FETCH response begins: its structure (null when no item
    * needs it) and the decoded sizes its BINARY items need ({@link BinarySections#sizes}).
    */
-  private record Read(MessageStructure structure, Map<List<Integer>, Long> binarySizes) {}
+  private record Read(MessageStructure structure, Map<FetchItem.Section, Long> binarySizes) {}
 
   /** The FETCH response of one message, as a stream of buffers. */
   private Flux<ByteBuf> message(SelectedMailbox v, Row row, List<FetchItem> requested) {
@@ -256,7 +256,7 @@ final class FetchCommand {
     return structure.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
         .flatMap(s -> {
           if (s.isEmpty()) {
-            return Mono.just(new Read(null, Map.<List<Integer>, Long>of()));
+            return Mono.just(new Read(null, Map.<FetchItem.Section, Long>of()));
           }
           BinarySections.check(m, s.get(), items);
           return binary.sizes(v.id, m, s.get(), items).map(sizes -> new Read(s.get(), sizes));
