@@ -36,10 +36,11 @@ import reactor.core.publisher.Mono;
  * RFC822.SIZE, ENVELOPE, BODY, BODYSTRUCTURE, BODY[section]&lt;partial&gt; (HEADER,
  * HEADER.FIELDS(.NOT), TEXT, MIME, part numbers) and BODY.PEEK, RFC822, RFC822.HEADER, RFC822.TEXT,
  * UID, MODSEQ with CHANGEDSINCE and VANISHED (RFC 7162 sections 3.1.4, 3.2.6), and BINARY /
- * BINARY.SIZE (RFC 3516, {@link BinarySections}). Bodies stream from
- * the store by byte range straight into literals, chunk by chunk, with the socket's backpressure;
- * only HEADER.FIELDS selections (bounded by the header size) are built in memory. A body fetch
- * without PEEK sets \Seen first and reports the new FLAGS (RFC 3501 section 6.4.5).
+ * BINARY.SIZE (RFC 3516, with BODY's section forms as Dovecot takes them, {@link BinarySections}).
+ * Bodies stream from the store by byte range straight into literals, chunk by chunk, with the
+ * socket's backpressure; only HEADER.FIELDS selections (bounded by the header size) are built in
+ * memory. A body fetch without PEEK, BINARY's too, sets \Seen first and reports the new FLAGS
+ * (RFC 3501 section 6.4.5, RFC 3516 section 4.2).
  */
 final class FetchCommand {
   /** Header bytes read for one HEADER.FIELDS selection. */
