@@ -116,25 +116,31 @@ public record ResponseCode(String atom, String arguments) {
     if (!isCapability() || arguments == null || arguments.isBlank()) {
       return java.util.List.of();
     }
-    // by hand, not String.split(" +"): that compiles a regular expression on every call, and the
-    // proxy reads a backend's capabilities on every login
-    String list = arguments.trim();
-    java.util.List<String> names = new java.util.ArrayList<>();
+    return atoms(arguments.trim()).stream().map(s -> s.toUpperCase(Locale.ROOT)).toList();
+  }
+
+  /**
+   * The space-separated atoms of a code's arguments as written (a CAPABILITY list). By hand, not
+   * {@code String.split(" +")}, which compiles a regular expression on every call: the proxy reads
+   * a backend's capabilities on every login.
+   */
+  public static java.util.List<String> atoms(String text) {
+    java.util.List<String> out = new java.util.ArrayList<>(24);
+    int n = text.length();
     int i = 0;
-    int n = list.length();
     while (i < n) {
-      while (i < n && list.charAt(i) == ' ') {
+      while (i < n && text.charAt(i) == ' ') {
         i++;
       }
       int start = i;
-      while (i < n && list.charAt(i) != ' ') {
+      while (i < n && text.charAt(i) != ' ') {
         i++;
       }
       if (i > start) {
-        names.add(list.substring(start, i).toUpperCase(Locale.ROOT));
+        out.add(text.substring(start, i));
       }
     }
-    return java.util.List.copyOf(names);
+    return java.util.List.copyOf(out);
   }
 
   /** The wire form without brackets. */

@@ -501,7 +501,7 @@ final class BackendLogin {
     }
     if (t.code() != null && t.code().isCapability()) {
       // The code's own text keeps the backend's spelling (IMAP4rev1), which clients may compare.
-      outcome = new Outcome.LoggedIn(atoms(t.code().arguments()), null);
+      outcome = new Outcome.LoggedIn(ResponseCode.atoms(t.code().arguments()), null);
       return;
     }
     if (postLogin != null) {
@@ -546,26 +546,6 @@ final class BackendLogin {
 
   private Channel channel() {
     return connection.connection().channel();
-  }
-
-  /** A CAPABILITY code's atoms as the backend spelled them (IMAP4rev1), split on spaces. */
-  static List<String> atoms(String text) {
-    List<String> out = new ArrayList<>(24);
-    int n = text.length();
-    int i = 0;
-    while (i < n) {
-      while (i < n && text.charAt(i) == ' ') {
-        i++;
-      }
-      int start = i;
-      while (i < n && text.charAt(i) != ' ') {
-        i++;
-      }
-      if (i > start) {
-        out.add(text.substring(start, i));
-      }
-    }
-    return List.copyOf(out);
   }
 
   /** Receives the backend's reads for the dialogue, one at a time; stopped when it ends. */
