@@ -89,7 +89,7 @@ final class PgMailboxOps {
         + " ON CONFLICT (username) DO UPDATE SET storage_limit = excluded.storage_limit,"
         + " message_limit = excluded.message_limit", user, limits.storageLimit(), limits.messageLimit());
     if (find(c, user, MailboxName.INBOX) == 0) {
-      insert(c, user, MailboxName.INBOX, null);
+      insert(c, user, MailboxName.INBOX, null, false);
       subscribe(c, user, MailboxName.INBOX);
     }
     for (SpecialUse su : SpecialUse.values()) {
@@ -100,7 +100,7 @@ final class PgMailboxOps {
       }
       MailboxName name = MailboxName.of(su.defaultName());
       if (find(c, user, name) == 0) {
-        insert(c, user, name, su);
+        insert(c, user, name, su, false);
       } else {
         Jdbc.update(c, "UPDATE mailboxes SET special_use = ? WHERE username = ? AND name = ?",
             su.name(), user, name.value());
@@ -146,18 +146,48 @@ final class PgMailboxOps {
           su == null ? null : su.name(), existing);
       return existing;
     }
-    MailboxName parent = name.parent();
-    if (parent != null && find(c, user, parent) == 0) {
-      create(c, user, parent, null);
-    }
-    return insert(c, user, name, su);
+    placeSuperiors(c, user, name);
+    return insert(c, user, name, su, false);
   }
 
-  private static long insert(Connection c, String user, MailboxName name, SpecialUse su)
-      throws SQLException {
+  /**
+   * Makes each missing superior of {@code name} a \Noselect placeholder, the row DELETE leaves
+   * above a child (RFC 3501 section 6.3.4), not a real mailbox: RFC 3501 section 6.3.3 asks only
+   * that the superior names exist, and Dovecot and Cyrus list them {@code (\Noselect
+   * \HasChildren)}, so a client never sees mailboxes it did not create. CREATE of the name
+   * itself makes it real.
+   */
+  private static void placeSuperiors(Connection c, String user, MailboxName name) throws SQLException {
+    MailboxName parent = name.parent();
+    if (parent == null || find(c, user, parent) != 0) {
+      return;
+    }
+    placeSuperiors(c, user, parent);
+    insert(c, user, parent, null, true);
+  }
+
+  /**
+   * Removes the \Noselect placeholders above {@code name} that no longer have a child, nearest
+   * first: a placeholder only stands for its children (Dovecot drops such a name as its last child
+   * goes), and one left behind could never be told apart from a name the user means to keep.
+   */
+  private static void pruneSuperiors(Connection c, String user, MailboxName name) throws SQLException {
+    for (MailboxName p = name.parent(); p != null; p = p.parent()) {
+      long id = find(c, user, p);
+      if (id == 0 || Jdbc.queryLong(c, "SELECT count(*) FROM mailboxes WHERE id = ? AND noselect", id) == 0
+          || hasChildren(c, user, p)) {
+        return;
+      }
+      Jdbc.update(c, "DELETE FROM vanished WHERE mailbox_id = ?", id);
+      Jdbc.update(c, "DELETE FROM mailboxes WHERE id = ?", id);
+    }
+  }
+
+  private static long insert(Connection c, String user, MailboxName name, SpecialUse su,
+      boolean noselect) throws SQLException {
     return Jdbc.queryLong(c, "INSERT INTO mailboxes(username, name, uidvalidity, uidnext,"
-        + " highestmodseq, special_use) VALUES (?, ?, ?, 1, 1, ?) RETURNING id", user, name.value(),
-        nextUidValidity(c), su == null ? null : su.name());
+        + " highestmodseq, special_use, noselect) VALUES (?, ?, ?, 1, 1, ?, ?) RETURNING id", user,
+        name.value(), nextUidValidity(c), su == null ? null : su.name(), noselect);
   }
 
   /**
@@ -197,6 +227,7 @@ final class PgMailboxOps {
     } else {
       Jdbc.update(c, "DELETE FROM vanished WHERE mailbox_id = ?", id);
       Jdbc.update(c, "DELETE FROM mailboxes WHERE id = ?", id);
+      pruneSuperiors(c, user, name);
     }
     fx.event(new MailboxEvent.Deleted(new MailboxId(id), modSeq));
   }
@@ -213,13 +244,11 @@ final class PgMailboxOps {
     if (from.equals(to) || from.isAncestorOf(to) || to.isInbox()) {
       throw new MailStoreException(CANNOT, "cannot rename " + from + " to " + to);
     }
-    if (to.parent() != null && find(c, user, to.parent()) == 0) {
-      create(c, user, to.parent(), null);
-    }
+    placeSuperiors(c, user, to);
     if (from.isInbox()) {
       // RFC 3501 6.3.5: INBOX's messages move to the new name, INBOX stays (empty); its children
       // are not renamed. INBOX keeps its UIDVALIDITY and UIDNEXT, so its UIDs are never reused.
-      long target = insert(c, user, to, null);
+      long target = insert(c, user, to, null, false);
       PgMessageOps.moveAllFromInbox(c, fx, new MailboxId(id), new MailboxId(target));
       return;
     }
@@ -247,5 +276,6 @@ final class PgMailboxOps {
       Jdbc.update(c, "UPDATE subscriptions SET name = ? WHERE username = ? AND name = ?",
           r[1], user, r[0]);
     }
+    pruneSuperiors(c, user, from);
   }
 }

@@ -87,7 +87,7 @@ final class MailboxOps {
         + " ON CONFLICT(user) DO UPDATE SET storage_limit = excluded.storage_limit,"
         + " message_limit = excluded.message_limit", user, limits.storageLimit(), limits.messageLimit());
     if (find(c, user, MailboxName.INBOX) == 0) {
-      insert(c, user, MailboxName.INBOX, null);
+      insert(c, user, MailboxName.INBOX, null, false);
       Jdbc.update(c, "INSERT OR IGNORE INTO subscriptions VALUES (?, ?)", user, "INBOX");
     }
     for (SpecialUse su : SpecialUse.values()) {
@@ -98,7 +98,7 @@ final class MailboxOps {
       }
       MailboxName name = MailboxName.of(su.defaultName());
       if (find(c, user, name) == 0) {
-        insert(c, user, name, su);
+        insert(c, user, name, su, false);
       } else {
         Jdbc.update(c, "UPDATE mailboxes SET special_use = ? WHERE user = ? AND name = ?",
             su.name(), user, name.value());
@@ -136,19 +136,49 @@ final class MailboxOps {
           su == null ? null : su.name(), existing);
       return existing;
     }
-    MailboxName parent = name.parent();
-    if (parent != null && find(c, user, parent) == 0) {
-      create(c, user, parent, null);
-    }
-    return insert(c, user, name, su);
+    placeSuperiors(c, user, name);
+    return insert(c, user, name, su, false);
   }
 
-  private static long insert(Connection c, String user, MailboxName name, SpecialUse su)
-      throws SQLException {
+  /**
+   * Makes each missing superior of {@code name} a \Noselect placeholder, the row DELETE leaves
+   * above a child (RFC 3501 section 6.3.4), not a real mailbox: RFC 3501 section 6.3.3 asks only
+   * that the superior names exist, and Dovecot and Cyrus list them {@code (\Noselect
+   * \HasChildren)}, so a client never sees mailboxes it did not create. CREATE of the name
+   * itself makes it real.
+   */
+  private static void placeSuperiors(Connection c, String user, MailboxName name) throws SQLException {
+    MailboxName parent = name.parent();
+    if (parent == null || find(c, user, parent) != 0) {
+      return;
+    }
+    placeSuperiors(c, user, parent);
+    insert(c, user, parent, null, true);
+  }
+
+  /**
+   * Removes the \Noselect placeholders above {@code name} that no longer have a child, nearest
+   * first: a placeholder only stands for its children (Dovecot drops such a name as its last child
+   * goes), and one left behind could never be told apart from a name the user means to keep.
+   */
+  private static void pruneSuperiors(Connection c, String user, MailboxName name) throws SQLException {
+    for (MailboxName p = name.parent(); p != null; p = p.parent()) {
+      long id = find(c, user, p);
+      if (id == 0 || Jdbc.queryLong(c, "SELECT noselect FROM mailboxes WHERE id = ?", id) == 0
+          || hasChildren(c, user, p)) {
+        return;
+      }
+      Jdbc.update(c, "DELETE FROM vanished WHERE mailbox_id = ?", id);
+      Jdbc.update(c, "DELETE FROM mailboxes WHERE id = ?", id);
+    }
+  }
+
+  private static long insert(Connection c, String user, MailboxName name, SpecialUse su,
+      boolean noselect) throws SQLException {
     long uidValidity = nextUidValidity(c);
     Jdbc.update(c, "INSERT INTO mailboxes(user, name, uidvalidity, uidnext, highestmodseq,"
-        + " special_use) VALUES (?, ?, ?, 1, 1, ?)", user, name.value(), uidValidity,
-        su == null ? null : su.name());
+        + " special_use, noselect) VALUES (?, ?, ?, 1, 1, ?, ?)", user, name.value(), uidValidity,
+        su == null ? null : su.name(), noselect ? 1 : 0);
     return find(c, user, name);
   }
 
@@ -190,6 +220,7 @@ final class MailboxOps {
     } else {
       Jdbc.update(c, "DELETE FROM vanished WHERE mailbox_id = ?", id);
       Jdbc.update(c, "DELETE FROM mailboxes WHERE id = ?", id);
+      pruneSuperiors(c, user, name);
     }
     fx.event(new MailboxEvent.Deleted(new MailboxId(id), modSeq));
   }
@@ -206,13 +237,11 @@ final class MailboxOps {
     if (from.equals(to) || from.isAncestorOf(to) || to.isInbox()) {
       throw new MailStoreException(CANNOT, "cannot rename " + from + " to " + to);
     }
-    if (to.parent() != null && find(c, user, to.parent()) == 0) {
-      create(c, user, to.parent(), null);
-    }
+    placeSuperiors(c, user, to);
     if (from.isInbox()) {
       // RFC 3501 6.3.5: INBOX's messages move to the new name, INBOX stays (empty); its children
       // are not renamed. INBOX keeps its UIDVALIDITY and UIDNEXT, so its UIDs are never reused.
-      long target = insert(c, user, to, null);
+      long target = insert(c, user, to, null, false);
       MessageOps.moveAllFromInbox(c, fx, new MailboxId(id), new MailboxId(target));
       return;
     }
@@ -239,5 +268,6 @@ final class MailboxOps {
       Jdbc.update(c, "UPDATE OR REPLACE subscriptions SET name = ? WHERE user = ? AND name = ?",
           r[1], user, r[0]);
     }
+    pruneSuperiors(c, user, from);
   }
 }

@@ -48,13 +48,17 @@ public interface MailStore extends AutoCloseable {
   /** One mailbox with its STATUS counts; fails with NO_SUCH_MAILBOX. */
   Mono<MailboxInfo> mailbox(String user, MailboxName name);
 
-  /** Creates a mailbox and any missing parents (RFC 3501 section 6.3.3). */
+  /**
+   * Creates a mailbox (RFC 3501 section 6.3.3); its missing superiors become \Noselect
+   * placeholders, as Dovecot and Cyrus make them. CREATE of a placeholder's name makes it a real
+   * mailbox; an existing real one fails (ALREADY_EXISTS).
+   */
   Mono<MailboxInfo> create(String user, MailboxName name, Set<SpecialUse> specialUse);
 
   /**
    * Deletes a mailbox (RFC 3501 section 6.3.4). INBOX cannot be deleted (CANNOT). A mailbox with
    * children loses its messages and becomes \Noselect; a \Noselect one with children fails
-   * (CANNOT).
+   * (CANNOT). A \Noselect placeholder left without children by DELETE or RENAME goes too.
    */
   Mono<Void> delete(String user, MailboxName name);
 

@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param recent messages no session has claimed as \Recent yet (STATUS RECENT, {@link
  *     MailStore#claimRecent})
  * @param bytes the sum of the messages' sizes (STATUS SIZE, RFC 8438)
- * @param selectable false for a \Noselect placeholder left by DELETE of a mailbox with children
+ * @param selectable false for a \Noselect placeholder: left by DELETE of a mailbox with children, or
+ *     made by CREATE for a missing superior
  * @param hasChildren true if some mailbox lies below this one (RFC 3348 CHILDREN)
  */
 public record MailboxInfo(

@@ -287,7 +287,7 @@ class LocalImapComplianceTest {
     run(SUBSCRIBED_CHILD_OF_UNSUBSCRIBED_PARENT + """
         C: c5 LIST (SUBSCRIBED RECURSIVEMATCH) "" box/%
         S: \\* LIST \\(\\\\HasNoChildren \\\\Subscribed\\) "/" "box/test"
-        S: \\* LIST \\(\\\\HasChildren\\) "/" "box/test2" \\("CHILDINFO" \\("SUBSCRIBED"\\)\\)
+        S: \\* LIST \\(\\\\Noselect \\\\HasChildren\\) "/" "box/test2" \\("CHILDINFO" \\("SUBSCRIBED"\\)\\)
         S: c5 OK LIST completed
         C: c6 LIST (SUBSCRIBED) "" box/%
         S: \\* LIST \\(\\\\HasNoChildren \\\\Subscribed\\) "/" "box/test"
@@ -579,6 +579,8 @@ class LocalImapComplianceTest {
     // STATUS either). Dovecot answers NO; SELECT and APPEND here answer NO [CANNOT], and so now
     // does STATUS, which answered "MESSAGES 0" as if the mailbox were there and empty.
     run("""
+        C: c0 CREATE parent
+        S: c0 OK .*
         C: c1 CREATE parent/child
         S: c1 OK .*
         C: c2 DELETE parent
@@ -708,6 +710,8 @@ class LocalImapComplianceTest {
     // left by DELETE holds no mailbox and CREATE makes one of it, so the client is told to CREATE
     // it (Dovecot answers so) rather than NO [CANNOT], after which it gives up.
     runWithInbox("""
+        C: c0 CREATE parent
+        S: c0 OK .*
         C: c1 CREATE parent/child
         S: c1 OK .*
         C: c2 DELETE parent

@@ -44,19 +44,65 @@ public interface HierarchyContract extends MailStoreContract {
   }
 
   @Test
-  default void createMakesMissingParentsAndRefusesDuplicates() {
+  default void createMakesMissingSuperiorsNoselectPlaceholdersAndCreateOfOneMakesItReal() {
     String user = newUser();
     store().create(user, MailboxName.of("a/b/c"), Set.of()).block(TIMEOUT);
-    assertThat(box(user, "a").hasChildren()).isTrue();
-    assertThat(box(user, "a/b").selectable()).isTrue();
+    for (String superior : List.of("a", "a/b")) {
+      assertThat(box(user, superior).selectable()).as(superior).isFalse();
+      assertThat(box(user, superior).hasChildren()).as(superior).isTrue();
+    }
+    assertThat(box(user, "a/b/c").selectable()).isTrue();
+    MailboxInfo made = store().create(user, MailboxName.of("a/b"), Set.of()).block(TIMEOUT);
+    assertThat(made.selectable()).isTrue();
+    assertThat(box(user, "a").selectable()).isFalse();
     assertThatThrownBy(() -> store().create(user, MailboxName.of("a/b"), Set.of()).block(TIMEOUT))
         .isInstanceOfSatisfying(MailStoreException.class,
             e -> assertThat(e.reason()).isEqualTo(MailStoreException.Reason.ALREADY_EXISTS));
   }
 
   @Test
+  default void aPlaceholderLeftWithoutChildrenDisappearsButARealSuperiorStays() {
+    String user = newUser();
+    store().create(user, MailboxName.of("q/r/s"), Set.of()).block(TIMEOUT);
+    store().create(user, MailboxName.of("q/r"), Set.of()).block(TIMEOUT);
+    store().create(user, MailboxName.of("q/r/s/t"), Set.of()).block(TIMEOUT);
+    store().delete(user, MailboxName.of("q/r/s/t")).block(TIMEOUT);
+    assertThat(box(user, "q/r/s").selectable()).isTrue();
+    store().delete(user, MailboxName.of("q/r/s")).block(TIMEOUT);
+    assertThat(names(user)).contains("q/r").doesNotContain("q/r/s");
+    store().delete(user, MailboxName.of("q/r")).block(TIMEOUT);
+    assertThat(names(user)).doesNotContain("q", "q/r");
+  }
+
+  @Test
+  default void renameLeavesNoPlaceholderBehindAndMakesTheNewSuperiorsPlaceholders() {
+    String user = newUser();
+    store().create(user, MailboxName.of("rr/s/t"), Set.of()).block(TIMEOUT);
+    store().rename(user, MailboxName.of("rr/s/t"), MailboxName.of("zz/y/t")).block(TIMEOUT);
+    assertThat(names(user)).contains("zz", "zz/y", "zz/y/t").doesNotContain("rr", "rr/s");
+    assertThat(box(user, "zz").selectable()).isFalse();
+    assertThat(box(user, "zz/y").selectable()).isFalse();
+    assertThat(box(user, "zz/y/t").selectable()).isTrue();
+  }
+
+  @Test
+  default void renameOfAPlaceholderMovesItsChildren() {
+    String user = newUser();
+    MailboxInfo c = store().create(user, MailboxName.of("m/n/o"), Set.of()).block(TIMEOUT);
+    store().rename(user, MailboxName.of("m/n"), MailboxName.of("m/x")).block(TIMEOUT);
+    assertThat(box(user, "m/x").selectable()).isFalse();
+    assertThat(box(user, "m/x/o").id()).isEqualTo(c.id());
+    assertThat(names(user)).doesNotContain("m/n", "m/n/o");
+  }
+
+  private List<String> names(String user) {
+    return store().mailboxes(user).map(b -> b.name().value()).collectList().block(TIMEOUT);
+  }
+
+  @Test
   default void deleteOfAMailboxWithChildrenLeavesANoselectPlaceholder() {
     String user = newUser();
+    store().create(user, MailboxName.of("p"), Set.of()).block(TIMEOUT);
     store().create(user, MailboxName.of("p/q"), Set.of()).block(TIMEOUT);
     append(box(user, "p").id(), MailStoreContract.message("in p"));
     store().delete(user, MailboxName.of("p")).block(TIMEOUT);
@@ -67,9 +113,8 @@ public interface HierarchyContract extends MailStoreContract {
         .isInstanceOfSatisfying(MailStoreException.class,
             e -> assertThat(e.reason()).isEqualTo(MailStoreException.Reason.CANNOT));
     store().delete(user, MailboxName.of("p/q")).block(TIMEOUT);
-    store().delete(user, MailboxName.of("p")).block(TIMEOUT);
-    assertThat(store().mailboxes(user).map(b -> b.name().value()).collectList().block(TIMEOUT))
-        .doesNotContain("p", "p/q");
+    // the placeholder stood only for p/q, so it went with it
+    assertThat(names(user)).doesNotContain("p", "p/q");
   }
 
   @Test
