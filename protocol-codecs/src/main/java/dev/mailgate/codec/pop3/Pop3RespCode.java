@@ -24,6 +24,31 @@ public enum Pop3RespCode {
     return wire;
   }
 
+  /**
+   * Whether {@code text} has the syntax of a response code, RFC 2449 section 8's {@code resp-code}
+   * without brackets: atoms of letters, digits and hyphens joined by single slashes
+   * ({@code SYS/TEMP}). Checked by hand: the decoder asks for every bracketed status line a
+   * backend sends, and {@code String.matches} compiles its pattern on every call.
+   */
+  public static boolean isWellFormed(String text) {
+    int n = text.length();
+    boolean atomStart = true;
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c == '/') {
+        if (atomStart) {
+          return false;
+        }
+        atomStart = true;
+      } else if (c == '-' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
+        atomStart = false;
+      } else {
+        return false;
+      }
+    }
+    return !atomStart;
+  }
+
   /** The known code spelled {@code text} (case-insensitive), or {@code null}. */
   public static Pop3RespCode fromWire(String text) {
     for (Pop3RespCode c : values()) {

@@ -23,7 +23,7 @@ public sealed interface Pop3Response {
     public Status {
       Objects.requireNonNull(text, "text");
       Pop3Text.requireText(text);
-      if (code != null && !code.matches("[A-Za-z0-9-]+(/[A-Za-z0-9-]+)*")) {
+      if (code != null && !Pop3RespCode.isWellFormed(code)) {
         throw new IllegalArgumentException("bad response code");
       }
     }

@@ -124,7 +124,7 @@ public final class Pop3ResponseDecoder extends ByteToMessageDecoder {
       int close = rest.indexOf(']');
       if (close > 1) {
         String candidate = rest.substring(1, close);
-        if (candidate.matches("[A-Za-z0-9-]+(/[A-Za-z0-9-]+)*")) {
+        if (Pop3RespCode.isWellFormed(candidate)) {
           code = candidate;
           rest = rest.substring(close + 1).stripLeading();
         }
