@@ -15,6 +15,7 @@ import dev.mailgate.codec.sasl.SaslCredentials;
 import dev.mailgate.codec.sasl.SaslMechanism;
 import dev.mailgate.codec.sasl.Secret;
 import dev.mailgate.gateway.backend.BackendConnection;
+import dev.mailgate.gateway.backend.BackendReads;
 import dev.mailgate.gateway.backend.BackendTlsMode;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -29,8 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
-import org.reactivestreams.Subscription;
-import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
@@ -88,7 +87,7 @@ final class BackendLogin {
   private Secret pendingInitialResponse;
   private Outcome outcome;
 
-  private final Inbound inbound = new Inbound();
+  private final BackendReads inbound = new BackendReads(this::onRead, reason -> finish(new Outcome.Failed(reason)));
   private final ChannelFutureListener writeFailed = f -> {
     if (!f.isSuccess()) {
       finish(new Outcome.Failed(f.cause().toString()));
@@ -546,52 +545,5 @@ final class BackendLogin {
 
   private Channel channel() {
     return connection.connection().channel();
-  }
-
-  /** Receives the backend's reads for the dialogue, one at a time; stopped when it ends. */
-  private final class Inbound implements CoreSubscriber<Object> {
-    private Subscription subscription;
-    private boolean stopped;
-
-    @Override
-    public void onSubscribe(Subscription s) {
-      subscription = s;
-      if (stopped) {
-        s.cancel();
-      } else {
-        s.request(1);
-      }
-    }
-
-    void next() {
-      if (subscription != null && !stopped) {
-        subscription.request(1);
-      }
-    }
-
-    /** The dialogue is over: the relay takes the inbound from here ({@code InboundHandoff}). */
-    void stop() {
-      if (!stopped) {
-        stopped = true;
-        if (subscription != null) {
-          subscription.cancel();
-        }
-      }
-    }
-
-    @Override
-    public void onNext(Object msg) {
-      onRead(msg);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      finish(new Outcome.Failed(t.toString()));
-    }
-
-    @Override
-    public void onComplete() {
-      finish(new Outcome.Failed("backend closed the connection"));
-    }
   }
 }

@@ -1,27 +1,16 @@
 package dev.mailgate.gateway.proxy.pop3;
 
-import dev.mailgate.codec.pop3.Pop3Command;
 import dev.mailgate.codec.pop3.Pop3RespCode;
-import dev.mailgate.codec.pop3.Pop3Response;
 import dev.mailgate.codec.pop3.Pop3Response.Status;
-import dev.mailgate.codec.pop3.Pop3Verb;
-import dev.mailgate.codec.proxy.ProxyHeader;
-import dev.mailgate.codec.proxy.ProxyProtocolEncoder;
-import dev.mailgate.codec.sasl.SaslClientExchange;
 import dev.mailgate.codec.sasl.SaslCredentials;
 import dev.mailgate.codec.sasl.SaslMechanism;
 import dev.mailgate.codec.sasl.Secret;
 import dev.mailgate.gateway.backend.Backend;
-import dev.mailgate.gateway.backend.BackendConnection;
 import dev.mailgate.gateway.backend.BackendConnector;
-import dev.mailgate.gateway.backend.BackendTlsMode;
 import dev.mailgate.gateway.pop3.Pop3Authenticator;
 import dev.mailgate.gateway.pop3.Pop3ClientFacts;
 import dev.mailgate.gateway.pop3.Pop3LoginResult;
-import io.netty.buffer.ByteBuf;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -72,150 +61,60 @@ final class Pop3BackendLogin implements Pop3Authenticator<BackendDialogue> {
         ? chooser.candidates(p, client) : chooser.candidates(credentials.user(), client);
     return candidates
         .flatMap(list -> list.isEmpty() ? noRoute(credentials) : connectAndReplay(list, credentials, client))
-        .onErrorResume(NoTokenMechanism.class, e -> {
-          // RFC 5034 4: a mechanism that cannot be used is an -ERR the client may answer with
-          // another mechanism; [SYS/TEMP] would only make it retry the same token forever
-          LOG.info("pop3 login for {}: {}", credentials.user(), e.getMessage());
-          return Mono.just(new Pop3LoginResult.Refused<>(
-              Status.err("SASL mechanism not available for this account, use another")));
-        })
         .onErrorResume(e -> {
-          LOG.info("pop3 login replay for {} failed: {}", credentials.user(), describe(e));
-          return Mono.just(new Pop3LoginResult.Refused<>(
-              Status.err(Pop3RespCode.SYS_TEMP, "backend unavailable, try again later")));
+          LOG.info("pop3 login replay for {} failed: {}", credentials.user(), e.toString());
+          return Mono.just(unavailable());
         })
         .doFinally(s -> secret(credentials).clear());
   }
 
-  /** No route for the user: answered like a wrong password, so that user names cannot be probed. */
   private static Secret secret(SaslCredentials credentials) {
     return credentials instanceof SaslCredentials.Password p ? p.password() : ((SaslCredentials.Token) credentials).token();
   }
 
+  /** No route for the user: answered like a wrong password, so that user names cannot be probed. */
   private static Mono<Pop3LoginResult<BackendDialogue>> noRoute(SaslCredentials credentials) {
     LOG.info("pop3 login for {}: no route", credentials.user());
-    return Mono.just(new Pop3LoginResult.Refused<>(Status.err(Pop3RespCode.AUTH, "invalid user name or password")));
+    return Mono.just(refused());
   }
 
   private Mono<Pop3LoginResult<BackendDialogue>> connectAndReplay(
       List<Backend> candidates, SaslCredentials credentials, Pop3ClientFacts client) {
-    return connector.connect(candidates)
-        .flatMap(bc -> {
-          // the session cancels this chain right after it receives the result (it leaves the
-          // login loop), so only a cancel before the result means the client went away
-          AtomicBoolean delivered = new AtomicBoolean();
-          return replay(bc, credentials, client)
-              .timeout(settings.loginTimeout())
-              .doOnNext(r -> delivered.set(true))
-              .doOnError(e -> bc.close())
-              .doOnCancel(() -> {
-                if (!delivered.get()) {
-                  bc.close();
-                }
-              });
-        });
+    return connector.connect(candidates).flatMap(bc -> {
+      BackendDialogue d = new BackendDialogue(bc, settings.backendLimits());
+      boolean proxyHeader = settings.proxyProtocol() || chooser.sendsProxyHeader(bc.backend());
+      return new Pop3BackendReplay(d, credentials, client, proxyHeader)
+          .run(settings.loginTimeout())
+          .map(o -> result(d, o, credentials));
+    });
   }
 
-  private Mono<Pop3LoginResult<BackendDialogue>> replay(
-      BackendConnection bc, SaslCredentials credentials, Pop3ClientFacts client) {
-    BackendDialogue d = new BackendDialogue(bc, settings.backendLimits());
-    return proxyHeader(bc, client)
-        .then(d.attach())
-        .then(d.greeting().timeout(bc.backend().spec().handshakeTimeout()))
-        .flatMap(g -> g.ok() ? Mono.just(g) : Mono.error(new BackendDialogue.BackendProtocolException("greeting refused")))
-        .then(bc.backend().spec().tlsMode() == BackendTlsMode.STARTTLS ? stls(d) : Mono.empty())
-        .then(d.command(Pop3Command.Simple.of(Pop3Verb.CAPA)))
-        .flatMap(capa -> authenticate(d, capa.ok() ? capa.lines() : List.of(), credentials))
-        .flatMap(reply -> outcome(d, reply));
+  private static Pop3LoginResult<BackendDialogue> result(
+      BackendDialogue d, Pop3BackendReplay.Outcome outcome, SaslCredentials credentials) {
+    if (outcome instanceof Pop3BackendReplay.Outcome.Accepted a) {
+      return new Pop3LoginResult.Accepted<>(d, a.status());
+    }
+    if (outcome instanceof Pop3BackendReplay.Outcome.Refused r) {
+      Pop3RespCode code = r.code();
+      return code == Pop3RespCode.IN_USE || code == Pop3RespCode.LOGIN_DELAY || code == Pop3RespCode.SYS_TEMP
+          ? new Pop3LoginResult.Refused<>(Status.err(code, "login refused by the mail server, try again later"))
+          : refused();
+    }
+    if (outcome instanceof Pop3BackendReplay.Outcome.NoTokenMechanism n) {
+      // RFC 5034 4: a mechanism that cannot be used is an -ERR the client may answer with
+      // another mechanism; [SYS/TEMP] would only make it retry the same token forever
+      LOG.info("pop3 login for {}: backend offers no token mechanism (SASL {})", credentials.user(), n.offered());
+      return new Pop3LoginResult.Refused<>(Status.err("SASL mechanism not available for this account, use another"));
+    }
+    LOG.info("pop3 login replay for {} failed: {}", credentials.user(), ((Pop3BackendReplay.Outcome.Failed) outcome).reason());
+    return unavailable();
   }
 
-  /** PROXY v2 (HAProxy spec section 2.2) before any protocol byte; not possible before implicit TLS. */
-  private Mono<Void> proxyHeader(BackendConnection bc, Pop3ClientFacts client) {
-    if (!settings.proxyProtocol() && !chooser.sendsProxyHeader(bc.backend())) {
-      return Mono.empty();
-    }
-    if (bc.backend().spec().tlsMode() == BackendTlsMode.IMPLICIT) {
-      LOG.warn("backend {}: PROXY header not sent: the connector completes implicit TLS first", bc.backend().name());
-      return Mono.empty();
-    }
-    ProxyHeader h = ProxyHeader.tcp(2, client.client(), client.local(), List.of());
-    ByteBuf buf = bc.connection().channel().alloc().buffer();
-    ProxyProtocolEncoder.write(h, buf);
-    return bc.connection().outbound().send(Mono.just(buf)).then();
+  private static Pop3LoginResult<BackendDialogue> refused() {
+    return new Pop3LoginResult.Refused<>(Status.err(Pop3RespCode.AUTH, "invalid user name or password"));
   }
 
-  private Mono<Void> stls(BackendDialogue d) {
-    return d.command(Pop3Command.Simple.of(Pop3Verb.STLS))
-        .flatMap(r -> r.ok()
-            ? d.resetDecoder().then(d.backend().startTls()).then()
-            : Mono.error(new BackendDialogue.BackendProtocolException("backend refused STLS")));
-  }
-
-  private Mono<BackendDialogue.Reply> authenticate(
-      BackendDialogue d, List<String> capa, SaslCredentials given) {
-    List<String> sasl = saslMechanisms(capa);
-    if (given instanceof SaslCredentials.Token token) {
-      // a bearer token replays only as a token mechanism the backend offers (RFC 7628, XOAUTH2)
-      for (SaslMechanism m : List.of(SaslMechanism.OAUTHBEARER, SaslMechanism.XOAUTH2)) {
-        if (sasl.contains(m.wire())) {
-          SaslClientExchange x = SaslClientExchange.create(m, token);
-          return d.command(new Pop3Command.Auth(m.wire(), x.initialResponse()));
-        }
-      }
-      return Mono.error(new NoTokenMechanism(sasl));
-    }
-    SaslCredentials.Password credentials = (SaslCredentials.Password) given;
-    boolean user = capa.isEmpty() || capa.stream().anyMatch(l -> l.equalsIgnoreCase("USER"));
-    if (sasl.contains("PLAIN")) {
-      SaslClientExchange x = SaslClientExchange.create(SaslMechanism.PLAIN, credentials);
-      return d.command(new Pop3Command.Auth("PLAIN", x.initialResponse()));
-    }
-    if (user || !sasl.contains("LOGIN")) {
-      return d.command(new Pop3Command.User(credentials.user()))
-          .flatMap(r -> r.ok() ? d.command(new Pop3Command.Pass(credentials.password())) : Mono.just(r));
-    }
-    SaslClientExchange x = SaslClientExchange.create(SaslMechanism.LOGIN, credentials);
-    return d.command(new Pop3Command.Auth("LOGIN", null)).expand(r -> r.head() instanceof Pop3Response.Continuation c
-            ? d.saslLine(new Pop3Command.SaslResponse(x.respond(c.base64())))
-            : Mono.empty())
-        .last();
-  }
-
-  private static List<String> saslMechanisms(List<String> capa) {
-    for (String l : capa) {
-      if (l.regionMatches(true, 0, "SASL ", 0, 5)) {
-        return List.of(l.substring(5).trim().toUpperCase(java.util.Locale.ROOT).split("\\s+"));
-      }
-    }
-    return List.of();
-  }
-
-  private Mono<Pop3LoginResult<BackendDialogue>> outcome(BackendDialogue d, BackendDialogue.Reply reply) {
-    if (reply.ok()) {
-      Status s = (Status) reply.head();
-      return Mono.just(new Pop3LoginResult.Accepted<>(d, s));
-    }
-    d.backend().close();
-    Pop3RespCode code = reply.head() instanceof Status s ? s.respCode() : null;
-    if (code == Pop3RespCode.IN_USE || code == Pop3RespCode.LOGIN_DELAY || code == Pop3RespCode.SYS_TEMP) {
-      return Mono.just(new Pop3LoginResult.Refused<>(Status.err(code, "login refused by the mail server, try again later")));
-    }
-    return Mono.just(new Pop3LoginResult.Refused<>(Status.err(Pop3RespCode.AUTH, "invalid user name or password")));
-  }
-
-  /** A bearer token for a backend whose SASL offers no token mechanism. */
-  static final class NoTokenMechanism extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    NoTokenMechanism(List<String> offered) {
-      super("backend offers no token mechanism (SASL " + offered + ")", null, false, false);
-    }
-  }
-
-  private static String describe(Throwable e) {
-    if (e instanceof TimeoutException) {
-      return "timed out";
-    }
-    return e.toString();
+  private static Pop3LoginResult<BackendDialogue> unavailable() {
+    return new Pop3LoginResult.Refused<>(Status.err(Pop3RespCode.SYS_TEMP, "backend unavailable, try again later"));
   }
 }

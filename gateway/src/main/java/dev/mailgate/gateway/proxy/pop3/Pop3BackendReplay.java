@@ -1,0 +1,400 @@
+package dev.mailgate.gateway.proxy.pop3;
+
+import dev.mailgate.codec.DecodeFailure;
+import dev.mailgate.codec.pop3.Pop3Command;
+import dev.mailgate.codec.pop3.Pop3RespCode;
+import dev.mailgate.codec.pop3.Pop3Response;
+import dev.mailgate.codec.pop3.Pop3Response.Status;
+import dev.mailgate.codec.pop3.Pop3Verb;
+import dev.mailgate.codec.proxy.ProxyHeader;
+import dev.mailgate.codec.proxy.ProxyProtocolEncoder;
+import dev.mailgate.codec.sasl.SaslClientExchange;
+import dev.mailgate.codec.sasl.SaslCredentials;
+import dev.mailgate.codec.sasl.SaslMechanism;
+import dev.mailgate.gateway.backend.BackendConnection;
+import dev.mailgate.gateway.backend.BackendReads;
+import dev.mailgate.gateway.backend.BackendTlsMode;
+import dev.mailgate.gateway.pop3.Pop3ClientFacts;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
+
+/**
+ * The backend leg of a POP3 login, as a POP3 client: optionally a PROXY v2 header, the greeting,
+ * STLS when the backend spec says STARTTLS (RFC 2595 section 4), CAPA (RFC 2449), then the login
+ * with the client's credentials: AUTH PLAIN with an initial response when offered (RFC 5034),
+ * else USER/PASS (RFC 1939), else AUTH LOGIN; a bearer token as OAUTHBEARER or XOAUTH2.
+ *
+ * <p>Written as a state machine on the backend channel's event loop, like the IMAP proxy's
+ * {@code BackendLogin}: one subscriber on the backend's inbound asking for one decoded response at
+ * a time, two timers on the loop (the greeting's, the whole dialogue's), commands written straight
+ * to the channel. The chain of Reactor operators it replaces (a subscription to the inbound, a
+ * {@code skipWhile}/{@code takeUntil} pipeline and a Mono per write, per command) cost about a
+ * tenth of the event loops' CPU in the RETR benchmark, one session per 2 MB relayed.
+ *
+ * <p>The backend's responses come decoded by {@link BackendDialogue}'s pipeline codecs; a
+ * multi-line body (CAPA) is kept up to {@link BackendDialogue#MAX_LISTING} octets. Credentials go
+ * straight into the encoder and are never logged.
+ */
+final class Pop3BackendReplay {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Pop3BackendReplay.class);
+
+  /** How the dialogue ended. */
+  sealed interface Outcome {
+    /** Logged in: the backend's {@code +OK} to the login. */
+    record Accepted(Status status) implements Outcome {}
+
+    /** The backend refused the login; its response code, when it gave a known one. */
+    record Refused(Pop3RespCode code) implements Outcome {}
+
+    /** The backend could not be used (refused greeting or STLS, broken response, closed, timeout). */
+    record Failed(String reason) implements Outcome {}
+
+    /** A bearer token for a backend whose SASL offers no token mechanism. */
+    record NoTokenMechanism(List<String> offered) implements Outcome {}
+  }
+
+  /** AUTH LOGIN asks for the name and the password; a backend asking more is not playing LOGIN. */
+  private static final int MAX_LOGIN_CHALLENGES = 2;
+
+  private enum State { GREETING, STLS, HANDSHAKE, CAPA, CAPA_BODY, USER, AUTH_LOGIN, FINAL, DONE }
+
+  private final BackendDialogue dialogue;
+  private final SaslCredentials credentials;
+  private final Pop3ClientFacts client;
+  private final boolean proxyHeader;
+
+  private State state = State.GREETING;
+  private final StringBuilder capaText = new StringBuilder();
+  private int capaKept;
+  private SaslClientExchange loginExchange;
+  private int loginChallenges;
+  private Outcome outcome;
+
+  private final BackendReads inbound = new BackendReads(this::onRead, reason -> finish(new Outcome.Failed(reason)));
+  private final ChannelFutureListener writeFailed = f -> {
+    if (!f.isSuccess()) {
+      finish(new Outcome.Failed(f.cause().toString()));
+    }
+  };
+  private MonoSink<Outcome> sink;
+  private ScheduledFuture<?> greetingTimer;
+  private ScheduledFuture<?> dialogueTimer;
+  private boolean unflushed;
+  private boolean finished;
+
+  /** @param proxyHeader send a PROXY v2 header with the client's addresses before anything else */
+  Pop3BackendReplay(BackendDialogue dialogue, SaslCredentials credentials, Pop3ClientFacts client, boolean proxyHeader) {
+    this.dialogue = dialogue;
+    this.credentials = credentials;
+    this.client = client;
+    this.proxyHeader = proxyHeader;
+  }
+
+  /**
+   * Runs the dialogue; never fails (errors become {@link Outcome.Failed}). Anything but {@link
+   * Outcome.Accepted}, and a cancel before the outcome, closes the backend connection. The
+   * greeting must come within the backend's handshake timeout, the whole dialogue within
+   * {@code timeout}.
+   */
+  Mono<Outcome> run(Duration timeout) {
+    return Mono.create(sink -> {
+      sink.onCancel(() -> onLoop(() -> finish(null)));
+      onLoop(() -> start(sink, timeout));
+    });
+  }
+
+  private void onLoop(Runnable r) {
+    EventLoop loop = channel().eventLoop();
+    if (loop.inEventLoop()) {
+      r.run();
+    } else {
+      loop.execute(r);
+    }
+  }
+
+  private void start(MonoSink<Outcome> sink, Duration timeout) {
+    if (finished) {
+      return; // cancelled before it began
+    }
+    this.sink = sink;
+    EventLoop loop = channel().eventLoop();
+    Duration greeting = backend().backend().spec().handshakeTimeout();
+    greetingTimer = loop.schedule(
+        () -> finish(new Outcome.Failed("backend sent no greeting within " + greeting.toMillis() + " ms")),
+        greeting.toNanos(), TimeUnit.NANOSECONDS);
+    dialogueTimer = loop.schedule(
+        () -> finish(new Outcome.Failed("backend login timed out")), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    if (proxyHeader) {
+      writeProxyHeader();
+    }
+    dialogue.attach();
+    flush();
+    // The dialogue's one consumer of the backend's inbound: finish() cancels it, and the relay
+    // takes the same inbound over afterwards.
+    backend().receive().subscribe(inbound);
+  }
+
+  /** PROXY v2 (HAProxy spec section 2.2) before any protocol byte; impossible after implicit TLS. */
+  private void writeProxyHeader() {
+    if (backend().backend().spec().tlsMode() == BackendTlsMode.IMPLICIT) {
+      LOG.warn("backend {}: PROXY header not sent: the connector completes implicit TLS first",
+          backend().backend().name());
+      return;
+    }
+    ByteBuf out = channel().alloc().buffer(64);
+    ProxyProtocolEncoder.write(ProxyHeader.tcp(2, client.client(), client.local(), List.of()), out);
+    channel().write(out).addListener(writeFailed);
+    unflushed = true;
+  }
+
+  /** Ends once: timers and the inbound subscription go; the outcome (null: cancelled) is given. */
+  private void finish(Outcome result) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    state = State.DONE;
+    if (greetingTimer != null) {
+      greetingTimer.cancel(false);
+    }
+    if (dialogueTimer != null) {
+      dialogueTimer.cancel(false);
+    }
+    inbound.stop();
+    if (!(result instanceof Outcome.Accepted)) {
+      backend().close();
+    }
+    if (result != null && sink != null) {
+      sink.success(result);
+    }
+  }
+
+  /** One decoded backend message; the next is asked for after it, unless a handshake waits. */
+  private void onRead(Object msg) {
+    if (finished) {
+      return;
+    }
+    if (greetingTimer != null) {
+      greetingTimer.cancel(false);
+      greetingTimer = null;
+    }
+    step(msg);
+    flush();
+    if (outcome != null) {
+      finish(outcome);
+    } else if (state != State.HANDSHAKE) {
+      inbound.next();
+    }
+  }
+
+  private void step(Object msg) {
+    if (msg instanceof DecodeFailure f) {
+      outcome = new Outcome.Failed("unreadable response: " + f.detail());
+      return;
+    }
+    if (msg instanceof ByteBuf bytes) {
+      // Outside a body these are the plaintext the decoder held at STLS (dropped, RFC 2595).
+      if (state == State.CAPA_BODY && capaKept + bytes.readableBytes() <= BackendDialogue.MAX_LISTING) {
+        capaKept += bytes.readableBytes();
+        capaText.append(bytes.toString(StandardCharsets.UTF_8));
+      }
+      return;
+    }
+    if (msg == Pop3Response.BodyEnd.INSTANCE) {
+      if (state == State.CAPA_BODY) {
+        login(capaLines());
+      }
+      return;
+    }
+    if (!(msg instanceof Pop3Response r)) {
+      return;
+    }
+    switch (state) {
+      case GREETING -> greeting(r);
+      case STLS -> stls(r);
+      case CAPA -> {
+        if (ok(r)) {
+          state = State.CAPA_BODY;
+        } else {
+          login(List.of()); // no CAPA (RFC 1939-only server): USER/PASS
+        }
+      }
+      case USER -> {
+        if (ok(r)) {
+          state = State.FINAL;
+          send(new Pop3Command.Pass(((SaslCredentials.Password) credentials).password()));
+        } else {
+          loginReply(r);
+        }
+      }
+      case AUTH_LOGIN -> {
+        if (r instanceof Pop3Response.Continuation c && loginChallenges++ < MAX_LOGIN_CHALLENGES) {
+          send(new Pop3Command.SaslResponse(loginExchange.respond(c.base64())));
+        } else {
+          loginReply(r);
+        }
+      }
+      case FINAL -> loginReply(r);
+      default -> { }
+    }
+  }
+
+  private void greeting(Pop3Response r) {
+    if (!ok(r)) {
+      outcome = new Outcome.Failed("greeting refused");
+    } else if (backend().backend().spec().tlsMode() == BackendTlsMode.STARTTLS && !backend().isTls()) {
+      state = State.STLS;
+      send(Pop3Command.Simple.of(Pop3Verb.STLS));
+    } else {
+      capa();
+    }
+  }
+
+  private void stls(Pop3Response r) {
+    if (!ok(r)) {
+      outcome = new Outcome.Failed("backend refused STLS");
+      return;
+    }
+    state = State.HANDSHAKE;
+    // anything that came with the +OK is plaintext that must not be trusted (RFC 2595 section 4)
+    dialogue.resetDecoder();
+    backend().startTls(this::handshaken);
+  }
+
+  /** The TLS handshake after STLS ended (on the loop): CAPA again over TLS, or fail. */
+  private void handshaken(SSLSession session, Throwable failure) {
+    if (finished) {
+      return;
+    }
+    if (failure != null) {
+      finish(new Outcome.Failed(failure.toString()));
+      return;
+    }
+    capa();
+    flush();
+    inbound.next();
+  }
+
+  private void capa() {
+    state = State.CAPA;
+    send(Pop3Command.Simple.of(Pop3Verb.CAPA));
+  }
+
+  /** CRLF-separated lines, by hand: a two-character split compiles a pattern per call. */
+  private List<String> capaLines() {
+    List<String> lines = new ArrayList<>();
+    String text = capaText.toString();
+    for (int from = 0; from < text.length(); ) {
+      int end = text.indexOf("\r\n", from);
+      int stop = end < 0 ? text.length() : end;
+      if (stop > from) {
+        lines.add(text.substring(from, stop));
+      }
+      from = end < 0 ? text.length() : end + 2;
+    }
+    return lines;
+  }
+
+  /** Sends the login the backend's capabilities allow. */
+  private void login(List<String> capa) {
+    List<String> sasl = saslMechanisms(capa);
+    if (credentials instanceof SaslCredentials.Token token) {
+      // a bearer token replays only as a token mechanism the backend offers (RFC 7628, XOAUTH2)
+      for (SaslMechanism m : List.of(SaslMechanism.OAUTHBEARER, SaslMechanism.XOAUTH2)) {
+        if (sasl.contains(m.wire())) {
+          state = State.FINAL;
+          send(new Pop3Command.Auth(m.wire(), SaslClientExchange.create(m, token).initialResponse()));
+          return;
+        }
+      }
+      outcome = new Outcome.NoTokenMechanism(sasl);
+      return;
+    }
+    SaslCredentials.Password password = (SaslCredentials.Password) credentials;
+    if (sasl.contains("PLAIN")) {
+      state = State.FINAL;
+      SaslClientExchange x = SaslClientExchange.create(SaslMechanism.PLAIN, password);
+      send(new Pop3Command.Auth("PLAIN", x.initialResponse()));
+      return;
+    }
+    boolean user = capa.isEmpty() || capa.stream().anyMatch(l -> l.equalsIgnoreCase("USER"));
+    if (user || !sasl.contains("LOGIN")) {
+      state = State.USER;
+      send(new Pop3Command.User(password.user()));
+      return;
+    }
+    state = State.AUTH_LOGIN;
+    loginExchange = SaslClientExchange.create(SaslMechanism.LOGIN, password);
+    send(new Pop3Command.Auth("LOGIN", null));
+  }
+
+  /** The SASL line of CAPA, upper case, split on spaces by hand. */
+  static List<String> saslMechanisms(List<String> capa) {
+    for (String l : capa) {
+      if (l.regionMatches(true, 0, "SASL ", 0, 5)) {
+        List<String> names = new ArrayList<>(4);
+        String list = l.substring(5).toUpperCase(Locale.ROOT);
+        for (int from = 0; from < list.length(); ) {
+          int space = list.indexOf(' ', from);
+          int end = space < 0 ? list.length() : space;
+          if (end > from) {
+            names.add(list.substring(from, end));
+          }
+          from = end + 1;
+        }
+        return names;
+      }
+    }
+    return List.of();
+  }
+
+  /** The reply that ends the login: +OK logs in; anything else (a stray challenge too) refuses. */
+  private void loginReply(Pop3Response r) {
+    if (r instanceof Status s && s.ok()) {
+      outcome = new Outcome.Accepted(s);
+    } else {
+      outcome = new Outcome.Refused(r instanceof Status s ? s.respCode() : null);
+    }
+  }
+
+  private static boolean ok(Pop3Response r) {
+    return r instanceof Status s && s.ok();
+  }
+
+  /** Announces the command's response to the decoder, then writes it (flushed after the read). */
+  private void send(Pop3Command cmd) {
+    dialogue.expect(cmd);
+    channel().write(cmd).addListener(writeFailed);
+    unflushed = true;
+  }
+
+  private void flush() {
+    if (unflushed) {
+      unflushed = false;
+      channel().flush();
+    }
+  }
+
+  private BackendConnection backend() {
+    return dialogue.backend();
+  }
+
+  private Channel channel() {
+    return backend().connection().channel();
+  }
+}
