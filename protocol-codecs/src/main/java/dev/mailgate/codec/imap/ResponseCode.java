@@ -125,22 +125,7 @@ public record ResponseCode(String atom, String arguments) {
    * a backend's capabilities on every login.
    */
   public static java.util.List<String> atoms(String text) {
-    java.util.List<String> out = new java.util.ArrayList<>(24);
-    int n = text.length();
-    int i = 0;
-    while (i < n) {
-      while (i < n && text.charAt(i) == ' ') {
-        i++;
-      }
-      int start = i;
-      while (i < n && text.charAt(i) != ' ') {
-        i++;
-      }
-      if (i > start) {
-        out.add(text.substring(start, i));
-      }
-    }
-    return java.util.List.copyOf(out);
+    return java.util.List.copyOf(dev.mailgate.codec.Words.split(text, " "));
   }
 
   /** The wire form without brackets. */

@@ -78,7 +78,7 @@ public sealed interface Pop3Command {
     public Apop {
       Pop3Text.requireArgument(name, "name");
       Objects.requireNonNull(digest, "digest");
-      if (!digest.matches("[0-9a-f]{32}")) {
+      if (digest.length() != 32 || !digest.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
         throw new IllegalArgumentException("APOP digest must be 32 lower-case hex digits");
       }
     }
@@ -102,12 +102,26 @@ public sealed interface Pop3Command {
       if (mechanism == null && initialResponse != null) {
         throw new IllegalArgumentException("initial response without mechanism");
       }
-      if (mechanism != null && !mechanism.matches("[A-Z0-9_-]{1,20}")) {
+      if (mechanism != null && !isMechanismName(mechanism)) {
         throw new IllegalArgumentException("bad SASL mechanism name");
       }
       if (initialResponse != null) {
         Pop3Text.requireLineSafe(initialResponse);
       }
+    }
+
+    /** RFC 4422 3.1 sasl-mech, as the decoder upper-cased it: [A-Z0-9_-]{1,20}; not a pattern per AUTH. */
+    private static boolean isMechanismName(String m) {
+      if (m.isEmpty() || m.length() > 20) {
+        return false;
+      }
+      for (int i = 0; i < m.length(); i++) {
+        char c = m.charAt(i);
+        if (!(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+          return false;
+        }
+      }
+      return true;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.mailgate.codec.smtp;
 
+import dev.mailgate.codec.Words;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -30,15 +31,16 @@ public record EhloCapabilities(String greeting, Map<String, List<String>> keywor
     }
     Map<String, List<String>> keywords = new LinkedHashMap<>();
     for (String line : reply.lines().subList(1, reply.lines().size())) {
-      String[] parts = line.trim().split("[ =]+");
-      if (parts.length == 0 || parts[0].isEmpty()) {
-        continue;
+      String trimmed = line.trim();
+      if (trimmed.isEmpty() || trimmed.charAt(0) == '=') {
+        continue; // no keyword
       }
-      String keyword = parts[0].toUpperCase(Locale.ROOT);
+      List<String> parts = Words.split(trimmed, " =");
+      String keyword = parts.get(0).toUpperCase(Locale.ROOT);
       List<String> params = keywords.computeIfAbsent(keyword, k -> new ArrayList<>());
-      for (int i = 1; i < parts.length; i++) {
-        if (!params.contains(parts[i])) {
-          params.add(parts[i]);
+      for (int i = 1; i < parts.size(); i++) {
+        if (!params.contains(parts.get(i))) {
+          params.add(parts.get(i));
         }
       }
     }

@@ -1,6 +1,7 @@
 package dev.mailgate.gateway.proxy.pop3;
 
 import dev.mailgate.codec.DecodeFailure;
+import dev.mailgate.codec.Words;
 import dev.mailgate.codec.pop3.Pop3Command;
 import dev.mailgate.codec.pop3.Pop3RespCode;
 import dev.mailgate.codec.pop3.Pop3Response;
@@ -343,21 +344,11 @@ final class Pop3BackendReplay {
     send(new Pop3Command.Auth("LOGIN", null));
   }
 
-  /** The SASL line of CAPA, upper case, split on spaces by hand. */
+  /** The mechanisms of CAPA's SASL line, upper case. */
   static List<String> saslMechanisms(List<String> capa) {
     for (String l : capa) {
       if (l.regionMatches(true, 0, "SASL ", 0, 5)) {
-        List<String> names = new ArrayList<>(4);
-        String list = l.substring(5).toUpperCase(Locale.ROOT);
-        for (int from = 0; from < list.length(); ) {
-          int space = list.indexOf(' ', from);
-          int end = space < 0 ? list.length() : space;
-          if (end > from) {
-            names.add(list.substring(from, end));
-          }
-          from = end + 1;
-        }
-        return names;
+        return Words.split(l.substring(5).toUpperCase(Locale.ROOT), " \t");
       }
     }
     return List.of();
