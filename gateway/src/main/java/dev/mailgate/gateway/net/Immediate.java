@@ -1,5 +1,6 @@
 package dev.mailgate.gateway.net;
 
+import io.netty.util.concurrent.EventExecutor;
 import java.util.function.Function;
 import reactor.core.Exceptions;
 import reactor.core.Fuseable;
@@ -34,6 +35,18 @@ public final class Immediate {
   /** {@code source.flatMap(then)}, applied now when the source's value is already there. */
   public static <T, R> Mono<R> flatMap(Mono<T> source, Function<? super T, ? extends Mono<? extends R>> then) {
     return flatMapOn(source, null, then);
+  }
+
+  /**
+   * {@code source.publishOn(loop).flatMap(then)} for a handling's last step: {@code then} applied
+   * now when the source's value is already there, else on {@code loop} once it comes, by one
+   * subscriber ({@link OnLoop}) rather than publishOn's and flatMap's.
+   */
+  public static <T> Mono<Void> thenOn(Mono<T> source, EventExecutor loop, Function<? super T, Mono<Void>> then) {
+    if (source instanceof Fuseable.ScalarCallable<?>) {
+      return flatMapOn(source, null, then);
+    }
+    return new OnLoop<>(source, loop, then);
   }
 
   /**

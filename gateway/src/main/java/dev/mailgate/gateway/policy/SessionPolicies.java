@@ -65,6 +65,7 @@ public final class SessionPolicies {
   private volatile SharedSessionLimits.Slots sharedSlots;
   private volatile boolean closed;
   private volatile AuthAttempt inFlight;
+  private volatile Now current;
 
   SessionPolicies(PolicyEngine engine, SessionContext ctx, PolicyFacts base,
       GatewayMetrics metrics, Scheduler delays) {
@@ -363,12 +364,26 @@ public final class SessionPolicies {
     return deny;
   }
 
-  /** The facts now: TLS may have started and a user may have logged in since accept. */
+  /**
+   * The facts now: TLS may have started and a user may have logged in since accept. Kept while
+   * both stay as they were (facts are immutable): made afresh for every call, they were most of
+   * what a relayed message's four policy calls allocated.
+   */
   private PolicyFacts now() {
-    PolicyFacts f = ctx.isTls() && !base.tls() ? base.withTls() : base;
+    boolean tls = ctx.isTls();
     String u = user;
-    return u == null ? f.withCommand() : f.withAuthenticated(u);
+    Now n = current;
+    if (n != null && n.tls() == tls && n.user() == u) {
+      return n.facts();
+    }
+    PolicyFacts f = tls && !base.tls() ? base.withTls() : base;
+    f = u == null ? f.withCommand() : f.withAuthenticated(u);
+    current = new Now(tls, u, f);
+    return f;
   }
+
+  /** {@link #now()}'s facts and the TLS state and user they were made for. */
+  private record Now(boolean tls, String user, PolicyFacts facts) {}
 
   private Protocol protocol() {
     return ctx.listener().protocol();

@@ -14,9 +14,9 @@ import dev.mailgate.policy.Decision;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /**
  * The content half of a mail transaction for one {@link SmtpSession}: DATA (RFC 5321 4.1.1.4:
@@ -32,7 +32,9 @@ import reactor.core.publisher.Sinks;
 final class MessageIntake {
   private final SmtpSession s;
   private ContentPipe pipe;
-  private Mono<SmtpReply> result;
+  private FinalReply result;
+  /** {@link #answer}, made once: a method reference per message was an allocation per message. */
+  private final Function<SmtpReply, Mono<Void>> answer = this::answer;
   private boolean inData;
   private boolean inChunk;
   private SmtpReply chunkRefusal;
@@ -123,7 +125,10 @@ final class MessageIntake {
       // BDAT carries octets, not lines (RFC 3030 2), so a message may stop mid-line; a message's
       // lines end in CRLF (RFC 5322 2.1), and POP3 and the DATA relay would add one anyway, which
       // would make a stored message's size differ from what RETR sends. End it here, as Postfix does.
-      return pipe.offer(Unpooled.wrappedBuffer(new byte[] {'\r', '\n'})).then(Mono.defer(this::finish));
+      Mono<Void> taken = pipe.offer(Unpooled.wrappedBuffer(new byte[] {'\r', '\n'}));
+      // a parked CRLF is taken when the sink asks for it, maybe on another thread: finish touches
+      // the session's state, so it runs on the session's loop
+      return taken == Mono.<Void>empty() ? finish() : taken.publishOn(s.loop).then(Mono.defer(this::finish));
     }
     return finish();
   }
@@ -173,13 +178,9 @@ final class MessageIntake {
     Flux<ByteBuf> content = Flux.concat(
         Mono.fromSupplier(() -> ByteBufUtil.writeUtf8(s.ch.alloc(), received)),
         message);
-    Sinks.One<SmtpReply> done = Sinks.one();
     // Subscribed now, so that the sink takes content as it arrives; joined at the end of it.
-    (dotStuffed ? s.tx.deliverDotStuffed(content) : s.tx.deliver(content)).subscribe(
-        done::tryEmitValue,
-        e -> done.tryEmitValue(LocalDeliverySink.failure(e)),
-        () -> done.tryEmitValue(SmtpReplies.LOCAL_ERROR));
-    result = done.asMono().publishOn(s.loop);
+    result = new FinalReply(s.ch.eventLoop());
+    (dotStuffed ? s.tx.deliverDotStuffed(content) : s.tx.deliver(content)).subscribe(result);
   }
 
   /**
@@ -193,11 +194,14 @@ final class MessageIntake {
         return s.send(SmtpReplies.forDeny(deny));
       }
       pipe.complete();
-      return result.flatMap(reply -> {
-        s.countMessage(reply);
-        s.endTransaction();
-        return s.send(reply);
-      });
+      return result.join(answer);
     });
+  }
+
+  /** The sink's final reply goes to the client: the transaction is over. */
+  private Mono<Void> answer(SmtpReply reply) {
+    s.countMessage(reply);
+    s.endTransaction();
+    return s.send(reply);
   }
 }

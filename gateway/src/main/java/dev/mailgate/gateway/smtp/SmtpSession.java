@@ -41,11 +41,13 @@ import reactor.core.scheduler.Schedulers;
  * One SMTP server session (RFC 5321 4.1, 4.3.2 sequencing) on one connection: the state machine
  * between the codec ({@link SmtpCommandDecoder}: DATA unstuffed, or PASS_THROUGH for a sink that
  * relays it as received; {@link SmtpReplyEncoder}) and a {@link TransactionSink}. Everything runs
- * on the connection's event loop: asynchronous answers (user store, sink) hop back with
- * {@code publishOn(loop)} before touching state, a hop that costs nothing when the answer already
- * comes on that loop (a relayed backend connection shares it). One inbound message is handled at
- * a time ({@link CommandLoop}), so a pipelined command waits in the socket (RFC 2920) until the
- * previous one is answered. AUTH lives in {@link SmtpAuth}, DATA and BDAT in {@link MessageIntake},
+ * on the connection's event loop: a command whose answer is known (no lookup, a synchronous policy)
+ * is answered as it is handled, with no operator assembled or subscribed; asynchronous answers
+ * (user store, domain lookup, sink) hop back with {@link Immediate#thenOn} before touching state,
+ * a hop that costs nothing when the answer already comes on that loop (a relayed backend
+ * connection shares it), and the sink's final reply with {@link FinalReply}. One inbound message
+ * is handled at a time ({@link CommandLoop}), so a pipelined command waits in the socket (RFC
+ * 2920) until the previous one is answered. AUTH lives in {@link SmtpAuth}, DATA and BDAT in {@link MessageIntake},
  * the reply table in {@link SmtpReplies}.
  */
 final class SmtpSession {
@@ -329,15 +331,13 @@ final class SmtpSession {
     String sender = RecipientRules.mailbox(m.from());
     Mono<Boolean> owned = policies.senderOwnedByRule(authUser, sender) ? Mono.just(true)
         : server.accounts().mayUseSender(authUser, sender).defaultIfEmpty(false).onErrorReturn(false);
-    return owned
-        .publishOn(loop)
-        .flatMap(own -> {
-          if (own) {
-            return mailPolicies(m);
-          }
-          policies.countRefusal(dev.mailgate.policy.PolicyEngine.SENDER_MUST_MATCH_USER);
-          return fail(SmtpReplies.SENDER_NOT_OWNED);
-        });
+    return Immediate.thenOn(owned, ch.eventLoop(), own -> {
+      if (own) {
+        return mailPolicies(m);
+      }
+      policies.countRefusal(dev.mailgate.policy.PolicyEngine.SENDER_MUST_MATCH_USER);
+      return fail(SmtpReplies.SENDER_NOT_OWNED);
+    });
   }
 
   /** Messages per interval and the declared size, then the transaction starts. */
@@ -390,7 +390,7 @@ final class SmtpSession {
     String domain = RecipientRules.domain(to);
     Mono<Boolean> local = domain == null ? Mono.just(true)
         : to.isAddressLiteral() ? Mono.just(false) : Immediate.onErrorReturn(server.domains().isLocal(domain), false);
-    return Immediate.flatMapOn(local, loop, isLocal -> {
+    return Immediate.thenOn(local, ch.eventLoop(), isLocal -> {
       TransactionSink sink = isLocal ? server.local() : server.relay();
       if (!isLocal && authUser == null) {
         return fail(SmtpReplies.RELAY_DENIED);
@@ -408,7 +408,7 @@ final class SmtpSession {
         lastFacts = envelope.session();
       }
       TransactionSink.Transaction t = tx;
-      return t.recipient(to, p).publishOn(loop).flatMap(v -> {
+      return Immediate.thenOn(t.recipient(to, p), ch.eventLoop(), v -> {
         String backend = t.backend();
         if (backend != null) {
           ctx.backend(backend); // a relay names its backend once the first recipient opened it

@@ -16,10 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
+import reactor.core.publisher.Operators;
 import reactor.netty.Connection;
 
 /**
@@ -43,6 +44,9 @@ final class ReplyReader {
 
   private final SmtpLimits codecLimits;
   private final int maxQueued;
+  private final Duration commandTimeout;
+  /** {@link #next} with the command timeout, the one almost every reply is awaited with. */
+  private final Mono<SmtpReply> nextCommandReply;
   private final ArrayDeque<SmtpReply> replies = new ArrayDeque<>();
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
   private final Runnable onFailure;
@@ -60,12 +64,11 @@ final class ReplyReader {
   /** When {@link #timer} fires, on the loop's clock; guarded by this. */
   private long timerAt;
 
-  /** A command waiting for its reply until {@code deadline} (the loop's clock). */
-  private record Waiter(MonoSink<SmtpReply> sink, long deadline, Duration timeout) {}
-
   ReplyReader(BackendSmtpLimits limits, Runnable onFailure) {
     this.codecLimits = limits.codec();
     this.maxQueued = limits.maxQueuedReplies();
+    this.commandTimeout = limits.commandTimeout();
+    this.nextCommandReply = new Next(commandTimeout);
     this.onFailure = onFailure;
     this.decoder = new SmtpReplyDecoder(codecLimits);
   }
@@ -96,7 +99,59 @@ final class ReplyReader {
    * another thread twice per reply).
    */
   Mono<SmtpReply> next(Duration timeout) {
-    return Mono.create(sink -> await(sink, timeout));
+    return timeout.equals(commandTimeout) ? nextCommandReply : new Next(timeout);
+  }
+
+  /**
+   * The next reply as a Mono: each subscription is one {@link Waiter}, the only object a reply
+   * costs. {@code Mono.create} cost a sink, a waiter record, a cancel hook and two lambdas for every
+   * reply, four replies per relayed message.
+   */
+  private final class Next extends Mono<SmtpReply> {
+    private final Duration timeout;
+
+    Next(Duration timeout) {
+      this.timeout = timeout;
+    }
+
+    @Override
+    public void subscribe(CoreSubscriber<? super SmtpReply> actual) {
+      Waiter w = new Waiter(actual, timeout);
+      actual.onSubscribe(w);
+      await(w);
+    }
+  }
+
+  /**
+   * A command waiting for its reply until {@code deadline} (the loop's clock). Takes care of the
+   * subscriber's demand and of a reply racing a cancel ({@link Operators.MonoSubscriber}); a
+   * cancelled waiter leaves the queue at once.
+   */
+  private final class Waiter extends Operators.MonoSubscriber<SmtpReply, SmtpReply> {
+    final Duration timeout;
+    long deadline;
+
+    Waiter(CoreSubscriber<? super SmtpReply> actual, Duration timeout) {
+      super(actual);
+      this.timeout = timeout;
+    }
+
+    void succeed(SmtpReply reply) {
+      complete(reply);
+    }
+
+    void fail(Throwable t) {
+      if (!isCancelled()) {
+        actual.onError(t);
+      }
+    }
+
+    @Override
+    public void cancel() {
+      super.cancel();
+      // qualified: a MonoSubscriber is a Queue, whose own remove(Object) would be found first
+      ReplyReader.this.remove(this);
+    }
   }
 
   /** The timer fired: fails the reader if a waiter is past its deadline, else waits for the next. */
@@ -107,18 +162,18 @@ final class ReplyReader {
       long now = now();
       long next = Long.MAX_VALUE;
       for (Waiter w : waiters) {
-        if (w.deadline() - now <= 0) {
+        if (w.deadline - now <= 0) {
           late = w;
           break;
         }
-        next = Math.min(next, w.deadline());
+        next = Math.min(next, w.deadline);
       }
       if (late == null && next != Long.MAX_VALUE) {
         arm(next);
       }
     }
     if (late != null) {
-      expired(late.timeout()); // fails every waiter, this one included
+      expired(late.timeout); // fails every waiter, this one included
     }
   }
 
@@ -171,25 +226,27 @@ final class ReplyReader {
     }
   }
 
-  /** Answers {@code sink} at once if it can; else queues it until a reply, a failure or the timeout. */
-  private void await(MonoSink<SmtpReply> sink, Duration timeout) {
+  /** Answers {@code w} at once if it can; else queues it until a reply, a failure or the timeout. */
+  private void await(Waiter w) {
     SmtpReply ready;
     Throwable failed;
     synchronized (this) {
+      if (w.isCancelled()) {
+        return; // cancelled as it subscribed: nothing to take
+      }
       ready = replies.poll();
       failed = failure;
       if (ready == null && failed == null) {
-        Waiter w = new Waiter(sink, now() + timeout.toNanos(), timeout);
+        w.deadline = now() + w.timeout.toNanos();
         waiters.add(w);
-        arm(w.deadline());
-        sink.onCancel(() -> remove(w));
+        arm(w.deadline);
         return;
       }
     }
     if (ready != null) {
-      sink.success(ready);
+      w.succeed(ready);
     } else {
-      sink.error(failed);
+      w.fail(failed);
     }
   }
 
@@ -259,7 +316,7 @@ final class ReplyReader {
       }
     }
     if (waiter != null) {
-      waiter.sink().success(reply);
+      waiter.succeed(reply);
     } else {
       fail(new BackendProtocolError("backend sent more than " + maxQueued + " unsolicited replies"));
     }
@@ -281,7 +338,7 @@ final class ReplyReader {
         timer = null;
       }
     }
-    failing.forEach(w -> w.sink().error(t));
+    failing.forEach(w -> w.fail(t));
     onFailure.run();
   }
 

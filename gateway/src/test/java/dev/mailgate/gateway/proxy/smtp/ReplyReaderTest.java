@@ -107,6 +107,20 @@ class ReplyReaderTest {
     assertThat(reader.failed()).isFalse();
   }
 
+  @Test
+  void aCancelledWaiterLeavesTheQueueAndTheReplyGoesToTheCommandAfterIt() {
+    Outcome cancelled = new Outcome();
+    reader.next(Duration.ofMillis(100)).subscribe(cancelled.reply::set, cancelled.error::set).dispose();
+    Outcome next = await(Duration.ofSeconds(5));
+
+    receive("250 2.0.0 ok\r\n");
+    advance(1_000); // the cancelled waiter's deadline has passed: no timer fails the reader for it
+
+    assertThat(cancelled.settled()).isFalse();
+    assertThat(next.reply.get().text()).isEqualTo("ok");
+    assertThat(reader.failed()).isFalse();
+  }
+
   private Outcome await(Duration timeout) {
     Outcome o = new Outcome();
     reader.next(timeout).subscribe(o.reply::set, o.error::set);
