@@ -125,10 +125,8 @@ final class MessageIntake {
       // BDAT carries octets, not lines (RFC 3030 2), so a message may stop mid-line; a message's
       // lines end in CRLF (RFC 5322 2.1), and POP3 and the DATA relay would add one anyway, which
       // would make a stored message's size differ from what RETR sends. End it here, as Postfix does.
-      Mono<Void> taken = pipe.offer(Unpooled.wrappedBuffer(new byte[] {'\r', '\n'}));
-      // a parked CRLF is taken when the sink asks for it, maybe on another thread: finish touches
-      // the session's state, so it runs on the session's loop
-      return taken == Mono.<Void>empty() ? finish() : taken.publishOn(s.loop).then(Mono.defer(this::finish));
+      // offer's Mono completes on the session's loop (ContentPipe), where finish must run
+      return pipe.offer(Unpooled.wrappedBuffer(new byte[] {'\r', '\n'})).then(Mono.defer(this::finish));
     }
     return finish();
   }
