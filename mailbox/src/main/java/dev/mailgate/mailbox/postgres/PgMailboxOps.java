@@ -6,6 +6,7 @@ import static dev.mailgate.mailbox.store.MailStoreException.Reason.NO_SUCH_MAILB
 import static dev.mailgate.mailbox.store.MailStoreException.Reason.NO_SUCH_USER;
 
 import dev.mailgate.mailbox.jdbc.Jdbc;
+import dev.mailgate.mailbox.jdbc.MailboxKeywords;
 import dev.mailgate.mailbox.store.MailStoreException;
 import dev.mailgate.mailbox.store.MailboxEvent;
 import dev.mailgate.mailbox.store.MailboxId;
@@ -221,6 +222,7 @@ final class PgMailboxOps {
       throw new MailStoreException(CANNOT, name + " has children");
     }
     PgMessageOps.removeAll(c, fx, new MailboxId(id), user);
+    MailboxKeywords.forget(c, id);
     long modSeq = Jdbc.queryLong(c, "SELECT highestmodseq FROM mailboxes WHERE id = ?", id);
     if (children) {
       Jdbc.update(c, "UPDATE mailboxes SET noselect = true, special_use = NULL WHERE id = ?", id);

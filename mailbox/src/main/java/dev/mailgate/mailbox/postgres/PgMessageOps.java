@@ -4,6 +4,7 @@ import static dev.mailgate.mailbox.store.MailStoreException.Reason.NOT_SELECTABL
 import static dev.mailgate.mailbox.store.MailStoreException.Reason.NO_SUCH_MAILBOX;
 
 import dev.mailgate.mailbox.jdbc.Jdbc;
+import dev.mailgate.mailbox.jdbc.MailboxKeywords;
 import dev.mailgate.mailbox.store.AppendResult;
 import dev.mailgate.mailbox.store.CopyResult;
 import dev.mailgate.mailbox.store.ExpungeResult;
@@ -24,6 +25,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -130,6 +132,7 @@ final class PgMessageOps {
       }
     }
     checkQuota(c, box.user(), m.size(), 1, true);
+    MailboxKeywords.admit(c, id.value(), m.flags().keywords());
     Jdbc.update(c, "INSERT INTO messages(mailbox_id, uid, modseq, flags, keywords, size,"
         + " internal_date, sent_date, body_id, structure) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         id.value(), uid, modSeq, m.flags().systemMask(), m.flags().keywordsStored(), m.size(),
@@ -178,6 +181,9 @@ final class PgMessageOps {
   static StoreResult store(Connection c, PgTx.Effects fx, MailboxId id, UidSet uids,
       FlagUpdate update) throws SQLException {
     box(c, id, true);
+    if (update.mode() != FlagUpdate.Mode.REMOVE) {
+      MailboxKeywords.admit(c, id.value(), update.flags().keywords());
+    }
     List<StoreResult.MessageFlags> updated = new ArrayList<>();
     List<Long> modified = new ArrayList<>();
     List<StoreResult.MessageFlags> unchanged = new ArrayList<>();
@@ -220,6 +226,11 @@ final class PgMessageOps {
     if (source.isEmpty()) {
       return new CopyResult(target.uidValidity(), srcUids, dstUids);
     }
+    Set<String> keywords = new HashSet<>();
+    for (MessageMeta m : source) {
+      keywords.addAll(m.flags().keywords()); // at most one chunk of messages' worth
+    }
+    MailboxKeywords.admit(c, to.value(), keywords);
     long modSeq = bumpModSeq(c, to);
     for (MessageMeta m : source) {
       long uid = takeUid(c, to);
@@ -319,6 +330,7 @@ final class PgMessageOps {
         target.value(), inbox.value());
     Jdbc.update(c, "UPDATE mailboxes SET uidnext = ?, highestmodseq = 1 WHERE id = ?",
         inboxNext, target.value());
+    MailboxKeywords.copy(c, inbox.value(), target.value());
     for (long uid : uids) {
       Jdbc.update(c, "INSERT INTO vanished VALUES (?, ?, ?) ON CONFLICT (mailbox_id, uid)"
           + " DO UPDATE SET modseq = excluded.modseq", inbox.value(), uid, modSeq);

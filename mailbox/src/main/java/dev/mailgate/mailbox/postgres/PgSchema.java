@@ -1,5 +1,6 @@
 package dev.mailgate.mailbox.postgres;
 
+import dev.mailgate.mailbox.jdbc.MailboxKeywords;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,7 +18,7 @@ import java.sql.Statement;
  * node's uncommitted copy still points at it (the remover's transaction fails and is retried).
  */
 final class PgSchema {
-  static final int VERSION = 2;
+  static final int VERSION = 3;
   /** Advisory lock key for schema changes ("mailgate" in ASCII, as a number). */
   private static final long SCHEMA_LOCK = 0x6d61696c67617465L;
 
@@ -50,6 +51,9 @@ final class PgSchema {
     "CREATE TABLE IF NOT EXISTS vanished(mailbox_id bigint NOT NULL, uid bigint NOT NULL,"
         + " modseq bigint NOT NULL, PRIMARY KEY(mailbox_id, uid))",
     "CREATE INDEX IF NOT EXISTS vanished_modseq ON vanished(mailbox_id, modseq)",
+    // version 3: the keywords each mailbox holds, for its keyword limit (MailboxKeywords)
+    "CREATE TABLE IF NOT EXISTS mailbox_keywords(mailbox_id bigint NOT NULL,"
+        + " keyword text NOT NULL, PRIMARY KEY(mailbox_id, keyword))",
     // events too large for a NOTIFY payload; see PgEvents
     "CREATE TABLE IF NOT EXISTS event_overflow(id bigserial PRIMARY KEY, payload text NOT NULL,"
         + " created timestamptz NOT NULL DEFAULT now())",
@@ -67,6 +71,9 @@ final class PgSchema {
       for (String ddl : DDL) {
         st.execute(ddl);
       }
+      // version 3 over an older store: its messages count against the keyword limit from now on
+      // (idempotent, and cheap on an empty store)
+      MailboxKeywords.rebuildAll(c);
       st.execute("DELETE FROM schema_version");
       st.execute("INSERT INTO schema_version VALUES (" + VERSION + ")");
     }

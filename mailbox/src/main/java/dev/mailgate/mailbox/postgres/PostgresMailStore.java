@@ -1,6 +1,7 @@
 package dev.mailgate.mailbox.postgres;
 
 import dev.mailgate.mailbox.jdbc.Jdbc;
+import dev.mailgate.mailbox.jdbc.MailboxKeywords;
 import dev.mailgate.mailbox.mime.MessageStructure;
 import dev.mailgate.mailbox.mime.StructureCodec;
 import dev.mailgate.mailbox.mime.StructureParser;
@@ -145,6 +146,7 @@ public final class PostgresMailStore implements MailStore {
     return run((c, fx) -> {
       for (MailboxInfo b : PgMailboxOps.list(c, user)) {
         PgMessageOps.removeAll(c, fx, b.id(), user);
+        MailboxKeywords.forget(c, b.id().value());
         long modSeq = Jdbc.queryLong(c, "SELECT highestmodseq FROM mailboxes WHERE id = ?", b.id().value());
         fx.event(new MailboxEvent.Deleted(b.id(), modSeq));
         Jdbc.update(c, "DELETE FROM vanished WHERE mailbox_id = ?", b.id().value());

@@ -4,6 +4,7 @@ import static dev.mailgate.mailbox.store.MailStoreException.Reason.NOT_SELECTABL
 import static dev.mailgate.mailbox.store.MailStoreException.Reason.NO_SUCH_MAILBOX;
 
 import dev.mailgate.mailbox.jdbc.Jdbc;
+import dev.mailgate.mailbox.jdbc.MailboxKeywords;
 import dev.mailgate.mailbox.store.AppendResult;
 import dev.mailgate.mailbox.store.CopyResult;
 import dev.mailgate.mailbox.store.ExpungeResult;
@@ -107,6 +108,7 @@ final class MessageOps {
     if (m.isInline()) {
       Jdbc.update(c, "INSERT INTO inline_bodies VALUES (?, ?)", m.bodyId(), m.inline());
     }
+    MailboxKeywords.admit(c, id.value(), m.flags().keywords());
     Jdbc.update(c, "INSERT INTO messages(mailbox_id, uid, modseq, flags, keywords, size,"
         + " internal_date, sent_date, body_id, structure) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         id.value(), uid, modSeq, m.flags().systemMask(), m.flags().keywordsStored(), m.size(),
@@ -180,6 +182,9 @@ final class MessageOps {
   static StoreResult store(Connection c, SqliteWriter.Effects fx, MailboxId id, UidSet uids,
       FlagUpdate update) throws SQLException {
     box(c, id);
+    if (update.mode() != FlagUpdate.Mode.REMOVE) {
+      MailboxKeywords.admit(c, id.value(), update.flags().keywords());
+    }
     List<StoreResult.MessageFlags> updated = new ArrayList<>();
     List<Long> modified = new ArrayList<>();
     List<StoreResult.MessageFlags> unchanged = new ArrayList<>();
@@ -222,6 +227,11 @@ final class MessageOps {
     if (source.isEmpty()) {
       return new CopyResult(target.uidValidity(), srcUids, dstUids);
     }
+    Set<String> keywords = new HashSet<>();
+    for (MessageMeta m : source) {
+      keywords.addAll(m.flags().keywords()); // at most one chunk of messages' worth
+    }
+    MailboxKeywords.admit(c, to.value(), keywords);
     long modSeq = bumpModSeq(c, to);
     for (MessageMeta m : source) {
       long uid = takeUid(c, to);
@@ -318,6 +328,7 @@ final class MessageOps {
         target.value(), inbox.value());
     Jdbc.update(c, "UPDATE mailboxes SET uidnext = ?, highestmodseq = 1 WHERE id = ?",
         inboxNext, target.value());
+    MailboxKeywords.copy(c, inbox.value(), target.value());
     for (long uid : uids) {
       Jdbc.update(c, "INSERT OR REPLACE INTO vanished VALUES (?, ?, ?)", inbox.value(), uid, modSeq);
     }

@@ -1,5 +1,6 @@
 package dev.mailgate.mailbox.sqlite;
 
+import dev.mailgate.mailbox.jdbc.MailboxKeywords;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -11,7 +12,7 @@ import java.sql.Statement;
  * a body.
  */
 final class Schema {
-  static final int VERSION = 2;
+  static final int VERSION = 3;
   static final String INLINE_PREFIX = "i-";
 
   private static final String[] DDL = {
@@ -38,6 +39,11 @@ final class Schema {
     "CREATE INDEX IF NOT EXISTS vanished_modseq ON vanished(mailbox_id, modseq)",
   };
 
+  /** Version 3: the keywords each mailbox holds, for its keyword limit ({@link MailboxKeywords}). */
+  private static final String MAILBOX_KEYWORDS = "CREATE TABLE mailbox_keywords("
+      + "mailbox_id INTEGER NOT NULL, keyword TEXT NOT NULL, PRIMARY KEY(mailbox_id, keyword))"
+      + " WITHOUT ROWID";
+
   private Schema() {}
 
   private static boolean hasColumn(Connection c, String table, String column) throws SQLException {
@@ -52,6 +58,16 @@ final class Schema {
     }
   }
 
+  private static boolean hasTable(Connection c, String table) throws SQLException {
+    try (java.sql.PreparedStatement ps = c.prepareStatement(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?")) {
+      ps.setString(1, table);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        return rs.next() && rs.getLong(1) > 0;
+      }
+    }
+  }
+
   static void apply(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {
       for (String ddl : DDL) {
@@ -60,6 +76,11 @@ final class Schema {
       if (!hasColumn(c, "mailboxes", "first_recent_uid")) {
         // Version 2: the \Recent claim mark. Existing messages count as recent once more.
         st.execute("ALTER TABLE mailboxes ADD COLUMN first_recent_uid INTEGER NOT NULL DEFAULT 1");
+      }
+      if (!hasTable(c, "mailbox_keywords")) {
+        // Version 3: messages stored before it count against the limit from now on.
+        st.execute(MAILBOX_KEYWORDS);
+        MailboxKeywords.rebuildAll(c);
       }
       st.execute("PRAGMA user_version = " + VERSION);
     }

@@ -1,6 +1,7 @@
 package dev.mailgate.mailbox.sqlite;
 
 import dev.mailgate.mailbox.jdbc.Jdbc;
+import dev.mailgate.mailbox.jdbc.MailboxKeywords;
 import dev.mailgate.mailbox.mime.MessageStructure;
 import dev.mailgate.mailbox.mime.StructureCodec;
 import dev.mailgate.mailbox.mime.StructureParser;
@@ -144,6 +145,7 @@ public final class SqliteMailStore implements MailStore {
       List<MailboxInfo> boxes = MailboxOps.list(c, user);
       for (MailboxInfo b : boxes) {
         MessageOps.removeAll(c, fx, b.id(), user);
+        MailboxKeywords.forget(c, b.id().value());
         fx.event(new MailboxEvent.Deleted(b.id(), b.highestModSeq()));
         Jdbc.update(c, "DELETE FROM vanished WHERE mailbox_id = ?", b.id().value());
       }

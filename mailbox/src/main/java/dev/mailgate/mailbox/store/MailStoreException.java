@@ -22,6 +22,11 @@ public class MailStoreException extends RuntimeException {
     NOT_SELECTABLE,
     /** OVERQUOTA; see {@link QuotaExceededException}. */
     OVER_QUOTA,
+    /**
+     * LIMIT (RFC 5530 section 3: "the number of flags used in a mailbox"): the change would bring
+     * the mailbox beyond {@link Flags#MAX_KEYWORDS} distinct keywords.
+     */
+    TOO_MANY_KEYWORDS,
     /** TOOBIG: larger than the store's per-message limit. */
     TOO_BIG,
     /** LIMIT / SERVERBUG-free overload: queues full; retry later (SMTP 451/452). */

@@ -8,6 +8,7 @@ import dev.mailgate.mailbox.store.contract.EventsContract;
 import dev.mailgate.mailbox.store.contract.ExpungeContract;
 import dev.mailgate.mailbox.store.contract.FlagsContract;
 import dev.mailgate.mailbox.store.contract.HierarchyContract;
+import dev.mailgate.mailbox.store.contract.KeywordLimitContract;
 import dev.mailgate.mailbox.store.contract.QuotaContract;
 import dev.mailgate.mailbox.store.contract.UidContract;
 import org.junit.jupiter.api.AfterEach;
@@ -58,6 +59,9 @@ class PostgresMailStoreTest {
 
   @Nested
   class FlagsAndModSeq extends Fixture implements FlagsContract {}
+
+  @Nested
+  class KeywordLimit extends Fixture implements KeywordLimitContract {}
 
   @Nested
   class Expunge extends Fixture implements ExpungeContract {}

@@ -8,6 +8,7 @@ import dev.mailgate.mailbox.store.contract.EventsContract;
 import dev.mailgate.mailbox.store.contract.ExpungeContract;
 import dev.mailgate.mailbox.store.contract.FlagsContract;
 import dev.mailgate.mailbox.store.contract.HierarchyContract;
+import dev.mailgate.mailbox.store.contract.KeywordLimitContract;
 import dev.mailgate.mailbox.store.contract.QuotaContract;
 import dev.mailgate.mailbox.store.contract.UidContract;
 import java.nio.file.Path;
@@ -57,6 +58,9 @@ class SqliteMailStoreTest {
 
   @Nested
   class FlagsAndModSeq extends Fixture implements FlagsContract {}
+
+  @Nested
+  class KeywordLimit extends Fixture implements KeywordLimitContract {}
 
   @Nested
   class Expunge extends Fixture implements ExpungeContract {}

@@ -38,7 +38,7 @@ final class Failures {
       case CANNOT, NOT_SELECTABLE -> ResponseCode.CANNOT;
       case OVER_QUOTA -> ResponseCode.OVERQUOTA;
       case TOO_BIG -> ResponseCode.TOOBIG;
-      case BUSY -> ResponseCode.LIMIT;
+      case BUSY, TOO_MANY_KEYWORDS -> ResponseCode.LIMIT;
       case NO_SUCH_USER, UNAVAILABLE -> ResponseCode.UNAVAILABLE;
     };
   }
@@ -53,6 +53,7 @@ final class Failures {
       case OVER_QUOTA -> "Quota exceeded";
       case TOO_BIG -> "Message too big";
       case BUSY -> "Server busy, try again later";
+      case TOO_MANY_KEYWORDS -> KeywordAnnouncer.TOO_MANY;
       case NO_SUCH_USER, UNAVAILABLE -> "Mail store unavailable";
     };
   }

@@ -22,11 +22,16 @@ import java.util.Set;
  * <p>Limit: a mailbox lists at most {@link #MAX_MAILBOX_KEYWORDS} keywords, so both lines stay
  * short whatever the messages carry. Below it PERMANENTFLAGS ends in {@code \*} (new keywords may
  * be created); at it the {@code \*} goes, and a STORE that would bring in another keyword is
- * refused ({@link #wouldExceed}).
+ * refused ({@link #wouldExceed}), {@code NO [LIMIT]} (RFC 5530 section 3). That check only saves a
+ * store round trip: the store itself refuses, in the write's transaction, any APPEND, COPY, MOVE
+ * or STORE (from whatever session or node) that would bring the mailbox past the limit
+ * ({@code MailboxKeywords}; {@link Failures} answers the same {@code NO [LIMIT]}).
  */
 final class KeywordAnnouncer {
   /** As many keywords as one message may carry ({@link Flags#MAX_KEYWORDS}). */
   static final int MAX_MAILBOX_KEYWORDS = Flags.MAX_KEYWORDS;
+  /** The text of the {@code NO [LIMIT]} that refuses a keyword beyond the limit. */
+  static final String TOO_MANY = "Too many keywords in this mailbox (at most " + MAX_MAILBOX_KEYWORDS + ")";
 
   private KeywordAnnouncer() {}
 

@@ -41,9 +41,7 @@ final class StoreCommands {
     if (c.mode() != ImapCommand.StoreMode.REMOVE
         && KeywordAnnouncer.wouldExceed(v, flags.keywords())) {
       // PERMANENTFLAGS has no \* any more: no keyword beyond the mailbox's limit is created
-      return session.tagged(c.tag(), ImapStatus.NO, ResponseCode.LIMIT,
-          "Too many keywords in this mailbox (at most "
-              + KeywordAnnouncer.MAX_MAILBOX_KEYWORDS + ")");
+      return session.tagged(c.tag(), ImapStatus.NO, ResponseCode.LIMIT, KeywordAnnouncer.TOO_MANY);
     }
     FlagUpdate update = switch (c.mode()) {
       case REPLACE -> FlagUpdate.replace(flags);
