@@ -112,7 +112,7 @@ final class AuthCommands {
     // capacity as trailing NULs, so every non-ASCII password failed).
     if (!(SaslPlain.decode(raw) instanceof SaslStep.Success ok)
         || !(ok.credentials() instanceof SaslCredentials.Password credentials)) {
-      return rejected(tag);
+      return rejected(tag, PLAIN);
     }
     String authz = credentials.authzid();
     String authc = credentials.user();
@@ -129,19 +129,20 @@ final class AuthCommands {
 
   /**
    * A PLAIN message that decoded but is no credentials ({@code =}, RFC 4959's empty initial
-   * response; a missing NUL; an empty password): Dovecot answers {@code NO [AUTHENTICATIONFAILED]},
-   * not {@code BAD}, and it is a guess like a wrong password, so it passes the login throttle and
-   * counts as a failure there.
+   * response; a missing NUL; an empty password), or a LOGIN whose name is empty or longer than any
+   * user's: Dovecot answers {@code NO [AUTHENTICATIONFAILED]}, not {@code BAD}, and it is a guess
+   * like a wrong password, so it passes the login throttle and counts as a failure there (under
+   * the empty name, so a long name makes no throttle key of its own).
    */
-  private Mono<Void> rejected(String tag) {
+  private Mono<Void> rejected(String tag, String mechanism) {
     return session.context.policies().authenticate("", SessionPolicies.fingerprint(new char[0]),
         attempt -> {
           if (attempt.decision() instanceof Decision.Deny deny) {
-            session.context.loginFailed(PLAIN, LoginOutcome.REFUSED);
+            session.context.loginFailed(mechanism, LoginOutcome.REFUSED);
             return refused(tag, deny);
           }
           attempt.failed();
-          session.context.loginFailed(PLAIN);
+          session.context.loginFailed(mechanism);
           return session.tagged(tag, ImapStatus.NO, ResponseCode.AUTHENTICATIONFAILED,
               "Invalid credentials");
         });
@@ -149,9 +150,9 @@ final class AuthCommands {
 
   private Mono<Void> verify(String tag, String login, char[] password, String mechanism) {
     if (login.isEmpty() || login.length() > 255) {
+      // no user has such a name, but the guess counts like any other failed login
       Arrays.fill(password, '\0');
-      session.context.loginFailed(mechanism);
-      return session.tagged(tag, ImapStatus.NO, ResponseCode.AUTHENTICATIONFAILED, "Invalid credentials");
+      return rejected(tag, mechanism);
     }
     SessionPolicies policies = session.context.policies();
     // Computed now: the password is wiped before the outcome is known.

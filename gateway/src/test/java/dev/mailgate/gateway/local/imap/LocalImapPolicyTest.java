@@ -101,6 +101,33 @@ class LocalImapPolicyTest {
     assertThat(f.delayed()).as("one failure before a3, none counted for a2").isEqualTo(1);
   }
 
+  /**
+   * An empty login name ({@code LOGIN "" x}; a PLAIN message with an empty authentication
+   * identity) or one too long to be a user's is a guess like a wrong password: it passes the login
+   * throttle and counts as a failure there, so the next login from that address waits its delay
+   * (it used to be answered without the throttle seeing it, so such guesses were never slowed).
+   */
+  @Test
+  void anEmptyOrOverlongLoginNameIsAFailedLoginAndTheNextWaitsItsDelay() throws Exception {
+    start(List.of());
+    try (LineClient c = client("127.0.0.1")) {
+      c.send("a1 LOGIN \"\" x\r\n");
+      assertThat(c.until("a1 .*")).isEqualTo("a1 NO [AUTHENTICATIONFAILED] Invalid credentials");
+      c.send("a2 AUTHENTICATE PLAIN " + plain("", "x") + "\r\n");
+      await().atMost(Duration.ofSeconds(20)).until(() -> f.delayed() >= 1);
+      assertThat(c.nothingPending()).as("the second guess waits the first one's delay").isTrue();
+      f.releaseDelay(1);
+      assertThat(c.until("a2 .*")).isEqualTo("a2 NO [AUTHENTICATIONFAILED] Invalid credentials");
+      c.send("a3 LOGIN " + "x".repeat(256) + " x\r\n");
+      f.releaseDelay(2);
+      assertThat(c.until("a3 .*")).isEqualTo("a3 NO [AUTHENTICATIONFAILED] Invalid credentials");
+      c.send("a4 LOGIN alice secret\r\n");
+      f.releaseDelay(3);
+      assertThat(c.until("a4 .*")).matches("a4 OK .*Logged in");
+    }
+    assertThat(f.delayed()).as("a2, a3 and a4 each waited after a failure").isEqualTo(3);
+  }
+
   @Test
   void pipelinedLoginsAreAnsweredInOrderWithTheDelayBetweenThem() throws Exception {
     start(List.of());

@@ -108,6 +108,28 @@ class LocalPop3PolicyTest {
     }
   }
 
+  /**
+   * An empty user name ({@code AUTH PLAIN} with an empty authentication identity; {@code USER}
+   * with a name no user has, such as {@code ""}) is a failed login the throttle counts, as in
+   * IMAP: the next login from that address waits its delay.
+   */
+  @Test
+  void anEmptyUserNameIsAnAuthFailureAndTheNextLoginWaitsItsDelay() throws Exception {
+    try (LineClient c = client("127.0.0.1")) {
+      c.send("AUTH PLAIN " + plain("", "x") + "\r\n");
+      assertThat(c.line()).startsWith("-ERR [AUTH]");
+      c.send("USER \"\"\r\nPASS x\r\n");
+      assertThat(c.line()).startsWith("+OK");
+      f.releaseDelay(1);
+      assertThat(c.line()).startsWith("-ERR [AUTH]");
+      c.send("USER " + user + "\r\nPASS " + LocalPop3Fixture.PASSWORD + "\r\n");
+      assertThat(c.line()).startsWith("+OK");
+      f.releaseDelay(2);
+      assertThat(c.line()).startsWith("+OK");
+    }
+    assertThat(f.delayed()).isEqualTo(2);
+  }
+
   @Test
   void pipelinedRetryAfterAFailureWaitsItsDelayThenLogsIn() throws Exception {
     try (LineClient c = client("127.0.0.1")) {
