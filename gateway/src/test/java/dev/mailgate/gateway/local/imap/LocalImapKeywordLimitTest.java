@@ -77,6 +77,7 @@ class LocalImapKeywordLimitTest {
           S: \\* STATUS "INBOX" \\(MESSAGES 2\\)
           S: a7 OK .*
           C: a8 SELECT INBOX
+          S: \\* OK \\[CLOSED\\] .*
           S: \\* FLAGS \\(\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft k0 .* k99\\)
           S: \\* OK \\[PERMANENTFLAGS \\(\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft k0 .* k99\\)\\] Flags permitted\\.
           S*: \\* .*
