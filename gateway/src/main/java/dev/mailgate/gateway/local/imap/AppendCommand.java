@@ -33,6 +33,7 @@ import reactor.core.publisher.Mono;
  * MULTIAPPEND is all or nothing (RFC 3502 section 3): the flags and dates of a frame's
  * messages are checked before any is stored, and when a later message fails, those already
  * stored by the command are flagged \Deleted and expunged again before the failure is answered.
+ * A literal's bare LFs are stored as CRLF ({@link BareLineFeeds}); a literal8 is stored as sent.
  */
 final class AppendCommand {
   private static final Logger LOG = LoggerFactory.getLogger(AppendCommand.class);
@@ -47,6 +48,8 @@ final class AppendCommand {
     final List<Long> uids = new ArrayList<>();
     Throwable failure;
     ChunkPipe pipe;
+    /** The streamed literal's line ends, made CRLF as they arrive; null for a literal8. */
+    BareLineFeeds lineEnds;
     Mono<AppendResult> inFlight;
     Disposable running;
 
@@ -109,11 +112,7 @@ final class AppendCommand {
     if (p == null || p.pipe == null) {
       return Mono.empty(); // the APPEND already failed: the literal is read and dropped
     }
-    ByteBuf content = chunk.content();
-    ByteBuffer copy = ByteBuffer.allocate(content.readableBytes());
-    content.getBytes(content.readerIndex(), copy);
-    copy.flip();
-    Mono<Void> push = p.pipe.push(copy);
+    Mono<Void> push = p.pipe.push(stored(chunk.content(), p.lineEnds));
     if (chunk.last()) {
       ChunkPipe pipe = p.pipe;
       return push.doFinally(s -> pipe.complete());
@@ -146,13 +145,23 @@ final class AppendCommand {
         startStreamed(p, m);
         return Mono.empty();
       }
-      ByteBuf content = m.content();
-      ByteBuffer copy = ByteBuffer.allocate(content.readableBytes());
-      content.getBytes(content.readerIndex(), copy);
-      copy.flip();
+      ByteBuffer copy = stored(m.content(), m.binary() ? null : new BareLineFeeds());
       return session.server.store().append(p.target.id(), request(m), Flux.just(copy))
           .doOnNext(r -> p.uids.add(r.uid()));
     }, 0).then();
+  }
+
+  /**
+   * A copy of {@code content} for the store, its bare LFs made CRLF unless {@code lineEnds} is
+   * null (a literal8: binary, stored as sent).
+   */
+  private static ByteBuffer stored(ByteBuf content, BareLineFeeds lineEnds) {
+    if (lineEnds != null) {
+      return lineEnds.toCrlf(content);
+    }
+    ByteBuffer copy = ByteBuffer.allocate(content.readableBytes());
+    content.getBytes(content.readerIndex(), copy);
+    return copy.flip();
   }
 
   /** After a failure: nothing is stored, but a streamed literal must still be read. */
@@ -163,6 +172,7 @@ final class AppendCommand {
   private void startStreamed(Pending p, ImapCommand.AppendMessage m) {
     ChunkPipe pipe = new ChunkPipe();
     p.pipe = pipe;
+    p.lineEnds = m.binary() ? null : new BareLineFeeds();
     // The store consumes the pipe while the session keeps reading chunks: the append has to run
     // alongside the serial command stream, so it is started here and joined at the continuation.
     Mono<AppendResult> result = session.server.store().append(p.target.id(), request(m), pipe.flux())
