@@ -19,6 +19,10 @@ import reactor.core.publisher.Mono;
  * special-use attributes of RFC 6154, and LSUB (RFC 3501 section 6.3.9). Attributes: \Noselect,
  * \HasChildren / \HasNoChildren (RFC 3348), \Subscribed, \NonExistent, and \Sent \Drafts \Trash
  * \Junk \Archive.
+ *
+ * <p>A name that is no mailbox (subscribed, or a parent given for CHILDINFO) is listed only under
+ * the SUBSCRIBED selection, with \NonExistent (RFC 5258 section 3, RFC 9051 section 6.3.9's table),
+ * which means \Noselect too, and never with a STATUS (RFC 5819: it has none).
  */
 final class ListCommand {
   private final ImapSession session;
@@ -53,6 +57,7 @@ final class ListCommand {
     boolean recursive = subscribedOnly && c.selectionOptions().contains("RECURSIVEMATCH");
     boolean specialOnly = c.selectionOptions().contains("SPECIAL-USE");
     boolean showSubscribed = subscribedOnly || c.returnOptions().contains("SUBSCRIBED");
+    boolean children = c.returnOptions().contains("CHILDREN");
     boolean status = !c.statusItems().isEmpty();
     return session.server.store().mailboxes(session.user).collectList()
         .zipWith(session.server.store().subscriptions(session.user)
@@ -79,6 +84,12 @@ final class ListCommand {
               continue;
             }
             List<String> attrs = attributes(info, showSubscribed && subscribed.contains(name));
+            if (info == null && children) {
+              // RFC 5258 section 4: asked for, the children attribute goes with every name
+              // listed, a \NonExistent one too (as Dovecot sends it); its children are the
+              // mailboxes under it, not names merely subscribed there
+              attrs.add(hasMailboxUnder(byName.keySet(), name) ? "\\HasChildren" : "\\HasNoChildren");
+            }
             out.add(childInfo.contains(name)
                 ? line("LIST", attrs, name, " (\"CHILDINFO\" (\"SUBSCRIBED\"))")
                 : line("LIST", attrs, name));
@@ -158,6 +169,16 @@ final class ListCommand {
       }
     }
     return parents;
+  }
+
+  private static boolean hasMailboxUnder(Set<String> mailboxes, String name) {
+    String prefix = name + MailboxName.DELIMITER;
+    for (String m : mailboxes) {
+      if (m.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean matchesAny(List<ListPattern> patterns, String name) {

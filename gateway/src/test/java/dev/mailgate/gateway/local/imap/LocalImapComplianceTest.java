@@ -295,6 +295,42 @@ class LocalImapComplianceTest {
         """);
   }
 
+  /**
+   * A subscribed name that is no mailbox (never created, or deleted after SUBSCRIBE) is listed
+   * under the SUBSCRIBED selection only, as \NonExistent, with no STATUS; asked for CHILDREN it
+   * gets \HasNoChildren too (RFC 5258 sections 3 and 4, RFC 9051 section 6.3.9; Dovecot answers
+   * the same). A parent that is no mailbox is \NonExistent with its CHILDINFO.
+   */
+  @Test
+  void listSubscribedMarksSubscribedNamesThatAreNoMailboxNonExistent() {
+    run("""
+        C: c1 CREATE x/y
+        S: c1 OK .*
+        C: c2 SUBSCRIBE x/y
+        S: c2 OK .*
+        C: c3 DELETE x/y
+        S: c3 OK .*
+        C: c4 SUBSCRIBE gone
+        S: c4 OK .*
+        C: c5 LIST (SUBSCRIBED) "" ("gone" "x/*") RETURN (STATUS (MESSAGES))
+        S: \\* LIST \\(\\\\NonExistent \\\\Subscribed\\) "/" "gone"
+        S: \\* LIST \\(\\\\NonExistent \\\\Subscribed\\) "/" "x/y"
+        S: c5 OK LIST completed
+        C: c6 LIST (SUBSCRIBED) "" ("gone" "x/*") RETURN (CHILDREN)
+        S: \\* LIST \\(\\\\NonExistent \\\\Subscribed \\\\HasNoChildren\\) "/" "gone"
+        S: \\* LIST \\(\\\\NonExistent \\\\Subscribed \\\\HasNoChildren\\) "/" "x/y"
+        S: c6 OK LIST completed
+        C: c7 LIST (SUBSCRIBED RECURSIVEMATCH) "" x
+        S: \\* LIST \\(\\\\NonExistent\\) "/" "x" \\("CHILDINFO" \\("SUBSCRIBED"\\)\\)
+        S: c7 OK LIST completed
+        C: c8 LIST (SUBSCRIBED RECURSIVEMATCH) "" x RETURN (CHILDREN)
+        S: \\* LIST \\(\\\\NonExistent \\\\HasNoChildren\\) "/" "x" \\("CHILDINFO" \\("SUBSCRIBED"\\)\\)
+        S: c8 OK LIST completed
+        C: c9 LIST "" ("gone" "x" "x/*") RETURN (SUBSCRIBED CHILDREN)
+        S: c9 OK LIST completed
+        """);
+  }
+
   @Test
   void listRefusesUnknownOptionsAndRecursiveMatchAlone() {
     // RFC 5258 section 3; imaptest's listext test.
