@@ -67,9 +67,12 @@ public class SmtpCommandDecoderBenchmark {
   @OperationsPerInvocation(COMMANDS)
   public void decodePipelinedCommands(Blackhole bh) {
     input.readerIndex(0);
-    decoder.resumeCommands(); // a new read: resets the per-read pipelining count
     while (input.isReadable()) {
+      int before = out.size();
       decoder.decode(null, input, out);
+      for (int i = before; i < out.size(); i++) {
+        decoder.messageHandled(); // as the session does after each reply
+      }
     }
     for (int i = 0; i < out.size(); i++) {
       bh.consume(out.get(i));

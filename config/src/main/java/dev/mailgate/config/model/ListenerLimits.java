@@ -67,7 +67,7 @@ public record ListenerLimits(
   public SmtpLimits smtpLimits() {
     SmtpLimits d = SmtpLimits.DEFAULTS;
     return new SmtpLimits(maxLineLength, Math.max(maxLineLength, clampInt(maxLiteralSize)),
-        maxMessageSize, maxMessageSize, d.maxEsmtpParameters(), d.maxPipelinedCommands(),
+        maxMessageSize, maxMessageSize, d.maxEsmtpParameters(), d.maxPipelinedBytes(),
         maxErrors, d.maxReplyLineLength(), d.maxReplyLines(), d.allowBareLineEndingsInData());
   }
 

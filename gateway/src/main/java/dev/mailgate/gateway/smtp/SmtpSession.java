@@ -138,6 +138,10 @@ final class SmtpSession {
   /** A message's handling ended (on the loop, however it ended). */
   private void handled() {
     inFlight--;
+    SmtpCommandDecoder d = decoder();
+    if (d != null) {
+      d.messageHandled(); // releases its share of the pipelining budget: reading may go on
+    }
     closeIfDrained();
   }
 

@@ -283,6 +283,43 @@ class FrontDovecotPostfixExampleTest {
     }
   }
 
+  /**
+   * RFC 2920: every pipelined command gets its reply, in order, however many come in one write; the
+   * gateway holds what it has not answered yet in the socket rather than cutting the flood.
+   */
+  @Test
+  void aFiveThousandCommandFloodInOneWriteIsAnsweredInFullAndInOrderThroughTheProxy() throws Exception {
+    int rcpts = 1500;
+    int tail = 5000 - 2 - rcpts; // MAIL, the RCPTs, RSET, then NOOP and HELP in turn
+    StringBuilder flood = new StringBuilder("MAIL FROM:<stranger@elsewhere.example>\r\n");
+    for (int i = 0; i < rcpts; i++) {
+      flood.append("RCPT TO:<").append(MailServers.ALICE.address()).append(">\r\n");
+    }
+    flood.append("RSET\r\n");
+    for (int i = 0; i < tail; i++) {
+      flood.append(i % 2 == 0 ? "NOOP\r\n" : "HELP\r\n");
+    }
+    try (SmtpWire c = new SmtpWire(3025 + offset)) {
+      c.expect("220 .*");
+      c.send("EHLO client.example\r\n").expect("250.*PIPELINING.*");
+      c.send(flood.append("QUIT\r\n").toString());
+      c.expect("250 .*");
+      int accepted = 0;
+      for (int i = 0; i < rcpts; i++) {
+        // Postfix takes 1,000 recipients per message (smtpd_recipient_limit), then says 452
+        if (c.expect("(250|452) .*").startsWith("250")) {
+          accepted++;
+        }
+      }
+      assertThat(accepted).isPositive();
+      c.expect("250 .*"); // RSET
+      for (int i = 0; i < tail; i++) {
+        c.expect(i % 2 == 0 ? "250 .*" : "214.*");
+      }
+      c.expect("221 .*");
+    }
+  }
+
   // What the SMTP proxy advertises in EHLO whatever the backend supports (SMTPUTF8, OAUTHBEARER,
   // XOAUTH2): the interop Postfix has smtputf8_enable = no and offers only PLAIN and LOGIN, so the
   // client must get the standard refusal, and the session must stay usable.

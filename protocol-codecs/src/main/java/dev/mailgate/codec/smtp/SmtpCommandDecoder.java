@@ -33,11 +33,16 @@ import java.util.List;
  * in a task on the channel's executor otherwise. {@code BDAT n} needs no decision: its n octets
  * always follow (RFC 3030), so the decoder reads them at once.
  *
- * <p><b>Limits.</b> More than {@link SmtpLimits#maxPipelinedCommands()} lines from one read give
- * TOO_MANY_PIPELINED and the rest of that read is dropped (to the end of its last line); more than
- * that many line lengths buffered while paused give TOO_MANY_PIPELINED and are dropped. After
- * {@link SmtpLimits#maxErrors()} failed lines the decoder drops all further input and
- * {@link #tooManyErrors()} turns true: the session answers 421 and closes.
+ * <p><b>Backpressure.</b> RFC 2920 3.1: a server must answer every pipelined command, in order;
+ * dropping part of a flood is not an option. The session calls {@link #messageHandled()} after
+ * each message it handled; once {@link SmtpLimits#maxPipelinedBytes()} octets of command lines are
+ * passed on and unanswered ({@link PipelineBudget}), or as many are buffered while paused, the
+ * decoder decodes nothing more and turns the channel's auto-read off, so the rest of the flood
+ * waits in the client's socket; the acknowledgements turn it back on. Held bytes are thus one read
+ * at most, and a flood of any length is answered in full.
+ *
+ * <p><b>Limits.</b> After {@link SmtpLimits#maxErrors()} failed lines the decoder drops all further
+ * input and {@link #tooManyErrors()} turns true: the session answers 421 and closes.
  */
 public final class SmtpCommandDecoder extends ByteToMessageDecoder {
   private enum Mode { COMMAND, AUTH_RESPONSE, PAUSED, DISCARD_LINE, DATA, BDAT, CLOSED }
@@ -46,13 +51,14 @@ public final class SmtpCommandDecoder extends ByteToMessageDecoder {
   private final SmtpCommandParser parser;
   private final SmtpDataDecoder data;
   private final BdatChunkDecoder bdat = new BdatChunkDecoder();
-  private final long pausedBufferLimit;
+  private final PipelineBudget pipelined;
+  /** This decoder turned auto-read off (and must turn it back on). */
+  private boolean readsStopped;
 
   private Mode mode = Mode.COMMAND;
   private Mode afterDiscard = Mode.COMMAND;
   private final CrlfLineScanner lines = CrlfLineScanner.smtp();
   private byte[] line;
-  private int linesThisRead;
   private int errors;
   private long bdatTotal;
   private boolean inCallDecode;
@@ -63,7 +69,7 @@ public final class SmtpCommandDecoder extends ByteToMessageDecoder {
     this.parser = new SmtpCommandParser(limits);
     this.data = new SmtpDataDecoder(dataMode, limits);
     this.line = new byte[limits.maxCommandLineLength()];
-    this.pausedBufferLimit = (long) limits.maxCommandLineLength() * limits.maxPipelinedCommands();
+    this.pipelined = new PipelineBudget(limits.maxPipelinedBytes());
   }
 
   public SmtpCommandDecoder() {
@@ -137,6 +143,24 @@ public final class SmtpCommandDecoder extends ByteToMessageDecoder {
     return errors;
   }
 
+  /**
+   * The session has handled (answered) the oldest message this decoder emitted that it had not yet
+   * acknowledged. Call once per message, on the event loop; when decoding was held for
+   * {@link SmtpLimits#maxPipelinedBytes()}, it resumes.
+   */
+  public void messageHandled() {
+    boolean wasExhausted = pipelined.exhausted();
+    pipelined.answered();
+    if (wasExhausted && !pipelined.exhausted()) {
+      decodeBufferedLater();
+    }
+  }
+
+  /** Octets of command lines passed on and not yet acknowledged (for tests asserting the bound). */
+  long outstandingBytes() {
+    return pipelined.bytes();
+  }
+
   private void switchTo(Mode next) {
     if (mode == Mode.CLOSED) {
       return;
@@ -147,18 +171,40 @@ public final class SmtpCommandDecoder extends ByteToMessageDecoder {
       return;
     }
     mode = next;
-    linesThisRead = 0;
-    if (!inCallDecode && ctx != null && internalBuffer().isReadable()) {
-      ChannelHandlerContext c = ctx;
-      c.executor().execute(() -> {
-        if (!c.isRemoved()) {
-          try {
-            channelRead(c, Unpooled.EMPTY_BUFFER);
-          } catch (Exception e) {
-            c.fireExceptionCaught(e);
-          }
+    decodeBufferedLater();
+  }
+
+  /**
+   * Outside a decode run: decodes what is buffered in a task on the channel's executor, or, with
+   * nothing buffered, lets the transport read again. Inside one, its end does both.
+   */
+  private void decodeBufferedLater() {
+    if (inCallDecode || ctx == null) {
+      return;
+    }
+    ChannelHandlerContext c = ctx;
+    if (!internalBuffer().isReadable()) {
+      updateReads(c);
+      return;
+    }
+    c.executor().execute(() -> {
+      if (!c.isRemoved()) {
+        try {
+          channelRead(c, Unpooled.EMPTY_BUFFER);
+        } catch (Exception e) {
+          c.fireExceptionCaught(e);
         }
-      });
+      }
+    });
+  }
+
+  /** Auto-read off while the budget is spent or a paused decoder holds a budget's worth. */
+  private void updateReads(ChannelHandlerContext c) {
+    boolean stop = pipelined.exhausted()
+        || (mode == Mode.PAUSED && internalBuffer().readableBytes() >= limits.maxPipelinedBytes());
+    if (stop != readsStopped) {
+      readsStopped = stop;
+      c.channel().config().setAutoRead(!stop);
     }
   }
 
@@ -170,9 +216,23 @@ public final class SmtpCommandDecoder extends ByteToMessageDecoder {
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    linesThisRead = 0;
-    super.channelRead(ctx, msg);
+  protected void handlerRemoved0(ChannelHandlerContext ctx) {
+    if (readsStopped) {
+      readsStopped = false; // a successor (STARTTLS) starts with nothing outstanding
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    if (readsStopped) {
+      // ByteToMessageDecoder asks for one more read after a read that decoded nothing, which is
+      // exactly what a held flood does: that read would undo the stop
+      discardSomeReadBytes();
+      ctx.fireChannelReadComplete();
+      return;
+    }
+    super.channelReadComplete(ctx);
   }
 
   @Override
@@ -183,10 +243,25 @@ public final class SmtpCommandDecoder extends ByteToMessageDecoder {
     } finally {
       inCallDecode = false;
     }
+    updateReads(ctx);
   }
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (pipelined.exhausted() && mode != Mode.DISCARD_LINE && mode != Mode.CLOSED) {
+      return; // held until earlier commands are answered (messageHandled)
+    }
+    boolean lines = mode == Mode.COMMAND || mode == Mode.AUTH_RESPONSE;
+    int start = in.readerIndex();
+    int before = out.size();
+    decodeInMode(in, out);
+    int lineBytes = lines ? in.readerIndex() - start : 0;
+    for (int i = before; i < out.size(); i++) {
+      pipelined.emitted(i == before ? lineBytes : 0); // a BDAT 0 LAST line also ends its chunk
+    }
+  }
+
+  private void decodeInMode(ByteBuf in, List<Object> out) {
     switch (mode) {
       case COMMAND:
       case AUTH_RESPONSE:
@@ -206,11 +281,7 @@ public final class SmtpCommandDecoder extends ByteToMessageDecoder {
         }
         break;
       case PAUSED:
-        if (in.readableBytes() > pausedBufferLimit) {
-          in.skipBytes(in.readableBytes());
-          out.add(DecodeFailure.of(ProtocolError.TOO_MANY_PIPELINED, "too much input while paused"));
-        }
-        break;
+        break; // buffered, and reads stopped past the budget (updateReads), until the session decides
       default: // CLOSED
         in.skipBytes(in.readableBytes());
         break;
@@ -235,10 +306,6 @@ public final class SmtpCommandDecoder extends ByteToMessageDecoder {
     int len = lf - 1 - r;
     boolean bad = !lines.strictCrlf(in, lf);
     Mode next = auth ? Mode.PAUSED : Mode.COMMAND;
-    if (++linesThisRead > limits.maxPipelinedCommands()) {
-      tooManyPipelined(in, out);
-      return;
-    }
     if (bad) {
       in.readerIndex(lf + 1);
       mode = next;
@@ -311,18 +378,6 @@ public final class SmtpCommandDecoder extends ByteToMessageDecoder {
     afterDiscard = Mode.COMMAND; // an over-long AUTH response aborts the exchange: no pause
     mode = Mode.DISCARD_LINE;
     fail(DecodeFailure.of(ProtocolError.LINE_TOO_LONG, "line longer than " + limit + " octets"), out);
-  }
-
-  private void tooManyPipelined(ByteBuf in, List<Object> out) {
-    int w = in.writerIndex();
-    boolean endsAtLine = w - in.readerIndex() >= 2
-        && in.getByte(w - 2) == '\r' && in.getByte(w - 1) == '\n';
-    lines.startDiscard(in, w);
-    if (!endsAtLine) {
-      afterDiscard = Mode.COMMAND;
-      mode = Mode.DISCARD_LINE;
-    }
-    fail(DecodeFailure.of(ProtocolError.TOO_MANY_PIPELINED, "too many pipelined commands"), out);
   }
 
   private void discardLine(ByteBuf in) {

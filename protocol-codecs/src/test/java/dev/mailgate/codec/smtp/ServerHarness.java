@@ -46,6 +46,7 @@ final class ServerHarness {
               decoder.discardBufferedAndResume();
             }
             ctx.fireChannelRead(msg);
+            decoder.messageHandled(); // answered at once, as a session that replies synchronously
           }
         });
       }

@@ -225,21 +225,67 @@ class SmtpCommandDecoderTest {
   }
 
   @Test
-  void tooManyPipelinedCommandsInOneRead() {
-    SmtpLimits limits = SmtpLimits.DEFAULTS.withMaxPipelinedCommands(3);
-    EmbeddedChannel ch = new EmbeddedChannel(new SmtpCommandDecoder(limits, SmtpDataDecoder.Mode.PASS_THROUGH));
+  void aFloodBeyondThePipeliningBudgetIsHeldWithReadsOffAndDecodedInFullAsMessagesAreHandled() {
+    SmtpLimits limits = SmtpLimits.DEFAULTS.withMaxPipelinedBytes(12); // two NOOP lines
+    SmtpCommandDecoder decoder = new SmtpCommandDecoder(limits, SmtpDataDecoder.Mode.PASS_THROUGH);
+    EmbeddedChannel ch = new EmbeddedChannel(decoder);
     try {
-      ch.writeInbound(ascii("NOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNOOP\r\nNO"));
-      List<Object> out = drain(ch);
-      assertThat(out).hasSize(4);
-      assertThat(((DecodeFailure) out.get(3)).error()).isEqualTo(ProtocolError.TOO_MANY_PIPELINED);
-      ch.writeInbound(ascii("OP\r\nQUIT\r\n")); // the tail of the cut line is dropped too
-      assertThat(drain(ch)).singleElement().isInstanceOf(SmtpCommand.Quit.class);
-      // one at a time, the same commands are fine
-      for (int i = 0; i < 5; i++) {
-        ch.writeInbound(ascii("NOOP\r\n"));
-        assertThat(drain(ch)).singleElement().isInstanceOf(SmtpCommand.Noop.class);
+      ch.writeInbound(ascii("NOOP\r\n".repeat(5) + "QUIT\r\n"));
+      assertThat(drain(ch)).hasSize(2).allMatch(m -> m instanceof SmtpCommand.Noop);
+      assertThat(ch.config().isAutoRead()).as("reads stop while the budget is spent").isFalse();
+      assertThat(decoder.outstandingBytes()).isEqualTo(12);
+      List<Object> rest = new ArrayList<>();
+      for (int answered = 0; answered < 6; answered++) {
+        decoder.messageHandled();
+        ch.runPendingTasks();
+        rest.addAll(drain(ch));
       }
+      assertThat(rest).hasSize(4);
+      assertThat(rest.subList(0, 3)).allMatch(m -> m instanceof SmtpCommand.Noop);
+      assertThat(rest.get(3)).isInstanceOf(SmtpCommand.Quit.class);
+      assertThat(decoder.outstandingBytes()).isZero();
+      assertThat(ch.config().isAutoRead()).as("reads resume once answered").isTrue();
+    } finally {
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void tenThousandPipelinedCommandsInOneWriteAreAllDecodedInOrderBehindASessionThatAnswersEach() {
+    StringBuilder flood = new StringBuilder();
+    for (int i = 0; i < 10_000; i++) {
+      flood.append(i % 2 == 0 ? "NOOP\r\n" : "RCPT TO:<r" + i + "@example.test>\r\n");
+    }
+    EmbeddedChannel ch = new EmbeddedChannel(
+        ServerHarness.server(SmtpLimits.DEFAULTS, SmtpDataDecoder.Mode.PASS_THROUGH).get());
+    try {
+      ch.writeInbound(ascii(flood.toString()));
+      ch.runPendingTasks();
+      List<Object> out = drain(ch);
+      assertThat(out).hasSize(10_000).noneMatch(m -> m instanceof DecodeFailure);
+      assertThat(((SmtpCommand.Rcpt) out.get(9_999)).to().localPart()).isEqualTo("r9999");
+    } finally {
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void aPausedDecoderStopsReadsOnceItHoldsABudgetAndReadsAgainWhenTheSessionDecides() {
+    SmtpLimits limits = SmtpLimits.DEFAULTS.withMaxPipelinedBytes(16);
+    SmtpCommandDecoder decoder = new SmtpCommandDecoder(limits, SmtpDataDecoder.Mode.PASS_THROUGH);
+    EmbeddedChannel ch = new EmbeddedChannel(decoder);
+    try {
+      ch.writeInbound(ascii("DATA\r\n"));
+      assertThat(drain(ch)).singleElement().isInstanceOf(SmtpCommand.Data.class);
+      decoder.messageHandled();
+      ch.writeInbound(ascii("Subject: pipelined too early\r\n"));
+      assertThat(decoder.isPaused()).isTrue();
+      assertThat(drain(ch)).as("nothing dropped, nothing decoded").isEmpty();
+      assertThat(ch.config().isAutoRead()).isFalse();
+      decoder.startData();
+      ch.runPendingTasks();
+      assertThat(drain(ch)).singleElement().isInstanceOf(SmtpContent.class);
+      assertThat(ch.config().isAutoRead()).isTrue();
     } finally {
       ch.finishAndReleaseAll();
     }
