@@ -1,5 +1,6 @@
 package dev.mailgate.mailbox.user;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.mailgate.mailbox.store.MailStoreException;
 import dev.mailgate.mailbox.store.MailStoreException.Reason;
 import java.io.BufferedReader;
@@ -48,6 +49,7 @@ public final class UserStore implements AutoCloseable {
   private final Scheduler scheduler;
   private final Argon2id argon2;
   private final String dummyHash;
+  private final VerifiedPasswords verified = new VerifiedPasswords(VerifiedPasswords.DEFAULT_TTL, Ticker.systemTicker());
 
   private UserStore(Path db, Argon2id.Params params, int hashThreads) throws SQLException {
     this.conn = DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
@@ -217,7 +219,8 @@ public final class UserStore implements AutoCloseable {
 
   /**
    * Checks a password; true only for an existing user whose stored hash matches. Unknown users
-   * cost one Argon2id computation too.
+   * cost one Argon2id computation too; a password verified against the same stored hash within the
+   * last minutes is known without one ({@link VerifiedPasswords}).
    */
   public Mono<Boolean> verify(String user, char[] password) {
     return run(() -> {
@@ -236,7 +239,14 @@ public final class UserStore implements AutoCloseable {
         Argon2id.verify(dummyHash, password);
         return false;
       }
-      return PasswordScheme.valueOf(scheme).verify(hash, password);
+      if (verified.contains(hash, password)) {
+        return true;
+      }
+      boolean ok = PasswordScheme.valueOf(scheme).verify(hash, password);
+      if (ok) {
+        verified.add(hash, password);
+      }
+      return ok;
     });
   }
 

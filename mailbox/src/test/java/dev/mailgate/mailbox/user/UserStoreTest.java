@@ -53,6 +53,26 @@ class UserStoreTest {
         .containsExactly(new UserStore.UserInfo("alice@example.org", PasswordScheme.ARGON2ID, List.of()));
   }
 
+  /**
+   * A verified password is remembered against the stored hash, so a password changed by another
+   * process ({@code mailgate user passwd} while the server runs) takes effect at once.
+   */
+  @Test
+  void aPasswordChangedByAnotherProcessIsRefusedAtOnceDespiteTheVerificationCache() {
+    users.add("carol", "old secret".toCharArray()).block(T);
+    assertThat(users.verify("carol", "old secret".toCharArray()).block(T)).isTrue();
+    assertThat(users.verify("carol", "old secret".toCharArray()).block(T)).as("remembered").isTrue();
+    try (UserStore cli = UserStore.open(dir, new Argon2id.Params(1024, 1, 1), 1)) {
+      cli.passwd("carol", "new secret".toCharArray()).block(T);
+    }
+    assertThat(users.verify("carol", "old secret".toCharArray()).block(T)).isFalse();
+    assertThat(users.verify("carol", "new secret".toCharArray()).block(T)).isTrue();
+    try (UserStore cli = UserStore.open(dir, new Argon2id.Params(1024, 1, 1), 1)) {
+      cli.delete("carol").block(T);
+    }
+    assertThat(users.verify("carol", "new secret".toCharArray()).block(T)).as("deleted").isFalse();
+  }
+
   @Test
   void passwdReplacesThePasswordAndDelRemovesUserAndAliases() {
     users.add("bob", "one".toCharArray()).block(T);
