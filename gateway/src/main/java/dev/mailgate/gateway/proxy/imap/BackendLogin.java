@@ -15,23 +15,15 @@ import dev.mailgate.codec.sasl.SaslCredentials;
 import dev.mailgate.codec.sasl.SaslMechanism;
 import dev.mailgate.codec.sasl.Secret;
 import dev.mailgate.gateway.backend.BackendConnection;
-import dev.mailgate.gateway.backend.BackendReads;
 import dev.mailgate.gateway.backend.BackendTlsMode;
+import dev.mailgate.gateway.backend.LoopDialogue;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 
 /**
  * The backend leg of a login, as an IMAP client (RFC 9051): reads the greeting, learns the
@@ -46,7 +38,7 @@ import reactor.core.publisher.MonoSink;
  * dialogue is bounded by a timeout. Credentials are written straight into the outbound buffer and
  * never logged.
  */
-final class BackendLogin {
+final class BackendLogin extends LoopDialogue<BackendLogin.Outcome> {
 
   /** How the dialogue ended. */
   sealed interface Outcome {
@@ -68,7 +60,6 @@ final class BackendLogin {
 
   private enum State { GREETING, CAPABILITY, STARTTLS, LOGIN, POST_CAPABILITY, DONE }
 
-  private final BackendConnection connection;
   private final ImapBackend route;
   private final SaslCredentials credentials;
   private final SaslMechanism clientMechanism;
@@ -87,21 +78,9 @@ final class BackendLogin {
   private Secret pendingInitialResponse;
   private Outcome outcome;
 
-  private final BackendReads inbound = new BackendReads(this::onRead, reason -> finish(new Outcome.Failed(reason)));
-  private final ChannelFutureListener writeFailed = f -> {
-    if (!f.isSuccess()) {
-      finish(new Outcome.Failed(f.cause().toString()));
-    }
-  };
-  private MonoSink<Outcome> sink;
-  private ScheduledFuture<?> greetingTimer;
-  private ScheduledFuture<?> dialogueTimer;
-  private boolean unflushed;
-  private boolean finished;
-
   BackendLogin(
       BackendConnection connection, ImapBackend route, LoginRequest login, ImapLimits limits, int maxClientIdFields) {
-    this.connection = connection;
+    super(connection);
     this.route = route;
     this.credentials = login.credentials();
     this.clientMechanism = login.mechanism();
@@ -112,56 +91,15 @@ final class BackendLogin {
     this.framing = new Framing(() -> new ImapResponseFramer(limits));
   }
 
-  /**
-   * Runs the dialogue; never fails (errors become {@link Outcome.Failed}). The backend's first bytes
-   * must come within its greeting timeout ({@link dev.mailgate.gateway.backend.BackendSpec#handshakeTimeout()}),
-   * the whole dialogue within {@code timeout}.
-   *
-   * <p>Written as a state machine on the backend channel's event loop, like the relay's floor
-   * ({@code NettySplice} in the benchmarks): one subscriber on the backend's inbound asking for one
-   * read at a time, two timers on the loop, writes straight to the channel and flushed once per
-   * read. A chain of Reactor operators per login (timeout, concatMap, next, a Mono per write) cost
-   * more CPU than the dialogue's own work.
-   */
-  Mono<Outcome> run(Duration timeout) {
-    return Mono.create(sink -> {
-      sink.onCancel(() -> onLoop(() -> finish(null)));
-      onLoop(() -> start(sink, timeout));
-    });
+  /** Errors become {@link Outcome.Failed}: {@link LoopDialogue#run} itself never fails. */
+  @Override
+  protected Outcome failed(String reason) {
+    return new Outcome.Failed(reason);
   }
 
-  private void onLoop(Runnable r) {
-    EventLoop loop = channel().eventLoop();
-    if (loop.inEventLoop()) {
-      r.run();
-    } else {
-      loop.execute(r);
-    }
-  }
-
-  private void start(MonoSink<Outcome> sink, Duration timeout) {
-    if (finished) {
-      return; // cancelled before it began
-    }
-    this.sink = sink;
-    EventLoop loop = channel().eventLoop();
-    Duration greeting = connection.backend().spec().handshakeTimeout();
-    greetingTimer = loop.schedule(
-        () -> finish(new Outcome.Failed("backend sent no greeting within " + greeting.toMillis() + " ms")),
-        greeting.toNanos(), TimeUnit.NANOSECONDS);
-    dialogueTimer = loop.schedule(
-        () -> finish(new Outcome.Failed("backend login timed out")), timeout.toNanos(), TimeUnit.NANOSECONDS);
-    try {
-      proxyHeader();
-    } catch (RuntimeException e) {
-      finish(new Outcome.Failed(e.toString()));
-      return;
-    }
-    flush();
-    // The dialogue's one consumer of the backend's inbound, not a nested pipeline: its demand,
-    // errors and end all come back here (Inbound), and finish() cancels it, after which the
-    // relay takes the same inbound over (InboundHandoff).
-    connection.receive().subscribe(inbound);
+  @Override
+  protected void begin() {
+    proxyHeader();
   }
 
   private void proxyHeader() {
@@ -169,7 +107,7 @@ final class BackendLogin {
     if (c != ClientConveyance.PROXY_V1 && c != ClientConveyance.PROXY_V2) {
       return;
     }
-    if (connection.isTls()) {
+    if (connection().isTls()) {
       // The header must precede the TLS handshake, which the connector already did.
       throw new IllegalStateException("PROXY header impossible with implicit TLS");
     }
@@ -184,29 +122,16 @@ final class BackendLogin {
     send(out);
   }
 
-  /**
-   * Ends the dialogue once: the timers and the inbound subscription go, the framer's buffers are
-   * released, and the outcome (null: cancelled, nobody waits) goes to the caller. Runs on the loop.
-   */
-  private void finish(Outcome result) {
-    if (finished) {
-      ReferenceCountUtil.release(residualOf(result));
-      return;
-    }
-    finished = true;
-    if (greetingTimer != null) {
-      greetingTimer.cancel(false);
-    }
-    if (dialogueTimer != null) {
-      dialogueTimer.cancel(false);
-    }
-    inbound.stop();
+  /** The framer's buffers are released however the dialogue ended. */
+  @Override
+  protected void ended(Outcome result) {
     framing.close();
-    if (result != null && sink != null) {
-      sink.success(result);
-    } else {
-      ReferenceCountUtil.release(residualOf(result));
-    }
+  }
+
+  /** A login nobody receives gives back what the backend sent after its tagged OK. */
+  @Override
+  protected void discard(Outcome result) {
+    ReferenceCountUtil.release(residualOf(result));
   }
 
   private static ByteBuf residualOf(Outcome o) {
@@ -214,13 +139,10 @@ final class BackendLogin {
   }
 
   /** One backend read: its responses advance the dialogue; the next read is asked for after. */
-  private void onRead(Object msg) {
-    if (finished || !(msg instanceof ByteBuf bytes)) {
+  @Override
+  protected void onRead(Object msg) {
+    if (!(msg instanceof ByteBuf bytes)) {
       return;
-    }
-    if (greetingTimer != null) {
-      greetingTimer.cancel(false);
-      greetingTimer = null;
     }
     List<Object> frames;
     try {
@@ -256,7 +178,7 @@ final class BackendLogin {
     if (outcome != null) {
       finish(outcome);
     } else if (!handshaking) {
-      inbound.next();
+      next();
     }
   }
 
@@ -326,12 +248,12 @@ final class BackendLogin {
     }
     state = State.DONE; // until the handshake is over
     capabilities = null; // RFC 2595 3.1: forget what was learnt in plaintext
-    connection.startTls(this::handshaken);
+    connection().startTls(this::handshaken);
   }
 
   /** The backend's TLS handshake after STARTTLS ended (on the loop): go on, or fail. */
   private void handshaken(SSLSession session, Throwable failure) {
-    if (finished) {
+    if (isFinished()) {
       return;
     }
     if (failure != null) {
@@ -343,7 +265,7 @@ final class BackendLogin {
     if (outcome != null) {
       finish(outcome);
     } else {
-      inbound.next();
+      next();
     }
   }
 
@@ -358,7 +280,7 @@ final class BackendLogin {
       command("CAPABILITY");
       return;
     }
-    if (route.backend().spec().tlsMode() == BackendTlsMode.STARTTLS && !connection.isTls()) {
+    if (route.backend().spec().tlsMode() == BackendTlsMode.STARTTLS && !connection().isTls()) {
       if (!capabilities.contains("STARTTLS")) {
         outcome = new Outcome.Failed("backend does not offer STARTTLS");
         return;
@@ -524,26 +446,5 @@ final class BackendLogin {
 
   private String nextTag() {
     return "mg" + (++tagCounter);
-  }
-
-  private io.netty.buffer.ByteBufAllocator alloc() {
-    return connection.connection().channel().alloc();
-  }
-
-  /** Writes without flushing: each read's writes go out with one flush ({@link #flush()}). */
-  private void send(ByteBuf out) {
-    channel().write(out).addListener(writeFailed);
-    unflushed = true;
-  }
-
-  private void flush() {
-    if (unflushed) {
-      unflushed = false;
-      channel().flush();
-    }
-  }
-
-  private Channel channel() {
-    return connection.connection().channel();
   }
 }

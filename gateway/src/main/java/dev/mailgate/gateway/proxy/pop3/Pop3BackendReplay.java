@@ -13,25 +13,17 @@ import dev.mailgate.codec.sasl.SaslClientExchange;
 import dev.mailgate.codec.sasl.SaslCredentials;
 import dev.mailgate.codec.sasl.SaslMechanism;
 import dev.mailgate.gateway.backend.BackendConnection;
-import dev.mailgate.gateway.backend.BackendReads;
 import dev.mailgate.gateway.backend.BackendTlsMode;
+import dev.mailgate.gateway.backend.LoopDialogue;
 import dev.mailgate.gateway.pop3.Pop3ClientFacts;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 
 /**
  * The backend leg of a POP3 login, as a POP3 client: optionally a PROXY v2 header, the greeting,
@@ -39,7 +31,7 @@ import reactor.core.publisher.MonoSink;
  * with the client's credentials: AUTH PLAIN with an initial response when offered (RFC 5034),
  * else USER/PASS (RFC 1939), else AUTH LOGIN; a bearer token as OAUTHBEARER or XOAUTH2.
  *
- * <p>Written as a state machine on the backend channel's event loop, like the IMAP proxy's
+ * <p>A {@link LoopDialogue}, like the IMAP proxy's
  * {@code BackendLogin}: one subscriber on the backend's inbound asking for one decoded response at
  * a time, two timers on the loop (the greeting's, the whole dialogue's), commands written straight
  * to the channel. The chain of Reactor operators it replaces (a subscription to the inbound, a
@@ -50,7 +42,7 @@ import reactor.core.publisher.MonoSink;
  * multi-line body (CAPA) is kept up to {@link BackendDialogue#MAX_LISTING} octets. Credentials go
  * straight into the encoder and are never logged.
  */
-final class Pop3BackendReplay {
+final class Pop3BackendReplay extends LoopDialogue<Pop3BackendReplay.Outcome> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Pop3BackendReplay.class);
 
@@ -86,68 +78,27 @@ final class Pop3BackendReplay {
   private int loginChallenges;
   private Outcome outcome;
 
-  private final BackendReads inbound = new BackendReads(this::onRead, reason -> finish(new Outcome.Failed(reason)));
-  private final ChannelFutureListener writeFailed = f -> {
-    if (!f.isSuccess()) {
-      finish(new Outcome.Failed(f.cause().toString()));
-    }
-  };
-  private MonoSink<Outcome> sink;
-  private ScheduledFuture<?> greetingTimer;
-  private ScheduledFuture<?> dialogueTimer;
-  private boolean unflushed;
-  private boolean finished;
-
   /** @param proxyHeader send a PROXY v2 header with the client's addresses before anything else */
   Pop3BackendReplay(BackendDialogue dialogue, SaslCredentials credentials, Pop3ClientFacts client, boolean proxyHeader) {
+    super(dialogue.backend());
     this.dialogue = dialogue;
     this.credentials = credentials;
     this.client = client;
     this.proxyHeader = proxyHeader;
   }
 
-  /**
-   * Runs the dialogue; never fails (errors become {@link Outcome.Failed}). Anything but {@link
-   * Outcome.Accepted}, and a cancel before the outcome, closes the backend connection. The
-   * greeting must come within the backend's handshake timeout, the whole dialogue within
-   * {@code timeout}.
-   */
-  Mono<Outcome> run(Duration timeout) {
-    return Mono.create(sink -> {
-      sink.onCancel(() -> onLoop(() -> finish(null)));
-      onLoop(() -> start(sink, timeout));
-    });
+  /** Errors become {@link Outcome.Failed}: {@link LoopDialogue#run} itself never fails. */
+  @Override
+  protected Outcome failed(String reason) {
+    return new Outcome.Failed(reason);
   }
 
-  private void onLoop(Runnable r) {
-    EventLoop loop = channel().eventLoop();
-    if (loop.inEventLoop()) {
-      r.run();
-    } else {
-      loop.execute(r);
-    }
-  }
-
-  private void start(MonoSink<Outcome> sink, Duration timeout) {
-    if (finished) {
-      return; // cancelled before it began
-    }
-    this.sink = sink;
-    EventLoop loop = channel().eventLoop();
-    Duration greeting = backend().backend().spec().handshakeTimeout();
-    greetingTimer = loop.schedule(
-        () -> finish(new Outcome.Failed("backend sent no greeting within " + greeting.toMillis() + " ms")),
-        greeting.toNanos(), TimeUnit.NANOSECONDS);
-    dialogueTimer = loop.schedule(
-        () -> finish(new Outcome.Failed("backend login timed out")), timeout.toNanos(), TimeUnit.NANOSECONDS);
+  @Override
+  protected void begin() {
     if (proxyHeader) {
       writeProxyHeader();
     }
     dialogue.attach();
-    flush();
-    // The dialogue's one consumer of the backend's inbound: finish() cancels it, and the relay
-    // takes the same inbound over afterwards.
-    backend().receive().subscribe(inbound);
   }
 
   /** PROXY v2 (HAProxy spec section 2.2) before any protocol byte; impossible after implicit TLS. */
@@ -157,49 +108,29 @@ final class Pop3BackendReplay {
           backend().backend().name());
       return;
     }
-    ByteBuf out = channel().alloc().buffer(64);
+    ByteBuf out = alloc().buffer(64);
     ProxyProtocolEncoder.write(ProxyHeader.tcp(2, client.client(), client.local(), List.of()), out);
-    channel().write(out).addListener(writeFailed);
-    unflushed = true;
+    send(out);
   }
 
-  /** Ends once: timers and the inbound subscription go; the outcome (null: cancelled) is given. */
-  private void finish(Outcome result) {
-    if (finished) {
-      return;
-    }
-    finished = true;
+  /** Anything but a login, and a cancel, closes the backend connection. */
+  @Override
+  protected void ended(Outcome result) {
     state = State.DONE;
-    if (greetingTimer != null) {
-      greetingTimer.cancel(false);
-    }
-    if (dialogueTimer != null) {
-      dialogueTimer.cancel(false);
-    }
-    inbound.stop();
     if (!(result instanceof Outcome.Accepted)) {
       backend().close();
-    }
-    if (result != null && sink != null) {
-      sink.success(result);
     }
   }
 
   /** One decoded backend message; the next is asked for after it, unless a handshake waits. */
-  private void onRead(Object msg) {
-    if (finished) {
-      return;
-    }
-    if (greetingTimer != null) {
-      greetingTimer.cancel(false);
-      greetingTimer = null;
-    }
+  @Override
+  protected void onRead(Object msg) {
     step(msg);
     flush();
     if (outcome != null) {
       finish(outcome);
     } else if (state != State.HANDSHAKE) {
-      inbound.next();
+      next();
     }
   }
 
@@ -238,14 +169,14 @@ final class Pop3BackendReplay {
       case USER -> {
         if (ok(r)) {
           state = State.FINAL;
-          send(new Pop3Command.Pass(((SaslCredentials.Password) credentials).password()));
+          command(new Pop3Command.Pass(((SaslCredentials.Password) credentials).password()));
         } else {
           loginReply(r);
         }
       }
       case AUTH_LOGIN -> {
         if (r instanceof Pop3Response.Continuation c && loginChallenges++ < MAX_LOGIN_CHALLENGES) {
-          send(new Pop3Command.SaslResponse(loginExchange.respond(c.base64())));
+          command(new Pop3Command.SaslResponse(loginExchange.respond(c.base64())));
         } else {
           loginReply(r);
         }
@@ -260,7 +191,7 @@ final class Pop3BackendReplay {
       outcome = new Outcome.Failed("greeting refused");
     } else if (backend().backend().spec().tlsMode() == BackendTlsMode.STARTTLS && !backend().isTls()) {
       state = State.STLS;
-      send(Pop3Command.Simple.of(Pop3Verb.STLS));
+      command(Pop3Command.Simple.of(Pop3Verb.STLS));
     } else {
       capa();
     }
@@ -279,7 +210,7 @@ final class Pop3BackendReplay {
 
   /** The TLS handshake after STLS ended (on the loop): CAPA again over TLS, or fail. */
   private void handshaken(SSLSession session, Throwable failure) {
-    if (finished) {
+    if (isFinished()) {
       return;
     }
     if (failure != null) {
@@ -288,12 +219,12 @@ final class Pop3BackendReplay {
     }
     capa();
     flush();
-    inbound.next();
+    next();
   }
 
   private void capa() {
     state = State.CAPA;
-    send(Pop3Command.Simple.of(Pop3Verb.CAPA));
+    command(Pop3Command.Simple.of(Pop3Verb.CAPA));
   }
 
   /** CRLF-separated lines, by hand: a two-character split compiles a pattern per call. */
@@ -319,7 +250,7 @@ final class Pop3BackendReplay {
       for (SaslMechanism m : List.of(SaslMechanism.OAUTHBEARER, SaslMechanism.XOAUTH2)) {
         if (sasl.contains(m.wire())) {
           state = State.FINAL;
-          send(new Pop3Command.Auth(m.wire(), SaslClientExchange.create(m, token).initialResponse()));
+          command(new Pop3Command.Auth(m.wire(), SaslClientExchange.create(m, token).initialResponse()));
           return;
         }
       }
@@ -330,18 +261,18 @@ final class Pop3BackendReplay {
     if (sasl.contains("PLAIN")) {
       state = State.FINAL;
       SaslClientExchange x = SaslClientExchange.create(SaslMechanism.PLAIN, password);
-      send(new Pop3Command.Auth("PLAIN", x.initialResponse()));
+      command(new Pop3Command.Auth("PLAIN", x.initialResponse()));
       return;
     }
     boolean user = capa.isEmpty() || capa.stream().anyMatch(l -> l.equalsIgnoreCase("USER"));
     if (user || !sasl.contains("LOGIN")) {
       state = State.USER;
-      send(new Pop3Command.User(password.user()));
+      command(new Pop3Command.User(password.user()));
       return;
     }
     state = State.AUTH_LOGIN;
     loginExchange = SaslClientExchange.create(SaslMechanism.LOGIN, password);
-    send(new Pop3Command.Auth("LOGIN", null));
+    command(new Pop3Command.Auth("LOGIN", null));
   }
 
   /** The mechanisms of CAPA's SASL line, upper case. */
@@ -368,24 +299,12 @@ final class Pop3BackendReplay {
   }
 
   /** Announces the command's response to the decoder, then writes it (flushed after the read). */
-  private void send(Pop3Command cmd) {
+  private void command(Pop3Command cmd) {
     dialogue.expect(cmd);
-    channel().write(cmd).addListener(writeFailed);
-    unflushed = true;
-  }
-
-  private void flush() {
-    if (unflushed) {
-      unflushed = false;
-      channel().flush();
-    }
+    send(cmd);
   }
 
   private BackendConnection backend() {
     return dialogue.backend();
-  }
-
-  private Channel channel() {
-    return backend().connection().channel();
   }
 }
