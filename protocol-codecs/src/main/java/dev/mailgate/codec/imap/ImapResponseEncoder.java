@@ -40,7 +40,7 @@ public final class ImapResponseEncoder {
 
   public static ByteBuf tagged(
       ByteBufAllocator alloc, String tag, ImapStatus status, ResponseCode code, String text) {
-    ByteBuf out = alloc.buffer(32 + text.length());
+    ByteBuf out = alloc.buffer(sizeHint(code, text));
     try {
       writeTagged(out, tag, status, code, text);
       return out;
@@ -52,7 +52,7 @@ public final class ImapResponseEncoder {
 
   public static ByteBuf untagged(
       ByteBufAllocator alloc, ImapStatus status, ResponseCode code, String text) {
-    ByteBuf out = alloc.buffer(32 + text.length());
+    ByteBuf out = alloc.buffer(sizeHint(code, text));
     try {
       writeUntagged(out, status, code, text);
       return out;
@@ -111,13 +111,27 @@ public final class ImapResponseEncoder {
     return tag == null ? untagged(alloc, status, code, text) : tagged(alloc, tag, status, code, text);
   }
 
+  /** Room for the reply, so that a long code (a CAPABILITY list) does not make the buffer grow. */
+  private static int sizeHint(ResponseCode code, String text) {
+    int n = 32 + text.length();
+    if (code != null) {
+      n += code.atom().length() + (code.arguments() == null ? 0 : code.arguments().length() + 1);
+    }
+    return n;
+  }
+
   private static void writeStatus(ByteBuf out, ImapStatus status, ResponseCode code, String text) {
     checkText(text);
     ByteBufUtil.writeAscii(out, status.name());
     out.writeByte(' ');
     if (code != null) {
+      // The atom and its arguments as toString() joins them, without building that string.
       out.writeByte('[');
-      ByteBufUtil.writeUtf8(out, code.toString());
+      ByteBufUtil.writeUtf8(out, code.atom());
+      if (code.arguments() != null) {
+        out.writeByte(' ');
+        ByteBufUtil.writeUtf8(out, code.arguments());
+      }
       out.writeByte(']').writeByte(' ');
     }
     ByteBufUtil.writeUtf8(out, text.isEmpty() ? "" : text);

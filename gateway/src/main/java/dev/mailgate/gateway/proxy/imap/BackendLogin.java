@@ -22,7 +22,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -42,8 +41,11 @@ final class BackendLogin extends LoopDialogue<BackendLogin.Outcome> {
 
   /** How the dialogue ended. */
   sealed interface Outcome {
-    /** Logged in: the backend's capabilities and what it sent after the tagged OK (may be null). */
-    record LoggedIn(List<String> capabilities, ByteBuf residual) implements Outcome {}
+    /**
+     * Logged in: the {@code [CAPABILITY ...]} code for the client's tagged OK (the backend's list)
+     * and what the backend sent after its tagged OK (may be null).
+     */
+    record LoggedIn(ResponseCode capabilities, ByteBuf residual) implements Outcome {}
 
     /** The backend refused the credentials (tagged NO or BAD to the login). */
     record Refused(ResponseCode code, String text) implements Outcome {}
@@ -70,7 +72,8 @@ final class BackendLogin extends LoopDialogue<BackendLogin.Outcome> {
   private final Framing framing;
 
   private State state = State.GREETING;
-  private Set<String> capabilities;
+  /** The backend's capabilities; null until known. */
+  private BackendCapabilities capabilities;
   private List<String> postLogin;
   private int tagCounter;
   private String tag;
@@ -197,7 +200,7 @@ final class BackendLogin extends LoopDialogue<BackendLogin.Outcome> {
       if (state == State.LOGIN || state == State.POST_CAPABILITY) {
         postLogin = c.capabilities();
       } else {
-        capabilities = Set.copyOf(c.capabilities());
+        capabilities = BackendCapabilities.of(c.capabilities());
       }
       return;
     }
@@ -208,7 +211,7 @@ final class BackendLogin extends LoopDialogue<BackendLogin.Outcome> {
       case LOGIN -> login(r);
       case POST_CAPABILITY -> {
         if (isMine(r)) {
-          outcome = new Outcome.LoggedIn(postLogin == null ? List.of() : postLogin, null);
+          outcome = new Outcome.LoggedIn(ResponseCode.capability(postLogin == null ? List.of() : postLogin), null);
         }
       }
       default -> { }
@@ -221,7 +224,7 @@ final class BackendLogin extends LoopDialogue<BackendLogin.Outcome> {
       return;
     }
     if (u.code() != null && u.code().isCapability()) {
-      capabilities = Set.copyOf(u.code().capabilities());
+      capabilities = BackendCapabilities.of(u.code().arguments());
     }
     advance();
   }
@@ -281,7 +284,7 @@ final class BackendLogin extends LoopDialogue<BackendLogin.Outcome> {
       return;
     }
     if (route.backend().spec().tlsMode() == BackendTlsMode.STARTTLS && !connection().isTls()) {
-      if (!capabilities.contains("STARTTLS")) {
+      if (!capabilities.has(BackendCapabilities.STARTTLS)) {
         outcome = new Outcome.Failed("backend does not offer STARTTLS");
         return;
       }
@@ -289,7 +292,7 @@ final class BackendLogin extends LoopDialogue<BackendLogin.Outcome> {
       command("STARTTLS");
       return;
     }
-    if (route.conveyance() == ClientConveyance.IMAP_ID && capabilities.contains("ID")) {
+    if (route.conveyance() == ClientConveyance.IMAP_ID && capabilities.has(BackendCapabilities.ID)) {
       command("ID " + idArguments());
     }
     startLogin();
@@ -334,7 +337,7 @@ final class BackendLogin extends LoopDialogue<BackendLogin.Outcome> {
     }
     SaslMechanism mech = mechanism(creds);
     if (mech == null) {
-      if (creds instanceof SaslCredentials.Password p && !capabilities.contains("LOGINDISABLED")) {
+      if (creds instanceof SaslCredentials.Password p && !capabilities.has(BackendCapabilities.LOGINDISABLED)) {
         loginCommand(p);
         return;
       }
@@ -348,7 +351,7 @@ final class BackendLogin extends LoopDialogue<BackendLogin.Outcome> {
     tag = nextTag();
     ByteBuf out = alloc().buffer(64);
     ImapStrings.ascii(out, tag + " AUTHENTICATE " + mech.wire());
-    if (ir != null && capabilities.contains("SASL-IR")) {
+    if (ir != null && capabilities.has(BackendCapabilities.SASL_IR)) {
       out.writeByte(' ');
       out.writeBytes(ir.bytes());
     } else {
@@ -360,28 +363,25 @@ final class BackendLogin extends LoopDialogue<BackendLogin.Outcome> {
 
   /** The mechanism to replay with: the client's when offered, else a translation; null for LOGIN. */
   private SaslMechanism mechanism(SaslCredentials creds) {
-    List<SaslMechanism> order = new ArrayList<>(4);
-    if (clientMechanism != null) {
-      order.add(clientMechanism);
+    if (clientMechanism != null && replayable(clientMechanism, creds)) {
+      return clientMechanism;
     }
-    if (creds instanceof SaslCredentials.Password) {
-      order.add(SaslMechanism.PLAIN);
-      order.add(SaslMechanism.LOGIN);
-    } else {
-      order.add(SaslMechanism.OAUTHBEARER);
-      order.add(SaslMechanism.XOAUTH2);
+    boolean password = creds instanceof SaslCredentials.Password;
+    SaslMechanism first = password ? SaslMechanism.PLAIN : SaslMechanism.OAUTHBEARER;
+    SaslMechanism second = password ? SaslMechanism.LOGIN : SaslMechanism.XOAUTH2;
+    if (replayable(first, creds)) {
+      return first;
     }
-    for (SaslMechanism m : order) {
-      if (capabilities.contains("AUTH=" + m.wire()) && SaslClientExchange.canReplay(creds, m)) {
-        return m;
-      }
-    }
-    return null;
+    return replayable(second, creds) ? second : null;
+  }
+
+  private boolean replayable(SaslMechanism m, SaslCredentials creds) {
+    return capabilities.offers(m) && SaslClientExchange.canReplay(creds, m);
   }
 
   private void loginCommand(SaslCredentials.Password p) {
     tag = nextTag();
-    boolean literalPlus = capabilities.contains("LITERAL+");
+    boolean literalPlus = capabilities.has(BackendCapabilities.LITERAL_PLUS);
     ByteBuf out = alloc().buffer(64);
     ImapStrings.ascii(out, tag + " LOGIN ");
     boolean written =
@@ -422,15 +422,29 @@ final class BackendLogin extends LoopDialogue<BackendLogin.Outcome> {
     }
     if (t.code() != null && t.code().isCapability()) {
       // The code's own text keeps the backend's spelling (IMAP4rev1), which clients may compare.
-      outcome = new Outcome.LoggedIn(ResponseCode.atoms(t.code().arguments()), null);
+      outcome = new Outcome.LoggedIn(forClient(t.code()), null);
       return;
     }
     if (postLogin != null) {
-      outcome = new Outcome.LoggedIn(postLogin, null);
+      outcome = new Outcome.LoggedIn(ResponseCode.capability(postLogin), null);
       return;
     }
     state = State.POST_CAPABILITY;
     command("CAPABILITY");
+  }
+
+  /**
+   * The backend's {@code [CAPABILITY ...]} code as the client gets it: {@code CAPABILITY} and the
+   * names one space apart. A list already written so (Dovecot's) is passed on as it is, not split
+   * into names and joined again on every login.
+   */
+  static ResponseCode forClient(ResponseCode code) {
+    String args = code.arguments();
+    if (code.atom().equals("CAPABILITY") && args != null
+        && !args.startsWith(" ") && !args.endsWith(" ") && !args.contains("  ")) {
+      return code;
+    }
+    return ResponseCode.capability(args == null ? List.of() : ResponseCode.atoms(args));
   }
 
   private boolean isMine(ImapResponse r) {

@@ -372,7 +372,7 @@ final class ImapProxySession {
                     finished = true;
                     context.loginSucceeded(user, mech);
                     context.backend(r.backend().backend().name());
-                    return write(tagged(tag, ImapStatus.OK, ResponseCode.capability(r.capabilities()), "Logged in"));
+                    return write(tagged(tag, ImapStatus.OK, r.capabilities(), "Logged in"));
                   });
                 }
                 LoginRouter.Result.No no = (LoginRouter.Result.No) result;

@@ -25,7 +25,7 @@ final class LoginRouter {
   /** The result for the session. */
   sealed interface Result {
     /** Logged in: relay from now on. */
-    record Relay(BackendConnection backend, List<String> capabilities, io.netty.buffer.ByteBuf residual)
+    record Relay(BackendConnection backend, ResponseCode capabilities, io.netty.buffer.ByteBuf residual)
         implements Result {}
 
     /** Refused: answer {@code NO [code] text}; the session stays usable. */
