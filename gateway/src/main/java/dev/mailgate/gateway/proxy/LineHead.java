@@ -29,6 +29,31 @@ public final class LineHead {
 
   /** The {@code index}-th word (space-separated, from 0), upper-cased; empty when absent. */
   public String word(int index) {
+    int start = wordStart(index);
+    int end = wordEnd(start);
+    return new String(bytes, start, end - start, StandardCharsets.US_ASCII).toUpperCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * Whether the {@code index}-th word, upper-cased, is {@code upper} (upper-case ASCII): {@code
+   * word(index).equals(upper)} without making a string, for a relay that asks of every line.
+   */
+  public boolean wordIs(int index, String upper) {
+    int start = wordStart(index);
+    int end = wordEnd(start);
+    if (end - start != upper.length()) {
+      return false;
+    }
+    for (int i = start; i < end; i++) {
+      byte b = bytes[i];
+      if ((b >= 'a' && b <= 'z' ? b - ('a' - 'A') : b) != upper.charAt(i - start)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private int wordStart(int index) {
     int i = 0;
     for (int w = 0; w < index; w++) {
       while (i < length && bytes[i] != ' ') {
@@ -38,11 +63,15 @@ public final class LineHead {
         i++;
       }
     }
-    int start = i;
+    return i;
+  }
+
+  private int wordEnd(int start) {
+    int i = start;
     while (i < length && bytes[i] != ' ') {
       i++;
     }
-    return new String(bytes, start, i - start, StandardCharsets.US_ASCII).toUpperCase(java.util.Locale.ROOT);
+    return i;
   }
 
   /** Whether the line starts with {@code prefix} (ASCII, exact case). */

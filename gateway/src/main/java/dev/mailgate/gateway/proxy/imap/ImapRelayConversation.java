@@ -30,13 +30,12 @@ final class ImapRelayConversation implements RelayGoodbye.Conversation {
       i = client.take(bytes, i, to);
       if (client.ended) {
         client.ended = false;
-        if (client.head.word(0).equals("DONE")) {
+        if (client.head.wordIs(0, "DONE")) {
           continue; // the end of IDLE, not a command: its tagged OK is still to come
         }
         inFlight++;
-        String command = client.head.word(1);
-        idling = command.equals("IDLE");
-        loggedOut |= command.equals("LOGOUT");
+        idling = client.head.wordIs(1, "IDLE");
+        loggedOut |= client.head.wordIs(1, "LOGOUT");
       }
     }
   }
@@ -46,8 +45,7 @@ final class ImapRelayConversation implements RelayGoodbye.Conversation {
     int i = backend.take(bytes, from, to);
     if (backend.ended) {
       backend.ended = false;
-      String first = backend.head.word(0);
-      if (!first.equals("*") && !first.equals("+") && inFlight > 0 && --inFlight == 0) {
+      if (!backend.head.wordIs(0, "*") && !backend.head.wordIs(0, "+") && inFlight > 0 && --inFlight == 0) {
         idling = false;
       }
     }
