@@ -1,9 +1,18 @@
 package dev.mailgate.gateway.proxy.imap;
 
+import dev.mailgate.codec.imap.ImapResponseEncoder;
+import dev.mailgate.codec.imap.ImapResponseWriter;
+import dev.mailgate.codec.imap.ImapStatus;
+import dev.mailgate.codec.imap.ResponseCode;
 import dev.mailgate.gateway.backend.BackendConnector;
 import dev.mailgate.gateway.net.ProtocolHandler;
 import dev.mailgate.gateway.net.SessionContext;
 import dev.mailgate.gateway.tls.ServerTls;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import java.util.List;
 import java.util.Objects;
 import org.reactivestreams.Publisher;
 import reactor.netty.Connection;
@@ -25,6 +34,12 @@ public final class ImapProxyHandler implements ProtocolHandler {
   private final BackendConnector connector;
   private final ServerTls serverTls;
   private final LoginVerifier verifier;
+  /**
+   * The greeting and the {@code * CAPABILITY} line for each pre-login list, by {@link
+   * PreLoginCapabilities#index}: the same bytes for every session, so encoded once.
+   */
+  private final byte[][] greetings = new byte[4][];
+  private final byte[][] capabilityLines = new byte[4][];
 
   private ImapProxyHandler(
       ImapProxySettings settings, BackendChooser chooser, BackendConnector connector, ServerTls serverTls,
@@ -34,6 +49,20 @@ public final class ImapProxyHandler implements ProtocolHandler {
     this.connector = Objects.requireNonNull(connector, "connector");
     this.serverTls = serverTls;
     this.verifier = verifier;
+    for (int i = 0; i < 4; i++) {
+      List<String> caps = PreLoginCapabilities.of(i >= 2, (i & 1) != 0);
+      ByteBuf greeting = Unpooled.buffer();
+      ImapResponseEncoder.writeUntagged(greeting, ImapStatus.OK, ResponseCode.capability(caps), settings.hostname() + " ready");
+      greetings[i] = ByteBufUtil.getBytes(greeting);
+      greeting.release();
+      ImapResponseWriter w = new ImapResponseWriter(UnpooledByteBufAllocator.DEFAULT, false).untagged().atom("CAPABILITY");
+      for (String c : caps) {
+        w.sp().atom(c);
+      }
+      ByteBuf line = w.crlf().build();
+      capabilityLines[i] = ByteBufUtil.getBytes(line);
+      line.release();
+    }
   }
 
   /**
@@ -53,6 +82,16 @@ public final class ImapProxyHandler implements ProtocolHandler {
   @Override
   public Publisher<Void> handle(Connection connection, SessionContext context) {
     return new ImapProxySession(this, connection, context).run();
+  }
+
+  /** {@code * OK [CAPABILITY ...] host ready}: not to be modified. */
+  byte[] greeting(boolean startTlsAvailable, boolean loginAllowed) {
+    return greetings[PreLoginCapabilities.index(startTlsAvailable, loginAllowed)];
+  }
+
+  /** {@code * CAPABILITY ...}: not to be modified. */
+  byte[] capabilityLine(boolean startTlsAvailable, boolean loginAllowed) {
+    return capabilityLines[PreLoginCapabilities.index(startTlsAvailable, loginAllowed)];
   }
 
   ImapProxySettings settings() {

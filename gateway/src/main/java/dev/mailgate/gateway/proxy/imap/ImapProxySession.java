@@ -34,7 +34,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,14 +109,10 @@ final class ImapProxySession {
     context.onTimeout(this::timedOut);
     context.onKick(() -> goodbyeBeforeRelay(true));
     context.onDrain(() -> goodbyeBeforeRelay(false));
-    return write(untagged(ImapStatus.OK, ResponseCode.capability(capabilities()), settings.hostname() + " ready"))
+    return write(copy(handler.greeting(startTlsAvailable(), loginAllowed())))
         .then(context.receiveObject().concatMap(this::onRead, 0).filter(done -> done).next())
         .then(Mono.defer(this::afterDialogue))
         .doFinally(s -> cleanup());
-  }
-
-  private List<String> capabilities() {
-    return PreLoginCapabilities.of(startTlsAvailable(), loginAllowed());
   }
 
   private boolean startTlsAvailable() {
@@ -473,11 +468,12 @@ final class ImapProxySession {
   }
 
   private ByteBuf capabilityData() {
-    ImapResponseWriter w = new ImapResponseWriter(alloc(), false).untagged().atom("CAPABILITY");
-    for (String c : capabilities()) {
-      w.sp().atom(c);
-    }
-    return w.crlf().build();
+    return copy(handler.capabilityLine(startTlsAvailable(), loginAllowed()));
+  }
+
+  /** A reply encoded once ({@link ImapProxyHandler}), in a buffer of the channel's. */
+  private ByteBuf copy(byte[] reply) {
+    return alloc().buffer(reply.length).writeBytes(reply);
   }
 
   private ByteBuf idData() {

@@ -18,13 +18,27 @@ final class PreLoginCapabilities {
   /** The SASL mechanisms the gateway accepts from clients and can replay. */
   static final List<String> MECHANISMS = List.of("PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER");
 
+  /** The four lists, by {@link #index}: made once, not on every greeting. */
+  private static final List<List<String>> LISTS = List.of(
+      build(false, false), build(false, true), build(true, false), build(true, true));
+
   private PreLoginCapabilities() {}
 
   /**
    * @param startTlsAvailable the listener offers STARTTLS and TLS is not active yet
    * @param loginAllowed a login may be attempted on this connection now
+   * @return the list, immutable
    */
   static List<String> of(boolean startTlsAvailable, boolean loginAllowed) {
+    return LISTS.get(index(startTlsAvailable, loginAllowed));
+  }
+
+  /** 0 to 3: which of the four lists the two answers select. */
+  static int index(boolean startTlsAvailable, boolean loginAllowed) {
+    return (startTlsAvailable ? 2 : 0) + (loginAllowed ? 1 : 0);
+  }
+
+  private static List<String> build(boolean startTlsAvailable, boolean loginAllowed) {
     List<String> caps = new ArrayList<>(12);
     caps.add("IMAP4rev1");
     caps.add("SASL-IR");
@@ -40,6 +54,6 @@ final class PreLoginCapabilities {
     } else {
       caps.add("LOGINDISABLED");
     }
-    return caps;
+    return List.copyOf(caps);
   }
 }
