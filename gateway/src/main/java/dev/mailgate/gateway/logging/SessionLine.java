@@ -37,8 +37,13 @@ public final class SessionLine {
 
   /** The text line: {@code session=k3f9-1a protocol=imap ... reason=client_quit}. */
   public static String format(SessionSnapshot s) {
+    return format(fields(s));
+  }
+
+  /** The text line of fields already made by {@link #fields} (a caller that needs both makes them once). */
+  public static String format(Map<String, String> fields) {
     StringBuilder b = new StringBuilder(256);
-    for (Map.Entry<String, String> e : fields(s).entrySet()) {
+    for (Map.Entry<String, String> e : fields.entrySet()) {
       if (b.length() > 0) {
         b.append(' ');
       }

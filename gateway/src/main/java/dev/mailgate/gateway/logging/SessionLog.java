@@ -3,6 +3,7 @@ package dev.mailgate.gateway.logging;
 import dev.mailgate.gateway.session.SessionListener;
 import dev.mailgate.gateway.session.SessionRecord;
 import dev.mailgate.gateway.session.SessionSnapshot;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -44,8 +45,9 @@ public final class SessionLog implements SessionListener {
     }
     try (SessionMdc.Scope scope = SessionMdc.open(s.id())) {
       LoggingEventBuilder e = log.atInfo();
-      SessionLine.fields(s).forEach(e::addKeyValue);
-      e.log(SessionLine.format(s));
+      Map<String, String> fields = SessionLine.fields(s);
+      fields.forEach(e::addKeyValue);
+      e.log(SessionLine.format(fields));
     }
   }
 }
