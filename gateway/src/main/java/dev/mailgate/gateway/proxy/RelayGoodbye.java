@@ -83,10 +83,25 @@ public final class RelayGoodbye extends ChannelDuplexHandler {
    */
   public static void install(SessionContext context, Conversation conversation, String kickLine, String drainLine,
       boolean drainNow) {
+    install(context, conversation, Lines.of(kickLine, drainLine), drainNow);
+  }
+
+  /**
+   * The kick and drain lines of a protocol with their CRLF, encoded once: a protocol keeps them as
+   * a constant rather than encoding both for every relayed session. The arrays are never changed.
+   */
+  public record Lines(byte[] kick, byte[] drain) {
+    public static Lines of(String kickLine, String drainLine) {
+      return new Lines(line(kickLine), line(drainLine));
+    }
+  }
+
+  /** {@link #install(SessionContext, Conversation, String, String, boolean)} with lines encoded once. */
+  public static void install(SessionContext context, Conversation conversation, Lines lines, boolean drainNow) {
     RelayGoodbye handler = new RelayGoodbye(conversation, context);
     context.addCodec(NAME, handler);
-    byte[] kick = line(kickLine);
-    byte[] drain = line(drainLine);
+    byte[] kick = lines.kick();
+    byte[] drain = lines.drain();
     context.onKick(() -> handler.request(kick, true));
     context.onDrain(() -> handler.request(drain, false));
     if (drainNow) {

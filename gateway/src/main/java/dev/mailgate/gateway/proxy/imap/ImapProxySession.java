@@ -94,6 +94,7 @@ final class ImapProxySession {
 
   static final String KICKED = "* BYE Disconnected by the administrator";
   static final String SHUTTING_DOWN = "* BYE [UNAVAILABLE] Server shutting down, please reconnect";
+  private static final RelayGoodbye.Lines GOODBYES = RelayGoodbye.Lines.of(KICKED, SHUTTING_DOWN);
 
   ImapProxySession(ImapProxyHandler handler, Connection connection, SessionContext context) {
     this.handler = handler;
@@ -419,7 +420,7 @@ final class ImapProxySession {
     framing = null;
     context.idleTimeout(settings.relayIdleTimeout());
     context.onTimeout(connection::dispose);
-    RelayGoodbye.install(context, new ImapRelayConversation(), KICKED, SHUTTING_DOWN, goodbyeOwed);
+    RelayGoodbye.install(context, new ImapRelayConversation(), GOODBYES, goodbyeOwed);
     return Relay.run(connection, context.receiveObject(), r.backend(), settings.relayIdleTimeout(), toBackend, r.residual(),
             CommandPacer.of(context.policies(), ImapCommandEnds::new))
         .doOnNext(res -> {
