@@ -91,7 +91,11 @@ public final class AuthThrottle implements SyncPolicy, AuthOutcomes {
   }
 
   private static String pair(PolicyFacts f) {
-    return user(f) + "\0" + ip(f);
+    return pair(user(f), ip(f));
+  }
+
+  private static String pair(String user, String ip) {
+    return user + "\0" + ip;
   }
 
   /** The synchronous decision at AUTH: Deny when the pair is locked out, else Delay or Allow. */
@@ -100,18 +104,18 @@ public final class AuthThrottle implements SyncPolicy, AuthOutcomes {
     if (facts.stage() != Stage.AUTH) {
       return Decision.ALLOW;
     }
-    Decision locked = lockout(facts);
-    if (locked.isDeny()) {
-      return locked;
+    // Each key made once: the address's text form and the pair are asked for by three lookups.
+    String ip = ip(facts);
+    String user = user(facts);
+    String pair = pair(user, ip);
+    PairRecord p = byPair.getIfPresent(pair);
+    if (p != null && p.lockedAt(ticker.read())) {
+      return locked();
     }
-    Duration d = delayFor(failuresCounted(facts, count(byIp, ip(facts)), count(byUser, user(facts))));
+    int ipFailures = count(byIp, ip);
+    Duration d = delayFor(succeeded.getIfPresent(pair) != null
+        ? ipFailures : Math.max(ipFailures, count(byUser, user)));
     return d.isZero() ? Decision.ALLOW : new Decision.Delay(d, name);
-  }
-
-  /** Deny when the (user, address) pair of {@code facts} is locked out now, else ALLOW. */
-  private Decision lockout(PolicyFacts facts) {
-    PairRecord p = byPair.getIfPresent(pair(facts));
-    return p != null && p.lockedAt(ticker.read()) ? locked() : Decision.ALLOW;
   }
 
   private Decision.Deny locked() {
@@ -223,9 +227,11 @@ public final class AuthThrottle implements SyncPolicy, AuthOutcomes {
    */
   @Override
   public void recordSuccess(PolicyFacts facts) {
-    byIp.invalidate(ip(facts));
-    succeeded.put(pair(facts), Boolean.TRUE);
-    byPair.asMap().computeIfPresent(pair(facts), (k, p) -> {
+    String ip = ip(facts);
+    String pair = pair(user(facts), ip);
+    byIp.invalidate(ip);
+    succeeded.put(pair, Boolean.TRUE);
+    byPair.asMap().computeIfPresent(pair, (k, p) -> {
       p.clear();
       return p.idle() ? null : p;
     });
