@@ -19,7 +19,6 @@ import dev.mailgate.gateway.backend.BackendTlsMode;
 import dev.mailgate.gateway.backend.LoopDialogue;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLSession;
@@ -167,8 +166,7 @@ final class BackendLogin extends LoopDialogue<BackendLogin.Outcome> {
       step(parsed);
       if (outcome instanceof Outcome.LoggedIn l) {
         // What the backend sent after its tagged OK goes to the client ahead of the relay.
-        List<Object> rest = new ArrayList<>(frames.subList(i + 1, frames.size()));
-        outcome = new Outcome.LoggedIn(l.capabilities(), framing.residual(rest, alloc()));
+        outcome = new Outcome.LoggedIn(l.capabilities(), framing.residual(frames.subList(i + 1, frames.size()), alloc()));
         break;
       }
       if (state == State.DONE && outcome == null) {

@@ -83,6 +83,10 @@ final class Framing implements AutoCloseable {
    * its tagged reply (RFC 9051 section 2.2.2); dropped, the client waited for it forever.
    */
   ByteBuf residual(List<Object> unconsumed, ByteBufAllocator alloc) {
+    if (unconsumed.isEmpty() && cumulation == null) {
+      framer.discard(); // the usual login: nothing after it, so no composite buffer to make and free
+      return null;
+    }
     CompositeByteBuf out = alloc.compositeBuffer(Integer.MAX_VALUE);
     for (Object o : unconsumed) {
       if (o instanceof ImapSegments s) {

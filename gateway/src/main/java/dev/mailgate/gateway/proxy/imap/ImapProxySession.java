@@ -34,6 +34,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -414,7 +415,7 @@ final class ImapProxySession {
       return Mono.empty();
     }
     relay = null;
-    ByteBuf toBackend = framing.residual(new ArrayList<>(pending), alloc());
+    ByteBuf toBackend = framing.residual(pending.isEmpty() ? List.of() : new ArrayList<>(pending), alloc());
     pending.clear();
     // The pre-login framer and its line lists are done; an idle relayed session need not hold them.
     framing = null;
