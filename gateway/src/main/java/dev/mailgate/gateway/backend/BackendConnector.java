@@ -10,6 +10,7 @@ import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOper
 import io.netty.channel.ChannelOption;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.tcp.TcpClient;
+import reactor.netty.transport.AddressUtils;
 
 /**
  * Opens connections to backends: reactor-netty {@link TcpClient} with a connect timeout and
@@ -179,10 +181,13 @@ public final class BackendConnector {
   private TcpClient newClient(BackendSpec spec) {
     // A backend connection belongs to one session for its whole life: never from reactor-netty's
     // shared pool, which would also cap every backend at 500 connections.
+    // The address is made once, as host(..).port(..) would make it on every connect (an IP literal
+    // parsed, a name left unresolved for the resolver to look up at each connect as before):
+    // those two build three addresses per connect from the default localhost one.
+    InetSocketAddress address = AddressUtils.createUnresolved(spec.host(), spec.port());
     return TcpClient.newConnection()
         .runOn(transport.loops())
-        .host(spec.host())
-        .port(spec.port())
+        .remoteAddress(() -> address)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) spec.connectTimeout().toMillis())
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true)
