@@ -51,7 +51,12 @@ public record MailgateConfig(
   }
 
   public Optional<BackendConfig> backend(String name) {
-    return backends.stream().filter(b -> b.name().equals(name)).findFirst();
+    for (BackendConfig b : backends) { // asked on every proxied login: no stream pipeline
+      if (b.name().equals(name)) {
+        return Optional.of(b);
+      }
+    }
+    return Optional.empty();
   }
 
   /** Pool name to member names, as {@link dev.mailgate.policy.route.Router} takes them. */

@@ -134,7 +134,11 @@ final class ProxySessions {
 
   /** The auth_http request context, only when some lookup could want the password. */
   private static Optional<AuthContext> authContext(MailgateConfig config, SaslCredentials credentials) {
-    boolean http = config.lookups().values().stream().anyMatch(l -> l instanceof LookupConfig.Http);
+    // Asked on every login: a loop, not a stream pipeline.
+    boolean http = false;
+    for (LookupConfig l : config.lookups().values()) {
+      http |= l instanceof LookupConfig.Http;
+    }
     if (!http || !(credentials instanceof SaslCredentials.Password p)) {
       return Optional.empty();
     }
@@ -163,7 +167,11 @@ final class ProxySessions {
     }
 
     private List<ImapBackend> imapBackends(List<Backend> backends) {
-      return backends.stream().map(this::imapBackend).toList();
+      ImapBackend[] out = new ImapBackend[backends.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = imapBackend(backends.get(i));
+      }
+      return List.of(out);
     }
 
     private ImapBackend imapBackend(Backend b) {
