@@ -259,21 +259,17 @@ public final class BackendRelaySink implements TransactionSink {
 
     @Override
     public Mono<RecipientVerdict> recipient(SmtpPath recipient, RcptParameters parameters) {
-      return reply(new SmtpCommand.Rcpt(recipient, parameters))
-          .map(r -> r.isPositive() ? new RecipientVerdict.Accepted(r) : RecipientVerdict.refused(r));
-    }
-
-    private Mono<SmtpReply> reply(SmtpCommand.Rcpt rcpt) {
+      SmtpCommand.Rcpt rcpt = new SmtpCommand.Rcpt(recipient, parameters);
       if (mailRefused != null) {
-        return Mono.just(mailRefused);
+        return Mono.just(verdict(mailRefused));
       }
       if (tx != null) {
-        return tx.recipient(rcpt).doOnNext(this::note);
+        return tx.recipient(rcpt).map(this::noted);
       }
       if (envelope.parameters().body() == MailParameters.Body.BINARYMIME) {
         // deliver() carries the content as DATA; BINARYMIME needs BDAT end to end.
         mailRefused = BackendReplies.NO_CONVERSION;
-        return Mono.just(mailRefused);
+        return Mono.just(verdict(mailRefused));
       }
       SmtpCommand.Mail mail = new SmtpCommand.Mail(envelope.sender(), envelope.parameters());
       return session(envelope, rcpt.to())
@@ -281,21 +277,26 @@ public final class BackendRelaySink implements TransactionSink {
             tx = s;
             return s.envelope(mail, List.of(rcpt));
           })
-          .map(env -> {
-            if (!env.mail().isPositive()) {
-              // the backend's MAIL refusal is what the client hears for each recipient
-              mailRefused = env.mail();
-              return env.mail();
-            }
-            SmtpReply r = env.recipients().get(0);
-            note(r);
-            return r;
-          })
-          .onErrorResume(e -> Mono.just(BackendReplies.forOpenFailure(e)));
+          .map(this::opened)
+          .onErrorResume(e -> Mono.just(verdict(BackendReplies.forOpenFailure(e))));
     }
 
-    private void note(SmtpReply reply) {
+    /** The backend's replies to MAIL and the first RCPT: a MAIL refusal is what every recipient hears. */
+    private RecipientVerdict opened(EnvelopeReplies env) {
+      if (!env.mail().isPositive()) {
+        mailRefused = env.mail();
+        return verdict(env.mail());
+      }
+      return noted(env.recipients().get(0));
+    }
+
+    private RecipientVerdict noted(SmtpReply reply) {
       anyAccepted |= reply.isPositive();
+      return verdict(reply);
+    }
+
+    private static RecipientVerdict verdict(SmtpReply reply) {
+      return reply.isPositive() ? new RecipientVerdict.Accepted(reply) : RecipientVerdict.refused(reply);
     }
 
     @Override

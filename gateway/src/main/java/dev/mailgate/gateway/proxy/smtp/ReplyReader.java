@@ -48,7 +48,7 @@ final class ReplyReader {
   /** {@link #next} with the command timeout, the one almost every reply is awaited with. */
   private final Mono<SmtpReply> nextCommandReply;
   private final ArrayDeque<SmtpReply> replies = new ArrayDeque<>();
-  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+  private final ArrayDeque<Awaiting> waiters = new ArrayDeque<>();
   private final Runnable onFailure;
   private SmtpReplyDecoder decoder;
   /** Bytes of an incomplete reply line, or null; guarded by this. */
@@ -103,9 +103,8 @@ final class ReplyReader {
   }
 
   /**
-   * The next reply as a Mono: each subscription is one {@link Waiter}, the only object a reply
-   * costs. {@code Mono.create} cost a sink, a waiter record, a cancel hook and two lambdas for every
-   * reply, four replies per relayed message.
+   * The next reply as a Mono: each subscription is one {@link Waiter}. The relay's own command
+   * groups await with {@link #await(Awaiting, Duration)} instead, one object for the whole group.
    */
   private final class Next extends Mono<SmtpReply> {
     private final Duration timeout;
@@ -116,52 +115,68 @@ final class ReplyReader {
 
     @Override
     public void subscribe(CoreSubscriber<? super SmtpReply> actual) {
-      Waiter w = new Waiter(actual, timeout);
+      Waiter w = new Waiter(actual);
       actual.onSubscribe(w);
-      await(w);
+      if (!w.isCancelled()) { // cancelled as it subscribed: nothing to take
+        await(w.entry, timeout);
+      }
     }
   }
 
   /**
-   * A command waiting for its reply until {@code deadline} (the loop's clock). Takes care of the
-   * subscriber's demand and of a reply racing a cancel ({@link Operators.MonoSubscriber}); a
-   * cancelled waiter leaves the queue at once.
+   * Something waiting for the next reply until its deadline (the loop's clock): {@link #reply} or
+   * {@link #failed} is called once per {@link #await}, on the thread that delivered the reply (the
+   * connection's event loop) or, when one was queued already, on the thread that awaited. To wait
+   * for several replies, await again from {@link #reply}: replies keep their order.
+   */
+  abstract static class Awaiting {
+    private Duration timeout;
+    private long deadline;
+
+    abstract void reply(SmtpReply reply);
+
+    abstract void failed(Throwable t);
+  }
+
+  /**
+   * A subscriber of {@link Next} waiting for its reply. Takes care of the subscriber's demand and
+   * of a reply racing a cancel ({@link Operators.MonoSubscriber}); a cancelled waiter leaves the
+   * queue at once.
    */
   private final class Waiter extends Operators.MonoSubscriber<SmtpReply, SmtpReply> {
-    final Duration timeout;
-    long deadline;
-
-    Waiter(CoreSubscriber<? super SmtpReply> actual, Duration timeout) {
-      super(actual);
-      this.timeout = timeout;
-    }
-
-    void succeed(SmtpReply reply) {
-      complete(reply);
-    }
-
-    void fail(Throwable t) {
-      if (!isCancelled()) {
-        actual.onError(t);
+    final Awaiting entry = new Awaiting() {
+      @Override
+      void reply(SmtpReply reply) {
+        complete(reply);
       }
+
+      @Override
+      void failed(Throwable t) {
+        if (!isCancelled()) {
+          actual.onError(t);
+        }
+      }
+    };
+
+    Waiter(CoreSubscriber<? super SmtpReply> actual) {
+      super(actual);
     }
 
     @Override
     public void cancel() {
       super.cancel();
-      // qualified: a MonoSubscriber is a Queue, whose own remove(Object) would be found first
-      ReplyReader.this.remove(this);
+      forget(entry);
     }
   }
 
   /** The timer fired: fails the reader if a waiter is past its deadline, else waits for the next. */
   private void checkDeadlines() {
-    Waiter late = null;
+    Awaiting late = null;
     synchronized (this) {
       timer = null;
       long now = now();
       long next = Long.MAX_VALUE;
-      for (Waiter w : waiters) {
+      for (Awaiting w : waiters) {
         if (w.deadline - now <= 0) {
           late = w;
           break;
@@ -226,31 +241,33 @@ final class ReplyReader {
     }
   }
 
-  /** Answers {@code w} at once if it can; else queues it until a reply, a failure or the timeout. */
-  private void await(Waiter w) {
+  /**
+   * Gives {@code w} the next reply, at once when one is queued (or the reader failed), else when it
+   * arrives; failing the reader if none came within {@code timeout}.
+   */
+  void await(Awaiting w, Duration timeout) {
     SmtpReply ready;
     Throwable failed;
     synchronized (this) {
-      if (w.isCancelled()) {
-        return; // cancelled as it subscribed: nothing to take
-      }
       ready = replies.poll();
       failed = failure;
       if (ready == null && failed == null) {
-        w.deadline = now() + w.timeout.toNanos();
+        w.timeout = timeout;
+        w.deadline = now() + timeout.toNanos();
         waiters.add(w);
         arm(w.deadline);
         return;
       }
     }
     if (ready != null) {
-      w.succeed(ready);
+      w.reply(ready);
     } else {
-      w.fail(failed);
+      w.failed(failed);
     }
   }
 
-  private synchronized void remove(Waiter w) {
+  /** {@code w} waits no more (cancelled); a reply meant for it would be queued for the next one. */
+  synchronized void forget(Awaiting w) {
     waiters.remove(w);
   }
 
@@ -300,7 +317,7 @@ final class ReplyReader {
   }
 
   private void deliver(SmtpReply reply) {
-    Waiter waiter;
+    Awaiting waiter;
     synchronized (this) {
       if (failure != null) {
         return;
@@ -316,14 +333,14 @@ final class ReplyReader {
       }
     }
     if (waiter != null) {
-      waiter.succeed(reply);
+      waiter.reply(reply);
     } else {
       fail(new BackendProtocolError("backend sent more than " + maxQueued + " unsolicited replies"));
     }
   }
 
   private void fail(Throwable t) {
-    ArrayDeque<Waiter> failing;
+    ArrayDeque<Awaiting> failing;
     synchronized (this) {
       if (failure != null) {
         return;
@@ -338,7 +355,7 @@ final class ReplyReader {
         timer = null;
       }
     }
-    failing.forEach(w -> w.fail(t));
+    failing.forEach(w -> w.failed(t));
     onFailure.run();
   }
 

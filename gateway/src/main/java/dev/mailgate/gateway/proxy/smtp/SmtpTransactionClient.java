@@ -92,57 +92,34 @@ public final class SmtpTransactionClient {
    * dropped without changing the message (SMTPUTF8, BODY=8BITMIME/BINARYMIME) is refused here.
    */
   public Mono<EnvelopeReplies> envelope(SmtpCommand.Mail mail, List<SmtpCommand.Rcpt> recipients) {
-    return Mono.defer(() -> {
-      SmtpReply refusal = adapter.refusal(mail.parameters());
-      if (refusal != null) {
-        return Mono.just(new EnvelopeReplies(refusal, recipients.stream().map(r -> BackendReplies.NEED_MAIL).toList()));
-      }
-      SmtpCommand.Mail m = new SmtpCommand.Mail(mail.from(), adapter.mail(mail.parameters()));
-      List<SmtpCommand.Rcpt> rs = new ArrayList<>(recipients.size());
-      for (SmtpCommand.Rcpt r : recipients) {
-        rs.add(new SmtpCommand.Rcpt(r.to(), adapter.rcpt(r.parameters())));
-      }
-      boolean rset = usedBefore;
-      usedBefore = true;
-      converting = null;
-      chunkFailure = null;
-      Mono<EnvelopeReplies> run = capabilities.pipelining() ? pipelined(rset, m, rs) : stepwise(rset, m, rs);
-      return run.onErrorResume(e -> {
-        lost(e);
-        return Mono.just(new EnvelopeReplies(BackendReplies.LOST, rs.stream().map(r -> BackendReplies.LOST).toList()));
-      });
-    });
-  }
-
-  /** RFC 2920 3.1: RSET, MAIL and the RCPTs in one write, then their replies in order. */
-  private Mono<EnvelopeReplies> pipelined(boolean rset, SmtpCommand.Mail mail, List<SmtpCommand.Rcpt> rcpts) {
-    List<SmtpCommand> group = new ArrayList<>();
-    if (rset) {
-      group.add(new SmtpCommand.Rset());
+    SmtpReply refusal = adapter.refusal(mail.parameters());
+    if (refusal != null) {
+      return Mono.just(new EnvelopeReplies(refusal, recipients.stream().map(r -> BackendReplies.NEED_MAIL).toList()));
     }
-    group.add(mail);
-    group.addAll(rcpts);
-    Mono<Void> resetReply = rset ? wire.reply().flatMap(this::requireReset) : Mono.empty();
-    return wire.send(group)
-        .then(resetReply)
-        .then(wire.reply())
-        .flatMap(mailReply -> replies(rcpts.size(), new ArrayList<>(rcpts.size()))
-            .map(rcptReplies -> new EnvelopeReplies(mailReply, rcptReplies)));
+    SmtpCommand.Mail m = new SmtpCommand.Mail(mail.from(), adapter.mail(mail.parameters()));
+    List<SmtpCommand.Rcpt> rs = new ArrayList<>(recipients.size());
+    for (SmtpCommand.Rcpt r : recipients) {
+      rs.add(new SmtpCommand.Rcpt(r.to(), adapter.rcpt(r.parameters())));
+    }
+    if (capabilities.pipelining()) {
+      return new PipelinedEnvelope(this, wire, m, rs);
+    }
+    return Mono.defer(() -> stepwise(startTransaction(), m, rs)).onErrorResume(e -> {
+      lost(e);
+      return Mono.just(new EnvelopeReplies(BackendReplies.LOST, rs.stream().map(r -> BackendReplies.LOST).toList()));
+    });
   }
 
   /**
-   * The next {@code n} replies in order, added to {@code into}: one reply after the other, as a
-   * chain of Monos rather than {@code Flux.range(..).concatMap(..)}, whose prefetch queue was
-   * allocated for every envelope (one RCPT in the common case).
+   * A transaction starts (when its envelope is subscribed to): whether RSET must go first, because
+   * the backend may still hold some of the previous one.
    */
-  private Mono<List<SmtpReply>> replies(int n, List<SmtpReply> into) {
-    if (n == 0) {
-      return Mono.just(into);
-    }
-    return wire.reply().flatMap(r -> {
-      into.add(r);
-      return replies(n - 1, into);
-    });
+  boolean startTransaction() {
+    boolean rset = usedBefore;
+    usedBefore = true;
+    converting = null;
+    chunkFailure = null;
+    return rset;
   }
 
   private Mono<EnvelopeReplies> stepwise(boolean rset, SmtpCommand.Mail mail, List<SmtpCommand.Rcpt> rcpts) {
@@ -220,7 +197,7 @@ public final class SmtpTransactionClient {
    * A reply other than 354 to DATA is returned as is.
    */
   public Mono<SmtpReply> dotStuffedMessage(Publisher<ByteBuf> content) {
-    return beginData().flatMap(go -> go.code() != 354 ? drain(content).thenReturn(go) : data(content));
+    return new DotStuffedData(this, wire, content);
   }
 
   /**
@@ -275,7 +252,7 @@ public final class SmtpTransactionClient {
   }
 
   /** The transaction is void: the connection is closed, this and later chunks get the reply. */
-  private SmtpReply abortConversion(Throwable e) {
+  SmtpReply abortConversion(Throwable e) {
     SmtpReply reply = e instanceof DotStuffer.BareLineEnding ? BackendReplies.BARE_LINE_ENDING : BackendReplies.LOST;
     lost(e);
     chunkFailure = reply;
@@ -294,7 +271,7 @@ public final class SmtpTransactionClient {
   /** Writes the end of the message and awaits the final reply within the data-end timeout. */
   private Mono<SmtpReply> finalReply(Mono<Void> written) {
     return written.then(wire.reply(wire.limits().dataEndTimeout()))
-        .doOnNext(r -> usedBefore = false)
+        .doOnNext(r -> contentEnded())
         .onErrorResume(e -> Mono.just(abortConversion(e)));
   }
 
@@ -327,7 +304,13 @@ public final class SmtpTransactionClient {
     wire.close();
   }
 
-  private SmtpReply lost(Throwable e) {
+  /** The final reply to the end of a message's content came: the backend holds nothing of it. */
+  void contentEnded() {
+    usedBefore = false;
+  }
+
+  /** The connection is given up (closed) inside a transaction; the reply the client then gets. */
+  SmtpReply lost(Throwable e) {
     LOG.info("backend {}: transaction lost: {}", backend().name(), e.toString());
     wire.close();
     return BackendReplies.LOST;

@@ -8,6 +8,7 @@ import dev.mailgate.gateway.backend.BackendConnection;
 import dev.mailgate.gateway.net.ChannelWrites;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -94,6 +95,15 @@ final class SmtpWire {
    */
   Mono<Void> write(Publisher<ByteBuf> buffers) {
     return connection.connection().outbound().send(Flux.from(buffers)).then();
+  }
+
+  /** Writes one buffer of command lines now and flushes; {@link ReplyCall}s use it on the loop. */
+  ChannelFuture writeAndFlush(ByteBuf out) {
+    return channel().writeAndFlush(out);
+  }
+
+  io.netty.buffer.ByteBufAllocator alloc() {
+    return channel().alloc();
   }
 
   private Channel channel() {

@@ -1,5 +1,6 @@
 package dev.mailgate.gateway.proxy.smtp;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailgate.codec.smtp.MailParameters;
@@ -22,6 +23,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -137,6 +139,63 @@ class BackendSmtpFaultTest {
       // no pipelining advertised: MAIL and each RCPT went one at a time
       assertThat(fake.commands()).containsSubsequence("MAIL FROM:<a@example.test>", "RCPT TO:<b@example.test>",
           "RCPT TO:<c@example.test>", "DATA");
+    }
+  }
+
+  @Test
+  void dotStuffedMessageSendsDataThenTheContentAndGivesTheBackendsFinalReply() throws Exception {
+    try (FakeBackend fake = new FakeBackend(FakeBackend.Fault.NONE, EHLO_PLAIN)) {
+      SmtpTransactionClient tx = client(Duration.ofSeconds(5)).open(at("fake-stuffed", fake.port()), null, null)
+          .block(Duration.ofSeconds(10));
+      assertThat(envelope(tx).recipients()).extracting(SmtpReply::code).containsExactly(250);
+      SmtpReply done = tx.dotStuffedMessage(
+              Flux.just(Unpooled.copiedBuffer("Subject: x\r\n\r\n..dot\r\n", StandardCharsets.US_ASCII)))
+          .block(Duration.ofSeconds(20));
+      assertThat(done.code()).isEqualTo(250);
+      assertThat(fake.commands()).containsSubsequence("MAIL FROM:<a@example.test>", "RCPT TO:<b@example.test>", "DATA");
+      // the final reply ended the backend's transaction: the next envelope needs no RSET
+      assertThat(envelope(tx).mail().code()).isEqualTo(250);
+      assertThat(fake.commands()).doesNotContain("RSET");
+    }
+  }
+
+  @Test
+  void backendDroppingMidDotStuffedMessageGives451NotA250() throws Exception {
+    try (FakeBackend fake = new FakeBackend(FakeBackend.Fault.DROP_MID_DATA, EHLO_PLAIN)) {
+      SmtpTransactionClient tx = client(Duration.ofSeconds(5)).open(at("fake-stuffed-drop", fake.port()), null, null)
+          .block(Duration.ofSeconds(10));
+      assertThat(envelope(tx).mail().code()).isEqualTo(250);
+      SmtpReply reply = tx.dotStuffedMessage(bigContent()).block(Duration.ofSeconds(20));
+      assertThat(reply).isEqualTo(BackendReplies.LOST);
+      assertThat(tx.usable()).isFalse();
+    }
+  }
+
+  @Test
+  void backendSilentAfterDotStuffedMessageTimesOutWith451() throws Exception {
+    try (FakeBackend fake = new FakeBackend(FakeBackend.Fault.SILENT_AFTER_END_OF_DATA, EHLO_PLAIN)) {
+      SmtpTransactionClient tx = client(Duration.ofMillis(500)).open(at("fake-stuffed-silent", fake.port()), null, null)
+          .block(Duration.ofSeconds(10));
+      assertThat(envelope(tx).mail().code()).isEqualTo(250);
+      SmtpReply reply = tx.dotStuffedMessage(Flux.just(Unpooled.copiedBuffer("hi\r\n", StandardCharsets.US_ASCII)))
+          .block(Duration.ofSeconds(20));
+      assertThat(reply).isEqualTo(BackendReplies.LOST);
+      assertThat(tx.usable()).isFalse();
+    }
+  }
+
+  @Test
+  void envelopeCancelledBeforeItsRepliesClosesTheBackendSession() throws Exception {
+    try (FakeBackend fake = new FakeBackend(FakeBackend.Fault.SILENT_AFTER_EHLO, EHLO_PLAIN)) {
+      SmtpTransactionClient tx = client(Duration.ofSeconds(5)).open(at("fake-cancelled", fake.port()), null, null)
+          .block(Duration.ofSeconds(10));
+      Disposable waiting = tx.envelope(new SmtpCommand.Mail(path("a", "example.test"), MailParameters.NONE),
+              List.of(new SmtpCommand.Rcpt(path("b", "example.test"), RcptParameters.NONE)))
+          .subscribe();
+      await().atMost(Duration.ofSeconds(10)).until(() -> fake.commands().contains("RCPT TO:<b@example.test>"));
+      waiting.dispose();
+      // the replies still owed would answer the next transaction's MAIL and RCPT
+      await().atMost(Duration.ofSeconds(10)).until(() -> !tx.usable());
     }
   }
 

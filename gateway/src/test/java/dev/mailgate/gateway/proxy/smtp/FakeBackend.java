@@ -26,7 +26,9 @@ final class FakeBackend implements AutoCloseable {
     /** Reads the whole message up to {@code .CRLF} and closes without a reply. */
     DROP_AFTER_END_OF_DATA,
     /** Reads the whole message and never answers. */
-    SILENT_AFTER_END_OF_DATA
+    SILENT_AFTER_END_OF_DATA,
+    /** Answers the greeting and EHLO, then reads commands and answers none. */
+    SILENT_AFTER_EHLO
   }
 
   private final ServerSocket server;
@@ -75,7 +77,11 @@ final class FakeBackend implements AutoCloseable {
             write(out, "221 bye\r\n");
             return;
           }
-          default -> write(out, "250 2.0.0 ok\r\n");
+          default -> {
+            if (fault != Fault.SILENT_AFTER_EHLO) {
+              write(out, "250 2.0.0 ok\r\n");
+            }
+          }
         }
       }
     } catch (IOException e) {
