@@ -3,6 +3,7 @@ package dev.mailgate.gateway.smtp;
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.Executor;
 import org.reactivestreams.Subscriber;
+import reactor.core.CoreSubscriber;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -15,12 +16,21 @@ import reactor.core.publisher.Operators;
  * most one piece waits here, and while it waits the session reads nothing more, so the client's
  * socket is the queue (TCP backpressure). Single subscriber.
  *
- * <p>Ownership: {@link #offer} takes a retained buffer; it is handed on (the subscriber releases
- * it) or released here if the subscriber has gone. {@link #offer}'s Mono completes on the
- * session's event loop once the piece was taken.
+ * <p>A pipe may start with a first piece of the session's own (the {@code Received:} header): it
+ * goes out at the first demand, before anything offered, so the sink sees one stream without a
+ * concatenating operator assembled per message.
+ *
+ * <p>Ownership: {@link #offer} takes a retained buffer, as the constructor takes the first piece;
+ * it is handed on (the subscriber releases it) or released here if the subscriber has gone or the
+ * content failed. {@link #offer}'s Mono completes on the session's event loop once the piece was
+ * taken.
  */
-final class ContentPipe implements Subscription {
+final class ContentPipe extends Flux<ByteBuf> implements Subscription {
   private final Executor loop;
+  /** The first piece, until the first demand takes it. */
+  private ByteBuf first;
+  /** The first piece is being handed on: offers park meanwhile, so it stays first. */
+  private boolean firstInFlight;
   private Subscriber<? super ByteBuf> subscriber;
   private long demand;
   private ByteBuf parked;
@@ -31,16 +41,27 @@ final class ContentPipe implements Subscription {
   private boolean pendingComplete;
 
   ContentPipe(Executor loop) {
+    this(loop, null);
+  }
+
+  /** A pipe whose stream starts with {@code first} (taken over; may be null). */
+  ContentPipe(Executor loop, ByteBuf first) {
     this.loop = loop;
+    this.first = first;
   }
 
-  /** The content stream for the sink; subscribe once. */
+  /** Whether an offer must wait (under this pipe's lock). */
+  private boolean mustPark() {
+    return subscriber == null || demand == 0 || first != null || firstInFlight;
+  }
+
+  /** The content stream for the sink (this pipe itself); subscribe once. */
   Flux<ByteBuf> flux() {
-    org.reactivestreams.Publisher<ByteBuf> p = this::subscribe;
-    return Flux.from(p);
+    return this;
   }
 
-  private void subscribe(Subscriber<? super ByteBuf> s) {
+  @Override
+  public void subscribe(CoreSubscriber<? super ByteBuf> s) {
     synchronized (this) {
       if (subscriber != null) {
         Operators.error(s, new IllegalStateException("content already subscribed"));
@@ -50,7 +71,7 @@ final class ContentPipe implements Subscription {
     }
     s.onSubscribe(this);
     synchronized (this) {
-      if (parked != null || !(pendingComplete || pendingError != null)) {
+      if (parked != null || first != null || firstInFlight || !(pendingComplete || pendingError != null)) {
         return;
       }
     }
@@ -65,7 +86,7 @@ final class ContentPipe implements Subscription {
         buf.release();
         return Mono.empty();
       }
-      if (subscriber == null || demand == 0) {
+      if (mustPark()) {
         return Mono.create(sink -> park(buf, sink));
       }
       demand--;
@@ -77,7 +98,7 @@ final class ContentPipe implements Subscription {
 
   private void park(ByteBuf buf, MonoSink<Void> sink) {
     synchronized (this) {
-      if (!cancelled && !terminated && (subscriber == null || demand == 0)) {
+      if (!cancelled && !terminated && mustPark()) {
         parked = buf;
         parkedSink = sink;
         return;
@@ -95,7 +116,7 @@ final class ContentPipe implements Subscription {
         return;
       }
       pendingComplete = true;
-      if (subscriber == null || parked != null) {
+      if (subscriber == null || parked != null || first != null || firstInFlight) {
         return;
       }
       terminated = true;
@@ -120,6 +141,7 @@ final class ContentPipe implements Subscription {
       parked = null;
       parkedSink = null;
       s = cancelled ? null : subscriber;
+      releaseFirst();
     }
     if (drop != null) {
       drop.release();
@@ -135,31 +157,72 @@ final class ContentPipe implements Subscription {
     if (n <= 0) {
       return;
     }
+    ByteBuf head;
+    Subscriber<? super ByteBuf> s;
+    synchronized (this) {
+      demand = Operators.addCap(demand, n);
+      if (first == null || cancelled || terminated) {
+        head = null;
+      } else {
+        head = first;
+        first = null;
+        firstInFlight = true;
+        demand--;
+      }
+      s = subscriber;
+    }
+    if (head != null) {
+      s.onNext(head); // may request more: the parked piece waits for firstInFlight to clear
+      synchronized (this) {
+        firstInFlight = false;
+      }
+    }
+    handOnParked();
+  }
+
+  /** The parked piece goes on if there is demand for it, then the end if it was waiting for it. */
+  private void handOnParked() {
     ByteBuf next;
     MonoSink<Void> waiting;
     Subscriber<? super ByteBuf> s;
     boolean completeAfter;
     synchronized (this) {
-      demand = Operators.addCap(demand, n);
-      if (parked == null || cancelled) {
+      if (cancelled || firstInFlight || first != null || subscriber == null) {
         return;
       }
-      demand--;
-      next = parked;
-      waiting = parkedSink;
-      parked = null;
-      parkedSink = null;
       s = subscriber;
-      completeAfter = pendingComplete && !terminated;
-      if (completeAfter) {
-        terminated = true;
+      if (parked == null) {
+        // the end came while the first piece was on its way
+        completeAfter = pendingComplete && !terminated;
+        if (completeAfter) {
+          terminated = true;
+        }
+        next = null;
+        waiting = null;
+      } else {
+        if (demand == 0) {
+          return;
+        }
+        demand--;
+        next = parked;
+        waiting = parkedSink;
+        parked = null;
+        parkedSink = null;
+        completeAfter = pendingComplete && !terminated;
+        if (completeAfter) {
+          terminated = true;
+        }
       }
     }
-    s.onNext(next);
+    if (next != null) {
+      s.onNext(next);
+    }
     if (completeAfter) {
       s.onComplete();
     }
-    loop.execute(waiting::success);
+    if (waiting != null) {
+      loop.execute(waiting::success);
+    }
   }
 
   @Override
@@ -172,10 +235,19 @@ final class ContentPipe implements Subscription {
       waiting = parkedSink;
       parked = null;
       parkedSink = null;
+      releaseFirst();
     }
     if (drop != null) {
       drop.release();
       loop.execute(waiting::success);
+    }
+  }
+
+  /** Under this pipe's lock. */
+  private void releaseFirst() {
+    if (first != null) {
+      first.release();
+      first = null;
     }
   }
 

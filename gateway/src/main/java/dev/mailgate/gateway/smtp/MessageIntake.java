@@ -164,18 +164,21 @@ final class MessageIntake {
    * lines never start with a dot, so it reads the same dot-stuffed or not.
    */
   private void open(boolean dotStuffed) {
-    pipe = new ContentPipe(s.ch.eventLoop());
     String received = TraceHeaders.received(s.envelope, s.recipients == 1 ? s.firstRecipient : null);
-    // From the connection's pooled allocator: an unpooled heap copy cost an allocation sized for
-    // three bytes a character, and a copy into a direct buffer again when written to the backend.
-    Flux<ByteBuf> message = pipe.flux();
+    Flux<ByteBuf> content;
     if (s.settings.completesSubmissions() && s.envelope.session().submission()
         && s.envelope.session().isAuthenticated()) {
-      message = new SubmissionHeaderFields(s.ch.alloc(), s.envelope).apply(message);
+      pipe = new ContentPipe(s.ch.eventLoop());
+      content = Flux.concat(
+          Mono.fromSupplier(() -> ByteBufUtil.writeUtf8(s.ch.alloc(), received)),
+          new SubmissionHeaderFields(s.ch.alloc(), s.envelope).apply(pipe.flux()));
+    } else {
+      // the pipe's first piece: no concatenating operator per message. From the connection's pooled
+      // allocator: an unpooled heap copy cost an allocation sized for three bytes a character, and
+      // a copy into a direct buffer again when written to the backend.
+      pipe = new ContentPipe(s.ch.eventLoop(), ByteBufUtil.writeUtf8(s.ch.alloc(), received));
+      content = pipe.flux();
     }
-    Flux<ByteBuf> content = Flux.concat(
-        Mono.fromSupplier(() -> ByteBufUtil.writeUtf8(s.ch.alloc(), received)),
-        message);
     // Subscribed now, so that the sink takes content as it arrives; joined at the end of it.
     result = new FinalReply(s.ch.eventLoop());
     (dotStuffed ? s.tx.deliverDotStuffed(content) : s.tx.deliver(content)).subscribe(result);

@@ -82,6 +82,47 @@ class ContentPipeTest {
   }
 
   @Test
+  void theFirstPieceGoesOutBeforeAnythingOffered() {
+    ContentPipe pipe = new ContentPipe(Runnable::run, buf("Received: x\r\n"));
+    Recorder r = new Recorder();
+    pipe.flux().subscribe(r);
+    AtomicBoolean taken = new AtomicBoolean();
+    pipe.offer(buf("a")).subscribe(null, null, () -> taken.set(true));
+    assertThat(r.got).isEmpty();
+    r.request(1);
+    assertThat(r.got).containsExactly("Received: x\r\n");
+    assertThat(taken).as("the offer waits for demand of its own").isFalse();
+    r.request(5);
+    assertThat(r.got).containsExactly("Received: x\r\n", "a");
+    assertThat(taken).isTrue();
+  }
+
+  @Test
+  void anEndBeforeTheSinkSubscribesCompletesAfterTheFirstPiece() {
+    ContentPipe pipe = new ContentPipe(Runnable::run, buf("R\r\n"));
+    pipe.complete();
+    Recorder r = new Recorder();
+    pipe.flux().subscribe(r);
+    assertThat(r.completed).isFalse();
+    r.request(1);
+    assertThat(r.got).containsExactly("R\r\n");
+    assertThat(r.completed).isTrue();
+  }
+
+  @Test
+  void failureReleasesTheFirstPieceNoSinkTook() {
+    ByteBuf first = buf("R\r\n");
+    ContentPipe pipe = new ContentPipe(Runnable::run, first);
+    pipe.fail(new ContentAborted("reset"));
+    assertThat(first.refCnt()).isZero();
+    Recorder r = new Recorder();
+    pipe.flux().subscribe(r);
+    r.request(1);
+    assertThat(r.got).isEmpty();
+    assertThat(r.error).isInstanceOf(ContentAborted.class);
+  }
+
+  @Test
   void failureReleasesTheParkedPieceAndErrorsTheSink() {
     ContentPipe pipe = new ContentPipe(Runnable::run);
     Recorder r = new Recorder();
