@@ -7,6 +7,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
@@ -137,8 +138,28 @@ public abstract class LoopDialogue<O> {
     }
   }
 
-  protected final boolean isFinished() {
-    return finished;
+  /**
+   * Upgrades the connection after the backend accepted STARTTLS or STLS (RFC 2595). Once the
+   * handshake is over, on the loop, {@code then} writes what follows and returns the outcome when
+   * that ends the dialogue (null: read on); a failed handshake fails the dialogue.
+   */
+  protected final void startTls(Supplier<O> then) {
+    connection.startTls((session, failure) -> {
+      if (finished) {
+        return;
+      }
+      if (failure != null) {
+        finish(failed(failure.toString()));
+        return;
+      }
+      O outcome = then.get();
+      flush();
+      if (outcome != null) {
+        finish(outcome);
+      } else {
+        next();
+      }
+    });
   }
 
   /** Asks for the backend's next message. */

@@ -21,7 +21,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SSLSession;
 
 /**
  * The backend leg of a login, as an IMAP client (RFC 9051): reads the greeting, learns the
@@ -249,25 +248,10 @@ final class BackendLogin extends LoopDialogue<BackendLogin.Outcome> {
     }
     state = State.DONE; // until the handshake is over
     capabilities = null; // RFC 2595 3.1: forget what was learnt in plaintext
-    connection().startTls(this::handshaken);
-  }
-
-  /** The backend's TLS handshake after STARTTLS ended (on the loop): go on, or fail. */
-  private void handshaken(SSLSession session, Throwable failure) {
-    if (isFinished()) {
-      return;
-    }
-    if (failure != null) {
-      finish(new Outcome.Failed(failure.toString()));
-      return;
-    }
-    advance();
-    flush();
-    if (outcome != null) {
-      finish(outcome);
-    } else {
-      next();
-    }
+    startTls(() -> {
+      advance();
+      return outcome;
+    });
   }
 
   /**

@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -205,21 +204,10 @@ final class Pop3BackendReplay extends LoopDialogue<Pop3BackendReplay.Outcome> {
     state = State.HANDSHAKE;
     // anything that came with the +OK is plaintext that must not be trusted (RFC 2595 section 4)
     dialogue.resetDecoder();
-    backend().startTls(this::handshaken);
-  }
-
-  /** The TLS handshake after STLS ended (on the loop): CAPA again over TLS, or fail. */
-  private void handshaken(SSLSession session, Throwable failure) {
-    if (isFinished()) {
-      return;
-    }
-    if (failure != null) {
-      finish(new Outcome.Failed(failure.toString()));
-      return;
-    }
-    capa();
-    flush();
-    next();
+    startTls(() -> {
+      capa(); // the capabilities that count are those offered over TLS
+      return null;
+    });
   }
 
   private void capa() {
