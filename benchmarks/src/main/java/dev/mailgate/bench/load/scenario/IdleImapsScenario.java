@@ -58,8 +58,8 @@ public final class IdleImapsScenario implements Scenario {
   }
 
   @Override
-  public boolean warmsUp() {
-    return false;
+  public Scenario warmUp() {
+    return null;
   }
 
   @Override

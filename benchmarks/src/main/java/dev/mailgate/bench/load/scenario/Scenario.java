@@ -22,8 +22,12 @@ public interface Scenario {
     return Map.of(row(), run(target));
   }
 
-  /** Whether a short untimed run before the rounds makes sense (not for the slow, fixed-size ones). */
-  default boolean warmsUp() {
-    return true;
+  /**
+   * What to run untimed before the rounds so that a JVM target has compiled this scenario's paths:
+   * by default the scenario itself; null where a short untimed run makes no sense (the slow,
+   * fixed-size ones).
+   */
+  default Scenario warmUp() {
+    return this;
   }
 }

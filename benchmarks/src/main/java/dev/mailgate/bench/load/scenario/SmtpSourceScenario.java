@@ -34,8 +34,8 @@ public final class SmtpSourceScenario implements Scenario {
   }
 
   @Override
-  public boolean warmsUp() {
-    return false;
+  public Scenario warmUp() {
+    return null;
   }
 
   @Override
