@@ -1,6 +1,7 @@
 package dev.mailgate.gateway.net;
 
 import io.netty.channel.EventLoop;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
@@ -22,6 +23,11 @@ import reactor.core.publisher.Operators;
  * handling has ended; an error of either ends it with that error, as {@code concatMap} would.
  * Messages follow reactor-netty's rule: released after {@code onNext} returns, so a handler that
  * keeps one must retain it.
+ *
+ * <p>A session whose dialogue ends before its connection does (a proxy's pre-login dialogue, after
+ * which the relay reads the same inbound) says so with {@code over}: asked after each handling's
+ * hook, true cancels the inbound without asking for more and completes the loop, as {@code
+ * concatMap(..).filter(done -> done).next()} would.
  */
 public final class CommandLoop extends Mono<Void> {
 
@@ -29,6 +35,9 @@ public final class CommandLoop extends Mono<Void> {
   private final Function<Object, Mono<Void>> handler;
   private final Runnable afterEach;
   private final EventLoop loop;
+  private final BooleanSupplier over;
+
+  private static final BooleanSupplier NEVER = () -> false;
 
   /**
    * @param afterEach runs on {@code loop} after each handling, however it ended (success, error or
@@ -36,10 +45,21 @@ public final class CommandLoop extends Mono<Void> {
    */
   public CommandLoop(Publisher<Object> inbound, Function<Object, Mono<Void>> handler, Runnable afterEach,
       EventLoop loop) {
+    this(inbound, handler, afterEach, loop, NEVER);
+  }
+
+  /**
+   * @param over asked on {@code loop} after each handling that ended well, after {@code
+   *     afterEach}: true ends the loop there (the inbound is cancelled, nothing more is asked for,
+   *     and the loop completes)
+   */
+  public CommandLoop(Publisher<Object> inbound, Function<Object, Mono<Void>> handler, Runnable afterEach,
+      EventLoop loop, BooleanSupplier over) {
     this.inbound = inbound;
     this.handler = handler;
     this.afterEach = afterEach;
     this.loop = loop;
+    this.over = over;
   }
 
   @Override
@@ -103,6 +123,12 @@ public final class CommandLoop extends Mono<Void> {
       waiting = null;
       afterEach.run();
       if (terminated || cancelled) {
+        return;
+      }
+      if (over.getAsBoolean()) {
+        terminated = true;
+        upstream.cancel();
+        actual.onComplete();
         return;
       }
       if (inboundDone) {

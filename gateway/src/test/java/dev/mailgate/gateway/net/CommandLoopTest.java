@@ -35,6 +35,10 @@ class CommandLoopTest {
 
   /** Messages named "wait…" get a handling that ends when the test says; the others end at once. */
   private Disposable run() {
+    return run(() -> false);
+  }
+
+  private Disposable run(java.util.function.BooleanSupplier over) {
     CommandLoop loopOver = new CommandLoop(inbound, msg -> {
       handled.add(msg);
       if (msg.toString().startsWith("wait")) {
@@ -46,7 +50,7 @@ class CommandLoopTest {
         throw new IllegalStateException("handler threw");
       }
       return Mono.empty();
-    }, hooks::incrementAndGet, loop);
+    }, hooks::incrementAndGet, loop, over);
     return loopOver.subscribe(null, e -> end.set("error: " + e.getMessage()), () -> end.set("complete"));
   }
 
@@ -124,5 +128,26 @@ class CommandLoopTest {
     waiting.get("wait1").tryEmitEmpty();
     assertThat(hooks).hasValue(1);
     assertThat(end).hasValue(null);
+  }
+
+  @Test
+  void aDialogueThatIsOverCompletesAfterItsHookAndLeavesTheRestOfTheInboundUnread() {
+    run(() -> handled.contains("stop"));
+    inbound.next("a", "stop", "b");
+    assertThat(handled).containsExactly("a", "stop");
+    assertThat(hooks).hasValue(2);
+    assertThat(end).hasValue("complete");
+    inbound.assertCancelled();
+  }
+
+  @Test
+  void aDialogueThatIsOverAfterAWaitedHandlingCompletesWhenItEnds() {
+    run(() -> handled.contains("wait-login"));
+    inbound.next("wait-login", "b");
+    assertThat(end).hasValue(null);
+    waiting.get("wait-login").tryEmitEmpty();
+    assertThat(handled).containsExactly("wait-login");
+    assertThat(end).hasValue("complete");
+    inbound.assertCancelled();
   }
 }

@@ -22,6 +22,8 @@ import dev.mailgate.gateway.backend.Relay;
 import dev.mailgate.gateway.metrics.LoginOutcome;
 import dev.mailgate.gateway.net.ChannelWrites;
 import dev.mailgate.gateway.net.CidrRange;
+import dev.mailgate.gateway.net.CommandLoop;
+import dev.mailgate.gateway.net.Immediate;
 import dev.mailgate.gateway.net.SessionContext;
 import dev.mailgate.gateway.net.StartTls;
 import dev.mailgate.gateway.net.TlsMode;
@@ -31,6 +33,9 @@ import dev.mailgate.gateway.session.EndReason;
 import dev.mailgate.policy.Decision;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -58,10 +63,13 @@ import reactor.netty.Connection;
  * over the rate reaches Dovecot at its key's next window; the relay only finds where commands
  * end, {@link ImapCommandEnds}), so the backend's replies are never reordered.
  *
- * <p>Reading: raw socket reads are framed by a private {@link Framing} one read at a time, and the
- * next read is requested only after every command of this one was answered, so what waits is
- * bounded by one read. When the login succeeds, unconsumed frames and buffered bytes go to the
- * backend ahead of the relay.
+ * <p>Reading: raw socket reads are framed by a private {@link Framing} one read at a time ({@link
+ * CommandLoop}), and the next read is requested only after every command of this one was answered,
+ * so what waits is bounded by one read. Replies known at once (most of them) are written to the
+ * channel as they are decided and flushed once per read; only a command that waits for something
+ * (a login, STARTTLS, a policy lookup) is a {@code Mono}, after which the rest of the read is
+ * answered. When the login succeeds, unconsumed frames and buffered bytes go to the backend ahead
+ * of the relay.
  *
  * <p>Kick and drain: before login, {@code * BYE} once the commands of the current read are
  * answered; during the relay, {@link RelayGoodbye} with an {@link ImapRelayConversation} (a drain
@@ -91,7 +99,10 @@ final class ImapProxySession {
   private volatile boolean goodbyeOwed;
   private boolean goodbyeIsKick;
   /** The connection's event loop, kept: a closed channel no longer answers eventLoop(). */
-  private final java.util.concurrent.Executor loop;
+  private final EventLoop loop;
+  /** The last reply written (null before the first): what a read waits for when it must. */
+  private ChannelFuture lastWrite;
+  private boolean unflushed;
 
   static final String KICKED = "* BYE Disconnected by the administrator";
   static final String SHUTTING_DOWN = "* BYE [UNAVAILABLE] Server shutting down, please reconnect";
@@ -111,8 +122,11 @@ final class ImapProxySession {
     context.onTimeout(this::timedOut);
     context.onKick(() -> goodbyeBeforeRelay(true));
     context.onDrain(() -> goodbyeBeforeRelay(false));
-    return write(copy(handler.greeting(startTlsAvailable(), loginAllowed())))
-        .then(context.receiveObject().concatMap(this::onRead, 0).filter(done -> done).next())
+    return Mono.defer(() -> {
+          write(copy(handler.greeting(startTlsAvailable(), loginAllowed())));
+          flush();
+          return new CommandLoop(context.receiveObject(), this::onRead, this::readAnswered, loop, () -> finished);
+        })
         .then(Mono.defer(this::afterDialogue))
         .doFinally(s -> cleanup());
   }
@@ -134,13 +148,14 @@ final class ImapProxySession {
     return false;
   }
 
-  private Mono<Boolean> onRead(Object msg) {
+  /** One read: its commands answered in order; the loop asks for the next read after ({@link #readAnswered}). */
+  private Mono<Void> onRead(Object msg) {
     if (!(msg instanceof ByteBuf bytes)) {
-      return Mono.just(false);
+      return Mono.empty();
     }
     pending.addAll(framing.feed(bytes.retain()));
     busy = true;
-    return drain().doFinally(s -> loop.execute(this::readAnswered));
+    return drain();
   }
 
   /**
@@ -172,25 +187,45 @@ final class ImapProxySession {
         .subscribe(null, e -> { });
   }
 
-  /** Answers the framed commands of the current read in order; true when the dialogue is over. */
-  private Mono<Boolean> drain() {
-    return Mono.defer(
-        () -> {
-          if (finished) {
-            return Mono.just(true);
-          }
-          Object next = pending.poll();
-          if (next == null) {
-            return Mono.just(false);
-          }
-          Mono<Void> answer;
-          try {
-            answer = answer(next);
-          } finally {
-            ReferenceCountUtil.release(next);
-          }
-          return answer.then(drain());
-        });
+  /**
+   * Answers the framed commands of the current read in order, until the dialogue is over. Answers
+   * known at once are written as they come and flushed together; an answer that must be waited
+   * for is, and the rest of the read is answered after it.
+   */
+  private Mono<Void> drain() {
+    while (!finished) {
+      Object next = pending.poll();
+      if (next == null) {
+        break;
+      }
+      Mono<Void> answer;
+      try {
+        answer = answer(next);
+      } finally {
+        ReferenceCountUtil.release(next);
+      }
+      if (answer != Mono.<Void>empty()) {
+        flush();
+        return answer.then(Mono.defer(this::drain));
+      }
+    }
+    flush();
+    return written();
+  }
+
+  /**
+   * What a read waits for before the next is asked for: nothing while the channel takes more (its
+   * write buffer below the high water mark bounds what a client that does not read can make us
+   * hold), else the last reply's write; and when the dialogue is over, its last reply's write, so
+   * a LOGOUT's or a goodbye's lines go out before the connection closes and a login's OK before
+   * the relay begins.
+   */
+  private Mono<Void> written() {
+    ChannelFuture last = lastWrite;
+    if (last == null || last.isDone() || (!finished && connection.channel().isWritable())) {
+      return Mono.empty();
+    }
+    return ChannelWrites.completion(last);
   }
 
   /** Decides the answer to one framer output; runs synchronously, the frame is released after. */
@@ -214,7 +249,8 @@ final class ImapProxySession {
         || c instanceof ImapCommand.Logout) {
       return command(c); // errors count toward max_errors; leaving is never refused
     }
-    return policies.command().flatMap(d -> {
+    // a synchronous chain's answer is there already: applied now, without an operator
+    return Immediate.flatMap(policies.command(), d -> {
       if (d instanceof Decision.Deny) {
         ImapCommands.release(c);
         return write(tagged(c.tag(), ImapStatus.NO, ResponseCode.LIMIT, "Too many commands, try again later"));
@@ -274,7 +310,8 @@ final class ImapProxySession {
       ReferenceCountUtil.release(pending.poll());
     }
     framing.reset();
-    return write(ok(tag, "Begin TLS negotiation now"))
+    // the plaintext OK must be on the wire before the TLS handler goes in
+    return ChannelWrites.write(connection.channel(), ok(tag, "Begin TLS negotiation now"))
         .then(StartTls.upgrade(context, handler.serverTls(), Map.of()))
         .doOnError(e -> {
           LOG.debug("{}: STARTTLS failed: {}", context.id(), e.toString());
@@ -415,6 +452,7 @@ final class ImapProxySession {
       return Mono.empty();
     }
     relay = null;
+    lastWrite = null;
     ByteBuf toBackend = framing.residual(pending.isEmpty() ? List.of() : new ArrayList<>(pending), alloc());
     pending.clear();
     // The pre-login framer and its line lists are done; an idle relayed session need not hold them.
@@ -441,7 +479,7 @@ final class ImapProxySession {
       connection.dispose();
       return;
     }
-    write(untagged(ImapStatus.BYE, null, "Autologout; idle for too long"))
+    ChannelWrites.write(connection.channel(), untagged(ImapStatus.BYE, null, "Autologout; idle for too long"))
         .doFinally(s -> connection.dispose())
         .subscribe(null, e -> { });
   }
@@ -503,7 +541,23 @@ final class ImapProxySession {
     return connection.channel().alloc();
   }
 
+  /**
+   * Writes replies of the dialogue, not yet flushed (the read's {@link #drain} flushes once); a
+   * failed write closes the connection, which ends the dialogue. Returns {@code Mono.empty()}: the
+   * answer is complete as written.
+   */
   private Mono<Void> write(ByteBuf... replies) {
-    return ChannelWrites.write(connection.channel(), replies);
+    for (ByteBuf r : replies) {
+      lastWrite = connection.channel().write(r).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    }
+    unflushed = true;
+    return Mono.empty();
+  }
+
+  private void flush() {
+    if (unflushed) {
+      unflushed = false;
+      connection.channel().flush();
+    }
   }
 }
