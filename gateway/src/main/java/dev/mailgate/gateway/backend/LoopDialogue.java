@@ -7,9 +7,9 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.MonoSink;
 
 /**
  * A login dialogue with a backend, written as a state machine on the backend channel's event loop
@@ -34,7 +34,8 @@ public abstract class LoopDialogue<O> {
       finish(failed(f.cause().toString()));
     }
   };
-  private MonoSink<O> sink;
+  /** Who gets the outcome: null until started, and for a dialogue nobody waits for any more. */
+  private Consumer<? super O> receiver;
   private ScheduledFuture<?> greetingTimer;
   private ScheduledFuture<?> dialogueTimer;
   private boolean unflushed;
@@ -51,9 +52,28 @@ public abstract class LoopDialogue<O> {
    */
   public final Mono<O> run(Duration timeout) {
     return Mono.create(s -> {
-      s.onCancel(() -> onLoop(() -> finish(null)));
-      onLoop(() -> start(s, timeout));
+      s.onCancel(this::cancel);
+      onLoop(() -> startOnLoop(s::success, timeout));
     });
+  }
+
+  /**
+   * {@link #run} for a caller written as a state machine itself (a login that goes on to its
+   * reply): {@code done} gets the outcome once, on the channel's loop, with the same timeouts.
+   * {@link #cancel()} ends it without an outcome.
+   */
+  public final void start(Duration timeout, Consumer<? super O> done) {
+    EventLoop loop = channel().eventLoop();
+    if (loop.inEventLoop()) {
+      startOnLoop(done, timeout);
+    } else {
+      loop.execute(() -> startOnLoop(done, timeout));
+    }
+  }
+
+  /** Ends the dialogue with a null outcome ({@link #ended}), on the loop; nobody gets one. */
+  public final void cancel() {
+    onLoop(() -> finish(null));
   }
 
   /** The outcome of a dialogue that could not go on, for {@code reason}. */
@@ -80,11 +100,11 @@ public abstract class LoopDialogue<O> {
     }
   }
 
-  private void start(MonoSink<O> s, Duration timeout) {
+  private void startOnLoop(Consumer<? super O> done, Duration timeout) {
     if (finished) {
       return; // cancelled before it began
     }
-    this.sink = s;
+    this.receiver = done;
     EventLoop loop = channel().eventLoop();
     Duration greeting = connection.backend().spec().handshakeTimeout();
     greetingTimer = loop.schedule(
@@ -131,8 +151,8 @@ public abstract class LoopDialogue<O> {
     }
     inbound.stop();
     ended(result);
-    if (result != null && sink != null) {
-      sink.success(result);
+    if (result != null && receiver != null) {
+      receiver.accept(result);
     } else {
       discard(result);
     }

@@ -1,6 +1,7 @@
 package dev.mailgate.gateway.net;
 
 import io.netty.util.concurrent.EventExecutor;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import reactor.core.Exceptions;
 import reactor.core.Fuseable;
@@ -43,10 +44,20 @@ public final class Immediate {
    * subscriber ({@link OnLoop}) rather than publishOn's and flatMap's.
    */
   public static <T> Mono<Void> thenOn(Mono<T> source, EventExecutor loop, Function<? super T, Mono<Void>> then) {
+    return thenOn(source, loop, then, v -> { });
+  }
+
+  /**
+   * {@link #thenOn(Mono, EventExecutor, Function)} for an answer that holds something (a backend
+   * connection, a buffer): one that comes after a cancel, or while the hop to {@code loop} waited,
+   * goes to {@code dropped} instead of {@code then}.
+   */
+  public static <T> Mono<Void> thenOn(Mono<T> source, EventExecutor loop, Function<? super T, Mono<Void>> then,
+      Consumer<? super T> dropped) {
     if (source instanceof Fuseable.ScalarCallable<?>) {
       return flatMapOn(source, null, then);
     }
-    return new OnLoop<>(source, loop, then);
+    return new OnLoop<>(source, loop, then, dropped);
   }
 
   /**

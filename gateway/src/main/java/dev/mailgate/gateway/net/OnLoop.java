@@ -1,6 +1,7 @@
 package dev.mailgate.gateway.net;
 
 import io.netty.util.concurrent.EventExecutor;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -17,28 +18,32 @@ import reactor.core.publisher.Operators;
  * subscribed only when it does not end as it returns (a reply written to a client that is not
  * reading). An empty source completes; an error, of the source or of {@code then}, is passed on
  * from the loop. Cancelling cancels the source, or {@code then}'s Mono once it is waited for, and
- * drops a later answer.
+ * drops a later answer, handing it to {@code dropped} (an answer that holds a connection or a
+ * buffer is given back there).
  */
 final class OnLoop<T> extends Mono<Void> {
   private final Mono<T> source;
   private final EventExecutor loop;
   private final Function<? super T, Mono<Void>> then;
+  private final Consumer<? super T> dropped;
 
-  OnLoop(Mono<T> source, EventExecutor loop, Function<? super T, Mono<Void>> then) {
+  OnLoop(Mono<T> source, EventExecutor loop, Function<? super T, Mono<Void>> then, Consumer<? super T> dropped) {
     this.source = source;
     this.loop = loop;
     this.then = then;
+    this.dropped = dropped;
   }
 
   @Override
   public void subscribe(CoreSubscriber<? super Void> actual) {
-    source.subscribe(new Main<>(actual, loop, then));
+    source.subscribe(new Main<>(actual, loop, then, dropped));
   }
 
   private static final class Main<T> implements CoreSubscriber<T>, Subscription {
     private final CoreSubscriber<? super Void> actual;
     private final EventExecutor loop;
     private final Function<? super T, Mono<Void>> then;
+    private final Consumer<? super T> dropped;
     private Subscription upstream;
     /** The source signalled (any thread): later signals are dropped. */
     private boolean answered;
@@ -48,10 +53,12 @@ final class OnLoop<T> extends Mono<Void> {
     /** {@code then}'s Mono when it had to be waited for: cancelled with this. */
     private volatile Disposable inner;
 
-    Main(CoreSubscriber<? super Void> actual, EventExecutor loop, Function<? super T, Mono<Void>> then) {
+    Main(CoreSubscriber<? super Void> actual, EventExecutor loop, Function<? super T, Mono<Void>> then,
+        Consumer<? super T> dropped) {
       this.actual = actual;
       this.loop = loop;
       this.then = then;
+      this.dropped = dropped;
     }
 
     @Override
@@ -102,6 +109,7 @@ final class OnLoop<T> extends Mono<Void> {
 
     private void apply(T value) {
       if (done || cancelled) {
+        dropped.accept(value);
         return;
       }
       Mono<Void> next;

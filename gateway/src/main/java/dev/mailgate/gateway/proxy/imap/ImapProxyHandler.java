@@ -34,6 +34,7 @@ public final class ImapProxyHandler implements ProtocolHandler {
   private final BackendConnector connector;
   private final ServerTls serverTls;
   private final LoginVerifier verifier;
+  private final LoginRouter router = new LoginRouter(this);
   /**
    * The greeting and the {@code * CAPABILITY} line for each pre-login list, by {@link
    * PreLoginCapabilities#index}: the same bytes for every session, so encoded once.
@@ -108,6 +109,10 @@ public final class ImapProxyHandler implements ProtocolHandler {
 
   ServerTls serverTls() {
     return serverTls;
+  }
+
+  LoginRouter router() {
+    return router;
   }
 
   LoginVerifier verifier() {

@@ -390,35 +390,40 @@ final class ImapProxySession {
         context.loginFailed(mech, LoginOutcome.REFUSED);
         return refused(tag, deny);
       }
-      return new LoginRouter(handler)
-          .login(new LoginRequest(credentials, mechanism, facts, clientId))
-          .flatMap(
-              result -> {
-                if (result instanceof LoginRouter.Result.Relay r) {
-                  attempt.succeeded();
-                  return policies.openUserSession(user).flatMap(slot -> {
-                    if (slot instanceof Decision.Deny deny) {
-                      r.backend().close();
-                      context.loginFailed(mech, LoginOutcome.REFUSED);
-                      return refused(tag, deny);
-                    }
-                    relay = r;
-                    finished = true;
-                    context.loginSucceeded(user, mech);
-                    context.backend(r.backend().backend().name());
-                    return write(tagged(tag, ImapStatus.OK, r.capabilities(), "Logged in"));
-                  });
+      // each step's answer taken by one subscriber on this session's loop (no hop when the backend
+      // connection shares it), not a flatMap each
+      return Immediate.thenOn(handler.router().login(new LoginRequest(credentials, mechanism, facts, clientId)), loop,
+          result -> {
+            if (result instanceof LoginRouter.Result.Relay r) {
+              attempt.succeeded();
+              // held here from now on, so that a session that ends while the user's slot is asked
+              // for closes it (cleanup)
+              relay = r;
+              return Immediate.thenOn(policies.openUserSession(user), loop, slot -> {
+                if (slot instanceof Decision.Deny deny) {
+                  relay = null;
+                  ReferenceCountUtil.release(r.residual());
+                  r.backend().close();
+                  context.loginFailed(mech, LoginOutcome.REFUSED);
+                  return refused(tag, deny);
                 }
-                LoginRouter.Result.No no = (LoginRouter.Result.No) result;
-                if (no.countsAsError()) {
-                  attempt.failed();
-                  context.loginFailed(mech);
-                } else {
-                  context.loginFailed(mech, LoginOutcome.ERROR);
-                }
-                ByteBuf reply = tagged(tag, ImapStatus.NO, no.code(), no.text());
-                return no.countsAsError() ? error(reply) : write(reply);
+                finished = true;
+                context.loginSucceeded(user, mech);
+                context.backend(r.backend().backend().name());
+                return write(tagged(tag, ImapStatus.OK, r.capabilities(), "Logged in"));
               });
+            }
+            LoginRouter.Result.No no = (LoginRouter.Result.No) result;
+            if (no.countsAsError()) {
+              attempt.failed();
+              context.loginFailed(mech);
+            } else {
+              context.loginFailed(mech, LoginOutcome.ERROR);
+            }
+            ByteBuf reply = tagged(tag, ImapStatus.NO, no.code(), no.text());
+            return no.countsAsError() ? error(reply) : write(reply);
+          },
+          LoginRouter::discard);
     });
   }
 

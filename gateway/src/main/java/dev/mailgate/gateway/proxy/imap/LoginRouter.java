@@ -4,11 +4,15 @@ import dev.mailgate.codec.imap.ResponseCode;
 import dev.mailgate.gateway.backend.Backend;
 import dev.mailgate.gateway.backend.BackendConnection;
 import dev.mailgate.gateway.backend.BackendUnavailable;
+import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
+import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 /**
  * Turns a client's login into a logged-in backend connection: asks the {@link BackendChooser},
@@ -51,82 +55,340 @@ final class LoginRouter {
     this.handler = handler;
   }
 
+  /** The login's result; never fails (every failure is one of the {@link Result.No} above). */
   Mono<Result> login(LoginRequest request) {
-    String user = request.credentials().user();
-    return handler.chooser().candidates(request.credentials(), request.client())
-        .defaultIfEmpty(List.of())
-        .flatMap(candidates -> candidates.isEmpty() ? Mono.just((Result) BAD_CREDENTIALS) : verified(request, candidates))
-        .onErrorResume(
-            e -> {
-              LOG.info("{}: login for {} failed: {}", request.client().sessionId(), user, e.toString());
-              return Mono.just(UNAVAILABLE);
-            });
+    return new Login(request);
   }
 
-  private Mono<Result> verified(LoginRequest request, List<ImapBackend> candidates) {
-    boolean master = false;
-    for (ImapBackend c : candidates) {
-      master |= c.master() != null;
+  /**
+   * One login's steps, each subscribed to in turn by one {@link Steps} object: the chooser's
+   * candidates, the gateway's check when a route logs in as a master user, the connect, then the
+   * {@link BackendLogin} dialogue by callback. The chain of operators this replaces ({@code
+   * defaultIfEmpty}, two {@code flatMap}s, two {@code onErrorResume}s, {@code map}, {@code
+   * doOnCancel} and the dialogue's {@code Mono.create}) cost every login more than these steps.
+   */
+  private final class Login extends Mono<Result> {
+    private final LoginRequest request;
+
+    Login(LoginRequest request) {
+      this.request = request;
     }
-    if (!master) {
-      return connect(request, candidates);
+
+    @Override
+    public void subscribe(CoreSubscriber<? super Result> actual) {
+      Steps steps = new Steps(actual, request);
+      actual.onSubscribe(steps);
+      steps.choose();
     }
-    if (handler.verifier() == null) {
-      LOG.warn("{}: master-user route without a gateway verifier: refused", request.client().sessionId());
-      return Mono.just(UNAVAILABLE);
-    }
-    return handler.verifier().verify(request.credentials(), request.client())
-        .defaultIfEmpty(false)
-        .flatMap(ok -> ok ? connect(request, candidates) : Mono.just(BAD_CREDENTIALS));
   }
 
-  private Mono<Result> connect(LoginRequest request, List<ImapBackend> candidates) {
-    List<Backend> backends = new ArrayList<>(candidates.size());
-    for (ImapBackend c : candidates) {
-      backends.add(c.backend());
-    }
-    return handler.connector()
-        .connect(backends)
-        .flatMap(bc -> replay(request, candidates, bc))
-        .onErrorResume(BackendUnavailable.class, e -> {
-          LOG.info("{}: {}", request.client().sessionId(), e.getMessage());
-          return Mono.just(UNAVAILABLE);
-        });
-  }
+  private enum Step { CANDIDATES, VERIFY, CONNECT, DIALOGUE, DONE }
 
-  private Mono<Result> replay(LoginRequest request, List<ImapBackend> candidates, BackendConnection bc) {
-    ImapBackend route = null;
-    for (ImapBackend c : candidates) {
-      if (c.backend() == bc.backend() || c.backend().name().equals(bc.backend().name())) {
-        route = c;
-        break;
+  /**
+   * The login's state. Each step's Mono signals on whatever thread it likes (a lookup's, the
+   * backend's loop); the steps follow one another, and a cancel may come from the client's loop at
+   * any time, so the state changes under the object's lock. Nothing is called out under it but
+   * cancellations.
+   */
+  private final class Steps implements CoreSubscriber<Object>, Subscription {
+    private final CoreSubscriber<? super Result> actual;
+    private final LoginRequest request;
+    private Step step = Step.CANDIDATES;
+    private Subscription upstream;
+    /** The current step's value; null until it comes. */
+    private Object value;
+    private List<ImapBackend> candidates;
+    /** The backend connection from the connect on, until the result hands it on. */
+    private BackendConnection connection;
+    private BackendLogin dialogue;
+    private boolean cancelled;
+
+    Steps(CoreSubscriber<? super Result> actual, LoginRequest request) {
+      this.actual = actual;
+      this.request = request;
+    }
+
+    void choose() {
+      Mono<List<ImapBackend>> m;
+      try {
+        m = handler.chooser().candidates(request.credentials(), request.client());
+      } catch (RuntimeException e) {
+        failed(e);
+        return;
+      }
+      m.subscribe(this);
+    }
+
+    @Override
+    public void onSubscribe(Subscription s) {
+      boolean cancel;
+      synchronized (this) {
+        upstream = s;
+        value = null;
+        cancel = cancelled;
+      }
+      if (cancel) {
+        s.cancel();
+      } else {
+        s.request(Long.MAX_VALUE);
       }
     }
-    if (route == null) {
-      bc.close();
-      return Mono.error(new IllegalStateException("connected to a backend that is not a candidate: " + bc.backend().name()));
+
+    @Override
+    public void onNext(Object v) {
+      synchronized (this) {
+        if (!cancelled) {
+          value = v;
+          return;
+        }
+      }
+      release(v);
     }
-    ImapProxySettings s = handler.settings();
-    return new BackendLogin(bc, route, request, s.limits(), s.maxClientIdFields())
-        .run(s.backendLoginTimeout())
-        .map(
-            outcome -> {
-              if (outcome instanceof BackendLogin.Outcome.LoggedIn l) {
-                return new Result.Relay(bc, l.capabilities(), l.residual());
-              }
-              bc.close();
-              if (outcome instanceof BackendLogin.Outcome.Refused r) {
-                return refusal(r.code());
-              }
-              if (outcome instanceof BackendLogin.Outcome.NoTokenMechanism) {
-                LOG.info("{}: backend {} offers no token mechanism", request.client().sessionId(), bc.backend().name());
-                return NO_TOKEN_MECHANISM;
-              }
-              LOG.info("{}: backend {}: {}", request.client().sessionId(), bc.backend().name(),
-                  ((BackendLogin.Outcome.Failed) outcome).reason());
-              return UNAVAILABLE;
-            })
-        .doOnCancel(bc::close);
+
+    /** A step's Mono ended (with its value, or empty): the next step. */
+    @Override
+    public void onComplete() {
+      Step s;
+      Object v;
+      boolean over;
+      synchronized (this) {
+        v = value;
+        value = null;
+        over = cancelled || step == Step.DONE;
+        s = step;
+        upstream = null;
+      }
+      if (over) {
+        release(v);
+        return;
+      }
+      switch (s) {
+        case CANDIDATES -> candidates(v);
+        case VERIFY -> verified(Boolean.TRUE.equals(v));
+        case CONNECT -> {
+          if (v == null) {
+            failed(new IllegalStateException("the connect ended without a connection"));
+          } else {
+            connected((BackendConnection) v);
+          }
+        }
+        default -> { }
+      }
+    }
+
+    @Override
+    public void onError(Throwable e) {
+      Step s;
+      synchronized (this) {
+        if (cancelled || step == Step.DONE) {
+          return;
+        }
+        s = step;
+        upstream = null;
+      }
+      if (s == Step.CONNECT && e instanceof BackendUnavailable) {
+        LOG.info("{}: {}", request.client().sessionId(), e.getMessage());
+        end(UNAVAILABLE);
+        return;
+      }
+      failed(e);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void candidates(Object v) {
+      List<ImapBackend> list = v == null ? List.of() : (List<ImapBackend>) v;
+      if (list.isEmpty()) {
+        end(BAD_CREDENTIALS);
+        return;
+      }
+      boolean master = false;
+      for (ImapBackend c : list) {
+        master |= c.master() != null;
+      }
+      candidates = list;
+      if (!master) {
+        connect();
+        return;
+      }
+      if (handler.verifier() == null) {
+        LOG.warn("{}: master-user route without a gateway verifier: refused", request.client().sessionId());
+        end(UNAVAILABLE);
+        return;
+      }
+      if (next(Step.VERIFY)) {
+        subscribeTo(() -> handler.verifier().verify(request.credentials(), request.client()));
+      }
+    }
+
+    private void verified(boolean ok) {
+      if (ok) {
+        connect();
+      } else {
+        end(BAD_CREDENTIALS);
+      }
+    }
+
+    private void connect() {
+      List<Backend> backends = new ArrayList<>(candidates.size());
+      for (ImapBackend c : candidates) {
+        backends.add(c.backend());
+      }
+      if (next(Step.CONNECT)) {
+        subscribeTo(() -> handler.connector().connect(backends));
+      }
+    }
+
+    private void connected(BackendConnection bc) {
+      ImapBackend route = null;
+      for (ImapBackend c : candidates) {
+        if (c.backend() == bc.backend() || c.backend().name().equals(bc.backend().name())) {
+          route = c;
+          break;
+        }
+      }
+      if (route == null) {
+        bc.close();
+        failed(new IllegalStateException("connected to a backend that is not a candidate: " + bc.backend().name()));
+        return;
+      }
+      ImapProxySettings s = handler.settings();
+      BackendLogin d = new BackendLogin(bc, route, request, s.limits(), s.maxClientIdFields());
+      synchronized (this) {
+        if (cancelled) {
+          bc.close();
+          return;
+        }
+        step = Step.DIALOGUE;
+        connection = bc;
+        dialogue = d;
+      }
+      d.start(s.backendLoginTimeout(), this::loggedIn);
+    }
+
+    /** The dialogue's outcome, on the backend's loop. */
+    private void loggedIn(BackendLogin.Outcome outcome) {
+      BackendConnection bc;
+      synchronized (this) {
+        bc = connection;
+        if (cancelled || step == Step.DONE) {
+          if (outcome instanceof BackendLogin.Outcome.LoggedIn l) {
+            ReferenceCountUtil.release(l.residual());
+          }
+          return;
+        }
+        connection = null;
+      }
+      if (outcome instanceof BackendLogin.Outcome.LoggedIn l) {
+        end(new Result.Relay(bc, l.capabilities(), l.residual()));
+        return;
+      }
+      bc.close();
+      if (outcome instanceof BackendLogin.Outcome.Refused r) {
+        end(refusal(r.code()));
+      } else if (outcome instanceof BackendLogin.Outcome.NoTokenMechanism) {
+        LOG.info("{}: backend {} offers no token mechanism", request.client().sessionId(), bc.backend().name());
+        end(NO_TOKEN_MECHANISM);
+      } else {
+        LOG.info("{}: backend {}: {}", request.client().sessionId(), bc.backend().name(),
+            ((BackendLogin.Outcome.Failed) outcome).reason());
+        end(UNAVAILABLE);
+      }
+    }
+
+    /** Moves to {@code s}; false when the login was cancelled meanwhile. */
+    private synchronized boolean next(Step s) {
+      if (cancelled) {
+        return false;
+      }
+      step = s;
+      return true;
+    }
+
+    private void subscribeTo(java.util.function.Supplier<? extends Mono<?>> source) {
+      Mono<?> m;
+      try {
+        m = source.get();
+      } catch (RuntimeException e) {
+        failed(e);
+        return;
+      }
+      m.subscribe(this);
+    }
+
+    /** What the operator chain's outer {@code onErrorResume} did: any other failure is an outage. */
+    private void failed(Throwable e) {
+      LOG.info("{}: login for {} failed: {}", request.client().sessionId(), request.credentials().user(), e.toString());
+      end(UNAVAILABLE);
+    }
+
+    private void end(Result r) {
+      boolean over;
+      synchronized (this) {
+        over = cancelled || step == Step.DONE;
+        step = Step.DONE;
+      }
+      if (!over) {
+        actual.onNext(r);
+        actual.onComplete();
+      } else {
+        discard(r);
+      }
+    }
+
+    @Override
+    public void request(long n) {
+      // one result, sent when it is known
+    }
+
+    @Override
+    public void cancel() {
+      Subscription s;
+      BackendLogin d;
+      BackendConnection bc;
+      Object v;
+      synchronized (this) {
+        if (cancelled || step == Step.DONE) {
+          return;
+        }
+        cancelled = true;
+        s = upstream;
+        upstream = null;
+        d = dialogue;
+        bc = connection;
+        connection = null;
+        v = value;
+        value = null;
+      }
+      release(v);
+      if (s != null) {
+        s.cancel();
+      }
+      if (d != null) {
+        d.cancel();
+      }
+      if (bc != null) {
+        bc.close();
+      }
+    }
+
+    private void release(Object v) {
+      if (v instanceof BackendConnection bc) {
+        bc.close(); // a connect that finished as the login was cancelled
+      }
+    }
+
+    @Override
+    public Context currentContext() {
+      return actual.currentContext();
+    }
+  }
+
+  /** A result nobody takes (the session ended as it came): its connection and buffer go. */
+  static void discard(Result r) {
+    if (r instanceof Result.Relay relay) {
+      ReferenceCountUtil.release(relay.residual());
+      relay.backend().close();
+    }
   }
 
   /** Passes on the backend's codes that tell the client something useful; else AUTHENTICATIONFAILED. */

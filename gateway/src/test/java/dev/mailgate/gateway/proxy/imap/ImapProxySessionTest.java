@@ -428,4 +428,40 @@ class ImapProxySessionTest {
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !ended.isEmpty());
     assertThat(ended.get(0).endReason()).isEqualTo(EndReason.CLIENT_QUIT);
   }
+
+  /**
+   * A backend that greets, reads the login and never answers it: the client leaves meanwhile, and
+   * the login's backend connection must go with it rather than wait for the login timeout.
+   */
+  @Test
+  void aClientThatLeavesDuringTheBackendLoginTakesTheBackendConnectionWithIt() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+      java.util.concurrent.CompletableFuture<String> loginSeen = new java.util.concurrent.CompletableFuture<>();
+      java.util.concurrent.CompletableFuture<Boolean> closedByGateway = new java.util.concurrent.CompletableFuture<>();
+      Thread t = new Thread(() -> {
+        try (java.net.Socket s = silent.accept()) {
+          var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+          s.getOutputStream().write("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] silent\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+          for (String line = in.readLine(); line != null; line = in.readLine()) {
+            if (line.contains("LOGIN") || line.contains("AUTHENTICATE")) {
+              loginSeen.complete(line);
+            }
+          }
+          closedByGateway.complete(true);
+        } catch (java.io.IOException e) {
+          closedByGateway.complete(true);
+        }
+      }, "silent-imap-backend");
+      t.setDaemon(true);
+      t.start();
+      int port = listen(settings(), silent.getLocalPort(), ClientConveyance.NONE);
+      try (LineClient c = new LineClient(port)) {
+        c.expect("\\* OK .*");
+        c.send("a LOGIN joe secret");
+        loginSeen.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      // the backend login timeout is far longer than this wait
+      assertThat(closedByGateway.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+  }
 }
