@@ -4,7 +4,9 @@
  *
  * <p>Threads: one {@code mailstore-writer-*} thread owns the write connection (group commit); a
  * bounded-elastic scheduler {@code mailstore-io} (capped by {@code StoreLimits.ioThreads}) runs
- * reads, body file I/O and event delivery. Nothing runs on the caller's thread.
+ * reads, body file I/O and event delivery. Nothing runs on the caller's thread, unless the caller
+ * is one of those I/O threads: a read asked for there (the next read of a command whose last read
+ * just ended) runs there, without waking another thread.
  *
  * <p>Files or BLOBs: measured with {@code AppendThroughput} (test sources) on this 2-core VM (ext4,
  * heavily shared, so noisy): 4 KiB messages, 16 in flight: raw SQLite BLOB inserts committed 16
