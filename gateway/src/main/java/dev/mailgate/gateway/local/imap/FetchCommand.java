@@ -92,10 +92,19 @@ final class FetchCommand {
     if (setsSeen && items.stream().anyMatch(i -> i instanceof FetchItem.Binary)) {
       metas = metas.concatMap(m -> checkBinary(v, m, items), 1);
     }
+    Flux<Row> rows = setsSeen ? markSeen(v, metas) : metas.map(m -> new Row(m, false));
+    if (items.stream().noneMatch(FetchCommand::readsMessage)) {
+      // Answered from the metadata alone: built on the event loop that writes them, one hop for
+      // the page rather than a wake-up of the loop for each message the store's thread hands over.
+      rows = rows.publishOn(session.onLoop);
+    }
+    // One send for every message's response: a send per message waited for each to be written
+    // before the next began, a flush and an event-loop round trip per message. The socket's
+    // backpressure still applies (the send asks for more only as it writes).
+    Flux<ByteBuf> responses = rows.concatMap(row -> message(v, row, items), 1);
     return enabled.then(vanished)
-        .thenMany(setsSeen ? markSeen(v, metas) : metas.map(m -> new Row(m, false)))
-        .concatMap(row -> session.send(message(v, row, items)), 0)
-        .concatWith(Mono.defer(() -> expunged.answer(found)))
+        .then(session.send(responses))
+        .then(Mono.defer(() -> expunged.answer(found)))
         .then(Mono.defer(() -> expungedElsewhere(c, uids.length - found[0] + goneMeanwhile)
             ? session.complete(c.tag(), ImapStatus.NO, ResponseCode.EXPUNGEISSUED,
                 "Some of the requested messages no longer exist", false)
@@ -302,6 +311,12 @@ final class FetchCommand {
       return false;
     }
     return v.update(m.uid(), m.flags(), m.modSeq());
+  }
+
+  /** Whether answering the item reads the stored message (its structure or its bytes). */
+  private static boolean readsMessage(FetchItem item) {
+    return needsStructure(item) || item instanceof FetchItem.BodySection
+        || item instanceof FetchItem.Simple s && s.attribute() == Attribute.RFC822;
   }
 
   private static boolean needsStructure(FetchItem item) {

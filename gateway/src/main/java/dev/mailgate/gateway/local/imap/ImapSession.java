@@ -29,6 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 
@@ -96,6 +97,8 @@ final class ImapSession {
   private final IdleCommand idle;
   /** The connection's event loop, kept: a closed channel no longer answers eventLoop(). */
   private final EventLoop loop;
+  /** The event loop as a scheduler: work that came back from another thread continues here. */
+  final Scheduler onLoop;
   /** Commands whose answer began / ended (volatile: a command may run off the loop). */
   private volatile long answering;
   private volatile long answered;
@@ -111,6 +114,7 @@ final class ImapSession {
     this.context = context;
     this.connection = connection;
     this.loop = connection.channel().eventLoop();
+    this.onLoop = Schedulers.fromExecutor(loop);
     this.alloc = connection.channel().alloc();
     this.parser = new ImapCommandParser(server.settings().limits());
     this.capabilities = new Capabilities(server.settings(), server.settings().plaintextAuthAllowed(context.client()));
@@ -137,8 +141,7 @@ final class ImapSession {
         .map(o -> (Object) new Inbound(ReferenceCountUtil.retain(o), epoch))
         .concatWith(Mono.just(EOF));
     // Wake-ups come from the store's writer thread: the session's work goes back to its event loop.
-    Flux<Object> events = changes.wakes()
-        .publishOn(Schedulers.fromExecutor(connection.channel().eventLoop()));
+    Flux<Object> events = changes.wakes().publishOn(onLoop);
     String greeting = "[" + ResponseCode.capability(capabilities.forState(false, context.isTls()))
         + "] " + server.settings().hostname() + " IMAP4rev1 ready";
     return send(List.of(ImapResponseEncoder.untagged(alloc, ImapStatus.OK, null, greeting)))
