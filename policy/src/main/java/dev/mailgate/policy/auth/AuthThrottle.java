@@ -51,9 +51,14 @@ public final class AuthThrottle implements SyncPolicy, AuthOutcomes {
   private final Ticker ticker;
   private final Cache<String, FailureRecord> byIp;
   private final Cache<String, FailureRecord> byUser;
+  /**
+   * Per (user, address): failures, lockout, checks in flight and the last success. The success is
+   * kept here rather than in a map of its own, and a cleared record stays: a pair that logs in
+   * again and again then costs no entry made and dropped per login, only updates in place.
+   */
   private final Cache<String, PairRecord> byPair;
-  /** Pairs that logged in within {@code forgetAfter}: the per-user count does not slow them. */
-  private final Cache<String, Boolean> succeeded;
+  /** {@code forgetAfter} in nanoseconds: how long a success exempts its pair from the user's count. */
+  private final long successWindow;
 
   public AuthThrottle(String name, AuthThrottleSettings settings, long maxKeys, Ticker ticker,
       Executor maintenance) {
@@ -66,7 +71,7 @@ public final class AuthThrottle implements SyncPolicy, AuthOutcomes {
     Duration pairTtl = settings.forgetAfter().compareTo(settings.lockoutFor()) > 0
         ? settings.forgetAfter() : settings.lockoutFor();
     this.byPair = cache(maxKeys, pairTtl, ticker, maintenance);
-    this.succeeded = cache(maxKeys, settings.forgetAfter(), ticker, maintenance);
+    this.successWindow = settings.forgetAfter().toNanos();
   }
 
   private static <V> Cache<String, V> cache(long maxKeys, Duration ttl, Ticker ticker,
@@ -109,11 +114,12 @@ public final class AuthThrottle implements SyncPolicy, AuthOutcomes {
     String user = user(facts);
     String pair = pair(user, ip);
     PairRecord p = byPair.getIfPresent(pair);
-    if (p != null && p.lockedAt(ticker.read())) {
+    long now = ticker.read();
+    if (p != null && p.lockedAt(now)) {
       return locked();
     }
     int ipFailures = count(byIp, ip);
-    Duration d = delayFor(succeeded.getIfPresent(pair) != null
+    Duration d = delayFor(p != null && p.succeededWithin(now, successWindow)
         ? ipFailures : Math.max(ipFailures, count(byUser, user)));
     return d.isZero() ? Decision.ALLOW : new Decision.Delay(d, name);
   }
@@ -152,7 +158,8 @@ public final class AuthThrottle implements SyncPolicy, AuthOutcomes {
    * elsewhere) does not slow every later login of the user's own device.
    */
   public int failuresCounted(PolicyFacts facts, int ipFailures, int userFailures) {
-    return succeeded.getIfPresent(pair(facts)) != null
+    PairRecord p = byPair.getIfPresent(pair(facts));
+    return p != null && p.succeededWithin(ticker.read(), successWindow)
         ? ipFailures : Math.max(ipFailures, userFailures);
   }
 
@@ -215,25 +222,28 @@ public final class AuthThrottle implements SyncPolicy, AuthOutcomes {
     byIp.cleanUp();
     byUser.cleanUp();
     byPair.cleanUp();
-    succeeded.cleanUp();
-    return byIp.estimatedSize() + byUser.estimatedSize() + byPair.estimatedSize()
-        + succeeded.estimatedSize();
+    return byIp.estimatedSize() + byUser.estimatedSize() + byPair.estimatedSize();
   }
 
   /**
-   * A success clears the address's and the (user, address) pair's failures; a pair with checks
-   * still in flight is cleared in place, so they keep counting against its next lockout. The
-   * pair is then exempt from the user's failure count for {@code forgetAfter}.
+   * A success clears the address's and the (user, address) pair's failures; the pair is cleared in
+   * place, so checks still in flight keep counting against its next lockout. The pair is then
+   * exempt from the user's failure count for {@code forgetAfter}: the record is written, so it
+   * lives at least that long. The address's record is only removed when there is one: most
+   * logins have nothing to forget, and a removal of nothing still goes through the map's writes.
    */
   @Override
   public void recordSuccess(PolicyFacts facts) {
     String ip = ip(facts);
     String pair = pair(user(facts), ip);
-    byIp.invalidate(ip);
-    succeeded.put(pair, Boolean.TRUE);
-    byPair.asMap().computeIfPresent(pair, (k, p) -> {
-      p.clear();
-      return p.idle() ? null : p;
+    if (byIp.asMap().containsKey(ip)) {
+      byIp.invalidate(ip);
+    }
+    long now = ticker.read();
+    byPair.asMap().compute(pair, (k, r) -> {
+      PairRecord p = r == null ? new PairRecord() : r;
+      p.succeeded(now);
+      return p;
     });
   }
 }

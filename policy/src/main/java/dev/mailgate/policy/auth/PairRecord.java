@@ -30,6 +30,9 @@ final class PairRecord extends FailureRecord {
   private List<Slot> slots;
   private long lockedUntil;
   private boolean locked;
+  /** When the pair last logged in, if {@code hasSucceeded}. */
+  private long succeededAt;
+  private boolean hasSucceeded;
 
   synchronized boolean lockedAt(long now) {
     return locked && now - lockedUntil < 0;
@@ -123,9 +126,16 @@ final class PairRecord extends FailureRecord {
     locked = false;
   }
 
-  /** Whether nothing is in flight (a cleared record with no slots can be dropped). */
-  synchronized boolean idle() {
-    return slots == null || slots.isEmpty();
+  /** The pair logged in at {@code now}: {@link #clear()}, and the success remembered. */
+  synchronized void succeeded(long now) {
+    clear();
+    hasSucceeded = true;
+    succeededAt = now;
+  }
+
+  /** Whether the pair logged in less than {@code window} nanoseconds before {@code now}. */
+  synchronized boolean succeededWithin(long now, long window) {
+    return hasSucceeded && now - succeededAt < window;
   }
 
   /** The marker of a check that holds no slot; releasing it does nothing. */

@@ -105,6 +105,24 @@ class AuthThrottleTest {
   }
 
   @Test
+  void aLoginExemptsItsAddressFromTheUsersFailuresForForgetAfterSinceTheLastLogin() {
+    for (int i = 0; i < 3; i++) {
+      throttle.recordFailure(attempt("192.0.2.77", "alice@x"), "guess" + i);
+    }
+    throttle.recordSuccess(attempt("192.0.2.1", "alice@x"));
+    clock.advance(Duration.ofMinutes(5));
+    throttle.recordSuccess(attempt("192.0.2.1", "alice@x"));
+    clock.advance(Duration.ofMinutes(4));
+    throttle.recordFailure(attempt("192.0.2.77", "alice@x"), "guess3"); // the user's count goes on
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(check("192.0.2.1", "alice@x")).as("9 minutes after the last login")
+        .isEqualTo(Decision.ALLOW);
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(check("192.0.2.1", "alice@x")).as("10 minutes after it: slowed like anyone")
+        .isEqualTo(new Decision.Delay(Duration.ofSeconds(8), "auth-failures"));
+  }
+
+  @Test
   void onlyTheAuthStageIsThrottled() {
     throttle.recordFailure(attempt("192.0.2.1", "a@x"), "p");
     assertThat(throttle.decide(connect("192.0.2.1"))).isEqualTo(Decision.ALLOW);
