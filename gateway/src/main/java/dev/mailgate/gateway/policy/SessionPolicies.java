@@ -120,20 +120,40 @@ public final class SessionPolicies {
     if (engine == null) {
       return Mono.defer(() -> check.apply(AuthAttempt.OFF));
     }
-    // flatMap and doFinally rather than Mono.usingWhen: the same release on every ending for a
-    // fraction of the operators (usingWhen's commit and rollback Monos cost a login more than the
-    // rest of its policies). A slot reserved while the session was being cancelled, before the
-    // check began, is given back by close().
-    return attempt(loginName, passwordFingerprint).flatMap(a -> {
-      Mono<T> checked;
-      try {
-        checked = check.apply(a);
-      } catch (RuntimeException e) {
-        a.release();
-        return Mono.error(e);
-      }
-      return checked.doFinally(s -> a.release());
-    });
+    if (engine.chain().isSynchronous()) {
+      // Decided when subscribed, on the subscribing thread: a login without a delay (the common
+      // case) then costs its check and one doFinally, not a Mono per step of the policies.
+      return Mono.defer(() -> {
+        PolicyFacts facts = now().withAuthAttempt(loginName, ctx.isTls());
+        Decision d = engine.chain().evaluateNow(facts);
+        if (d instanceof Decision.Deny deny) {
+          return checked(AuthAttempt.refused(refused(deny)), check);
+        }
+        if (d instanceof Decision.Delay delay && !delay.duration().isZero()) {
+          return delayed(delay, facts, passwordFingerprint).flatMap(a -> checked(a, check));
+        }
+        return checked(reserve(facts, passwordFingerprint), check);
+      });
+    }
+    return attempt(loginName, passwordFingerprint).flatMap(a -> checked(a, check));
+  }
+
+  /**
+   * Runs {@code check} holding {@code a}, which is released however the check ends. flatMap and
+   * doFinally rather than Mono.usingWhen: the same release on every ending for a fraction of the
+   * operators (usingWhen's commit and rollback Monos cost a login more than the rest of its
+   * policies). A slot reserved while the session was being cancelled, before the check began, is
+   * given back by close().
+   */
+  private static <T> Mono<T> checked(AuthAttempt a, Function<AuthAttempt, Mono<T>> check) {
+    Mono<T> checked;
+    try {
+      checked = check.apply(a);
+    } catch (RuntimeException e) {
+      a.release();
+      return Mono.error(e);
+    }
+    return checked.doFinally(s -> a.release());
   }
 
   private Mono<AuthAttempt> attempt(String loginName, long fingerprint) {
@@ -143,13 +163,18 @@ public final class SessionPolicies {
         return Mono.just(AuthAttempt.refused(refused(deny)));
       }
       if (d instanceof Decision.Delay delay && !delay.duration().isZero()) {
-        metrics.policyDelay(protocol(), delay.rule());
-        // Reserved when the delay ends, not before: a lockout that came meanwhile refuses it,
-        // and a guess waiting out its delay does not hold a slot another could use.
-        return Mono.delay(delay.duration(), delays).map(t -> reserve(facts, fingerprint));
+        return delayed(delay, facts, fingerprint);
       }
       return Mono.fromSupplier(() -> reserve(facts, fingerprint));
     });
+  }
+
+  /** The attempt after a throttling delay, counted under the delaying rule. */
+  private Mono<AuthAttempt> delayed(Decision.Delay delay, PolicyFacts facts, long fingerprint) {
+    metrics.policyDelay(protocol(), delay.rule());
+    // Reserved when the delay ends, not before: a lockout that came meanwhile refuses it, and a
+    // guess waiting out its delay does not hold a slot another could use.
+    return Mono.delay(delay.duration(), delays).map(t -> reserve(facts, fingerprint));
   }
 
   /**
@@ -221,9 +246,34 @@ public final class SessionPolicies {
         });
   }
 
+  /**
+   * Whether {@link #openUserSession} is {@link #userSession} (no cluster-wide session counters),
+   * so a session on its event loop may take the slots without a Mono.
+   */
+  public boolean userSessionsLocal() {
+    return engine == null || engine.sharedSessions() == null;
+  }
+
   /** One command (commands-per-interval rules). */
   public Mono<Decision> command() {
     return engine == null ? ALLOWED : decide(now());
+  }
+
+  /**
+   * {@link #command()} decided on the calling thread when the chain decides in memory (a refusal
+   * counted as there); null when it has asynchronous policies and {@link #command()} must be
+   * asked. For sessions written as event-loop code, which then need no Mono per command.
+   */
+  public Decision commandNow() {
+    if (engine == null) {
+      return Decision.ALLOW;
+    }
+    PolicyChain chain = engine.chain();
+    if (!chain.isSynchronous()) {
+      return null;
+    }
+    Decision d = chain.evaluateNow(now());
+    return d instanceof Decision.Deny deny ? refused(deny) : Decision.ALLOW;
   }
 
   /** Whether a commands-per-interval rule is configured (else {@link #paceCommand} never waits). */

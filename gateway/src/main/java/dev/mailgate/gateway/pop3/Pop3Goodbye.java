@@ -2,7 +2,10 @@ package dev.mailgate.gateway.pop3;
 
 import dev.mailgate.codec.pop3.Pop3RespCode;
 import dev.mailgate.codec.pop3.Pop3Response.Status;
+import io.netty.channel.ChannelFuture;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import reactor.core.publisher.Mono;
 
@@ -35,7 +38,7 @@ public final class Pop3Goodbye {
 
   private final Pop3Wire wire;
   /** The connection's event loop, kept: a closed channel no longer answers eventLoop(). */
-  private final java.util.concurrent.Executor loop;
+  private final io.netty.channel.EventLoop loop;
   private boolean busy;
   private boolean owed;
   private boolean kick;
@@ -75,6 +78,22 @@ public final class Pop3Goodbye {
     });
   }
 
+  /**
+   * {@link #around} for a session written as event-loop code: an inbound message is being handled
+   * from now on (on the event loop); a goodbye asked for meanwhile waits for {@link #handled}.
+   */
+  public void handling() {
+    busy = true;
+  }
+
+  /** The message was handled (on the event loop); {@code ends}: the session ends, nothing is said. */
+  public void handled(boolean ends) {
+    if (ends) {
+      over = true;
+    }
+    answered();
+  }
+
   /** The session becomes a relay: returns whether a goodbye is still owed (the relay says it). */
   public boolean handOff() {
     over = true;
@@ -111,17 +130,24 @@ public final class Pop3Goodbye {
     }
   }
 
+  /** Writes the goodbye straight to the channel and closes once it is written (or failed). */
   private void say() {
     over = true;
     Status line = timeout ? Status.err(TIMEOUT_TEXT)
         : Status.err(Pop3RespCode.SYS_TEMP, kick ? KICKED_TEXT : SHUTTING_DOWN_TEXT);
-    Mono<Void> sent = wire.send(line);
-    if (timeout) {
+    ChannelFuture sent = wire.write(line);
+    ScheduledFuture<?> limit = null;
+    if (timeout && !sent.isDone()) {
       // the timeout is what closes a client that reads nothing: it must not wait on that client
-      sent = sent.timeout(WRITE_LIMIT, Mono.empty());
+      limit = loop.schedule(
+          () -> wire.connection().dispose(), WRITE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
     }
-    sent.onErrorResume(e -> Mono.empty())
-        .doFinally(s -> wire.connection().dispose())
-        .subscribe();
+    ScheduledFuture<?> cancelLimit = limit;
+    sent.addListener(f -> {
+      if (cancelLimit != null) {
+        cancelLimit.cancel(false);
+      }
+      wire.connection().dispose();
+    });
   }
 }

@@ -8,7 +8,10 @@ import dev.mailgate.codec.pop3.Pop3ResponseEncoder;
 import dev.mailgate.gateway.net.SessionContext;
 import dev.mailgate.gateway.net.StartTls;
 import dev.mailgate.gateway.tls.ServerTls;
+import dev.mailgate.policy.Decision;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPipeline;
 import java.util.Map;
 import org.reactivestreams.Publisher;
@@ -22,6 +25,9 @@ import reactor.netty.Connection;
  * section 4, pipelined plaintext dropped) and removes the codecs when a relay takes over.
  *
  * <p>Used from one session at a time, one command at a time; decoder calls hop to the event loop.
+ * Two forms of each step: the {@code Mono} one completes when its reply is written; the one named
+ * {@code ...Now} writes straight to the channel and returns at once, for sessions written as
+ * event-loop code (a reply needs no operator chain, and replies still go out in call order).
  */
 public final class Pop3Wire {
 
@@ -33,6 +39,8 @@ public final class Pop3Wire {
   private final Pop3ServerSettings settings;
   private volatile Pop3CommandDecoder decoder;
   private int errors;
+  /** Made once: a capturing lambda per answered command is an object per command. */
+  private final Runnable commandCompleted = () -> decoder.commandCompleted();
 
   public Pop3Wire(Connection connection, SessionContext context, Pop3ServerSettings settings) {
     this.connection = connection;
@@ -73,6 +81,31 @@ public final class Pop3Wire {
   }
 
   /**
+   * Writes one response (not a streamed body) straight to the channel, flushed, and returns the
+   * write. A write that fails closes the connection: a session whose reply was lost must not wait
+   * for the client's next command (a closed connection ends it).
+   */
+  public ChannelFuture write(Object response) {
+    return connection.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+  }
+
+  /** {@link #answer} without waiting: writes the answer and frees the command's pipelining slot. */
+  public void answerNow(Object response) {
+    write(response);
+    completedNow();
+  }
+
+  /** Frees the current command's pipelining slot, on the event loop (at once when called there). */
+  public void completedNow() {
+    runOnLoop(commandCompleted);
+  }
+
+  /** {@link #expectSaslResponse} without waiting; call before writing the {@code +} line. */
+  public void expectSaslResponseNow() {
+    runOnLoop(() -> decoder.expectSaslResponse());
+  }
+
+  /**
    * Commands per interval ({@code rate_limits} counting {@code commands}): completes with true when
    * this command may run, else answers {@code -ERR [SYS/TEMP]} (PRODUCT.md "How it answers") and
    * completes with false. A refusal leaves the session usable and is no protocol error: the
@@ -84,10 +117,29 @@ public final class Pop3Wire {
       return Mono.just(true);
     }
     return policies.command().flatMap(d -> d.isDeny()
-        ? answer(Pop3Response.Status.err(Pop3RespCode.SYS_TEMP,
-            "too many commands, try again later")).thenReturn(false)
+        ? answer(TOO_MANY_COMMANDS).thenReturn(false)
         : Mono.just(true));
   }
+
+  /**
+   * {@link #commandAllowed()} decided at once, when the rules decide in memory (no lookups): true,
+   * or false with the refusal answered; null when they must be asked with {@link
+   * #commandAllowed()}.
+   */
+  public Boolean commandAllowedNow() {
+    Decision d = context.policies().commandNow();
+    if (d == null) {
+      return null;
+    }
+    if (d.isDeny()) {
+      answerNow(TOO_MANY_COMMANDS);
+      return Boolean.FALSE;
+    }
+    return Boolean.TRUE;
+  }
+
+  private static final Pop3Response.Status TOO_MANY_COMMANDS =
+      Pop3Response.Status.err(Pop3RespCode.SYS_TEMP, "too many commands, try again later");
 
   /** Frees the current command's pipelining slot (after its answer went out). */
   public Mono<Void> completed() {
@@ -106,9 +158,8 @@ public final class Pop3Wire {
   public Mono<Boolean> refuse(Pop3Response.Status reply) {
     return Mono.defer(
         () -> {
-          errors++;
-          if (errors >= settings.maxErrors()) {
-            return send(Pop3Response.Status.err("too many errors, closing connection")).thenReturn(true);
+          if (tooManyErrors()) {
+            return send(TOO_MANY_ERRORS).thenReturn(true);
           }
           return answer(reply).thenReturn(false);
         });
@@ -116,13 +167,42 @@ public final class Pop3Wire {
 
   /** Maps a decoder failure to its {@code -ERR} (PRODUCT.md's table) and counts it. */
   public Mono<Boolean> refuse(DecodeFailure failure) {
-    return refuse(switch (failure.error()) {
+    return refuse(reply(failure));
+  }
+
+  /**
+   * {@link #refuse(Pop3Response.Status)} without waiting: null when the session goes on (the
+   * reply is on its way), else the write of the closing reply, after which the caller ends it.
+   */
+  public ChannelFuture refuseNow(Pop3Response.Status reply) {
+    if (tooManyErrors()) {
+      return write(TOO_MANY_ERRORS);
+    }
+    answerNow(reply);
+    return null;
+  }
+
+  /** {@link #refuse(DecodeFailure)} without waiting, as {@link #refuseNow(Pop3Response.Status)}. */
+  public ChannelFuture refuseNow(DecodeFailure failure) {
+    return refuseNow(reply(failure));
+  }
+
+  private static final Pop3Response.Status TOO_MANY_ERRORS = Pop3Response.Status.err("too many errors, closing connection");
+
+  /** Counts one protocol error; true when that makes {@link Pop3ServerSettings#maxErrors()}. */
+  private boolean tooManyErrors() {
+    errors++;
+    return errors >= settings.maxErrors();
+  }
+
+  private static Pop3Response.Status reply(DecodeFailure failure) {
+    return switch (failure.error()) {
       case LINE_TOO_LONG -> Pop3Response.Status.err("line too long");
       case TOO_MANY_PIPELINED -> Pop3Response.Status.err(Pop3RespCode.SYS_TEMP, "too many pipelined commands");
       case UNKNOWN_COMMAND -> Pop3Response.Status.err("unknown command");
       case BAD_LINE_ENDING -> Pop3Response.Status.err("lines must end with CRLF");
       default -> Pop3Response.Status.err("syntax error");
-    });
+    };
   }
 
   /**
@@ -157,6 +237,16 @@ public final class Pop3Wire {
             p.remove(DECODER);
           }
         });
+  }
+
+  /** Runs {@code r} on the event loop: now when called there, else as a task (in call order). */
+  private void runOnLoop(Runnable r) {
+    Channel ch = connection.channel();
+    if (ch.eventLoop().inEventLoop()) {
+      r.run();
+    } else {
+      ch.eventLoop().execute(r);
+    }
   }
 
   /** Runs {@code r} on the event loop when subscribed (decoder state belongs to the loop). */

@@ -30,8 +30,8 @@ import reactor.netty.Connection;
 
 /**
  * The POP3 proxy (issue 3 items 3-5, DESIGN.md "A session, end to end"): the gateway answers the
- * AUTHORIZATION state itself ({@link Pop3PreLogin}: greeting, CAPA, STLS, USER/PASS, AUTH PLAIN
- * and LOGIN), replays the login to the backend the {@link BackendChooser} names ({@link
+ * AUTHORIZATION state itself ({@link Pop3ProxySession} with {@link Pop3PreLogin}: greeting, CAPA,
+ * STLS, USER/PASS, AUTH PLAIN and LOGIN), replays the login to the backend the {@link BackendChooser} names ({@link
  * Pop3BackendLogin}), answers the client with the backend's {@code +OK}, removes both legs' codecs
  * and becomes a raw two-way {@link Relay} with backpressure. Commands the client pipelined after
  * its login that were already decoded are re-encoded and go first; undecoded bytes follow as they
@@ -58,6 +58,7 @@ public final class Pop3ProxyServer implements ProtocolHandler {
   private final ServerTls tls;
   private final Pop3ProxySettings settings;
   private final Pop3BackendLogin login;
+  private final Status greeting;
 
   /**
    * Sent to the backend in place of a line pipelined after login that did not decode: a keyword
@@ -70,6 +71,7 @@ public final class Pop3ProxyServer implements ProtocolHandler {
     this.tls = tls;
     this.settings = Objects.requireNonNull(settings, "settings");
     this.login = new Pop3BackendLogin(Objects.requireNonNull(connector), Objects.requireNonNull(chooser), settings);
+    this.greeting = Status.ok(settings.server().hostname() + " POP3 ready");
   }
 
   @Override
@@ -78,14 +80,8 @@ public final class Pop3ProxyServer implements ProtocolHandler {
     Pop3PreLogin<BackendDialogue> preLogin = new Pop3PreLogin<>(wire, tls, login, d -> d.backend().close(), BACKEND_CAPABILITIES);
     wire.install();
     Pop3Goodbye goodbye = Pop3Goodbye.install(wire);
-    return wire.send(Status.ok(settings.server().hostname() + " POP3 ready"))
-        .thenMany(context.receiveObject()
-            .concatMap(msg -> goodbye.around(preLogin.handle(msg), o -> !(o instanceof Pop3PreLogin.Outcome.Continue)), 0)
-            .takeUntil(o -> !(o instanceof Pop3PreLogin.Outcome.Continue)))
-        .last(new Pop3PreLogin.Outcome.Close<>())
-        .flatMap(o -> o instanceof Pop3PreLogin.Outcome.LoggedIn<BackendDialogue> in
-            ? relay(wire, in.value(), goodbye.handOff())
-            : Mono.empty())
+    return new Pop3ProxySession(wire, preLogin, goodbye).login(greeting)
+        .flatMap(backend -> relay(wire, backend, goodbye.handOff()))
         .doOnError(e -> LOG.debug("{}: pop3 proxy session failed: {}", context, e.toString()));
   }
 
@@ -106,8 +102,12 @@ public final class Pop3ProxyServer implements ProtocolHandler {
             null,
             null,
             CommandPacer.of(context.policies(), Pop3CommandEnds::new)))
-        .doOnNext(r -> LOG.debug("{}: relay to {} ended ({}): {} bytes up, {} down", context,
-            backend.backend().backend().name(), r.end(), r.clientToBackend(), r.backendToClient()))
+        .doOnNext(r -> {
+          if (LOG.isDebugEnabled()) { // five arguments: an array and two boxed longs per session
+            LOG.debug("{}: relay to {} ended ({}): {} bytes up, {} down", context,
+                backend.backend().backend().name(), r.end(), r.clientToBackend(), r.backendToClient());
+          }
+        })
         .doFinally(s -> backend.backend().close())
         .then();
   }

@@ -9,7 +9,9 @@ import dev.mailgate.gateway.backend.BackendTlsMode;
 import dev.mailgate.gateway.local.pop3.LocalPop3Fixture;
 import dev.mailgate.gateway.local.pop3.LocalPop3Settings;
 import dev.mailgate.gateway.net.ListenerBinding;
+import dev.mailgate.gateway.net.ListenerRegistry;
 import dev.mailgate.gateway.net.ListenerSpec;
+import dev.mailgate.gateway.net.SessionTracking;
 import dev.mailgate.gateway.net.Protocol;
 import dev.mailgate.gateway.net.TlsMode;
 import dev.mailgate.gateway.pop3.Pop3ServerSettings;
@@ -177,6 +179,67 @@ class Pop3ProxyServerTest {
           C: STAT
           S: \\+OK 1 %d
           """.formatted(user, login(user), M1.length()));
+    }
+  }
+
+  /** RFC 2449 section 8's {@code [SYS/TEMP]} before login: said at once when no command is being answered. */
+  @Test
+  void aKickBeforeLoginSaysSysTempAndCloses() throws Exception {
+    SessionTracking tracking = SessionTracking.detached();
+    ListenerRegistry listeners = new ListenerRegistry(fx.transport, tracking);
+    try {
+      int port = listeners.start(
+              ListenerSpec.of("kick-" + NAMES.incrementAndGet(), Protocol.POP3, new InetSocketAddress("127.0.0.1", 0),
+                  TlsMode.STARTTLS),
+              ListenerBinding.of(new Pop3ProxyServer(connector, BackendChooser.fixed(List.of(plainBackend)), fx.tls,
+                  Pop3ProxySettings.defaults("gw.example.org")), fx.tls))
+          .block(Duration.ofSeconds(10))
+          .port();
+      try (Pop3TestClient c = new Pop3TestClient(port)) {
+        c.transcript("""
+            S: \\+OK gw\\.example\\.org POP3 ready
+            C: NOOP
+            S: \\+OK
+            """);
+        for (var session : tracking.registry().all()) {
+          tracking.registry().kick(session);
+        }
+        assertThat(c.line()).isEqualTo("-ERR [SYS/TEMP] Disconnected by the administrator");
+        assertThat(c.closedByServer()).isTrue();
+      }
+    } finally {
+      listeners.close();
+    }
+  }
+
+  /**
+   * The login replay is the one step a pre-login session waits for: a client that leaves meanwhile
+   * ends it, and the half-logged-in backend connection is closed, not left to its timeout.
+   */
+  @Test
+  void aClientLeavingDuringTheLoginReplayClosesTheBackendConnection() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Backend mute = connector.backend(BackendSpec.of("mute-" + silent.getLocalPort(), "127.0.0.1",
+          silent.getLocalPort(), BackendTlsMode.NONE));
+      try (Pop3TestClient c = new Pop3TestClient(proxy(mute))) {
+        c.transcript("""
+            S: \\+OK.*
+            C: USER someone@example.org
+            S: \\+OK.*
+            """);
+        c.send("PASS secret");
+        try (java.net.Socket backend = silent.accept()) {
+          backend.setSoTimeout(10_000);
+          backend.getOutputStream().write("+OK mute\r\n".getBytes(StandardCharsets.US_ASCII));
+          java.io.InputStream in = backend.getInputStream();
+          StringBuilder seen = new StringBuilder();
+          while (!seen.toString().endsWith("CAPA\r\n")) {
+            seen.append((char) in.read()); // the replay got as far as CAPA, which is never answered
+          }
+          c.close();
+          assertThat(in.read()).as("the backend connection is closed").isEqualTo(-1);
+        }
+      }
     }
   }
 
