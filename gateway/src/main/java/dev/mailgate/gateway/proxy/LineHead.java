@@ -53,6 +53,12 @@ public final class LineHead {
     return true;
   }
 
+  /** Whether there is an {@code index}-th word: {@code !word(index).isEmpty()} without a string. */
+  public boolean hasWord(int index) {
+    int start = wordStart(index);
+    return wordEnd(start) > start;
+  }
+
   private int wordStart(int index) {
     int i = 0;
     for (int w = 0; w < index; w++) {

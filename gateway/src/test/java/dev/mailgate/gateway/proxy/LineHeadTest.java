@@ -36,4 +36,15 @@ class LineHeadTest {
     assertThat(head("DoNe\r\n").wordIs(0, "DONE")).isTrue();
     assertThat(head("a1 LOGOUTS\r\n").wordIs(1, "LOGOUT")).isFalse();
   }
+
+  @Test
+  void hasWordAnswersAsWordIsNotEmpty() {
+    String[] lines = {"LIST\r\n", "LIST 1\r\n", "UIDL  \r\n", "uidl  3", "", "  ", "RETR 1 2"};
+    for (String line : lines) {
+      LineHead h = head(line);
+      for (int index = 0; index < 4; index++) {
+        assertThat(h.hasWord(index)).as("%s has word %d", line, index).isEqualTo(!h.word(index).isEmpty());
+      }
+    }
+  }
 }

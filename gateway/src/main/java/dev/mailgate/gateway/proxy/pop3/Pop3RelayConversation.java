@@ -49,23 +49,26 @@ final class Pop3RelayConversation implements RelayGoodbye.Conversation {
     clientLine.add(b);
     if (b == '\n') {
       clientInLine = false;
-      String verb = clientLine.word(0);
-      quit |= verb.equals("QUIT");
+      quit |= clientLine.wordIs(0, "QUIT");
       if (awaiting.size() >= MAX_IN_FLIGHT) {
         lostCount = true;
       } else {
-        awaiting.add(isMultiLine(verb, clientLine.word(1)));
+        awaiting.add(isMultiLine());
       }
     }
     return true;
   };
 
-  private static boolean isMultiLine(String verb, String argument) {
-    return switch (verb) {
-      case "RETR", "TOP", "CAPA" -> true;
-      case "LIST", "UIDL" -> argument.isEmpty();
-      default -> false;
-    };
+  /**
+   * Whether the command line just ended gets a multi-line response when it succeeds. Read from the
+   * line's bytes, not from strings made of its words: this runs for every relayed command.
+   */
+  private boolean isMultiLine() {
+    LineHead l = clientLine;
+    if (l.wordIs(0, "RETR") || l.wordIs(0, "TOP") || l.wordIs(0, "CAPA")) {
+      return true;
+    }
+    return (l.wordIs(0, "LIST") || l.wordIs(0, "UIDL")) && !l.hasWord(1);
   }
 
   @Override
