@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
@@ -56,32 +54,10 @@ public final class BackendRelaySink implements TransactionSink {
   private final Function<Envelope, BackendLogin> login;
   private final Duration idleReuse;
   private final int maxParked;
-  private final ConcurrentHashMap<SessionFacts, Parked> parked = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<SessionFacts, ParkedSession> parked = new ConcurrentHashMap<>();
   /** Anonymous sessions for any client, by backend name. */
-  private final ConcurrentHashMap<String, ConcurrentLinkedDeque<Parked>> shared = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrentLinkedDeque<ParkedSession>> shared = new ConcurrentHashMap<>();
   private final AtomicInteger sharedCount = new AtomicInteger();
-
-  /**
-   * A parked backend session and its expiry, a timer on the backend connection's event loop (a
-   * reactor {@code Mono.delay} per message had every transaction queue a 30 s task on the shared
-   * parallel scheduler, never cancelled when the session was taken back).
-   */
-  private static final class Parked {
-    final SmtpTransactionClient client;
-    volatile ScheduledFuture<?> expiry;
-
-    Parked(SmtpTransactionClient client) {
-      this.client = client;
-    }
-
-    SmtpTransactionClient take() {
-      ScheduledFuture<?> f = expiry;
-      if (f != null) {
-        f.cancel(false);
-      }
-      return client;
-    }
-  }
 
   /**
    * @param client opens backend sessions
@@ -113,7 +89,7 @@ public final class BackendRelaySink implements TransactionSink {
 
   @Override
   public void sessionEnded(SessionFacts session) {
-    Parked p = parked.remove(session);
+    ParkedSession p = parked.isEmpty() ? null : parked.remove(session);
     if (p != null) {
       p.take().quit().subscribe();
     }
@@ -128,7 +104,7 @@ public final class BackendRelaySink implements TransactionSink {
   public Mono<Void> closeIdle() {
     Mono<Void> own = Flux.fromIterable(List.copyOf(parked.keySet()))
         .flatMap(k -> {
-          Parked p = parked.remove(k);
+          ParkedSession p = parked.remove(k);
           return p == null ? Mono.empty() : p.take().quit();
         })
         .then();
@@ -146,7 +122,8 @@ public final class BackendRelaySink implements TransactionSink {
   }
 
   private Mono<SmtpTransactionClient> session(Envelope envelope, SmtpPath firstRecipient) {
-    Parked p = parked.remove(envelope.session());
+    // most relayed sessions are anonymous: no hashing of the session's facts when none is parked
+    ParkedSession p = parked.isEmpty() ? null : parked.remove(envelope.session());
     SmtpTransactionClient reused = p == null ? null : p.take();
     if (reused != null && reused.usable()) {
       return Mono.just(reused);
@@ -170,13 +147,13 @@ public final class BackendRelaySink implements TransactionSink {
    * holds), one on the calling event loop first (its replies then need no hop), or null.
    */
   private SmtpTransactionClient takeShared(String backend) {
-    ConcurrentLinkedDeque<Parked> q = shared.get(backend);
+    ConcurrentLinkedDeque<ParkedSession> q = shared.get(backend);
     if (q == null) {
       return null;
     }
     while (!q.isEmpty()) {
-      Parked candidate = null;
-      for (Parked p : q) {
+      ParkedSession candidate = null;
+      for (ParkedSession p : q) {
         if (p.client.eventLoop().inEventLoop()) {
           candidate = p;
           break;
@@ -198,8 +175,8 @@ public final class BackendRelaySink implements TransactionSink {
   }
 
   /** Claims {@code p} from the shared pool; false when someone else did. */
-  private boolean unshare(Parked p) {
-    ConcurrentLinkedDeque<Parked> q = shared.get(p.client.backend().name());
+  private boolean unshare(ParkedSession p) {
+    ConcurrentLinkedDeque<ParkedSession> q = shared.get(p.client.backend().name());
     if (q != null && q.remove(p)) {
       sharedCount.decrementAndGet();
       return true;
@@ -207,20 +184,31 @@ public final class BackendRelaySink implements TransactionSink {
     return false;
   }
 
+  /** The session's record for the pools, made the first time it is parked. */
+  private ParkedSession record(SmtpTransactionClient s) {
+    ParkedSession p = s.parking;
+    if (p == null) {
+      p = new ParkedSession(s, s.eventLoop(), idleReuse, this::unpark);
+      s.parking = p;
+    }
+    return p;
+  }
+
+  /** Claims {@code p} from whichever pool holds it (its expiry); false when someone else did. */
+  private boolean unpark(ParkedSession p) {
+    SessionFacts key = p.key;
+    return key == null ? unshare(p) : parked.remove(key, p);
+  }
+
   private void parkShared(SmtpTransactionClient s) {
     if (!s.usable() || parked.size() + sharedCount.get() >= maxParked) {
       s.quit().subscribe();
       return;
     }
-    Parked p = new Parked(s);
+    ParkedSession p = record(s);
+    p.parking(null); // idle from now, before anyone can take it from the pool
     sharedCount.incrementAndGet();
     shared.computeIfAbsent(s.backend().name(), k -> new ConcurrentLinkedDeque<>()).addFirst(p);
-    // a session taken before the timer is set: unshare finds it gone and the timer does nothing
-    p.expiry = s.eventLoop().schedule(() -> {
-      if (unshare(p)) {
-        s.quit().subscribe();
-      }
-    }, idleReuse.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   private void park(SessionFacts key, SmtpTransactionClient s) {
@@ -232,17 +220,12 @@ public final class BackendRelaySink implements TransactionSink {
       s.quit().subscribe();
       return;
     }
-    Parked p = new Parked(s);
-    Parked previous = parked.put(key, p);
+    ParkedSession p = record(s);
+    p.parking(key);
+    ParkedSession previous = parked.put(key, p);
     if (previous != null && previous.client != s) {
       previous.take().quit().subscribe();
     }
-    // taken before the timer is set: the timer finds it gone and does nothing
-    p.expiry = s.eventLoop().schedule(() -> {
-      if (parked.remove(key, p)) {
-        s.quit().subscribe();
-      }
-    }, idleReuse.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   private final class BackendTransaction implements Transaction {

@@ -54,6 +54,8 @@ public final class SmtpTransactionClient {
   private DotStuffer converting;
   /** BDAT converted to DATA: the failure that every further chunk of this message gets. */
   private SmtpReply chunkFailure;
+  /** The relay's record of this session in its pool of idle ones, once parked ({@link BackendRelaySink}). */
+  volatile ParkedSession parking;
 
   SmtpTransactionClient(SmtpWire wire, EhloCapabilities capabilities, boolean anonymous) {
     this.wire = wire;
