@@ -7,6 +7,7 @@ import dev.mailgate.config.model.LookupConfig;
 import dev.mailgate.config.model.MailgateConfig;
 import dev.mailgate.gateway.backend.Backend;
 import dev.mailgate.gateway.backend.BackendUnavailable;
+import dev.mailgate.gateway.net.Immediate;
 import dev.mailgate.policy.MailProtocol;
 import dev.mailgate.policy.route.RouteDecision;
 import dev.mailgate.policy.route.RouteFacts;
@@ -42,7 +43,9 @@ final class BackendRouting {
 
   /** The backends for {@code facts}; see the class comment for the outcomes. */
   Mono<List<Backend>> backends(RouteFacts facts, Optional<AuthContext> auth) {
-    return context.router().get().route(facts, auth).flatMap(d -> candidates(d, facts));
+    // A configured rule's decision is there at once: the candidates follow without a flatMap
+    // assembled and subscribed for each decision (every relayed SMTP transaction asks one).
+    return Immediate.flatMap(context.router().get().route(facts, auth), d -> candidates(d, facts));
   }
 
   /**

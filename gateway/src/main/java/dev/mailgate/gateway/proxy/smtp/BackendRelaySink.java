@@ -7,6 +7,7 @@ import dev.mailgate.codec.smtp.SmtpPath;
 import dev.mailgate.codec.smtp.SmtpReply;
 import dev.mailgate.gateway.backend.Backend;
 import dev.mailgate.gateway.backend.BackendUnavailable;
+import dev.mailgate.gateway.net.Immediate;
 import dev.mailgate.gateway.smtp.Envelope;
 import dev.mailgate.gateway.smtp.RecipientVerdict;
 import dev.mailgate.gateway.smtp.SessionFacts;
@@ -20,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import reactor.core.Exceptions;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -132,14 +135,20 @@ public final class BackendRelaySink implements TransactionSink {
       reused.abort();
     }
     BackendLogin backendLogin = login.apply(envelope);
-    return route.backends(envelope, firstRecipient)
-        .filter(backends -> !backends.isEmpty())
-        .switchIfEmpty(Mono.error(() -> new BackendUnavailable(List.of())))
-        .flatMap(backends -> {
-          SmtpTransactionClient any = backendLogin == null ? takeShared(backends.get(0).name()) : null;
-          return any != null ? Mono.just(any)
-              : client.open(backends, clientFacts(envelope.session()), backendLogin);
-        });
+    Mono<List<Backend>> backends = route.backends(envelope, firstRecipient);
+    if (backends == Mono.<List<Backend>>empty() || !(backends instanceof Fuseable.ScalarCallable)) {
+      backends = backends.defaultIfEmpty(List.of()); // no answer is no backend
+    }
+    // A configured route is known at once: a shared session takes the transaction with no
+    // operator assembled or subscribed for it, as the client session's own parked one does.
+    return Immediate.flatMap(backends, candidates -> {
+      if (candidates.isEmpty()) {
+        return Mono.error(new BackendUnavailable(List.of()));
+      }
+      SmtpTransactionClient any = backendLogin == null ? takeShared(candidates.get(0).name()) : null;
+      return any != null ? Mono.just(any)
+          : client.open(candidates, clientFacts(envelope.session()), backendLogin);
+    });
   }
 
   /**
@@ -255,7 +264,18 @@ public final class BackendRelaySink implements TransactionSink {
         return Mono.just(verdict(mailRefused));
       }
       SmtpCommand.Mail mail = new SmtpCommand.Mail(envelope.sender(), envelope.parameters());
-      return session(envelope, rcpt.to())
+      Mono<SmtpTransactionClient> session = session(envelope, rcpt.to());
+      if (session instanceof Fuseable.ScalarCallable<?> known) {
+        // a parked session, or no route: known now (the envelope's own failures are replies)
+        try {
+          tx = (SmtpTransactionClient) known.call();
+        } catch (Throwable e) {
+          Exceptions.throwIfFatal(e);
+          return Mono.just(verdict(BackendReplies.forOpenFailure(Exceptions.unwrap(e))));
+        }
+        return tx.envelope(mail, List.of(rcpt)).map(this::opened);
+      }
+      return session
           .flatMap(s -> {
             tx = s;
             return s.envelope(mail, List.of(rcpt));
