@@ -17,8 +17,9 @@ import reactor.core.publisher.Operators;
  * socket is the queue (TCP backpressure). Single subscriber.
  *
  * <p>A pipe may start with a first piece of the session's own (the {@code Received:} header): it
- * goes out at the first demand, before anything offered, so the sink sees one stream without a
- * concatenating operator assembled per message.
+ * goes out before anything offered, once something follows it (the first offered piece or the
+ * end), so the sink sees one stream without a concatenating operator assembled per message, and a
+ * relay writes the header and the content after it together.
  *
  * <p>Ownership: {@link #offer} takes a retained buffer, as the constructor takes the first piece;
  * it is handed on (the subscriber releases it) or released here if the subscriber has gone or the
@@ -27,7 +28,7 @@ import reactor.core.publisher.Operators;
  */
 final class ContentPipe extends Flux<ByteBuf> implements Subscription {
   private final Executor loop;
-  /** The first piece, until the first demand takes it. */
+  /** The first piece, until it goes on with what follows it. */
   private ByteBuf first;
   /** The first piece is being handed on: offers park meanwhile, so it stays first. */
   private boolean firstInFlight;
@@ -81,28 +82,55 @@ final class ContentPipe extends Flux<ByteBuf> implements Subscription {
   /** Passes a retained piece on; completes when the sink took it (or dropped it). */
   Mono<Void> offer(ByteBuf buf) {
     Subscriber<? super ByteBuf> s;
+    ByteBuf head = null;
     synchronized (this) {
       if (cancelled || terminated) {
         buf.release();
         return Mono.empty();
       }
-      if (mustPark()) {
+      if (first != null && !firstInFlight && subscriber != null && demand >= 2) {
+        // the first piece and this one go on together, and the session reads on at once: the end
+        // of data, in the same read as a rule, then joins the relay's same write as well
+        head = first;
+        first = null;
+        firstInFlight = true;
+        demand -= 2;
+      } else if (mustPark()) {
         return Mono.create(sink -> park(buf, sink));
+      } else {
+        demand--;
       }
-      demand--;
       s = subscriber;
+    }
+    if (head != null) {
+      s.onNext(head);
+      s.onNext(buf);
+      synchronized (this) {
+        firstInFlight = false;
+      }
+      handOnParked();
+      return Mono.empty();
     }
     s.onNext(buf);
     return Mono.empty();
   }
 
   private void park(ByteBuf buf, MonoSink<Void> sink) {
+    boolean firstWaits;
     synchronized (this) {
-      if (!cancelled && !terminated && mustPark()) {
+      boolean parks = !cancelled && !terminated && mustPark();
+      if (parks) {
         parked = buf;
         parkedSink = sink;
+      }
+      firstWaits = parks && first != null;
+      if (parks && !firstWaits) {
         return;
       }
+    }
+    if (firstWaits) {
+      drain(); // the first piece was waiting for this one
+      return;
     }
     // demand arrived in between
     offer(buf).subscribe(null, sink::error, sink::success);
@@ -111,18 +139,25 @@ final class ContentPipe extends Flux<ByteBuf> implements Subscription {
   /** The message ended well: complete the stream after any parked piece. */
   void complete() {
     Subscriber<? super ByteBuf> s;
+    boolean firstWaits;
     synchronized (this) {
       if (terminated) {
         return;
       }
       pendingComplete = true;
+      firstWaits = first != null;
       if (subscriber == null || parked != null || first != null || firstInFlight) {
-        return;
+        s = null;
+      } else {
+        terminated = true;
+        s = subscriber;
       }
-      terminated = true;
-      s = subscriber;
     }
-    s.onComplete();
+    if (firstWaits) {
+      drain(); // a message without content: the first piece, then the end
+    } else if (s != null) {
+      s.onComplete();
+    }
   }
 
   /** The message failed (too big, bad line endings, connection lost): error the stream. */
@@ -157,11 +192,24 @@ final class ContentPipe extends Flux<ByteBuf> implements Subscription {
     if (n <= 0) {
       return;
     }
+    synchronized (this) {
+      demand = Operators.addCap(demand, n);
+    }
+    drain();
+  }
+
+  /**
+   * The first piece goes on once something follows it (an offered piece or the end), then the
+   * parked piece or the end. Held until then, it goes out in the same write as the content after
+   * it: handed on at the first demand, a relay wrote it alone whenever the backend's 354 came before
+   * the client's content, one more TCP segment to the backend for every message.
+   */
+  private void drain() {
     ByteBuf head;
     Subscriber<? super ByteBuf> s;
     synchronized (this) {
-      demand = Operators.addCap(demand, n);
-      if (first == null || cancelled || terminated) {
+      if (first == null || cancelled || terminated || demand == 0 || subscriber == null
+          || (parked == null && !pendingComplete)) {
         head = null;
       } else {
         head = first;

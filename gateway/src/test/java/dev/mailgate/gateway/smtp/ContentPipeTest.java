@@ -165,4 +165,37 @@ class ContentPipeTest {
     failed.flux().subscribe(f);
     assertThat(f.error).isInstanceOf(ContentAborted.class);
   }
+
+  @Test
+  void theFirstPieceWaitsForTheContentAndBothGoOnAsTheContentIsOffered() {
+    java.util.ArrayDeque<Runnable> loop = new java.util.ArrayDeque<>(); // the session's loop, not run
+    ContentPipe pipe = new ContentPipe(loop::add, buf("Received: x\r\n"));
+    Recorder r = new Recorder();
+    pipe.flux().subscribe(r);
+    r.request(128); // a relay's writer asks for many at once
+
+    assertThat(r.got).as("nothing follows the header yet: it waits").isEmpty();
+    AtomicBoolean taken = new AtomicBoolean();
+    pipe.offer(buf("a")).subscribe(null, null, () -> taken.set(true));
+
+    assertThat(r.got).containsExactly("Received: x\r\n", "a");
+    assertThat(taken).as("taken at once: the session reads on with no task in between").isTrue();
+    assertThat(loop).isEmpty();
+    pipe.complete();
+    assertThat(r.completed).isTrue();
+  }
+
+  @Test
+  void aMessageWithoutContentGetsTheFirstPieceThenTheEnd() {
+    ContentPipe pipe = new ContentPipe(Runnable::run, buf("Received: x\r\n"));
+    Recorder r = new Recorder();
+    pipe.flux().subscribe(r);
+    r.request(128);
+    assertThat(r.got).isEmpty();
+
+    pipe.complete();
+
+    assertThat(r.got).containsExactly("Received: x\r\n");
+    assertThat(r.completed).isTrue();
+  }
 }
