@@ -69,9 +69,51 @@ final class PipelineRelay {
 
   static Mono<Relay.Result> run(
       Connection client, Flux<Object> clientIn, BackendConnection backend, Duration idle, ByteBuf toBackend,
-      ByteBuf toClient) {
+      ByteBuf toClient, BackendHandover handover) {
     PipelineRelay relay = new PipelineRelay(client, backend.connection(), idle);
-    return Mono.create(s -> relay.start(s, clientIn, backend.receive(), toBackend, toClient));
+    return Mono.create(s -> {
+      relay.start(s, clientIn, backend.receive(), toBackend, toClient);
+      if (handover != null) {
+        handover.attach(relay);
+      }
+    });
+  }
+
+  /**
+   * {@link BackendHandover#keepBackend}, on the client's loop: from now on nothing more is
+   * relayed either way. The client's handler leaves its pipeline at once; the backend's leaves on
+   * the backend's loop, and what the backend sends before it does is dropped (unsolicited output
+   * after the client's goodbye, meant for a session that is over). What it sends after waits in
+   * its inbound for the next consumer. The relay's result comes once both handlers are out and the
+   * client's goodbye is written.
+   */
+  boolean keepBackend(java.util.function.Supplier<io.netty.channel.ChannelFuture> goodbye) {
+    Channel c = client.channel();
+    Channel s = server.channel();
+    if (!c.eventLoop().inEventLoop() || !s.isActive() || draining.get() || sink == null
+        || !finished.compareAndSet(false, true)) {
+      return false;
+    }
+    end.set(Relay.End.HANDED_OVER);
+    ScheduledFuture<?> f = idleCheck;
+    if (f != null) {
+      f.cancel(false);
+    }
+    fromClient.detach();
+    io.netty.channel.ChannelFuture written = goodbye.get();
+    Relay.Result result = new Relay.Result(clientToBackend.get(), backendToClient.get(), Relay.End.HANDED_OVER);
+    MonoSink<Relay.Result> out = sink;
+    Runnable letGo = () -> {
+      fromServer.detach();
+      s.config().setAutoRead(true);
+      written.addListener(w -> out.success(result));
+    };
+    if (s.eventLoop().inEventLoop()) {
+      letGo.run();
+    } else {
+      s.eventLoop().execute(letGo);
+    }
+    return true;
   }
 
   private void start(MonoSink<Relay.Result> s, Flux<Object> clientIn, Flux<Object> serverIn, ByteBuf toBackend,
@@ -162,6 +204,8 @@ final class PipelineRelay {
     private final boolean isClient;
     private final ChannelFutureListener written;
     private volatile boolean gone;
+    /** The inbound stream's subscription, cancelled when the relay hands the backend over. */
+    private volatile Subscription upstream;
 
     Side(Channel self, Channel other, AtomicLong counter, boolean isClient) {
       this.self = self;
@@ -304,7 +348,22 @@ final class PipelineRelay {
 
     @Override
     public void onSubscribe(Subscription s) {
+      upstream = s;
       s.request(Long.MAX_VALUE);
+    }
+
+    /** Out of the pipeline and off the inbound stream, on the channel's loop; the channel stays open. */
+    void detach() {
+      gone = true;
+      Subscription s = upstream;
+      if (s != null) {
+        s.cancel();
+      }
+      try {
+        self.pipeline().remove(this);
+      } catch (RuntimeException e) {
+        // not in the pipeline (the relay ended before it went in) or the pipeline is torn down
+      }
     }
 
     @Override

@@ -57,7 +57,9 @@ public final class Relay {
     CLIENT_CLOSED,
     BACKEND_CLOSED,
     IDLE_TIMEOUT,
-    ERROR
+    ERROR,
+    /** The session took the backend connection back, open ({@link BackendHandover}). */
+    HANDED_OVER
   }
 
   /** The outcome: bytes each way and why it ended. */
@@ -107,8 +109,26 @@ public final class Relay {
       ByteBuf residualToBackend,
       ByteBuf residualToClient,
       CommandPacer pacer) {
+    return run(client, clientInbound, backend, idleTimeout, residualToBackend, residualToClient, pacer, null);
+  }
+
+  /**
+   * {@link #run(Connection, Flux, BackendConnection, Duration, ByteBuf, ByteBuf, CommandPacer)}
+   * that the session may end keeping the backend connection, through {@code handover} (null: it
+   * may not). A paced relay never hands over.
+   */
+  public static Mono<Result> run(
+      Connection client,
+      Flux<Object> clientInbound,
+      BackendConnection backend,
+      Duration idleTimeout,
+      ByteBuf residualToBackend,
+      ByteBuf residualToClient,
+      CommandPacer pacer,
+      BackendHandover handover) {
     if (pacer == null) {
-      return PipelineRelay.run(client, clientInbound, backend, idleTimeout, residualToBackend, residualToClient);
+      return PipelineRelay.run(client, clientInbound, backend, idleTimeout, residualToBackend, residualToClient,
+          handover);
     }
     return new Relay(pacer).start(client, clientInbound, backend, idleTimeout, residualToBackend, residualToClient);
   }

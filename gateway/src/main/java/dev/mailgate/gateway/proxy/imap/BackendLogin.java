@@ -92,6 +92,11 @@ final class BackendLogin extends LoopDialogue<BackendLogin.Outcome> {
     this.framing = new Framing(() -> new ImapResponseFramer(limits));
   }
 
+  /** The candidate this dialogue logs in to. */
+  ImapBackend route() {
+    return route;
+  }
+
   /** Errors become {@link Outcome.Failed}: {@link LoopDialogue#run} itself never fails. */
   @Override
   protected Outcome failed(String reason) {

@@ -35,6 +35,8 @@ public final class ImapProxyHandler implements ProtocolHandler {
   private final ServerTls serverTls;
   private final LoginVerifier verifier;
   private final LoginRouter router = new LoginRouter(this);
+  /** Backend sessions kept after their client's LOGOUT, for the same user's next login here. */
+  private final ParkedLogins parked = new ParkedLogins();
   /**
    * The greeting and the {@code * CAPABILITY} line for each pre-login list, by {@link
    * PreLoginCapabilities#index}: the same bytes for every session, so encoded once.
@@ -117,5 +119,9 @@ public final class ImapProxyHandler implements ProtocolHandler {
 
   LoginVerifier verifier() {
     return verifier;
+  }
+
+  ParkedLogins parked() {
+    return parked;
   }
 }

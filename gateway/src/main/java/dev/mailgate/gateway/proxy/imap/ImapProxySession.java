@@ -17,6 +17,7 @@ import dev.mailgate.codec.sasl.SaslMechanism;
 import dev.mailgate.codec.sasl.SaslServerExchange;
 import dev.mailgate.codec.sasl.SaslStep;
 import dev.mailgate.codec.sasl.Secret;
+import dev.mailgate.gateway.backend.BackendHandover;
 import dev.mailgate.gateway.backend.CommandPacer;
 import dev.mailgate.gateway.backend.Relay;
 import dev.mailgate.gateway.metrics.LoginOutcome;
@@ -392,7 +393,7 @@ final class ImapProxySession {
       }
       // each step's answer taken by one subscriber on this session's loop (no hop when the backend
       // connection shares it), not a flatMap each
-      return Immediate.thenOn(handler.router().login(new LoginRequest(credentials, mechanism, facts, clientId)), loop,
+      return Immediate.thenOn(handler.router().login(new LoginRequest(credentials, mechanism, facts, clientId, loop)), loop,
           result -> {
             if (result instanceof LoginRouter.Result.Relay r) {
               attempt.succeeded();
@@ -464,12 +465,21 @@ final class ImapProxySession {
     framing = null;
     context.idleTimeout(settings.relayIdleTimeout());
     context.onTimeout(connection::dispose);
-    RelayGoodbye.install(context, new ImapRelayConversation(), GOODBYES, goodbyeOwed);
+    ImapRelayConversation conversation = new ImapRelayConversation();
+    BackendHandover handover = null;
+    if (r.reuse() != null) {
+      handover = new BackendHandover();
+      context.addCodec(LogoutHandover.NAME,
+          new LogoutHandover(conversation, handover, () -> context.ending(EndReason.CLIENT_QUIT)));
+    }
+    RelayGoodbye.install(context, conversation, GOODBYES, goodbyeOwed);
     return Relay.run(connection, context.receiveObject(), r.backend(), settings.relayIdleTimeout(), toBackend, r.residual(),
-            CommandPacer.of(context.policies(), ImapCommandEnds::new))
+            CommandPacer.of(context.policies(), ImapCommandEnds::new), handover)
         .doOnNext(res -> {
           if (res.end() == Relay.End.BACKEND_CLOSED) {
             context.ending(EndReason.BACKEND_CLOSED);
+          } else if (res.end() == Relay.End.HANDED_OVER) {
+            handler.parked().park(r.reuse(), r.backend(), r.capabilities(), conversation.selected(), r.keep());
           }
         })
         .doOnNext(

@@ -11,6 +11,11 @@ import io.netty.util.ByteProcessor;
  * ends at a line end that does not announce a literal ({@code {n}}, {@code {n+}}, {@code ~{n}});
  * the literal's octets are skipped without looking at them. {@code DONE} ends an IDLE and is not a
  * command; a session in IDLE is at rest (RFC 2177: the server may say BYE during IDLE).
+ *
+ * <p>It also notes whether the backend session could serve another login of the same user once
+ * this client logs out ({@link #reusable()}): only while every command sent was one whose effect
+ * ends with the selected mailbox or is stored in the mailbox itself. ENABLE, COMPRESS, NOTIFY,
+ * UNAUTHENTICATE and anything unknown change the session for good.
  */
 final class ImapRelayConversation implements RelayGoodbye.Conversation {
 
@@ -22,6 +27,22 @@ final class ImapRelayConversation implements RelayGoodbye.Conversation {
   private boolean idling;
   /** The client sent LOGOUT. */
   private boolean loggedOut;
+  /** Every command so far leaves nothing behind once no mailbox is selected. */
+  private boolean reusable = true;
+  /** A SELECT or EXAMINE was sent and no CLOSE or UNSELECT after it. */
+  private boolean selected;
+
+  /**
+   * Commands after which UNSELECT (or nothing, when no mailbox is selected) brings the backend
+   * session back to a fresh login's authenticated state (RFC 9051 and its extensions: ACL, QUOTA,
+   * METADATA, SORT and THREAD, MOVE, REPLACE, ID, IDLE, NAMESPACE).
+   */
+  private static final String[] RESETTABLE = {
+    "FETCH", "UID", "SELECT", "EXAMINE", "NOOP", "IDLE", "STORE", "SEARCH", "LIST", "STATUS", "LSUB", "APPEND",
+    "COPY", "MOVE", "EXPUNGE", "CLOSE", "UNSELECT", "CHECK", "CAPABILITY", "NAMESPACE", "ID", "CREATE", "DELETE",
+    "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "GETQUOTA", "GETQUOTAROOT", "GETACL", "MYRIGHTS", "LISTRIGHTS",
+    "SETACL", "DELETEACL", "GETMETADATA", "SETMETADATA", "SORT", "THREAD", "REPLACE", "LOGOUT"
+  };
 
   @Override
   public void fromClient(ByteBuf bytes, int from, int to) {
@@ -36,8 +57,39 @@ final class ImapRelayConversation implements RelayGoodbye.Conversation {
         inFlight++;
         idling = client.head.wordIs(1, "IDLE");
         loggedOut |= client.head.wordIs(1, "LOGOUT");
+        noteCommand(client.head);
       }
     }
+  }
+
+  private void noteCommand(LineHead head) {
+    if (head.wordIs(1, "SELECT") || head.wordIs(1, "EXAMINE")) {
+      selected = true;
+    } else if (head.wordIs(1, "CLOSE") || head.wordIs(1, "UNSELECT")) {
+      selected = false;
+    }
+    if (reusable) {
+      for (String c : RESETTABLE) {
+        if (head.wordIs(1, c)) {
+          return;
+        }
+      }
+      reusable = false;
+    }
+  }
+
+  /**
+   * The backend session may serve another login once this client logs out: only resettable
+   * commands were sent, none awaits its reply, no IDLE is running and neither side is inside a
+   * command or response.
+   */
+  boolean reusable() {
+    return reusable && inFlight == 0 && !backend.inMessage && !client.inMessage;
+  }
+
+  /** A mailbox may be selected: UNSELECT it before the backend session serves another login. */
+  boolean selected() {
+    return selected;
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.mailgate.gateway.proxy.imap;
 
 import dev.mailgate.codec.sasl.SaslCredentials;
 import dev.mailgate.codec.sasl.SaslMechanism;
+import io.netty.channel.EventLoop;
 import java.util.Map;
 
 /**
@@ -11,6 +12,8 @@ import java.util.Map;
  * @param mechanism the client's SASL mechanism, or null for the LOGIN command
  * @param client who the client is
  * @param clientId the client's RFC 2971 ID fields, or null when it sent none
+ * @param loop the client connection's event loop: a kept backend session there is preferred
  */
 record LoginRequest(
-    SaslCredentials credentials, SaslMechanism mechanism, ClientFacts client, Map<String, String> clientId) {}
+    SaslCredentials credentials, SaslMechanism mechanism, ClientFacts client, Map<String, String> clientId,
+    EventLoop loop) {}

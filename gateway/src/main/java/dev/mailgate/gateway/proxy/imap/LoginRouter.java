@@ -28,9 +28,12 @@ final class LoginRouter {
 
   /** The result for the session. */
   sealed interface Result {
-    /** Logged in: relay from now on. */
-    record Relay(BackendConnection backend, ResponseCode capabilities, io.netty.buffer.ByteBuf residual)
-        implements Result {}
+    /**
+     * Logged in: relay from now on. {@code reuse} is where the backend session may wait for the
+     * same user's next login after this client's LOGOUT (null: it may not), for {@code keep}.
+     */
+    record Relay(BackendConnection backend, ResponseCode capabilities, io.netty.buffer.ByteBuf residual,
+        ParkedLogins.Key reuse, java.time.Duration keep) implements Result {}
 
     /** Refused: answer {@code NO [code] text}; the session stays usable. */
     record No(ResponseCode code, String text, boolean countsAsError) implements Result {}
@@ -229,6 +232,9 @@ final class LoginRouter {
     }
 
     private void connect() {
+      if (reuseKept()) {
+        return;
+      }
       List<Backend> backends = new ArrayList<>(candidates.size());
       for (ImapBackend c : candidates) {
         backends.add(c.backend());
@@ -236,6 +242,29 @@ final class LoginRouter {
       if (next(Step.CONNECT)) {
         subscribeTo(() -> handler.connector().connect(backends));
       }
+    }
+
+    /**
+     * A session kept after an earlier LOGOUT of this user with these credentials, from the first
+     * candidate that has one: the login is over without a connect or a backend dialogue.
+     */
+    private boolean reuseKept() {
+      ParkedLogins parked = handler.parked();
+      if (parked.size() == 0) {
+        return false;
+      }
+      for (ImapBackend c : candidates) {
+        if (c.keepSessions().isZero()) {
+          continue;
+        }
+        ParkedLogins.Key key = parked.key(c.backend().name(), request.credentials(), request.client());
+        ParkedLogins.Taken t = parked.take(key, request.loop());
+        if (t != null) {
+          end(new Result.Relay(t.connection(), t.capabilities(), null, key, c.keepSessions()));
+          return true;
+        }
+      }
+      return false;
     }
 
     private void connected(BackendConnection bc) {
@@ -279,7 +308,10 @@ final class LoginRouter {
         connection = null;
       }
       if (outcome instanceof BackendLogin.Outcome.LoggedIn l) {
-        end(new Result.Relay(bc, l.capabilities(), l.residual()));
+        ImapBackend route = dialogue.route();
+        ParkedLogins.Key key = route.keepSessions().isZero() ? null
+            : handler.parked().key(bc.backend().name(), request.credentials(), request.client());
+        end(new Result.Relay(bc, l.capabilities(), l.residual(), key, route.keepSessions()));
         return;
       }
       bc.close();

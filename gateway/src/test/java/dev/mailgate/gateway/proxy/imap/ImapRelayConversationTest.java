@@ -116,4 +116,70 @@ class ImapRelayConversationTest {
     client("out\r\n");
     assertThat(c.clientSaidGoodbye()).isTrue();
   }
+
+  @Test
+  void aSessionOfResettableCommandsIsReusableOnceEveryReplyIsIn() {
+    client("a1 SELECT INBOX\r\n");
+    assertThat(c.reusable()).as("SELECT in flight").isFalse();
+    backend("* 3 EXISTS\r\na1 OK [READ-WRITE] done\r\n");
+    client("a2 UID FETCH 1:* (FLAGS BODY.PEEK[HEADER])\r\n");
+    backend("* 1 FETCH (UID 1 FLAGS () BODY[HEADER] {4}\r\nab\r\n)\r\na2 OK done\r\n");
+    assertThat(c.reusable()).isTrue();
+    assertThat(c.selected()).isTrue();
+    client("a3 UNSELECT\r\n");
+    backend("a3 OK done\r\n");
+    assertThat(c.selected()).isFalse();
+    assertThat(c.reusable()).isTrue();
+  }
+
+  @Test
+  void enableCompressOrAnUnknownCommandMakeTheSessionUnfitForAnotherLogin() {
+    for (String command : new String[] {"ENABLE CONDSTORE", "COMPRESS DEFLATE", "NOTIFY NONE", "XFOO", "UNAUTHENTICATE"}) {
+      ImapRelayConversation fresh = new ImapRelayConversation();
+      ByteBuf b = Unpooled.copiedBuffer("a1 " + command + "\r\n", StandardCharsets.US_ASCII);
+      ByteBuf r = Unpooled.copiedBuffer("a1 OK done\r\n", StandardCharsets.US_ASCII);
+      try {
+        fresh.fromClient(b, 0, b.writerIndex());
+        fresh.fromBackend(r, 0, r.writerIndex());
+      } finally {
+        b.release();
+        r.release();
+      }
+      assertThat(fresh.atRest()).isTrue();
+      assertThat(fresh.reusable()).as(command).isFalse();
+    }
+  }
+
+  @Test
+  void anIdlingSessionIsNotReusable() {
+    client("a1 IDLE\r\n");
+    backend("+ idling\r\n");
+    assertThat(c.atRest()).isTrue();
+    assertThat(c.reusable()).isFalse();
+    client("DONE\r\n");
+    backend("a1 OK done\r\n");
+    assertThat(c.reusable()).isTrue();
+  }
+
+  @Test
+  void onlyAWholeLoneLogoutLineIsAnsweredAtTheGateway() {
+    assertThat(logoutTag("a7 LOGOUT\r\n")).isEqualTo("a7");
+    assertThat(logoutTag("x.1 logout\n")).isEqualTo("x.1");
+    assertThat(logoutTag("a7 LOGOUT")).as("no line end yet").isNull();
+    assertThat(logoutTag("a7 LOG")).isNull();
+    assertThat(logoutTag("a7 LOGOUT extra\r\n")).isNull();
+    assertThat(logoutTag("a1 NOOP\r\na7 LOGOUT\r\n")).as("pipelined behind another").isNull();
+    assertThat(logoutTag("a+ LOGOUT\r\n")).as("not a tag").isNull();
+    assertThat(logoutTag("* LOGOUT\r\n")).isNull();
+    assertThat(logoutTag(" LOGOUT\r\n")).isNull();
+  }
+
+  private static String logoutTag(String line) {
+    ByteBuf b = Unpooled.copiedBuffer(line, StandardCharsets.US_ASCII);
+    try {
+      return LogoutHandover.logoutTag(b);
+    } finally {
+      b.release();
+    }
+  }
 }

@@ -21,8 +21,14 @@ final class LineClient implements AutoCloseable {
   private final int port;
 
   LineClient(int port) throws IOException {
+    this(port, "127.0.0.1");
+  }
+
+  /** Connects from {@code localAddress} (another loopback address names the client in a backend's log). */
+  LineClient(int port, String localAddress) throws IOException {
     this.port = port;
-    this.socket = new Socket("127.0.0.1", port);
+    this.socket = new Socket(java.net.InetAddress.getByName("127.0.0.1"), port,
+        java.net.InetAddress.getByName(localAddress), 0);
     socket.setSoTimeout(5000);
     streams();
   }
