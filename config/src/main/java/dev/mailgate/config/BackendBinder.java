@@ -59,8 +59,9 @@ final class BackendBinder {
       Duration connect = s.duration("connect_timeout", Duration.ofSeconds(5));
       Duration greeting = s.duration("greeting_timeout", Duration.ofSeconds(10));
       Optional<MasterUserConfig> master = masterUser(s, "master_user");
+      Duration reuse = s.duration("imap_session_reuse", Duration.ofSeconds(30));
       s.finish();
-      out.add(new BackendConfig(name, host, ports, port, tls, convey, connect, greeting, master));
+      out.add(new BackendConfig(name, host, ports, port, tls, convey, connect, greeting, master, reuse));
     }
     return out;
   }

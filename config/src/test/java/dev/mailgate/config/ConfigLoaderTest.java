@@ -80,6 +80,10 @@ class ConfigLoaderTest {
             ca_file: ca.pem
             convey_client: proxy_v2
             connect_timeout: 3s
+            imap_session_reuse: 0s
+          - name: cyrus
+            host: 10.1.2.4
+            port: 143
         routes:
           - match: { protocols: [imap] }
             target: backend:dovecot
@@ -104,6 +108,8 @@ class ConfigLoaderTest {
     assertThat(b.tls().caFile()).contains(ca);
     assertThat(b.conveyClient()).isEqualTo(ConveyClient.PROXY_V2);
     assertThat(b.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(b.imapSessionReuse()).isZero();
+    assertThat(c.backend("cyrus").orElseThrow().imapSessionReuse()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test

@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param connectTimeout TCP (and TLS) connect time allowed (default 5s)
  * @param greetingTimeout time allowed for the backend's greeting (default 10s)
  * @param masterUser log in as this master user instead of replaying the client's password
+ * @param imapSessionReuse how long a logged-in IMAP session may wait after its client's LOGOUT for
+ *     the same user's next login from the same address (default 30s; zero: never kept)
  */
 public record BackendConfig(
     String name,
@@ -22,7 +24,8 @@ public record BackendConfig(
     ConveyClient conveyClient,
     Duration connectTimeout,
     Duration greetingTimeout,
-    Optional<MasterUserConfig> masterUser) {
+    Optional<MasterUserConfig> masterUser,
+    Duration imapSessionReuse) {
 
   public BackendConfig {
     ports = Map.copyOf(ports);

@@ -186,7 +186,7 @@ final class ProxySessions {
           .or(() -> c.config().get().authentication().masterUser());
       return new ImapBackend(b, conveyance, master
           .map(m -> new MasterLogin(m.separator(), m.user(), Secret.ofString(m.password())))
-          .orElse(null), ImapBackend.KEEP_SESSIONS);
+          .orElse(null), config.map(BackendConfig::imapSessionReuse).orElse(ImapBackend.KEEP_SESSIONS));
     }
   }
 
