@@ -57,6 +57,11 @@ public final class LoadHarness implements Callable<Integer> {
   static final String MAILGATE = "mailgate";
   /** {@link NettySplice}: the floor of a JVM IMAP proxy on Netty, a reference for mailgate's own cost. */
   static final String NETTY_SPLICE = "netty-splice";
+  /**
+   * mailgate with {@code imap_session_reuse: 0s}: every IMAP session logs in and out at Dovecot, as
+   * through nginx; what the relay alone does, beside the default that keeps sessions after LOGOUT.
+   */
+  static final String MAILGATE_NO_REUSE = "mailgate-no-reuse";
 
   @Option(names = "--duration", description = "Seconds per scenario, per target, per round (default ${DEFAULT-VALUE}).")
   double durationSeconds = 2;
@@ -68,8 +73,9 @@ public final class LoadHarness implements Callable<Integer> {
   List<ScenarioName> scenarios = List.of(ScenarioName.values());
 
   @Option(names = "--targets", split = ",",
-      description = "Among direct, nginx, nginx-tuned, mailgate, netty-splice (plaintext IMAP scenarios only) (default: all).")
-  List<String> targets = List.of(DIRECT, NGINX, NGINX_TUNED, MAILGATE, NETTY_SPLICE);
+      description = "Among direct, nginx, nginx-tuned, mailgate, mailgate-no-reuse and netty-splice (these two in the "
+          + "plaintext IMAP scenarios only) (default: all).")
+  List<String> targets = List.of(DIRECT, NGINX, NGINX_TUNED, MAILGATE, MAILGATE_NO_REUSE, NETTY_SPLICE);
 
   @Option(names = "--concurrency", description = "Concurrent sessions of the throughput scenarios (default ${DEFAULT-VALUE}).")
   int concurrency = 8;
@@ -175,6 +181,12 @@ public final class LoadHarness implements Callable<Integer> {
         MailgateProcess.Ports p = mailgate.ports();
         MailgateProcess mg = mailgate;
         all.put(MAILGATE, new Target(MAILGATE, p.imap(), p.imaps(), p.pop3(), p.pop3s(), p.smtp(), () -> List.of(mg.pid())));
+      }
+      if (targets.contains(MAILGATE_NO_REUSE)) {
+        MailgateProcess noReuse = add(started, MailgateProcess.start(work.resolve(MAILGATE_NO_REUSE),
+            repo.toAbsolutePath().resolve("mailgate"), mailgateJavaOpts, pki, dovecot, sink, "0s"));
+        all.put(MAILGATE_NO_REUSE, new Target(MAILGATE_NO_REUSE, noReuse.ports().imap(), 0, 0, 0, 0,
+            () -> List.of(noReuse.pid())));
       }
       if (targets.contains(NETTY_SPLICE)) {
         NettySpliceProcess splice = add(started, NettySpliceProcess.start(work.resolve(NETTY_SPLICE), mailgateJavaOpts, dovecot));

@@ -53,6 +53,8 @@ final class PipelineRelay {
   private final AtomicReference<Relay.End> end = new AtomicReference<>();
   private final AtomicBoolean finished = new AtomicBoolean();
   private final AtomicBoolean draining = new AtomicBoolean();
+  /** The backend connection let go of by {@link #keepBackend} reached the session (or was closed). */
+  private final AtomicBoolean handedOver = new AtomicBoolean();
   private volatile long lastActivity = System.nanoTime();
   private volatile MonoSink<Relay.Result> sink;
   private volatile ScheduledFuture<?> idleCheck;
@@ -106,7 +108,11 @@ final class PipelineRelay {
     Runnable letGo = () -> {
       fromServer.detach();
       s.config().setAutoRead(true);
-      written.addListener(w -> out.success(result));
+      written.addListener(w -> {
+        if (handedOver.compareAndSet(false, true)) {
+          out.success(result);
+        }
+      });
     };
     if (s.eventLoop().inEventLoop()) {
       letGo.run();
@@ -119,7 +125,13 @@ final class PipelineRelay {
   private void start(MonoSink<Relay.Result> s, Flux<Object> clientIn, Flux<Object> serverIn, ByteBuf toBackend,
       ByteBuf toClient) {
     sink = s;
-    s.onCancel(() -> finish(null, false));
+    s.onCancel(() -> {
+      if (end.get() == Relay.End.HANDED_OVER && handedOver.compareAndSet(false, true)) {
+        server.dispose(); // nobody will take the backend connection the relay let go of
+      } else {
+        finish(null, false);
+      }
+    });
     fromClient.startOnLoop(toBackend, clientIn);
     fromServer.startOnLoop(toClient, serverIn);
     long period = Math.max(1, idle.toMillis() / 4);

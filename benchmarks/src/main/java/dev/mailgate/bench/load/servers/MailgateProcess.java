@@ -34,6 +34,15 @@ public final class MailgateProcess implements AutoCloseable {
    */
   public static MailgateProcess start(Path dir, Path launcher, String javaOpts, BenchPki pki, Dovecot dovecot, SmtpSink sink)
       throws Exception {
+    return start(dir, launcher, javaOpts, pki, dovecot, sink, "30s");
+  }
+
+  /**
+   * {@link #start(Path, Path, String, BenchPki, Dovecot, SmtpSink)} with the Dovecot backend's
+   * {@code imap_session_reuse} ({@code 0s}: every IMAP session logs out at Dovecot).
+   */
+  public static MailgateProcess start(Path dir, Path launcher, String javaOpts, BenchPki pki, Dovecot dovecot,
+      SmtpSink sink, String imapSessionReuse) throws Exception {
     Files.createDirectories(dir);
     Ports p = new Ports(Processes.freePort(), Processes.freePort(), Processes.freePort(), Processes.freePort(), Processes.freePort());
     String config = Processes.render("mailgate.yaml", Map.ofEntries(
@@ -48,7 +57,8 @@ public final class MailgateProcess implements AutoCloseable {
         Map.entry("KEY", pki.keyFile().toString()),
         Map.entry("DOVECOT_IMAP", Integer.toString(dovecot.imapPort())),
         Map.entry("DOVECOT_POP3", Integer.toString(dovecot.pop3Port())),
-        Map.entry("SINK", Integer.toString(sink.port()))));
+        Map.entry("SINK", Integer.toString(sink.port())),
+        Map.entry("IMAP_SESSION_REUSE", imapSessionReuse)));
     Path file = dir.resolve("mailgate.yaml");
     Files.writeString(file, config);
     ProcessBuilder b = new ProcessBuilder(List.of(launcher.toString(), "run", "--config", file.toString()))

@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  *       at shutdown) ends it, as does the backend closing.
  * </ul>
  *
- * <p>Bounded: at most {@link #MAX} sessions per listener; beyond that a session is logged out as
- * before. Tokens are never kept (they expire on their own schedule).
+ * <p>Bounded: at most {@link #MAX} sessions per listener and {@link #MAX_PER_KEY} per key; beyond
+ * that a session is logged out as before. Tokens are never kept (they expire on their own schedule).
  */
 final class ParkedLogins {
 
@@ -54,6 +54,11 @@ final class ParkedLogins {
 
   /** Kept sessions per listener, across users. */
   static final int MAX = 256;
+  /**
+   * Kept sessions per {@link Key}: below Dovecot's default {@code mail_max_userip_connections} of
+   * 10, so that kept sessions alone never use up a user's connections from one address.
+   */
+  static final int MAX_PER_KEY = 8;
   /** The UNSELECT before a session is kept must be answered within this. */
   private static final Duration UNSELECT_TIMEOUT = Duration.ofSeconds(5);
   private static final byte[] LOGOUT = "mg9 LOGOUT\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -166,10 +171,13 @@ final class ParkedLogins {
     Parked p = new Parked(key, connection, capabilities);
     boolean full;
     synchronized (this) {
-      full = size >= MAX;
+      ArrayDeque<Parked> q = byKey.computeIfAbsent(key, k -> new ArrayDeque<>(2));
+      full = size >= MAX || q.size() >= MAX_PER_KEY;
       if (!full) {
-        byKey.computeIfAbsent(key, k -> new ArrayDeque<>(2)).addLast(p);
+        q.addLast(p);
         size++;
+      } else if (q.isEmpty()) {
+        byKey.remove(key);
       }
     }
     if (full) {
