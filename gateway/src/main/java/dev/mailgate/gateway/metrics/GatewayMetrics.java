@@ -192,6 +192,19 @@ public final class GatewayMetrics {
     relayed.increment();
   }
 
+  /**
+   * Counts what happened to a logged-in IMAP backend session at its client's LOGOUT or login:
+   * {@code kept} (the gateway answered the LOGOUT and kept the session) or {@code reused} (a login
+   * was served by a kept session).
+   */
+  public void imapBackendSession(String event) {
+    Counter.builder("mailgate.imap.backend.sessions")
+        .description("IMAP backend sessions kept after LOGOUT, and logins they served")
+        .tag("event", event)
+        .register(registry)
+        .increment();
+  }
+
   /** Counts a message delivered into the local tier (stored and fsynced before the 250). */
   public void smtpMessageDelivered() {
     delivered.increment();

@@ -211,6 +211,11 @@ public final class SessionContext {
     metrics.smtpMessageRelayed();
   }
 
+  /** An IMAP backend session was kept after LOGOUT ({@code kept}) or served a login ({@code reused}). */
+  public void imapBackendSession(String event) {
+    metrics.imapBackendSession(event);
+  }
+
   /**
    * What an administrator's kick runs, on the event loop, instead of closing the connection: the
    * protocol's goodbye (IMAP {@code * BYE}, SMTP {@code 421}), after which the callback closes.

@@ -410,6 +410,9 @@ final class ImapProxySession {
                 }
                 finished = true;
                 context.loginSucceeded(user, mech);
+                if (r.kept()) {
+                  context.imapBackendSession("reused");
+                }
                 context.backend(r.backend().backend().name());
                 return write(tagged(tag, ImapStatus.OK, r.capabilities(), "Logged in"));
               });
@@ -479,6 +482,7 @@ final class ImapProxySession {
           if (res.end() == Relay.End.BACKEND_CLOSED) {
             context.ending(EndReason.BACKEND_CLOSED);
           } else if (res.end() == Relay.End.HANDED_OVER) {
+            context.imapBackendSession("kept");
             handler.parked().park(r.reuse(), r.backend(), r.capabilities(), conversation.selected(), r.keep());
           }
         })

@@ -30,10 +30,11 @@ final class LoginRouter {
   sealed interface Result {
     /**
      * Logged in: relay from now on. {@code reuse} is where the backend session may wait for the
-     * same user's next login after this client's LOGOUT (null: it may not), for {@code keep}.
+     * same user's next login after this client's LOGOUT (null: it may not), for {@code keep};
+     * {@code kept}: the session is one kept after an earlier LOGOUT.
      */
     record Relay(BackendConnection backend, ResponseCode capabilities, io.netty.buffer.ByteBuf residual,
-        ParkedLogins.Key reuse, java.time.Duration keep) implements Result {}
+        ParkedLogins.Key reuse, java.time.Duration keep, boolean kept) implements Result {}
 
     /** Refused: answer {@code NO [code] text}; the session stays usable. */
     record No(ResponseCode code, String text, boolean countsAsError) implements Result {}
@@ -260,7 +261,7 @@ final class LoginRouter {
         ParkedLogins.Key key = parked.key(c.backend().name(), request.credentials(), request.client());
         ParkedLogins.Taken t = parked.take(key, request.loop());
         if (t != null) {
-          end(new Result.Relay(t.connection(), t.capabilities(), null, key, c.keepSessions()));
+          end(new Result.Relay(t.connection(), t.capabilities(), null, key, c.keepSessions(), true));
           return true;
         }
       }
@@ -311,7 +312,7 @@ final class LoginRouter {
         ImapBackend route = dialogue.route();
         ParkedLogins.Key key = route.keepSessions().isZero() ? null
             : handler.parked().key(bc.backend().name(), request.credentials(), request.client());
-        end(new Result.Relay(bc, l.capabilities(), l.residual(), key, route.keepSessions()));
+        end(new Result.Relay(bc, l.capabilities(), l.residual(), key, route.keepSessions(), false));
         return;
       }
       bc.close();

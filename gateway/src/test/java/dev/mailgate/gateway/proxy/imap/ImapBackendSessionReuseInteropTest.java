@@ -12,6 +12,7 @@ import dev.mailgate.gateway.net.ListenerBinding;
 import dev.mailgate.gateway.net.ListenerRegistry;
 import dev.mailgate.gateway.net.ListenerSpec;
 import dev.mailgate.gateway.net.Protocol;
+import dev.mailgate.gateway.net.SessionTracking;
 import dev.mailgate.gateway.net.TlsMode;
 import dev.mailgate.gateway.net.Transport;
 import java.io.IOException;
@@ -41,12 +42,19 @@ class ImapBackendSessionReuseInteropTest {
   static Transport transport;
   static BackendConnector connector;
   static ListenerRegistry registry;
+  static SessionTracking tracking;
 
   @BeforeAll
   static void startGateway() {
     transport = Transport.create("test-imap-reuse", 2);
     connector = new BackendConnector(transport, BackendConnector.Policy.defaults());
-    registry = new ListenerRegistry(transport);
+    tracking = SessionTracking.detached();
+    registry = new ListenerRegistry(transport, tracking);
+  }
+
+  private static double sessions(String event) {
+    var c = tracking.metrics().registry().find("mailgate.imap.backend.sessions").tag("event", event).counter();
+    return c == null ? 0 : c.count();
   }
 
   @AfterAll
@@ -102,6 +110,8 @@ class ImapBackendSessionReuseInteropTest {
   void theSameUsersNextLoginGetsTheKeptSessionInTheAuthenticatedState(MailServers servers) throws Exception {
     Gateway g = gateway(servers, "reuse-same", Duration.ofSeconds(30));
     String from = "127.0.0.21";
+    double kept = sessions("kept");
+    double reused = sessions("reused");
     try (LineClient c = login(g, from, MailServers.ALICE)) {
       assertThat(command(c, "b", "SELECT INBOX")).startsWith("b OK");
       c.send("c LOGOUT").expect("\\* BYE Logging out");
@@ -119,6 +129,8 @@ class ImapBackendSessionReuseInteropTest {
     awaitKept(g, 1);
     Awaitility.await().atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertThat(dovecotLogins(servers, MailServers.ALICE, from)).isEqualTo(1));
+    assertThat(sessions("kept") - kept).isEqualTo(2);
+    assertThat(sessions("reused") - reused).isEqualTo(1);
   }
 
   @Test
