@@ -160,6 +160,7 @@ public final class AdminServer {
         user.map(u -> api.sessions().byUser(u))
             .orElseGet(() -> api.sessions().byId(id.get()).stream().toList());
     long kicked = targets.stream().filter(api.sessions()::kick).count();
+    user.ifPresent(api.sessions()::userKicked);
     String target = user.isPresent() ? "user " + user.get() : "id " + id.get();
     LOG.info("admin: kicked {} sessions of {}", kicked, target);
     return json(

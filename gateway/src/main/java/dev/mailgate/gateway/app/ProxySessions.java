@@ -65,8 +65,10 @@ final class ProxySessions {
         .withMaxErrors(listener.limits().maxErrors())
         .withPlaintextAuthNetworks(ListenerMapping.plaintextAuthNetworks(listener));
     BackendRouting routing = new BackendRouting(c, listener);
-    return ImapProxyHandler.create(settings, new ImapChooser(routing, c), c.backends().connector(), c.tls(),
-        verifier(c));
+    ImapProxyHandler handler = ImapProxyHandler.create(settings, new ImapChooser(routing, c), c.backends().connector(),
+        c.tls(), verifier(c));
+    c.sessions().onUserKicked(handler);
+    return handler;
   }
 
   /** The POP3 proxy session of {@code listener}. */

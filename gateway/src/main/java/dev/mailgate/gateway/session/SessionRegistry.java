@@ -29,6 +29,33 @@ public final class SessionRegistry {
   private final SessionIds ids;
   private final List<SessionListener> listeners;
   private final ConcurrentHashMap<String, SessionRecord> live = new ConcurrentHashMap<>();
+  /** Held weakly: a listener's handler goes away with its listener (a reload) without unregistering. */
+  private final java.util.Set<KickedUsers> kickedUsers =
+      java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
+
+  /**
+   * Told when an administrator kicks a user, for what a user leaves behind beside live sessions
+   * (IMAP backend sessions kept after LOGOUT).
+   */
+  public interface KickedUsers {
+    void kicked(String user);
+  }
+
+  /** {@code k} hears of every user kick from now on, for as long as something else holds it. */
+  public void onUserKicked(KickedUsers k) {
+    kickedUsers.add(k);
+  }
+
+  /** An administrator kicked {@code user} (the live sessions are kicked one by one, {@link #kick}). */
+  public void userKicked(String user) {
+    List<KickedUsers> all;
+    synchronized (kickedUsers) {
+      all = new ArrayList<>(kickedUsers);
+    }
+    for (KickedUsers k : all) {
+      k.kicked(user);
+    }
+  }
   private final Sinks.Empty<Void> emptiedWhileDraining = Sinks.empty();
   private volatile boolean draining;
 

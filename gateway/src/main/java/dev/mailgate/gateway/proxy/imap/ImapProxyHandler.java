@@ -7,6 +7,7 @@ import dev.mailgate.codec.imap.ResponseCode;
 import dev.mailgate.gateway.backend.BackendConnector;
 import dev.mailgate.gateway.net.ProtocolHandler;
 import dev.mailgate.gateway.net.SessionContext;
+import dev.mailgate.gateway.session.SessionRegistry;
 import dev.mailgate.gateway.tls.ServerTls;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -27,7 +28,7 @@ import reactor.netty.Connection;
  * registry.start(listenerSpec, ListenerBinding.of(imap, serverTls));
  * }</pre>
  */
-public final class ImapProxyHandler implements ProtocolHandler {
+public final class ImapProxyHandler implements ProtocolHandler, SessionRegistry.KickedUsers {
 
   private final ImapProxySettings settings;
   private final BackendChooser chooser;
@@ -123,5 +124,11 @@ public final class ImapProxyHandler implements ProtocolHandler {
 
   ParkedLogins parked() {
     return parked;
+  }
+
+  /** A kicked user's kept backend sessions are logged out: a kick leaves the user nothing to log in to. */
+  @Override
+  public void kicked(String user) {
+    parked.forget(user);
   }
 }

@@ -162,6 +162,25 @@ final class ParkedLogins {
     }
   }
 
+  /** Logs out every session kept for {@code user} (any case), whatever its other key parts. */
+  void forget(String user) {
+    java.util.List<Parked> gone = new java.util.ArrayList<>();
+    synchronized (this) {
+      for (ArrayDeque<Parked> q : java.util.List.copyOf(byKey.values())) {
+        for (Parked p : java.util.List.copyOf(q)) {
+          if (p.key.user().equalsIgnoreCase(user)) {
+            remove(q, p);
+            gone.add(p);
+          }
+        }
+      }
+    }
+    for (Parked p : gone) {
+      p.taken();
+      logOut(p.connection);
+    }
+  }
+
   /** How many sessions are kept now. */
   synchronized int size() {
     return size;

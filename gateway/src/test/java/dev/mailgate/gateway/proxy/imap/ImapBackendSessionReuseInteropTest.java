@@ -192,4 +192,22 @@ class ImapBackendSessionReuseInteropTest {
     Awaitility.await().atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertThat(dovecotLogins(servers, MailServers.ALICE, from)).isEqualTo(2));
   }
+
+  @Test
+  void anAdministratorsKickOfTheUserLogsItsKeptSessionsOut(MailServers servers) throws Exception {
+    Gateway g = gateway(servers, "reuse-kick", Duration.ofSeconds(30));
+    tracking.registry().onUserKicked(g.handler());
+    String from = "127.0.0.26";
+    try (LineClient c = login(g, from, MailServers.ALICE)) {
+      c.send("b LOGOUT").expect("\\* BYE Logging out");
+    }
+    awaitKept(g, 1);
+    tracking.registry().userKicked("ALICE@example.test");
+    assertThat(g.handler().parked().size()).isZero();
+    try (LineClient c = login(g, from, MailServers.ALICE)) {
+      assertThat(command(c, "b", "SELECT INBOX")).startsWith("b OK");
+    }
+    Awaitility.await().atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(dovecotLogins(servers, MailServers.ALICE, from)).isEqualTo(2));
+  }
 }
