@@ -67,7 +67,7 @@ final class ProxySessions {
     BackendRouting routing = new BackendRouting(c, listener);
     ImapProxyHandler handler = ImapProxyHandler.create(settings, new ImapChooser(routing, c), c.backends().connector(),
         c.tls(), verifier(c));
-    c.sessions().onUserKicked(handler);
+    c.sessions().onLeftovers(handler);
     return handler;
   }
 

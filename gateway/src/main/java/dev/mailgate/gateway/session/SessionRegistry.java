@@ -30,30 +30,39 @@ public final class SessionRegistry {
   private final List<SessionListener> listeners;
   private final ConcurrentHashMap<String, SessionRecord> live = new ConcurrentHashMap<>();
   /** Held weakly: a listener's handler goes away with its listener (a reload) without unregistering. */
-  private final java.util.Set<KickedUsers> kickedUsers =
+  private final java.util.Set<Leftovers> leftovers =
       java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
 
   /**
-   * Told when an administrator kicks a user, for what a user leaves behind beside live sessions
-   * (IMAP backend sessions kept after LOGOUT).
+   * What sessions leave behind beside live sessions (IMAP backend sessions kept after LOGOUT): told
+   * when an administrator kicks a user, and when the gateway drains.
    */
-  public interface KickedUsers {
+  public interface Leftovers {
+    /** {@code user} was kicked: what is left of theirs goes. */
     void kicked(String user);
+
+    /** The gateway drains: everything left goes, and nothing more is left behind. */
+    void drained();
   }
 
-  /** {@code k} hears of every user kick from now on, for as long as something else holds it. */
-  public void onUserKicked(KickedUsers k) {
-    kickedUsers.add(k);
+  /** {@code l} hears of every user kick and the drain from now on, for as long as something else holds it. */
+  public void onLeftovers(Leftovers l) {
+    leftovers.add(l);
+    if (draining) {
+      l.drained();
+    }
   }
 
   /** An administrator kicked {@code user} (the live sessions are kicked one by one, {@link #kick}). */
   public void userKicked(String user) {
-    List<KickedUsers> all;
-    synchronized (kickedUsers) {
-      all = new ArrayList<>(kickedUsers);
+    for (Leftovers l : leftovers()) {
+      l.kicked(user);
     }
-    for (KickedUsers k : all) {
-      k.kicked(user);
+  }
+
+  private List<Leftovers> leftovers() {
+    synchronized (leftovers) {
+      return new ArrayList<>(leftovers);
     }
   }
   private final Sinks.Empty<Void> emptiedWhileDraining = Sinks.empty();
@@ -145,6 +154,9 @@ public final class SessionRegistry {
    */
   public int drainAll() {
     draining = true;
+    for (Leftovers l : leftovers()) {
+      l.drained();
+    }
     int n = 0;
     for (SessionRecord r : live.values()) {
       drain(r);

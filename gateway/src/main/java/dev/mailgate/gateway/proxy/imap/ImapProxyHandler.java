@@ -28,7 +28,7 @@ import reactor.netty.Connection;
  * registry.start(listenerSpec, ListenerBinding.of(imap, serverTls));
  * }</pre>
  */
-public final class ImapProxyHandler implements ProtocolHandler, SessionRegistry.KickedUsers {
+public final class ImapProxyHandler implements ProtocolHandler, SessionRegistry.Leftovers {
 
   private final ImapProxySettings settings;
   private final BackendChooser chooser;
@@ -130,5 +130,11 @@ public final class ImapProxyHandler implements ProtocolHandler, SessionRegistry.
   @Override
   public void kicked(String user) {
     parked.forget(user);
+  }
+
+  /** Draining: kept sessions are logged out at the backend, and no more are kept. */
+  @Override
+  public void drained() {
+    parked.close();
   }
 }

@@ -72,6 +72,8 @@ final class ParkedLogins {
   private final SecretKeySpec hmacKey;
   private final Map<Key, ArrayDeque<Parked>> byKey = new HashMap<>();
   private int size;
+  /** The gateway drains: nothing more is kept. */
+  private boolean closed;
 
   ParkedLogins() {
     byte[] k = new byte[32];
@@ -164,11 +166,23 @@ final class ParkedLogins {
 
   /** Logs out every session kept for {@code user} (any case), whatever its other key parts. */
   void forget(String user) {
+    forget(p -> p.key.user().equalsIgnoreCase(user));
+  }
+
+  /** Logs out every kept session and keeps none from now on (the gateway drains). */
+  void close() {
+    synchronized (this) {
+      closed = true;
+    }
+    forget(p -> true);
+  }
+
+  private void forget(java.util.function.Predicate<Parked> which) {
     java.util.List<Parked> gone = new java.util.ArrayList<>();
     synchronized (this) {
       for (ArrayDeque<Parked> q : java.util.List.copyOf(byKey.values())) {
         for (Parked p : java.util.List.copyOf(q)) {
-          if (p.key.user().equalsIgnoreCase(user)) {
+          if (which.test(p)) {
             remove(q, p);
             gone.add(p);
           }
@@ -191,7 +205,7 @@ final class ParkedLogins {
     boolean full;
     synchronized (this) {
       ArrayDeque<Parked> q = byKey.computeIfAbsent(key, k -> new ArrayDeque<>(2));
-      full = size >= MAX || q.size() >= MAX_PER_KEY;
+      full = closed || size >= MAX || q.size() >= MAX_PER_KEY;
       if (!full) {
         q.addLast(p);
         size++;

@@ -196,7 +196,7 @@ class ImapBackendSessionReuseInteropTest {
   @Test
   void anAdministratorsKickOfTheUserLogsItsKeptSessionsOut(MailServers servers) throws Exception {
     Gateway g = gateway(servers, "reuse-kick", Duration.ofSeconds(30));
-    tracking.registry().onUserKicked(g.handler());
+    tracking.registry().onLeftovers(g.handler());
     String from = "127.0.0.26";
     try (LineClient c = login(g, from, MailServers.ALICE)) {
       c.send("b LOGOUT").expect("\\* BYE Logging out");
@@ -209,5 +209,23 @@ class ImapBackendSessionReuseInteropTest {
     }
     Awaitility.await().atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertThat(dovecotLogins(servers, MailServers.ALICE, from)).isEqualTo(2));
+  }
+
+  @Test
+  void aDrainingGatewayLogsItsKeptSessionsOutAndKeepsNoMore(MailServers servers) throws Exception {
+    Gateway g = gateway(servers, "reuse-drain", Duration.ofSeconds(30));
+    String from = "127.0.0.27";
+    try (LineClient c = login(g, from, MailServers.ALICE)) {
+      c.send("b LOGOUT").expect("\\* BYE Logging out");
+    }
+    awaitKept(g, 1);
+    g.handler().drained();
+    assertThat(g.handler().parked().size()).isZero();
+    try (LineClient c = login(g, from, MailServers.ALICE)) {
+      c.send("b LOGOUT").expect("\\* BYE Logging out");
+      c.expect("b OK LOGOUT completed");
+    }
+    Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+        .until(() -> g.handler().parked().size() == 0);
   }
 }
