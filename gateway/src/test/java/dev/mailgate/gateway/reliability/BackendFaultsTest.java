@@ -62,6 +62,8 @@ class BackendFaultsTest {
     }
     Path otherCa = TestPki.create("not the backend's CA").writeCa(Files.createDirectories(dir.resolve("other-ca")));
     Path config = dir.resolve("mailgate.yaml");
+    // The faults are on new backend connections: every IMAP login must make one, not find a session
+    // an earlier case's fresh login kept after its LOGOUT (imap_session_reuse: 0s).
     Files.writeString(config, """
         server: { hostname: gw.example.test, data_dir: "%s" }
         admin: { enabled: false }
@@ -73,7 +75,7 @@ class BackendFaultsTest {
           - { name: smtp-faulty,   protocol: smtp, bind: "127.0.0.1:0", tls: none }
         backends:
           - { name: faulty,   host: 127.0.0.1, ports: { imap: %d, smtp: %d }, tls: none,
-              connect_timeout: 2s, greeting_timeout: 2s }
+              connect_timeout: 2s, greeting_timeout: 2s, imap_session_reuse: 0s }
           - { name: refusing, host: 127.0.0.1, port: %d, tls: none, connect_timeout: 2s }
           - { name: badcert,  host: 127.0.0.1, port: %d, tls: implicit, ca_file: "%s" }
           - { name: nxdomain, host: imap.backend.invalid, port: 143, tls: none, connect_timeout: 2s }
