@@ -3,7 +3,6 @@ package dev.mailgate.gateway.backend;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -214,7 +213,8 @@ final class PipelineRelay {
     private final Channel other;
     private final AtomicLong counter;
     private final boolean isClient;
-    private final ChannelFutureListener written;
+    /** Every write's promise (never completed, never allocated per write): a failure ends as below. */
+    private final WriteFailurePromise written;
     private volatile boolean gone;
     /** The inbound stream's subscription, cancelled when the relay hands the backend over. */
     private volatile Subscription upstream;
@@ -224,11 +224,7 @@ final class PipelineRelay {
       this.other = other;
       this.counter = counter;
       this.isClient = isClient;
-      this.written = f -> {
-        if (!f.isSuccess()) {
-          failWrite(); // towards the client, reason() tells why
-        }
-      };
+      this.written = new WriteFailurePromise(other, this::failWrite); // towards the client, reason() tells why
     }
 
     void startOnLoop(ByteBuf residual, Flux<Object> inbound) {
@@ -284,7 +280,7 @@ final class PipelineRelay {
     /** A write to the other side; one to a channel already torn down fails like a write would. */
     private void send(ByteBuf b) {
       try {
-        other.write(b).addListener(written);
+        other.write(b, written);
       } catch (RuntimeException e) {
         ReferenceCountUtil.release(b);
         failWrite();

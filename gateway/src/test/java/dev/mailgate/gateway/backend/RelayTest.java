@@ -326,6 +326,81 @@ class RelayTest {
     }
   }
 
+  @Test
+  void aWriteTheClientsPipelineRefusesEndsTheRelayAtOnce() throws Exception {
+    // RelayGoodbye refuses the backend's bytes once it has said goodbye; the refused write ends the
+    // relay there and then (both sockets still open: the reason is ERROR).
+    DisposableServer backend = echo();
+    Backend b = connector.backend(BackendSpec.of("refusedc" + backend.port(), "127.0.0.1", backend.port(), BackendTlsMode.NONE));
+    ProtocolHandler relay =
+        (client, ctx) -> {
+          client.channel().pipeline().addFirst(new RefuseWrites());
+          return connector.connect(List.of(b))
+              .flatMap(conn -> Relay.run(client, ctx.receiveObject(), conn, Duration.ofMinutes(1), null, null))
+              .doOnNext(result::tryEmitValue)
+              .then();
+        };
+    try {
+      RunningListener gw = listen(relay);
+      try (Socket s = new Socket("127.0.0.1", gw.port())) {
+        s.setSoTimeout(5000);
+        long t0 = System.nanoTime();
+        s.getOutputStream().write("a NOOP\r\n".getBytes(US_ASCII));
+        assertThat(s.getInputStream().read()).isEqualTo(-1);
+        assertThat(result.asMono().block(Duration.ofSeconds(5)).end()).isEqualTo(Relay.End.ERROR);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Relay.DRAIN_GRACE);
+      }
+    } finally {
+      backend.disposeNow();
+    }
+  }
+
+  @Test
+  void aWriteTheBackendsPipelineRefusesEndsTheRelayAfterTheDrainGrace() throws Exception {
+    // A failed write towards the backend leaves the backend-to-client direction DRAIN_GRACE to
+    // deliver what is in flight, then ends the relay.
+    DisposableServer backend = echo();
+    Backend b = connector.backend(BackendSpec.of("refusedb" + backend.port(), "127.0.0.1", backend.port(), BackendTlsMode.NONE));
+    ProtocolHandler relay =
+        (client, ctx) ->
+            connector.connect(List.of(b))
+                .flatMap(conn -> {
+                  conn.connection().channel().pipeline().addFirst(new RefuseWrites());
+                  return Relay.run(client, ctx.receiveObject(), conn, Duration.ofMinutes(1), null,
+                      Unpooled.copiedBuffer("* OK\r\n", US_ASCII));
+                })
+                .doOnNext(result::tryEmitValue)
+                .then();
+    try {
+      RunningListener gw = listen(relay);
+      try (Socket s = new Socket("127.0.0.1", gw.port())) {
+        s.setSoTimeout(10_000);
+        assertThat(read(s.getInputStream(), 6)).isEqualTo("* OK\r\n"); // the relay has started
+        long t0 = System.nanoTime();
+        s.getOutputStream().write("a NOOP\r\n".getBytes(US_ASCII));
+        assertThat(s.getInputStream().read()).isEqualTo(-1);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0))
+            .isBetween(Relay.DRAIN_GRACE.minusMillis(100), Relay.DRAIN_GRACE.plusSeconds(3));
+        assertThat(result.asMono().block(Duration.ofSeconds(5)).end()).isEqualTo(Relay.End.ERROR);
+      }
+    } finally {
+      backend.disposeNow();
+    }
+  }
+
+  /** Fails every buffer written through it, as RelayGoodbye does after its goodbye. */
+  static final class RefuseWrites extends io.netty.channel.ChannelOutboundHandlerAdapter {
+    @Override
+    public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+      if (msg instanceof ByteBuf buf && buf.isReadable()) {
+        buf.release();
+        promise.tryFailure(new java.nio.channels.ClosedChannelException());
+        return;
+      }
+      ctx.write(msg, promise);
+    }
+  }
+
   /** Records the largest buffer a channel read. */
   static final class LargestRead extends io.netty.channel.ChannelInboundHandlerAdapter {
     private final AtomicLong largest;
