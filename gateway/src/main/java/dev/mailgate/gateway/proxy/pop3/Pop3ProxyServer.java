@@ -52,6 +52,10 @@ import reactor.netty.Connection;
 public final class Pop3ProxyServer implements ProtocolHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(Pop3ProxyServer.class);
+
+  /** The relay's kick and drain lines, encoded once rather than for every relayed session. */
+  private static final RelayGoodbye.Lines GOODBYES =
+      RelayGoodbye.Lines.of(Pop3Goodbye.KICKED_LINE, Pop3Goodbye.SHUTTING_DOWN_LINE);
   /** What CAPA lists before login besides the login capabilities: what every backend we front has. */
   static final List<String> BACKEND_CAPABILITIES = List.of("TOP", "UIDL");
 
@@ -91,8 +95,7 @@ public final class Pop3ProxyServer implements ProtocolHandler {
     context.authenticated();
     context.backend(backend.backend().backend().name());
     return wire.removeCodecs()
-        .then(Mono.fromRunnable(() -> RelayGoodbye.install(context, new Pop3RelayConversation(),
-            Pop3Goodbye.KICKED_LINE, Pop3Goodbye.SHUTTING_DOWN_LINE, goodbyeOwed)))
+        .then(Mono.fromRunnable(() -> RelayGoodbye.install(context, new Pop3RelayConversation(), GOODBYES, goodbyeOwed)))
         .then(backend.detach())
         .then(Relay.run(
             wire.connection(),
