@@ -102,6 +102,14 @@ class ImapBackendSessionReuseInteropTest {
     return n;
   }
 
+  /** Alice logs in from {@code from} and out, and her backend session is kept. */
+  private static void keepOne(Gateway g, String from) throws IOException {
+    try (LineClient c = login(g, from, MailServers.ALICE)) {
+      c.send("b LOGOUT").expect("\\* BYE Logging out");
+    }
+    awaitKept(g, 1);
+  }
+
   private static void awaitKept(Gateway g, int n) {
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> g.handler().parked().size() == n);
   }
@@ -137,10 +145,7 @@ class ImapBackendSessionReuseInteropTest {
   void aWrongPasswordOrAnotherUserNeverGetsAKeptSession(MailServers servers) throws Exception {
     Gateway g = gateway(servers, "reuse-others", Duration.ofSeconds(30));
     String from = "127.0.0.22";
-    try (LineClient c = login(g, from, MailServers.ALICE)) {
-      c.send("b LOGOUT").expect("\\* BYE Logging out");
-    }
-    awaitKept(g, 1);
+    keepOne(g, from);
     try (LineClient c = new LineClient(g.port(), from)) {
       c.expect("\\* OK .*");
       c.send("a LOGIN " + MailServers.ALICE.address() + " not-" + MailServers.ALICE.password())
@@ -181,10 +186,7 @@ class ImapBackendSessionReuseInteropTest {
   void aKeptSessionIsLoggedOutWhenItsTimeIsUp(MailServers servers) throws Exception {
     Gateway g = gateway(servers, "reuse-expiry", Duration.ofSeconds(1));
     String from = "127.0.0.25";
-    try (LineClient c = login(g, from, MailServers.ALICE)) {
-      c.send("b LOGOUT").expect("\\* BYE Logging out");
-    }
-    awaitKept(g, 1);
+    keepOne(g, from);
     Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> g.handler().parked().size() == 0);
     try (LineClient c = login(g, from, MailServers.ALICE)) {
       assertThat(command(c, "b", "SELECT INBOX")).startsWith("b OK");
@@ -198,10 +200,7 @@ class ImapBackendSessionReuseInteropTest {
     Gateway g = gateway(servers, "reuse-kick", Duration.ofSeconds(30));
     tracking.registry().onLeftovers(g.handler());
     String from = "127.0.0.26";
-    try (LineClient c = login(g, from, MailServers.ALICE)) {
-      c.send("b LOGOUT").expect("\\* BYE Logging out");
-    }
-    awaitKept(g, 1);
+    keepOne(g, from);
     tracking.registry().userKicked("ALICE@example.test");
     assertThat(g.handler().parked().size()).isZero();
     try (LineClient c = login(g, from, MailServers.ALICE)) {
@@ -215,10 +214,7 @@ class ImapBackendSessionReuseInteropTest {
   void aDrainingGatewayLogsItsKeptSessionsOutAndKeepsNoMore(MailServers servers) throws Exception {
     Gateway g = gateway(servers, "reuse-drain", Duration.ofSeconds(30));
     String from = "127.0.0.27";
-    try (LineClient c = login(g, from, MailServers.ALICE)) {
-      c.send("b LOGOUT").expect("\\* BYE Logging out");
-    }
-    awaitKept(g, 1);
+    keepOne(g, from);
     g.handler().drained();
     assertThat(g.handler().parked().size()).isZero();
     try (LineClient c = login(g, from, MailServers.ALICE)) {
