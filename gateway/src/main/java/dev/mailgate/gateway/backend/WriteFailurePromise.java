@@ -162,43 +162,48 @@ final class WriteFailurePromise extends AbstractFuture<Void> implements ChannelP
 
   // Waiting: it never completes, and nothing may wait on an event loop anyway.
 
+  /** What waiting on it gets: part of its contract (it never completes), not a missing feature. */
+  private static IllegalStateException neverCompletes() {
+    return new IllegalStateException("a relay's shared write promise never completes: nothing may wait on it");
+  }
+
   @Override
   public WriteFailurePromise await() {
-    throw new UnsupportedOperationException("a relay's shared write promise never completes");
+    throw neverCompletes();
   }
 
   @Override
   public WriteFailurePromise awaitUninterruptibly() {
-    throw new UnsupportedOperationException("a relay's shared write promise never completes");
+    throw neverCompletes();
   }
 
   @Override
   public boolean await(long timeout, TimeUnit unit) {
-    throw new UnsupportedOperationException("a relay's shared write promise never completes");
+    throw neverCompletes();
   }
 
   @Override
   public boolean await(long timeoutMillis) {
-    throw new UnsupportedOperationException("a relay's shared write promise never completes");
+    throw neverCompletes();
   }
 
   @Override
   public boolean awaitUninterruptibly(long timeout, TimeUnit unit) {
-    throw new UnsupportedOperationException("a relay's shared write promise never completes");
+    throw neverCompletes();
   }
 
   @Override
   public boolean awaitUninterruptibly(long timeoutMillis) {
-    throw new UnsupportedOperationException("a relay's shared write promise never completes");
+    throw neverCompletes();
   }
 
   @Override
   public WriteFailurePromise sync() {
-    throw new UnsupportedOperationException("a relay's shared write promise never completes");
+    throw neverCompletes();
   }
 
   @Override
   public WriteFailurePromise syncUninterruptibly() {
-    throw new UnsupportedOperationException("a relay's shared write promise never completes");
+    throw neverCompletes();
   }
 }
