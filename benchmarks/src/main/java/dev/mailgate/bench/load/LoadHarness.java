@@ -4,6 +4,7 @@ import dev.mailgate.bench.load.client.Clients;
 import dev.mailgate.bench.load.report.LoadReport;
 import dev.mailgate.bench.load.report.RatioChart;
 import dev.mailgate.bench.load.report.Sample;
+import dev.mailgate.bench.load.report.Percentiles;
 import dev.mailgate.bench.load.report.Series;
 import dev.mailgate.bench.load.scenario.IdleImapsScenario;
 import dev.mailgate.bench.load.scenario.ImapLargeFetchScenario;
@@ -346,9 +347,12 @@ public final class LoadHarness implements Callable<Integer> {
             report.addSubjectCpuWithoutJit(e.getKey(), (cpuMillis - jitMillis) / units);
           }
         }
-        LOG.info("round {} {} {}: {} {} (errors {}, p50 {} ms, p99 {} ms)", round + 1, e.getKey().scenario(), t.name(),
-            String.format("%.1f", s.value()), e.getKey().unit(), s.errors(),
-            String.format("%.2f", s.latency().p50Millis()), String.format("%.2f", s.latency().p99Millis()));
+        Percentiles l = s.latency();
+        LOG.info("round {} {} {}: {} {} (errors {}, p50 {} ms, p99 {} ms; p90 {}, p99.9 {}, max {} ms)", round + 1,
+            e.getKey().scenario(), t.name(), String.format("%.1f", s.value()), e.getKey().unit(), s.errors(),
+            String.format("%.2f", l.p50Millis()), String.format("%.2f", l.p99Millis()),
+            String.format("%.2f", l.p90Millis()), String.format("%.2f", l.p999Millis()),
+            String.format("%.2f", l.maxMillis()));
         report.add(e.getKey(), t.name(), s);
       }
     }

@@ -19,10 +19,24 @@ class PercentilesTest {
   }
 
   @Test
+  void theTailFiguresAreP90P999AndTheLargestSample() {
+    long[] thousand = new long[1000];
+    for (int i = 0; i < 1000; i++) {
+      thousand[i] = (1000 - i) * 1_000_000L; // 1..1000 ms, descending
+    }
+    Percentiles p = Percentiles.of(thousand);
+    assertThat(p.p90Millis()).isEqualTo(900.0);
+    assertThat(p.p999Millis()).isEqualTo(999.0);
+    assertThat(p.maxMillis()).isEqualTo(1000.0);
+  }
+
+  @Test
   void aSingleSampleIsEveryPercentile() {
     Percentiles p = Percentiles.of(new long[] {3_000_000L});
     assertThat(p.p50Millis()).isEqualTo(3.0);
     assertThat(p.p99Millis()).isEqualTo(3.0);
+    assertThat(p.p999Millis()).isEqualTo(3.0);
+    assertThat(p.maxMillis()).isEqualTo(3.0);
   }
 
   @Test
