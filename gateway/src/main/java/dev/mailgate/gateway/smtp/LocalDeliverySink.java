@@ -22,7 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -182,7 +182,7 @@ public final class LocalDeliverySink implements TransactionSink {
           .then(Flux.fromIterable(targets)
               .concatMap(user -> store.mailbox(user, MailboxName.INBOX)
                   .flatMap(box -> store.append(box.id(),
-                      new AppendRequest(Flags.NONE, Instant.now(), size), spool)))
+                      new AppendRequest(Flags.NONE, OffsetDateTime.now(), size), spool)))
               .count())
           .map(n -> SmtpReply.of(250, "2.0.0", "OK: delivered to " + n + " mailbox"
               + (n == 1 ? "" : "es") + " as " + envelope.id()));

@@ -3,6 +3,7 @@ package dev.mailgate.mailbox.postgres;
 import static dev.mailgate.mailbox.store.MailStoreException.Reason.NOT_SELECTABLE;
 import static dev.mailgate.mailbox.store.MailStoreException.Reason.NO_SUCH_MAILBOX;
 
+import dev.mailgate.mailbox.jdbc.InternalDates;
 import dev.mailgate.mailbox.jdbc.Jdbc;
 import dev.mailgate.mailbox.jdbc.MailboxKeywords;
 import dev.mailgate.mailbox.store.AppendResult;
@@ -24,6 +25,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,7 +45,7 @@ import java.util.TreeSet;
  * gives its UID back (no gap, no reuse).
  */
 final class PgMessageOps {
-  static final String META_COLUMNS = "uid, modseq, flags, keywords, size, internal_date, sent_date";
+  static final String META_COLUMNS = "uid, modseq, flags, keywords, size, internal_date, sent_date, internal_zone";
 
   private PgMessageOps() {}
 
@@ -109,7 +111,7 @@ final class PgMessageOps {
   }
 
   /** A message about to be indexed: its stored body and cached structure. */
-  record NewMessage(Flags flags, Instant internalDate, long size, long bodyId, byte[] structure,
+  record NewMessage(Flags flags, OffsetDateTime internalDate, long size, long bodyId, byte[] structure,
       Optional<Instant> sentDate) {}
 
   static AppendResult insert(Connection c, PgTx.Effects fx, MailboxId id, NewMessage m)
@@ -134,9 +136,10 @@ final class PgMessageOps {
     checkQuota(c, box.user(), m.size(), 1, true);
     MailboxKeywords.admit(c, id.value(), m.flags().keywords());
     Jdbc.update(c, "INSERT INTO messages(mailbox_id, uid, modseq, flags, keywords, size,"
-        + " internal_date, sent_date, body_id, structure) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        + " internal_date, internal_zone, sent_date, body_id, structure) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         id.value(), uid, modSeq, m.flags().systemMask(), m.flags().keywordsStored(), m.size(),
-        m.internalDate().toEpochMilli(), m.sentDate().map(Instant::toEpochMilli).orElse(null),
+        InternalDates.epochMillis(m.internalDate()), InternalDates.offsetSeconds(m.internalDate()),
+        m.sentDate().map(Instant::toEpochMilli).orElse(null),
         m.bodyId(), m.structure());
     account(c, box.user(), m.size(), 1);
     fx.event(new MailboxEvent.Added(id, uid, modSeq, m.flags()));
@@ -172,7 +175,7 @@ final class PgMessageOps {
         Optional<Instant> sentDate = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(sent));
         out.add(new MessageMeta(rs.getLong(1), rs.getLong(2),
             Flags.fromStored(rs.getInt(3), rs.getString(4)), rs.getLong(5),
-            Instant.ofEpochMilli(rs.getLong(6)), sentDate));
+            InternalDates.of(rs.getLong(6), rs.getInt(8)), sentDate));
       }
     }
     return out;
@@ -235,8 +238,9 @@ final class PgMessageOps {
     for (MessageMeta m : source) {
       long uid = takeUid(c, to);
       Jdbc.update(c, "INSERT INTO messages(mailbox_id, uid, modseq, flags, keywords, size,"
-          + " internal_date, sent_date, body_id, structure) SELECT ?, ?, ?, flags, keywords, size,"
-          + " internal_date, sent_date, body_id, structure FROM messages WHERE mailbox_id = ? AND uid = ?",
+          + " internal_date, internal_zone, sent_date, body_id, structure) SELECT ?, ?, ?, flags, keywords,"
+          + " size, internal_date, internal_zone, sent_date, body_id, structure FROM messages"
+          + " WHERE mailbox_id = ? AND uid = ?",
           to.value(), uid, modSeq, from.value(), m.uid());
       srcUids.add(m.uid());
       dstUids.add(uid);

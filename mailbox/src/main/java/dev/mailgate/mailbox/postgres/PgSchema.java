@@ -18,7 +18,7 @@ import java.sql.Statement;
  * node's uncommitted copy still points at it (the remover's transaction fails and is retried).
  */
 final class PgSchema {
-  static final int VERSION = 3;
+  static final int VERSION = 4;
   /** Advisory lock key for schema changes ("mailgate" in ASCII, as a number). */
   private static final long SCHEMA_LOCK = 0x6d61696c67617465L;
 
@@ -54,6 +54,8 @@ final class PgSchema {
     // version 3: the keywords each mailbox holds, for its keyword limit (MailboxKeywords)
     "CREATE TABLE IF NOT EXISTS mailbox_keywords(mailbox_id bigint NOT NULL,"
         + " keyword text NOT NULL, PRIMARY KEY(mailbox_id, keyword))",
+    // version 4: INTERNALDATE's zone (InternalDates); older messages keep +0000, as shown so far
+    "ALTER TABLE messages ADD COLUMN IF NOT EXISTS internal_zone integer NOT NULL DEFAULT 0",
     // events too large for a NOTIFY payload; see PgEvents
     "CREATE TABLE IF NOT EXISTS event_overflow(id bigserial PRIMARY KEY, payload text NOT NULL,"
         + " created timestamptz NOT NULL DEFAULT now())",

@@ -14,9 +14,7 @@ import dev.mailgate.mailbox.store.UidSet;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,12 +37,14 @@ public final class SearchEvaluator {
   public static final int MAX_HEADER_BYTES = 256 * 1024;
 
   private final MailStore store;
-  private final ZoneId zone;
 
-  /** @param zone the zone in which dates are compared (the server's, as Dovecot does) */
-  public SearchEvaluator(MailStore store, ZoneId zone) {
+  /**
+   * BEFORE, ON and SINCE compare INTERNALDATE's date in the zone it was stored with ("disregarding
+   * time and timezone", RFC 3501 section 6.4.4): a message APPENDed at 25-Mar-2007 01:00 +0200 is ON
+   * 25-Mar-2007 wherever the server runs, as Dovecot's imaptest {@code search-intdate} expects.
+   */
+  public SearchEvaluator(MailStore store) {
     this.store = store;
-    this.zone = zone;
   }
 
   /** The UIDs of the matching messages, ascending. */
@@ -116,7 +116,7 @@ public final class SearchEvaluator {
     } else if (c instanceof SearchCriteria.Smaller s) {
       return m.size() < s.size();
     } else if (c instanceof SearchCriteria.Internal d) {
-      return compare(d.op(), m.internalDate(), d.date());
+      return compare(d.op(), m.internalDate().toLocalDate(), d.date());
     } else if (c instanceof SearchCriteria.Sent d) {
       return compare(d.op(), sentDay(m), d.date());
     } else if (c instanceof SearchCriteria.ModSeqAtLeast q) {
@@ -177,11 +177,7 @@ public final class SearchEvaluator {
    */
   private LocalDate sentDay(MessageMeta m) {
     return m.sentDate().map(sent -> sent.atZone(ZoneOffset.UTC).toLocalDate())
-        .orElseGet(() -> m.internalDate().atZone(zone).toLocalDate());
-  }
-
-  private boolean compare(DateOp op, Instant instant, LocalDate date) {
-    return compare(op, instant.atZone(zone).toLocalDate(), date);
+        .orElseGet(() -> m.internalDate().toLocalDate());
   }
 
   private static boolean compare(DateOp op, LocalDate d, LocalDate date) {

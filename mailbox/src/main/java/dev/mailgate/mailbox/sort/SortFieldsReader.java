@@ -40,7 +40,7 @@ public final class SortFieldsReader {
    */
   public Flux<SortMessage> sortFields(MailboxId mailbox, Flux<MessageMeta> metas, boolean envelope) {
     if (!envelope) {
-      return metas.map(m -> new SortMessage(m.uid(), m.size(), m.internalDate(), m.internalDate(),
+      return metas.map(m -> new SortMessage(m.uid(), m.size(), m.internalDate().toInstant(), m.internalDate().toInstant(),
           "", "", "", "", "", ""));
     }
     return metas.concatMap(m -> structure(mailbox, m).map(s -> sortMessage(m, s)), 1);
@@ -71,7 +71,7 @@ public final class SortFieldsReader {
     EnvelopeAddress from = first(e.from());
     EnvelopeAddress to = first(e.to());
     EnvelopeAddress cc = first(e.cc());
-    return new SortMessage(m.uid(), m.size(), m.internalDate(), sent(m, s),
+    return new SortMessage(m.uid(), m.size(), m.internalDate().toInstant(), sent(m, s),
         BaseSubject.of(e.subject()).text(), mailbox(from), mailbox(to), mailbox(cc),
         display(from), display(to));
   }
@@ -89,7 +89,7 @@ public final class SortFieldsReader {
 
   /** RFC 5256 section 2.2: the Date: header in UTC, else the internal date. */
   private static Instant sent(MessageMeta m, MessageStructure s) {
-    return s.sentInstant().orElse(m.internalDate());
+    return s.sentInstant().orElse(m.internalDate().toInstant());
   }
 
   /** The first mailbox of an address list: group markers are not mailboxes (RFC 5256 section 3). */

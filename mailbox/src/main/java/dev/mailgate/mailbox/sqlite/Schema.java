@@ -12,7 +12,7 @@ import java.sql.Statement;
  * a body.
  */
 final class Schema {
-  static final int VERSION = 3;
+  static final int VERSION = 4;
   static final String INLINE_PREFIX = "i-";
 
   private static final String[] DDL = {
@@ -29,7 +29,7 @@ final class Schema {
     "CREATE TABLE IF NOT EXISTS messages(mailbox_id INTEGER NOT NULL, uid INTEGER NOT NULL,"
         + " modseq INTEGER NOT NULL, flags INTEGER NOT NULL, keywords TEXT NOT NULL,"
         + " size INTEGER NOT NULL, internal_date INTEGER NOT NULL, sent_date INTEGER,"
-        + " body_id TEXT NOT NULL, structure BLOB NOT NULL, PRIMARY KEY(mailbox_id, uid))"
+        + " internal_zone INTEGER NOT NULL DEFAULT 0, body_id TEXT NOT NULL, structure BLOB NOT NULL, PRIMARY KEY(mailbox_id, uid))"
         + " WITHOUT ROWID",
     "CREATE INDEX IF NOT EXISTS messages_modseq ON messages(mailbox_id, modseq)",
     "CREATE INDEX IF NOT EXISTS messages_body ON messages(body_id)",
@@ -81,6 +81,10 @@ final class Schema {
         // Version 3: messages stored before it count against the limit from now on.
         st.execute(MAILBOX_KEYWORDS);
         MailboxKeywords.rebuildAll(c);
+      }
+      if (!hasColumn(c, "messages", "internal_zone")) {
+        // Version 4: INTERNALDATE's zone (InternalDates). Older messages keep +0000, as shown so far.
+        st.execute("ALTER TABLE messages ADD COLUMN internal_zone INTEGER NOT NULL DEFAULT 0");
       }
       st.execute("PRAGMA user_version = " + VERSION);
     }

@@ -11,7 +11,7 @@ import dev.mailgate.mailbox.store.StoreLimits;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -90,7 +90,7 @@ public final class PostgresAppendThroughput {
 
   private static Flux<Long> append(MailStore s, List<MailboxId> boxes, byte[] b, int n, int inFlight) {
     return Flux.range(0, n)
-        .flatMap(i -> s.append(boxes.get(i % boxes.size()), new AppendRequest(Flags.NONE, Instant.now(), -1),
+        .flatMap(i -> s.append(boxes.get(i % boxes.size()), new AppendRequest(Flags.NONE, OffsetDateTime.now(), -1),
             Flux.just(ByteBuffer.wrap(b))).map(r -> r.uid()), inFlight);
   }
 }

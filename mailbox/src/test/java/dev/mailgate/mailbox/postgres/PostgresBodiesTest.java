@@ -23,8 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -87,7 +87,7 @@ class PostgresBodiesTest {
     for (int i = 0; i < b.length; i += 10_000) {
       parts.add(ByteBuffer.wrap(b, i, Math.min(10_000, b.length - i)));
     }
-    return store.append(box, new AppendRequest(Flags.NONE, Instant.now(), -1), Flux.fromIterable(parts))
+    return store.append(box, new AppendRequest(Flags.NONE, OffsetDateTime.now(), -1), Flux.fromIterable(parts))
         .block(TIMEOUT);
   }
 

@@ -13,8 +13,8 @@ import dev.mailgate.mailbox.store.UidSet;
 import dev.mailgate.mailbox.store.contract.MailStoreContract;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -34,7 +34,7 @@ class PostgresCrashTest {
 
   private static Mono<Long> deliver(PostgresMailStore store, MailboxId inbox, int i) {
     byte[] b = MailStoreContract.message("crash " + i).getBytes(StandardCharsets.US_ASCII);
-    return store.append(inbox, new AppendRequest(Flags.NONE, Instant.now(), -1),
+    return store.append(inbox, new AppendRequest(Flags.NONE, OffsetDateTime.now(), -1),
         Flux.just(ByteBuffer.wrap(b))).map(r -> r.uid());
   }
 

@@ -18,8 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -64,7 +64,7 @@ class PostgresListenerTest {
 
   private AppendResult deliver(MailboxId inbox, String subject) {
     byte[] b = MailStoreContract.message(subject).getBytes(StandardCharsets.US_ASCII);
-    return store.append(inbox, new AppendRequest(Flags.NONE, Instant.now(), -1),
+    return store.append(inbox, new AppendRequest(Flags.NONE, OffsetDateTime.now(), -1),
         Flux.just(ByteBuffer.wrap(b))).block(TIMEOUT);
   }
 

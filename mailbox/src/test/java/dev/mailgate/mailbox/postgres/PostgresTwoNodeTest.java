@@ -18,8 +18,8 @@ import dev.mailgate.mailbox.store.UidSet;
 import dev.mailgate.mailbox.store.contract.MailStoreContract;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -71,7 +71,7 @@ class PostgresTwoNodeTest {
 
   private static Mono<AppendResult> deliver(MailStore node, MailboxId box, String subject) {
     byte[] b = MailStoreContract.message(subject).getBytes(StandardCharsets.US_ASCII);
-    return node.append(box, new AppendRequest(Flags.NONE, Instant.now(), -1), Flux.just(ByteBuffer.wrap(b)));
+    return node.append(box, new AppendRequest(Flags.NONE, OffsetDateTime.now(), -1), Flux.just(ByteBuffer.wrap(b)));
   }
 
   /** Each node delivers {@code perNode} messages, {@code inFlight} at a time, both nodes at once. */

@@ -14,10 +14,9 @@ import dev.mailgate.mailbox.store.SystemFlag;
 import dev.mailgate.mailbox.store.UidSet;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
@@ -44,7 +43,7 @@ class SearchEvaluatorTest {
   @BeforeAll
   void fill() {
     store = SqliteMailStore.open(dir, StoreLimits.defaults());
-    search = new SearchEvaluator(store, ZoneOffset.UTC);
+    search = new SearchEvaluator(store);
     store.provision("s@example.org", Quota.unlimited()).block(T);
     inbox = store.mailbox("s@example.org", MailboxName.INBOX).block(T).id();
     plain = append("From: Alice <alice@example.org>\r\nTo: bob@example.org\r\nSubject: Meeting agenda\r\n"
@@ -77,7 +76,7 @@ class SearchEvaluatorTest {
   }
 
   long append(String msg, Flags flags, String internal) {
-    return store.append(inbox, new AppendRequest(flags, Instant.parse(internal), -1),
+    return store.append(inbox, new AppendRequest(flags, OffsetDateTime.parse(internal), -1),
         Flux.just(ByteBuffer.wrap(msg.getBytes(StandardCharsets.UTF_8)))).block(T).uid();
   }
 
@@ -151,7 +150,7 @@ class SearchEvaluatorTest {
   }
 
   long append(MailboxId box, String msg) {
-    return store.append(box, new AppendRequest(Flags.NONE, Instant.parse("2024-06-01T00:00:00Z"), -1),
+    return store.append(box, new AppendRequest(Flags.NONE, OffsetDateTime.parse("2024-06-01T00:00:00Z"), -1),
         Flux.just(ByteBuffer.wrap(msg.getBytes(StandardCharsets.UTF_8)))).block(T).uid();
   }
 
@@ -199,7 +198,7 @@ class SearchEvaluatorTest {
     assertThat(find(new SearchCriteria.Body("octet-stream"))).isEmpty(); // BODY: text parts only
 
     MailboxId nested = store.create("s@example.org", MailboxName.of("Nested"), Set.of()).block(T).id();
-    long forwarded = store.append(nested, new AppendRequest(Flags.NONE, Instant.parse("2024-06-01T00:00:00Z"), -1),
+    long forwarded = store.append(nested, new AppendRequest(Flags.NONE, OffsetDateTime.parse("2024-06-01T00:00:00Z"), -1),
         Flux.just(ByteBuffer.wrap(("From: dave@example.org\r\nSubject: fwd\r\n"
             + "Content-Type: multipart/mixed; boundary=out\r\n\r\n"
             + "--out\r\nContent-Type: text/plain\r\n\r\nsee below\r\n"
@@ -235,7 +234,7 @@ class SearchEvaluatorTest {
         "From: b@example.org\r\nSubject: binary\r\nContent-Type: application/octet-stream\r\n"
             + "Content-Transfer-Encoding: base64\r\n\r\nAAEC\r\n"};
     for (int i = 0; i < messages.length; i++) {
-      uids[i] = store.append(other, new AppendRequest(Flags.NONE, Instant.parse("2024-06-01T00:00:00Z"), -1),
+      uids[i] = store.append(other, new AppendRequest(Flags.NONE, OffsetDateTime.parse("2024-06-01T00:00:00Z"), -1),
           Flux.just(ByteBuffer.wrap(messages[i].getBytes(StandardCharsets.US_ASCII)))).block(T).uid();
     }
     assertThat(search.search(other, new SearchCriteria.Body(""), SequenceView.of(uids)).collectList().block(T))

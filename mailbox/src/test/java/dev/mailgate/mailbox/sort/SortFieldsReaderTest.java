@@ -46,7 +46,7 @@ class SortFieldsReaderTest {
 
   long append(String msg) {
     byte[] b = msg.getBytes(StandardCharsets.UTF_8);
-    return store.append(inbox, new AppendRequest(Flags.NONE, ARRIVED, b.length),
+    return store.append(inbox, new AppendRequest(Flags.NONE, ARRIVED.atOffset(java.time.ZoneOffset.ofHours(2)), b.length),
         Flux.just(ByteBuffer.wrap(b))).block(T).uid();
   }
 

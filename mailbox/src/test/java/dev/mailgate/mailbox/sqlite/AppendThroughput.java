@@ -13,7 +13,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Arrays;
 import reactor.core.publisher.Flux;
 
@@ -62,7 +62,7 @@ public final class AppendThroughput {
       byte[] b = body(size);
       long t0 = System.nanoTime();
       Flux.range(0, n)
-          .flatMap(i -> store.append(inbox, new AppendRequest(Flags.NONE, Instant.now(), -1),
+          .flatMap(i -> store.append(inbox, new AppendRequest(Flags.NONE, OffsetDateTime.now(), -1),
               Flux.just(ByteBuffer.wrap(b))), inFlight)
           .blockLast();
       return n / ((System.nanoTime() - t0) / 1e9);

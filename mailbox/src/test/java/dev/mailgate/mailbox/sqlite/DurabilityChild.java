@@ -8,7 +8,7 @@ import dev.mailgate.mailbox.store.StoreLimits;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import reactor.core.publisher.Flux;
 
 /**
@@ -50,7 +50,7 @@ public final class DurabilityChild {
           // two chunks, so the streamed path is what is killed
           Flux<ByteBuffer> chunks = Flux.just(ByteBuffer.wrap(b, 0, b.length / 2),
               ByteBuffer.wrap(b, b.length / 2, b.length - b.length / 2));
-          return store.append(inbox, new AppendRequest(dev.mailgate.mailbox.store.Flags.NONE, Instant.now(), -1), chunks)
+          return store.append(inbox, new AppendRequest(dev.mailgate.mailbox.store.Flags.NONE, OffsetDateTime.now(), -1), chunks)
               .map(r -> "ACK " + n + " " + r.uid());
         }, 4)
         .doOnNext(line -> {

@@ -17,8 +17,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -82,7 +82,7 @@ class SqliteStoreLimitsTest {
         read.set(true);
         return Flux.just(ByteBuffer.wrap(new byte[5000]));
       });
-      assertThatThrownBy(() -> store.append(inbox, new AppendRequest(Flags.NONE, Instant.now(), 5000), body).block(T))
+      assertThatThrownBy(() -> store.append(inbox, new AppendRequest(Flags.NONE, OffsetDateTime.now(), 5000), body).block(T))
           .isInstanceOf(QuotaExceededException.class);
       assertThat(read).isFalse();
     }
@@ -95,7 +95,7 @@ class SqliteStoreLimitsTest {
       MailboxId inbox = store.mailbox("p@example.org", MailboxName.INBOX).block(T).id();
       int n = SqliteMailStore.MESSAGE_PAGE + 7;
       byte[] msg = "Subject: p\r\n\r\nx\r\n".getBytes(StandardCharsets.US_ASCII);
-      Flux.range(0, n).flatMap(i -> store.append(inbox, new AppendRequest(Flags.NONE, Instant.now(), msg.length),
+      Flux.range(0, n).flatMap(i -> store.append(inbox, new AppendRequest(Flags.NONE, OffsetDateTime.now(), msg.length),
           Flux.just(ByteBuffer.wrap(msg))), 64).blockLast(Duration.ofSeconds(120));
       List<Long> all = store.messages(inbox, UidSet.all()).map(MessageMeta::uid).collectList().block(T);
       assertThat(all).hasSize(n).isSorted().doesNotHaveDuplicates();

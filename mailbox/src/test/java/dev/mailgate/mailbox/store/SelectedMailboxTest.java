@@ -2,6 +2,7 @@ package dev.mailgate.mailbox.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.ZoneOffset;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +12,7 @@ class SelectedMailboxTest {
   static final MailboxId BOX = new MailboxId(1);
 
   static MessageMeta meta(long uid) {
-    return new MessageMeta(uid, 1, Flags.NONE, 10, Instant.EPOCH, Optional.empty());
+    return new MessageMeta(uid, 1, Flags.NONE, 10, Instant.EPOCH.atOffset(ZoneOffset.UTC), Optional.empty());
   }
 
   @Test

@@ -15,7 +15,7 @@ import dev.mailgate.mailbox.store.SystemFlag;
 import dev.mailgate.mailbox.store.UidSet;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -196,7 +196,8 @@ final class AppendCommand {
   }
 
   private static AppendRequest request(ImapCommand.AppendMessage m) {
-    Instant date = m.internalDate() == null ? Instant.now() : m.internalDate().toInstant();
+    // the date-time as given, zone included: FETCH INTERNALDATE returns it unchanged
+    OffsetDateTime date = m.internalDate() == null ? OffsetDateTime.now() : m.internalDate();
     return new AppendRequest(FlagNames.parse(m.flags()), date, m.size());
   }
 

@@ -22,7 +22,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -350,7 +349,7 @@ final class FetchCommand {
       case UID -> w.atom("UID").sp().number(m.uid());
       case RFC822_SIZE -> w.atom("RFC822.SIZE").sp().number(m.size());
       case INTERNALDATE -> w.atom("INTERNALDATE").sp().text("\"" + ImapDates.formatDateTime(
-          m.internalDate().atOffset(ZoneOffset.UTC)) + "\"");
+          m.internalDate()) + "\"");
       case MODSEQ -> w.atom("MODSEQ").sp().text("(" + m.modSeq() + ")");
       case ENVELOPE -> {
         w.atom("ENVELOPE").sp();

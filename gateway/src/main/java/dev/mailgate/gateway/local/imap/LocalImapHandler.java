@@ -45,7 +45,7 @@ public final class LocalImapHandler implements ProtocolHandler {
     this.users = Objects.requireNonNull(users, "users");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.provisioning = Objects.requireNonNull(provisioning, "provisioning");
-    this.searcher = new SearchEvaluator(store, settings.searchZone());
+    this.searcher = new SearchEvaluator(store);
   }
 
   /** A server with secure defaults: no STARTTLS, plaintext login refused (see {@link LocalImapSettings}). */

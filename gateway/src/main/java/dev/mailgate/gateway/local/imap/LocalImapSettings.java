@@ -6,7 +6,6 @@ import dev.mailgate.gateway.tls.ServerTls;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
 
@@ -24,7 +23,6 @@ import java.util.Objects;
  *     [PRIVACYREQUIRED]} and see LOGINDISABLED before TLS (RFC 3501 section 6.2.3)
  * @param idleTimeout how long an IDLE (RFC 2177) may last without traffic (RFC 9051 section 5.4:
  *     at least 30 minutes)
- * @param searchZone the zone in which SEARCH compares dates
  * @param maxErrors the number of malformed commands (decode failures, unparsable commands) at
  *     which a session is closed with {@code * BYE [LIMIT]} (the listener's {@code
  *     limits.max_errors}, nginx's max_errors); at least 1
@@ -35,7 +33,6 @@ public record LocalImapSettings(
     ServerTls tls,
     List<CidrRange> plaintextAuthNetworks,
     Duration idleTimeout,
-    ZoneId searchZone,
     int maxErrors) {
 
   /** The default of {@link #maxErrors()}, that of the listener's {@code limits.max_errors}. */
@@ -47,7 +44,6 @@ public record LocalImapSettings(
     Objects.requireNonNull(hostname, "hostname");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
-    Objects.requireNonNull(searchZone, "searchZone");
     plaintextAuthNetworks = List.copyOf(plaintextAuthNetworks);
     if (hostname.isBlank() || hostname.indexOf('\r') >= 0 || hostname.indexOf('\n') >= 0) {
       throw new IllegalArgumentException("bad hostname");
@@ -58,7 +54,7 @@ public record LocalImapSettings(
   }
 
   /**
-   * Secure defaults: no TLS configured, plaintext login refused, 30 minute IDLE, UTC dates, {@link
+   * Secure defaults: no TLS configured, plaintext login refused, 30 minute IDLE, {@link
    * #DEFAULT_MAX_ERRORS} errors, and LITERAL+ ({@link ImapLimits#withLiteralPlus()}).
    *
    * <p>LITERAL+ because the local tier streams a message literal into the store as it arrives and
@@ -69,11 +65,11 @@ public record LocalImapSettings(
    */
   public static LocalImapSettings of(String hostname, ImapLimits limits) {
     return new LocalImapSettings(hostname, limits.withLiteralPlus(), null, List.of(), Duration.ofMinutes(30),
-        ZoneId.of("UTC"), DEFAULT_MAX_ERRORS);
+        DEFAULT_MAX_ERRORS);
   }
 
   public LocalImapSettings withTls(ServerTls serverTls) {
-    return new LocalImapSettings(hostname, limits, serverTls, plaintextAuthNetworks, idleTimeout, searchZone, maxErrors);
+    return new LocalImapSettings(hostname, limits, serverTls, plaintextAuthNetworks, idleTimeout, maxErrors);
   }
 
   /** Plaintext login from everywhere ({@code true}) or nowhere ({@code false}). */
@@ -82,7 +78,7 @@ public record LocalImapSettings(
   }
 
   public LocalImapSettings withPlaintextAuthNetworks(List<CidrRange> networks) {
-    return new LocalImapSettings(hostname, limits, tls, networks, idleTimeout, searchZone, maxErrors);
+    return new LocalImapSettings(hostname, limits, tls, networks, idleTimeout, maxErrors);
   }
 
   /** Whether a client at {@code client} may log in without TLS. */
@@ -92,11 +88,11 @@ public record LocalImapSettings(
   }
 
   public LocalImapSettings withIdleTimeout(Duration idle) {
-    return new LocalImapSettings(hostname, limits, tls, plaintextAuthNetworks, idle, searchZone, maxErrors);
+    return new LocalImapSettings(hostname, limits, tls, plaintextAuthNetworks, idle, maxErrors);
   }
 
   public LocalImapSettings withMaxErrors(int max) {
-    return new LocalImapSettings(hostname, limits, tls, plaintextAuthNetworks, idleTimeout, searchZone, max);
+    return new LocalImapSettings(hostname, limits, tls, plaintextAuthNetworks, idleTimeout, max);
   }
 
   /** The APPENDLIMIT (RFC 7889): the largest message literal accepted after login. */

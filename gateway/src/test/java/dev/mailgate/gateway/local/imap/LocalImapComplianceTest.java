@@ -667,6 +667,64 @@ class LocalImapComplianceTest {
   }
 
   @Test
+  void internalDateKeepsTheAppendedZoneForFetchAndSearch() {
+    // RFC 3501 section 6.4.4: BEFORE/ON/SINCE take INTERNALDATE's date "disregarding time and
+    // timezone", i.e. in the zone it carries. The dates of Dovecot's imaptest search-intdate, around
+    // the EET/EEST change: stored in UTC, 25-Mar 00:00 +0200 would be ON 24-Mar, 26-Mar 00:00 +0300
+    // ON 25-Mar, and FETCH would answer +0000 instead of what the client APPENDed.
+    run("""
+        C: a1 APPEND INBOX "24-Mar-2007 23:00:00 +0200" {4+}
+        C: body
+        S: a1 OK .*
+        C: a2 APPEND INBOX "25-Mar-2007 00:00:00 +0200" {4+}
+        C: body
+        S: a2 OK .*
+        C: a3 APPEND INBOX "25-Mar-2007 04:00:00 +0300" {4+}
+        C: body
+        S: a3 OK .*
+        C: a4 APPEND INBOX "25-Mar-2007 23:00:00 +0300" {4+}
+        C: body
+        S: a4 OK .*
+        C: a5 APPEND INBOX "26-Mar-2007 00:00:00 +0300" {4+}
+        C: body
+        S: a5 OK .*
+        C: s1 SELECT INBOX
+        S*: \\* .*
+        S: s1 OK .*
+        C: f1 FETCH 1:5 INTERNALDATE
+        S: \\* 1 FETCH \\(INTERNALDATE "24-Mar-2007 23:00:00 \\+0200"\\)
+        S: \\* 2 FETCH \\(INTERNALDATE "25-Mar-2007 00:00:00 \\+0200"\\)
+        S: \\* 3 FETCH \\(INTERNALDATE "25-Mar-2007 04:00:00 \\+0300"\\)
+        S: \\* 4 FETCH \\(INTERNALDATE "25-Mar-2007 23:00:00 \\+0300"\\)
+        S: \\* 5 FETCH \\(INTERNALDATE "26-Mar-2007 00:00:00 \\+0300"\\)
+        S: f1 OK .*
+        C: q1 SEARCH ON 24-Mar-2007
+        S: \\* SEARCH 1
+        S: q1 OK .*
+        C: q2 SEARCH ON 25-Mar-2007
+        S: \\* SEARCH 2 3 4
+        S: q2 OK .*
+        C: q3 SEARCH ON 26-Mar-2007
+        S: \\* SEARCH 5
+        S: q3 OK .*
+        C: q4 SEARCH BEFORE 25-Mar-2007
+        S: \\* SEARCH 1
+        S: q4 OK .*
+        C: q5 SEARCH SINCE 26-Mar-2007
+        S: \\* SEARCH 5
+        S: q5 OK .*
+        C: c2 COPY 2 Archive
+        S: c2 OK .*
+        C: s2 SELECT Archive
+        S*: \\* .*
+        S: s2 OK .*
+        C: f2 FETCH 1 INTERNALDATE
+        S: \\* 1 FETCH \\(INTERNALDATE "25-Mar-2007 00:00:00 \\+0200"\\)
+        S: f2 OK .*
+        """);
+  }
+
+  @Test
   void anItemAskedForTwiceIsAnsweredOnce() {
     // RFC 3501 section 7.4.2: a FETCH response carries each requested data item; Dovecot answers
     // an item named twice once. BODY.PEEK[x] beside BODY[x] is the same item (with \Seen set).

@@ -136,7 +136,7 @@ final class LocalImapServer implements AutoCloseable {
 
   private long deliverRecent(String mailbox, String message, Flags flags, Instant internalDate) {
     byte[] bytes = message.replace("\r\n", "\n").replace("\n", "\r\n").getBytes(UTF_8);
-    return store.append(mailbox(mailbox), new AppendRequest(flags, internalDate, bytes.length),
+    return store.append(mailbox(mailbox), new AppendRequest(flags, internalDate.atOffset(java.time.ZoneOffset.UTC), bytes.length),
         Flux.just(ByteBuffer.wrap(bytes))).block().uid();
   }
 

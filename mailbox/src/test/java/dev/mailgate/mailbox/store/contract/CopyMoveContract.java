@@ -2,6 +2,7 @@ package dev.mailgate.mailbox.store.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailgate.mailbox.store.AppendRequest;
 import dev.mailgate.mailbox.store.AppendResult;
 import dev.mailgate.mailbox.store.ByteRange;
 import dev.mailgate.mailbox.store.CopyResult;
@@ -11,7 +12,11 @@ import dev.mailgate.mailbox.store.MailboxInfo;
 import dev.mailgate.mailbox.store.MessageMeta;
 import dev.mailgate.mailbox.store.SystemFlag;
 import dev.mailgate.mailbox.store.UidSet;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
 /** COPY with UIDPLUS COPYUID data (RFC 4315) and MOVE (RFC 6851). */
 public interface CopyMoveContract extends MailStoreContract {
@@ -33,6 +38,27 @@ public interface CopyMoveContract extends MailStoreContract {
     assertThat(content(archive.id(), r.destinationUids().get(1), ByteRange.ALL))
         .isEqualTo(MailStoreContract.message("b"));
     assertThat(box(user, "INBOX").messages()).isEqualTo(2);
+  }
+
+  @Test
+  default void internalDateKeepsItsZoneThroughAppendReopenCopyAndMove() {
+    String user = newUser();
+    MailboxId inbox = inbox(user);
+    MailboxId archive = box(user, "Archive").id();
+    MailboxId trash = box(user, "Trash").id();
+    OffsetDateTime given = OffsetDateTime.parse("2007-03-25T01:00:00+02:00");
+    byte[] b = MailStoreContract.message("zoned").getBytes(StandardCharsets.UTF_8);
+    AppendResult a = store().append(inbox, new AppendRequest(Flags.NONE, given, b.length),
+        Flux.just(ByteBuffer.wrap(b))).block(TIMEOUT);
+    reopen();
+    assertThat(store().messages(inbox, UidSet.of(a.uid())).blockFirst(TIMEOUT).internalDate())
+        .isEqualTo(given); // OffsetDateTime.equals compares the offset too
+    CopyResult copied = store().copy(inbox, UidSet.of(a.uid()), archive).block(TIMEOUT);
+    CopyResult moved = store().move(inbox, UidSet.of(a.uid()), trash).block(TIMEOUT);
+    assertThat(store().messages(archive, UidSet.of(copied.destinationUids().get(0))).blockFirst(TIMEOUT)
+        .internalDate()).isEqualTo(given);
+    assertThat(store().messages(trash, UidSet.of(moved.destinationUids().get(0))).blockFirst(TIMEOUT)
+        .internalDate()).isEqualTo(given);
   }
 
   @Test

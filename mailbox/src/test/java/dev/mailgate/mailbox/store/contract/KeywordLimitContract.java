@@ -13,7 +13,7 @@ import dev.mailgate.mailbox.store.SystemFlag;
 import dev.mailgate.mailbox.store.UidSet;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -127,7 +127,7 @@ public interface KeywordLimitContract extends MailStoreContract {
             ? store().store(inbox, UidSet.of(second),
                 FlagUpdate.add(new Flags(Set.of(), Set.of("last" + i)))).then(Mono.just(true))
             : store().append(inbox, new AppendRequest(new Flags(Set.of(), Set.of("last" + i)),
-                Instant.now(), -1), Flux.just(ByteBuffer.wrap(MailStoreContract.message("m" + i)
+                OffsetDateTime.now(), -1), Flux.just(ByteBuffer.wrap(MailStoreContract.message("m" + i)
                     .getBytes(StandardCharsets.UTF_8)))).then(Mono.just(true)))
             .onErrorResume(MailStoreException.class, e -> {
               assertTooManyKeywords(e);

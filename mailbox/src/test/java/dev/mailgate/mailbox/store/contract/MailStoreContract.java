@@ -12,8 +12,8 @@ import dev.mailgate.mailbox.store.Quota;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.UUID;
 import reactor.core.publisher.Flux;
 
@@ -62,7 +62,7 @@ public interface MailStoreContract {
     // split in two chunks so the streaming path is exercised
     Flux<ByteBuffer> chunks = Flux.just(ByteBuffer.wrap(b, 0, b.length / 2),
         ByteBuffer.wrap(b, b.length / 2, b.length - b.length / 2));
-    return store().append(box, new AppendRequest(flags, Instant.now(), -1), chunks).block(TIMEOUT);
+    return store().append(box, new AppendRequest(flags, OffsetDateTime.now(), -1), chunks).block(TIMEOUT);
   }
 
   default String content(MailboxId box, long uid, ByteRange range) {
