@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
 
 /**
  * Every meter the gateway publishes, behind named methods so call sites never spell a metric name
@@ -203,6 +204,18 @@ public final class GatewayMetrics {
         .tag("event", event)
         .register(registry)
         .increment();
+  }
+
+  /**
+   * The gauge of IMAP backend sessions kept after LOGOUT right now, each a logged-in process on
+   * its backend (Dovecot's {@code mail_max_userip_connections} and process limits count it).
+   * Registered once; a second call keeps the first source.
+   */
+  public void keptImapBackendSessions(IntSupplier count) {
+    Gauge.builder("mailgate.imap.backend.sessions.kept", count, IntSupplier::getAsInt)
+        .description("IMAP backend sessions kept after LOGOUT now, waiting for their user's next login")
+        .strongReference(true)
+        .register(registry);
   }
 
   /** Counts a message delivered into the local tier (stored and fsynced before the 250). */

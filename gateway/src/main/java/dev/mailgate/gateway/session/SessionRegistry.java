@@ -43,6 +43,11 @@ public final class SessionRegistry {
 
     /** The gateway drains: everything left goes, and nothing more is left behind. */
     void drained();
+
+    /** Logged-in backend sessions held now without a client (the kept-sessions gauge). */
+    default int keptBackendSessions() {
+      return 0;
+    }
   }
 
   /** {@code l} hears of every user kick and the drain from now on, for as long as something else holds it. */
@@ -58,6 +63,15 @@ public final class SessionRegistry {
     for (Leftovers l : leftovers()) {
       l.kicked(user);
     }
+  }
+
+  /** Backend sessions held without a client now, over every listener's handler. */
+  public int keptBackendSessions() {
+    int n = 0;
+    for (Leftovers l : leftovers()) {
+      n += l.keptBackendSessions();
+    }
+    return n;
   }
 
   private List<Leftovers> leftovers() {

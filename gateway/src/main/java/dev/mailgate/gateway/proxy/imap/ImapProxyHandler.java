@@ -132,6 +132,11 @@ public final class ImapProxyHandler implements ProtocolHandler, SessionRegistry.
     parked.forget(user);
   }
 
+  @Override
+  public int keptBackendSessions() {
+    return parked.size();
+  }
+
   /** Draining: kept sessions are logged out at the backend, and no more are kept. */
   @Override
   public void drained() {

@@ -15,6 +15,7 @@ import dev.mailgate.gateway.net.Protocol;
 import dev.mailgate.gateway.net.SessionTracking;
 import dev.mailgate.gateway.net.TlsMode;
 import dev.mailgate.gateway.net.Transport;
+import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -193,6 +194,27 @@ class ImapBackendSessionReuseInteropTest {
     }
     Awaitility.await().atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertThat(dovecotLogins(servers, MailServers.ALICE, from)).isEqualTo(2));
+  }
+
+  @Test
+  void theKeptSessionsGaugeCountsTheSessionsKeptNow(MailServers servers) throws Exception {
+    Gateway g = gateway(servers, "reuse-gauge", Duration.ofSeconds(30));
+    SessionTracking own = SessionTracking.detached(); // no other test's handlers in its sum
+    own.registry().onLeftovers(g.handler());
+    Gauge kept = own.metrics().registry().get("mailgate.imap.backend.sessions.kept").gauge();
+    assertThat(kept.value()).isZero();
+    String from = "127.0.0.29";
+    keepOne(g, from);
+    assertThat(kept.value()).isEqualTo(1);
+    try (LineClient c = login(g, from, MailServers.ALICE)) {
+      assertThat(kept.value()).as("the login took it").isZero();
+      assertThat(command(c, "b", "SELECT INBOX")).startsWith("b OK");
+      c.send("c LOGOUT").expect("\\* BYE Logging out");
+    }
+    awaitKept(g, 1);
+    assertThat(kept.value()).as("kept again at its LOGOUT").isEqualTo(1);
+    own.registry().userKicked(MailServers.ALICE.address());
+    assertThat(kept.value()).isZero();
   }
 
   @Test
