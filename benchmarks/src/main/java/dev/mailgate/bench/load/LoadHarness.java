@@ -126,11 +126,15 @@ public final class LoadHarness implements Callable<Integer> {
   Path reportFile = Path.of("benchmarks/target/load-report.md");
 
   private MailgateProcess mailgate;
+  /** The backends themselves, every pair's other half in smtp_open_paired; null when not a target of the run. */
+  private Target direct;
+
   /** The report of the run in progress: smtp_open takes its rate from it. */
   private LoadReport report;
 
   /** The scenarios, in the order they run within a round. */
-  enum ScenarioName { imap_session, smtp_4k, smtp_1m, smtp_source, imap_fetch, pop3_retr, imaps_handshake, imaps_idle, smtp_open }
+  enum ScenarioName { imap_session, smtp_4k, smtp_1m, smtp_source, imap_fetch, pop3_retr, imaps_handshake, imaps_idle, smtp_open,
+    smtp_open_paired }
 
   static final Dovecot.Mailbox SESSION_BOX = new Dovecot.Mailbox("alice@example.test", "alice-Secret-1", 20, 4 * 1024);
   static final Dovecot.Mailbox LARGE_BOX = new Dovecot.Mailbox("bob@example.test", "bob-Secret-2", 10, 200 * 1024);
@@ -194,6 +198,7 @@ public final class LoadHarness implements Callable<Integer> {
         all.put(NETTY_SPLICE, new Target(NETTY_SPLICE, splice.imapPort(), 0, 0, 0, 0, () -> List.of(splice.pid())));
       }
       List<Target> chosen = targets.stream().map(all::get).toList();
+      direct = targets.contains(DIRECT) ? all.get(DIRECT) : null;
       try (Clients clients = new Clients(clientThreads, pki.caFile())) {
         LoadReport report = run(clients, chosen);
         Files.createDirectories(reportFile.toAbsolutePath().getParent());
@@ -222,6 +227,9 @@ public final class LoadHarness implements Callable<Integer> {
         case imaps_idle -> new IdleImapsScenario(clients, SESSION_BOX, idleConnections, idleMargin);
         case smtp_open -> new SmtpOpenLoopScenario(new SmtpRelayScenario(clients, 4 * 1024, smtpMessages, d, concurrency),
             concurrency, d, this::openRate);
+        case smtp_open_paired -> new SmtpOpenLoopScenario(
+            new SmtpRelayScenario(clients, 4 * 1024, smtpMessages, d, concurrency), concurrency, d, this::openRate)
+            .paired(() -> direct);
       });
     }
     return list;

@@ -14,7 +14,15 @@ import java.util.Map;
 public final class LoadReport {
 
   /** A scenario's row heading: its name, its unit, and whether smaller figures are better. */
-  public record Row(String scenario, String unit, boolean lowerIsBetter) {}
+  public record Row(String scenario, String unit, boolean lowerIsBetter) {
+    /** The unit of a figure that is already a target's difference to direct. */
+    public static final String MS_ADDED = "ms added over direct (lower is better)";
+
+    /** A difference to direct (it can be 0 or below): no ratio between two of them means anything. */
+    public boolean isDifference() {
+      return MS_ADDED.equals(unit);
+    }
+  }
 
   private final List<String> targets;
   private final String subject;
@@ -94,7 +102,7 @@ public final class LoadReport {
         out.append(' ').append(s.isEmpty() ? "–" : figure(s.median()) + " [" + figure(s.min()) + "–" + figure(s.max()) + "]").append(" |");
       }
       for (String t : others) {
-        out.append(' ').append(ratio(series(row, subject), series(row, t))).append(" |");
+        out.append(' ').append(row.isDifference() ? "–" : ratio(series(row, subject), series(row, t))).append(" |");
       }
       out.append(' ').append(errors).append(" |\n");
     }
@@ -112,7 +120,8 @@ public final class LoadReport {
    * cancels it.
    */
   private void appendRoundRatios(StringBuilder out, List<String> others) {
-    List<Row> paired = rows.keySet().stream().filter(r -> series(r, subject).size() > 1).toList();
+    List<Row> paired = rows.keySet().stream()
+        .filter(r -> series(r, subject).size() > 1 && !r.isDifference()).toList();
     if (paired.isEmpty()) {
       return;
     }

@@ -18,7 +18,7 @@ public final class RatioChart {
 
   public static String svg(LoadReport report) {
     List<String> others = report.targets().stream().filter(t -> !t.equals(report.subject())).toList();
-    List<LoadReport.Row> rows = report.rows();
+    List<LoadReport.Row> rows = report.rows().stream().filter(r -> !r.isDifference()).toList();
     double max = 2.0;
     for (LoadReport.Row row : rows) {
       for (String t : others) {

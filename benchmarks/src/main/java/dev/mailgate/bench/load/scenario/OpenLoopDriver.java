@@ -5,6 +5,7 @@ import dev.mailgate.bench.load.report.Percentiles;
 import dev.mailgate.bench.load.report.Sample;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,12 +39,6 @@ public final class OpenLoopDriver<C> {
 
   private final Function<C, CompletableFuture<?>> request;
   private final LatencyRecorder latency;
-  /**
-   * How late this thread started each arrival after its scheduled time: the load generator's own
-   * lateness, which every target's latencies carry. Logged per run, so a p99 can be read against
-   * what the generator alone adds on this machine.
-   */
-  private final LatencyRecorder lateness = new LatencyRecorder();
   private final ArrayDeque<Long> arrivals = new ArrayDeque<>();
   private final ArrayDeque<C> idle = new ArrayDeque<>();
   private final AtomicReference<Throwable> firstError = new AtomicReference<>();
@@ -66,49 +61,87 @@ public final class OpenLoopDriver<C> {
    */
   public static <C> Sample run(Duration duration, double perSecond, List<C> pool, LatencyRecorder latency,
       Function<C, CompletableFuture<?>> request) {
-    return new OpenLoopDriver<>(pool, request, latency).run(duration, perSecond);
+    return runTogether(duration, perSecond, List.of(new Lane<>(pool, latency, request))).get(0);
   }
 
-  private Sample run(Duration duration, double perSecond) {
+  /**
+   * One target's part of a paired run: its own connections and latencies, the arrivals shared.
+   *
+   * @param pool open connections, each serving one request at a time
+   * @param request one request on a connection; its completion is the response
+   */
+  public record Lane<C>(List<C> pool, LatencyRecorder latency, Function<C, CompletableFuture<?>> request) {}
+
+  /**
+   * Every arrival goes to every lane at the same scheduled time (the lane started first alternates),
+   * so the lanes' latencies are taken in the same window, under the same stalls of the machine and
+   * of this generator: what one lane adds over another is then the lanes' difference, not the
+   * difference between two windows. Returns each lane's figures, in order.
+   */
+  public static List<Sample> runTogether(Duration duration, double perSecond, List<Lane<?>> lanes) {
+    List<OpenLoopDriver<?>> drivers = new ArrayList<>();
+    for (Lane<?> lane : lanes) {
+      drivers.add(driver(lane));
+    }
+    LatencyRecorder lateness = new LatencyRecorder();
     long interval = (long) (1e9 / perSecond);
     long start = System.nanoTime();
     long end = start + duration.toNanos();
+    int turn = 0;
     for (long at = start; at < end; at += interval) {
       long wait = at - System.nanoTime();
       if (wait > 0) {
         LockSupport.parkNanos(wait);
       }
       lateness.record(System.nanoTime() - at);
-      synchronized (this) {
-        if (arrivals.size() >= MAX_QUEUED) {
-          errors++;
-          continue;
-        }
-        arrivals.add(at);
+      for (int i = 0; i < drivers.size(); i++) {
+        drivers.get((turn + i) % drivers.size()).arrive(at);
       }
-      dispatch();
+      turn++;
     }
+    Percentiles late = lateness.percentiles();
+    LOG.info("open loop: arrivals started late by p50 {} ms, p99 {} ms, max {} ms (the generator's own lateness)",
+        String.format("%.2f", late.p50Millis()), String.format("%.2f", late.p99Millis()),
+        String.format("%.2f", late.maxMillis()));
     long drainUntil = System.nanoTime() + DRAIN.toNanos();
-    synchronized (this) {
-      while ((inFlight > 0 || !arrivals.isEmpty() && !idle.isEmpty()) && System.nanoTime() < drainUntil) {
-        try {
-          wait(TimeUnit.NANOSECONDS.toMillis(Math.max(1, drainUntil - System.nanoTime())) + 1);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-      errors += arrivals.size() + inFlight; // never answered
-      arrivals.clear();
-      if (firstError.get() != null) {
-        LOG.warn("{} failed requests; the first: {}", errors, firstError.get().toString());
-      }
-      Percentiles late = lateness.percentiles();
-      LOG.info("open loop: arrivals started late by p50 {} ms, p99 {} ms, max {} ms (the generator's own lateness)",
-          String.format("%.2f", late.p50Millis()), String.format("%.2f", late.p99Millis()),
-          String.format("%.2f", late.maxMillis()));
-      return new Sample(completed / (duration.toNanos() / 1e9), errors, latency.percentiles());
+    List<Sample> samples = new ArrayList<>();
+    for (OpenLoopDriver<?> d : drivers) {
+      samples.add(d.finish(drainUntil, duration));
     }
+    return samples;
+  }
+
+  private static <C> OpenLoopDriver<C> driver(Lane<C> lane) {
+    return new OpenLoopDriver<>(lane.pool(), lane.request(), lane.latency());
+  }
+
+  private void arrive(long at) {
+    synchronized (this) {
+      if (arrivals.size() >= MAX_QUEUED) {
+        errors++;
+        return;
+      }
+      arrivals.add(at);
+    }
+    dispatch();
+  }
+
+  /** Waits until every request ended or {@code drainUntil}; the figures of the run. */
+  private synchronized Sample finish(long drainUntil, Duration duration) {
+    while ((inFlight > 0 || !arrivals.isEmpty() && !idle.isEmpty()) && System.nanoTime() < drainUntil) {
+      try {
+        wait(TimeUnit.NANOSECONDS.toMillis(Math.max(1, drainUntil - System.nanoTime())) + 1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    errors += arrivals.size() + inFlight; // never answered
+    arrivals.clear();
+    if (firstError.get() != null) {
+      LOG.warn("{} failed requests; the first: {}", errors, firstError.get().toString());
+    }
+    return new Sample(completed / (duration.toNanos() / 1e9), errors, latency.percentiles());
   }
 
   /** Starts queued requests on idle connections, oldest arrival first. */

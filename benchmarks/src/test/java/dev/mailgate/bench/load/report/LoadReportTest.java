@@ -41,6 +41,21 @@ class LoadReportTest {
   }
 
   @Test
+  void aFigureThatIsAlreadyADifferenceToDirectGetsNoRatiosAndNoBarInTheChart() {
+    LoadReport.Row added = new LoadReport.Row("smtp open loop paired: p99 added", LoadReport.Row.MS_ADDED, true);
+    LoadReport r = new LoadReport(List.of("direct", "nginx", "mailgate"), "mailgate", "direct");
+    for (double[] round : new double[][] {{0.6, 0.3}, {-0.2, 0.1}}) {
+      r.add(added, "nginx", new Sample(round[0], 0, Percentiles.NONE));
+      r.add(added, "mailgate", new Sample(round[1], 0, Percentiles.NONE));
+    }
+    String md = r.toMarkdown();
+    assertThat(md).contains("| smtp open loop paired: p99 added | " + LoadReport.Row.MS_ADDED
+        + " | – | 0.200 [-0.200–0.600] | 0.200 [0.100–0.300] | – | – | 0 |");
+    assertThat(md).doesNotContain("## Ratios within each round");
+    assertThat(RatioChart.svg(r)).doesNotContain("p99 added");
+  }
+
+  @Test
   void roundRatiosNeedAFigureOfEveryTargetInEveryRound() {
     LoadReport r = new LoadReport(List.of("direct", "mailgate"), "mailgate", "direct");
     r.add(SMTP, "direct", new Sample(1000, 0, Percentiles.NONE));

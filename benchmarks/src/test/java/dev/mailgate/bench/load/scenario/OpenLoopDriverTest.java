@@ -28,6 +28,33 @@ class OpenLoopDriverTest {
   }
 
   @Test
+  void pairedLanesEachServeEveryArrivalAndKeepTheirOwnLatencies() {
+    AtomicInteger fast = new AtomicInteger();
+    AtomicInteger slow = new AtomicInteger();
+    LatencyRecorder fastLatency = new LatencyRecorder();
+    LatencyRecorder slowLatency = new LatencyRecorder();
+    // the slow lane answers each request 3 ms after it was made, the fast one at once
+    List<Sample> both = OpenLoopDriver.runTogether(Duration.ofMillis(100), 200, List.of(
+        new OpenLoopDriver.Lane<>(List.of("f1", "f2"), fastLatency, c -> {
+          fast.incrementAndGet();
+          return CompletableFuture.completedFuture(c);
+        }),
+        new OpenLoopDriver.Lane<>(List.of("s1", "s2"), slowLatency, c -> {
+          slow.incrementAndGet();
+          return CompletableFuture.supplyAsync(() -> c,
+              CompletableFuture.delayedExecutor(3, java.util.concurrent.TimeUnit.MILLISECONDS));
+        })));
+    assertThat(fast.get()).isEqualTo(20);
+    assertThat(slow.get()).isEqualTo(20);
+    assertThat(both).hasSize(2);
+    assertThat(both.get(0).latency().count()).isEqualTo(20);
+    assertThat(both.get(1).latency().count()).isEqualTo(20);
+    assertThat(both.get(0).errors() + both.get(1).errors()).isZero();
+    assertThat(both.get(1).latency().p50Millis()).isGreaterThanOrEqualTo(3.0);
+    assertThat(both.get(0).latency().p50Millis()).isLessThan(both.get(1).latency().p50Millis());
+  }
+
+  @Test
   void aRequestQueuedBehindASlowOneCountsItsWaitFromItsArrival() {
     AtomicInteger calls = new AtomicInteger();
     // one connection; the first request (made at the first arrival) answers 60 ms later, after
