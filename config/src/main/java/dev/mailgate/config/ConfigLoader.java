@@ -138,8 +138,9 @@ public final class ConfigLoader {
     String envData = ctx.env().get("MAILGATE_DATA");
     Path data = s.optString("data_dir").map(ctx::path)
         .orElse(envData != null && !envData.isEmpty() ? Path.of(envData) : Path.of("./data"));
+    int ioThreads = s.integer("io_threads", ServerConfig.IO_THREADS_PER_CORE, 0, 256);
     s.finish();
-    return new ServerConfig(hostname, data.normalize());
+    return new ServerConfig(hostname, data.normalize(), ioThreads);
   }
 
   private static AdminConfig admin(Section s) {

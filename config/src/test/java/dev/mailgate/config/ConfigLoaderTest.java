@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailgate.config.model.BackendConfig;
 import dev.mailgate.config.model.ConveyClient;
 import dev.mailgate.config.model.ListenerConfig;
+import dev.mailgate.config.model.ServerConfig;
 import dev.mailgate.config.model.LookupConfig;
 import dev.mailgate.config.model.MailgateConfig;
 import dev.mailgate.config.model.TlsMode;
@@ -44,12 +45,22 @@ class ConfigLoaderTest {
     MailgateConfig c = r.config().orElseThrow();
     assertThat(c.admin().bind().toString()).isEqualTo("127.0.0.1:8025");
     assertThat(c.server().dataDir()).isEqualTo(Path.of("data"));
+    assertThat(c.server().ioThreads()).isEqualTo(ServerConfig.IO_THREADS_PER_CORE);
+    assertThat(c.server().eventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(c.tls().protocols()).containsExactly("TLSv1.2", "TLSv1.3");
     assertThat(c.tls().selfSigned()).isTrue();
     assertThat(c.policies().requireTlsForAuth()).isTrue();
     assertThat(c.policies().messages().senderMustMatchUser()).isTrue();
     assertThat(c.routeRules()).singleElement()
         .satisfies(rule -> assertThat(rule.target()).contains(new RouteTarget.Local()));
+  }
+
+  @Test
+  void ioThreadsSetsTheEventLoopsAndRefusesANegativeCount() throws Exception {
+    assertThat(load("server:\n  io_threads: 1\n", Map.of()).config().orElseThrow().server().eventLoops())
+        .isEqualTo(1);
+    assertThat(load("server:\n  io_threads: -1\n", Map.of()).errors()).singleElement().asString()
+        .contains("io_threads").contains("out of range 0..256");
   }
 
   @Test

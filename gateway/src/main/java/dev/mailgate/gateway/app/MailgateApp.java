@@ -138,7 +138,7 @@ public final class MailgateApp implements AutoCloseable {
     LOG.info("mailgate starting: configuration {}, data directory {}",
         cfg.source().map(Path::toString).orElse("(embedded default)"), data.toAbsolutePath());
 
-    transport = keep(Transport.create("mailgate"));
+    transport = keep(Transport.create("mailgate", cfg.server().eventLoops()));
     tls = serverTls(cfg);
     if (tls != null) {
       resources.add(tls);

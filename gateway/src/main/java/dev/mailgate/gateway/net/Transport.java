@@ -16,13 +16,9 @@ public final class Transport implements AutoCloseable {
     this.loops = loops;
   }
 
-  /** Event loops named {@code prefix-*}, one per core by default. */
+  /** {@code workers} event loops named {@code prefix-*} (the configuration's {@code server.io_threads}). */
   public static Transport create(String prefix, int workers) {
     return new Transport(LoopResources.create(prefix, 1, workers, true));
-  }
-
-  public static Transport create(String prefix) {
-    return create(prefix, Math.max(1, Runtime.getRuntime().availableProcessors()));
   }
 
   public LoopResources loops() {

@@ -118,6 +118,25 @@ class MailgateAppTest {
   }
 
   @Test
+  void ioThreadsBoundsTheEventLoopsThatServeTheSessions() throws Exception {
+    int imap = FreePorts.one();
+    Path f = dir.resolve("mailgate.yaml");
+    Files.writeString(f, "server: { data_dir: \"" + dir.resolve("data") + "\", io_threads: 1 }\n"
+        + "admin: { bind: \"127.0.0.1:0\" }\n"
+        + "listeners:\n  - { name: imap, protocol: imap, bind: \"127.0.0.1:" + imap + "\", tls: none }\n");
+    java.util.regex.Pattern loop = java.util.regex.Pattern.compile("mailgate-(io_uring|epoll|kqueue|nio)-\\d+");
+    java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+    try (MailgateApp app = start(f)) {
+      for (int i = 0; i < 4; i++) { // with more loops, sessions are spread over them round-robin
+        assertThat(greeting(imap)).isEqualTo("imap LOCAL idle=PT30M");
+      }
+      assertThat(Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> !before.contains(t) && loop.matcher(t.getName()).matches()))
+          .singleElement();
+    }
+  }
+
+  @Test
   void aLimitsOnlyChangeKeepsTheSocketAndNewSessionsGetTheNewSettings() throws Exception {
     int imap = FreePorts.one();
     Path f = config("  - { name: imap, protocol: imap, bind: \"127.0.0.1:" + imap + "\", tls: none }\n", "");
