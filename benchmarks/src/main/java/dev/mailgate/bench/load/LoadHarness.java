@@ -356,11 +356,17 @@ public final class LoadHarness implements Callable<Integer> {
           }
         }
         Percentiles l = s.latency();
-        LOG.info("round {} {} {}: {} {} (errors {}, p50 {} ms, p99 {} ms; p90 {}, p99.9 {}, max {} ms)", round + 1,
-            e.getKey().scenario(), t.name(), String.format("%.1f", s.value()), e.getKey().unit(), s.errors(),
-            String.format("%.2f", l.p50Millis()), String.format("%.2f", l.p99Millis()),
-            String.format("%.2f", l.p90Millis()), String.format("%.2f", l.p999Millis()),
-            String.format("%.2f", l.maxMillis()));
+        String value = String.format(e.getKey().isDifference() ? "%.2f" : "%.1f", s.value());
+        if (l.count() == 0) {
+          LOG.info("round {} {} {}: {} {} (errors {})", round + 1, e.getKey().scenario(), t.name(), value,
+              e.getKey().unit(), s.errors());
+        } else {
+          LOG.info("round {} {} {}: {} {} (errors {}, p50 {} ms, p99 {} ms; p90 {}, p99.9 {}, max {} ms)", round + 1,
+              e.getKey().scenario(), t.name(), value, e.getKey().unit(), s.errors(),
+              String.format("%.2f", l.p50Millis()), String.format("%.2f", l.p99Millis()),
+              String.format("%.2f", l.p90Millis()), String.format("%.2f", l.p999Millis()),
+              String.format("%.2f", l.maxMillis()));
+        }
         report.add(e.getKey(), t.name(), s);
       }
     }
