@@ -12,9 +12,9 @@ import java.util.Objects;
  * Where the listeners report every session they accept: the {@link SessionRegistry} (admin API,
  * drain, and through its listeners the session log line and the session meters) and the {@link
  * GatewayMetrics} (bytes, TLS handshakes, logins, messages), which also gauge what the registry's
- * handlers keep without a client ({@link SessionRegistry#keptBackendSessions()}). The composition root passes the
- * application's; {@link #detached()} serves listeners started on their own (tests, tools), whose
- * sessions are tracked just the same but seen by nobody.
+ * handlers keep without a client ({@link SessionRegistry#keptBackendSessions()}). The composition
+ * root passes the application's; {@link #detached()} serves listeners started on their own (tests,
+ * tools), whose sessions are tracked just the same but seen by nobody.
  */
 public record SessionTracking(SessionRegistry registry, GatewayMetrics metrics) {
 
