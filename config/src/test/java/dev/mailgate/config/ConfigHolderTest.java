@@ -98,4 +98,29 @@ class ConfigHolderTest {
     }
     assertThat(h.current().listener("pop3s")).isPresent();
   }
+  /**
+   * A deployment that renames a new file over the old one, keeping its size and modification time
+   * (`cp -p` then `mv`, or a configuration map's swapped link): only the file key tells.
+   */
+  @Test
+  void theWatcherReloadsAFileRenamedOverTheOldOneWithTheSameSizeAndTime() throws Exception {
+    ConfigHolder h = open(TWO);
+    CountDownLatch applied = new CountDownLatch(1);
+    try (ConfigWatcher w = ConfigWatcher.start(h, Duration.ofMillis(50), Duration.ofMillis(100),
+        r -> {
+          if (r instanceof ReloadResult.Applied) {
+            applied.countDown();
+          }
+        })) {
+      String changed = TWO.replace("0.0.0.0:3110", "0.0.0.0:3111");
+      assertThat(changed).hasSameSizeAs(TWO);
+      Path next = dir.resolve("m.yaml.new");
+      Files.writeString(next, changed);
+      Files.setLastModifiedTime(next, Files.getLastModifiedTime(h.file()));
+      Files.move(next, h.file(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      assertThat(applied.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(h.current().listener("pop3").orElseThrow().bind().port()).isEqualTo(3111);
+  }
 }
