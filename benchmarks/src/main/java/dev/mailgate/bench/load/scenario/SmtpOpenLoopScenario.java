@@ -75,7 +75,8 @@ public final class SmtpOpenLoopScenario implements Scenario {
   /**
    * Its own rate is only known after the closed-loop rounds, so it warms up with the closed-loop
    * transaction it sends. Without this, a run of {@code smtp_open} alone timed a cold mailgate:
-   * round 1's p50 was 970 ms at 2,260 msgs/s, the JIT still compiling the relay.
+   * round 1's p50 was 970 ms at 2,260 msgs/s, the JIT still compiling the relay. Once the rate is
+   * known the harness also runs this scenario itself untimed before its rounds.
    */
   @Override
   public Scenario warmUp() {
