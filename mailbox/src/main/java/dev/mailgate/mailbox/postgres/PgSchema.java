@@ -70,6 +70,10 @@ final class PgSchema {
         return; // every node opening an existing database: no DDL, no lock
       }
       st.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
+      if (current(st)) {
+        c.commit(); // another node upgraded while this one waited for the lock
+        return;
+      }
       for (String ddl : DDL) {
         st.execute(ddl);
       }
@@ -82,6 +86,12 @@ final class PgSchema {
     c.commit();
   }
 
+  /**
+   * True when the database is at this version or a later one. Every version's DDL only adds, so a
+   * node of this version runs on a later schema as it is; lowering the recorded version there
+   * would make the next newer node run its whole DDL again, and during a rolling upgrade the
+   * version went up and down with each node that started.
+   */
   private static boolean current(Statement st) throws SQLException {
     try (ResultSet rs = st.executeQuery("SELECT to_regclass('schema_version') IS NOT NULL")) {
       rs.next();
@@ -91,7 +101,7 @@ final class PgSchema {
     }
     try (ResultSet rs = st.executeQuery("SELECT coalesce(max(version), 0) FROM schema_version")) {
       rs.next();
-      return rs.getInt(1) == VERSION;
+      return rs.getInt(1) >= VERSION;
     }
   }
 }

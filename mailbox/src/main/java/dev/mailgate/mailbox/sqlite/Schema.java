@@ -68,6 +68,12 @@ final class Schema {
     }
   }
 
+  private static int userVersion(Statement st) throws SQLException {
+    try (java.sql.ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+      return rs.next() ? rs.getInt(1) : 0;
+    }
+  }
+
   static void apply(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {
       for (String ddl : DDL) {
@@ -86,7 +92,11 @@ final class Schema {
         // Version 4: INTERNALDATE's zone (InternalDates). Older messages keep +0000, as shown so far.
         st.execute("ALTER TABLE messages ADD COLUMN internal_zone INTEGER NOT NULL DEFAULT 0");
       }
-      st.execute("PRAGMA user_version = " + VERSION);
+      // never lowered: a store a later mailgate has opened keeps its version (every version's
+      // DDL only adds, so this one runs on it as it is)
+      if (userVersion(st) < VERSION) {
+        st.execute("PRAGMA user_version = " + VERSION);
+      }
     }
   }
 }

@@ -58,4 +58,23 @@ class SqliteSchemaUpgradeTest {
       assertThat(rs.getInt(1)).isEqualTo(Schema.VERSION);
     }
   }
+  @Test
+  void aStoreALaterMailgateOpenedKeepsItsVersion() throws Exception {
+    SqliteMailStore.open(dir, StoreLimits.defaults()).close();
+    int later = Schema.VERSION + 1;
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("store.db"));
+        Statement st = c.createStatement()) {
+      st.execute("PRAGMA user_version = " + later);
+    }
+    try (SqliteMailStore store = SqliteMailStore.open(dir, StoreLimits.defaults())) {
+      store.provision("bob@example.org", Quota.unlimited()).block(T);
+      assertThat(store.mailbox("bob@example.org", MailboxName.of("INBOX")).block(T)).isNotNull();
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("store.db"));
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(later);
+    }
+  }
 }
