@@ -83,9 +83,13 @@ class ConfigHolderTest {
     assertThat(d.unchanged()).containsExactly("pop3");
   }
 
-  @Test
-  void theWatcherReloadsWhenTheFileChanges() throws Exception {
-    ConfigHolder h = open(TWO);
+  /** What a test does to the file while a watcher looks at it. */
+  private interface FileChange {
+    void apply(Path file) throws Exception;
+  }
+
+  /** Starts a watcher, makes the change and waits until the watcher applied a reload. */
+  private static void watchUntilApplied(ConfigHolder h, FileChange change) throws Exception {
     CountDownLatch applied = new CountDownLatch(1);
     try (ConfigWatcher w = ConfigWatcher.start(h, Duration.ofMillis(50), Duration.ofMillis(100),
         r -> {
@@ -93,11 +97,18 @@ class ConfigHolderTest {
             applied.countDown();
           }
         })) {
-      Files.writeString(h.file(), TWO.replace("pop3, protocol: pop3", "pop3s, protocol: pop3"));
+      change.apply(h.file());
       assertThat(applied.await(10, TimeUnit.SECONDS)).isTrue();
     }
+  }
+
+  @Test
+  void theWatcherReloadsWhenTheFileChanges() throws Exception {
+    ConfigHolder h = open(TWO);
+    watchUntilApplied(h, f -> Files.writeString(f, TWO.replace("pop3, protocol: pop3", "pop3s, protocol: pop3")));
     assertThat(h.current().listener("pop3s")).isPresent();
   }
+
   /**
    * A deployment that renames a new file over the old one, keeping its size and modification time
    * (`cp -p` then `mv`, or a configuration map's swapped link): only the file key tells.
@@ -105,22 +116,15 @@ class ConfigHolderTest {
   @Test
   void theWatcherReloadsAFileRenamedOverTheOldOneWithTheSameSizeAndTime() throws Exception {
     ConfigHolder h = open(TWO);
-    CountDownLatch applied = new CountDownLatch(1);
-    try (ConfigWatcher w = ConfigWatcher.start(h, Duration.ofMillis(50), Duration.ofMillis(100),
-        r -> {
-          if (r instanceof ReloadResult.Applied) {
-            applied.countDown();
-          }
-        })) {
-      String changed = TWO.replace("0.0.0.0:3110", "0.0.0.0:3111");
-      assertThat(changed).hasSameSizeAs(TWO);
+    String changed = TWO.replace("0.0.0.0:3110", "0.0.0.0:3111");
+    assertThat(changed).hasSameSizeAs(TWO);
+    watchUntilApplied(h, f -> {
       Path next = dir.resolve("m.yaml.new");
       Files.writeString(next, changed);
-      Files.setLastModifiedTime(next, Files.getLastModifiedTime(h.file()));
-      Files.move(next, h.file(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+      Files.setLastModifiedTime(next, Files.getLastModifiedTime(f));
+      Files.move(next, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      assertThat(applied.await(10, TimeUnit.SECONDS)).isTrue();
-    }
+    });
     assertThat(h.current().listener("pop3").orElseThrow().bind().port()).isEqualTo(3111);
   }
 }
