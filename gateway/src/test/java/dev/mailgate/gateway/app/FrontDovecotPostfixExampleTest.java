@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mailgate.gateway.interop.MailServers;
 import dev.mailgate.gateway.interop.MailServersExtension;
+import dev.mailgate.gateway.interop.Pop3Retrievers;
 import dev.mailgate.gateway.smtp.SmtpWire;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Folder;
@@ -167,6 +168,38 @@ class FrontDovecotPostfixExampleTest {
     String list = run("curl", "-sS", "--max-time", "20", "-k", "-u", bobCredentials(),
         "pop3s://127.0.0.1:" + (3995 + offset) + "/");
     assertThat(list).matches("(?s)(\\d+ \\d+\r?\n)+");
+  }
+
+  /**
+   * The POP3 retrievers administrators run, through the gateway's POP3S in front of Dovecot with
+   * the gateway's generated certificate checked: fetchmail leaves the mail (keep), then getmail6
+   * gets the same message.
+   */
+  @Test
+  void fetchmailAndGetmailRetrieveThroughThePop3sProxy() throws Exception {
+    String subject = "retrievers " + UUID.randomUUID();
+    run("swaks", "--server", "127.0.0.1", "--port", Integer.toString(3587 + offset), "--tls",
+        "--auth", "PLAIN", "--auth-user", MailServers.ALICE.address(),
+        "--auth-password", MailServers.ALICE.password(),
+        "--from", MailServers.ALICE.address(), "--to", MailServers.BOB.address(),
+        "--header", "Subject: " + subject, "--body", ".a line that starts with a dot\nend",
+        "--helo", "swaks.example", "--timeout", "30");
+    awaitImap("imaps", 3993, MailServers.BOB, subject);
+    Path work = Files.createTempDirectory(data, "retrievers");
+    Pop3Retrievers.Account bob = new Pop3Retrievers.Account("127.0.0.1", 3995 + offset,
+        MailServers.BOB.address(), MailServers.BOB.password(), data.resolve("tls").resolve("selfsigned-cert.pem"));
+    Pop3Retrievers retrievers = new Pop3Retrievers(work);
+
+    Path fetched = work.resolve("fetchmail.mbox");
+    Pop3Retrievers.Run fetchmail = retrievers.fetchmail(bob, fetched, true);
+    assertThat(fetchmail.exit()).as(fetchmail.output()).isZero();
+    assertThat(Files.readString(fetched)).contains("Subject: " + subject);
+    assertThat(Files.readString(fetched).lines()).contains(".a line that starts with a dot");
+
+    Path got = work.resolve("getmail.mbox");
+    Pop3Retrievers.Run getmail = retrievers.getmail(bob, got, true);
+    assertThat(getmail.exit()).as(getmail.output()).isZero();
+    assertThat(Files.readString(got)).contains("Subject: " + subject);
   }
 
   @Test
