@@ -8,6 +8,7 @@ import dev.mailgate.mailbox.store.SystemFlag;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -672,31 +673,27 @@ class LocalImapComplianceTest {
     // timezone", i.e. in the zone it carries. The dates of Dovecot's imaptest search-intdate, around
     // the EET/EEST change: stored in UTC, 25-Mar 00:00 +0200 would be ON 24-Mar, 26-Mar 00:00 +0300
     // ON 25-Mar, and FETCH would answer +0000 instead of what the client APPENDed.
-    run("""
-        C: a1 APPEND INBOX "24-Mar-2007 23:00:00 +0200" {4+}
-        C: body
-        S: a1 OK .*
-        C: a2 APPEND INBOX "25-Mar-2007 00:00:00 +0200" {4+}
-        C: body
-        S: a2 OK .*
-        C: a3 APPEND INBOX "25-Mar-2007 04:00:00 +0300" {4+}
-        C: body
-        S: a3 OK .*
-        C: a4 APPEND INBOX "25-Mar-2007 23:00:00 +0300" {4+}
-        C: body
-        S: a4 OK .*
-        C: a5 APPEND INBOX "26-Mar-2007 00:00:00 +0300" {4+}
-        C: body
-        S: a5 OK .*
+    List<String> dates = List.of("24-Mar-2007 23:00:00 +0200", "25-Mar-2007 00:00:00 +0200",
+        "25-Mar-2007 04:00:00 +0300", "25-Mar-2007 23:00:00 +0300", "26-Mar-2007 00:00:00 +0300");
+    StringBuilder appends = new StringBuilder();
+    StringBuilder fetched = new StringBuilder();
+    for (int i = 0; i < dates.size(); i++) {
+      String date = dates.get(i);
+      appends.append("""
+          C: a%1$d APPEND INBOX "%2$s" {4+}
+          C: body
+          S: a%1$d OK .*
+          """.formatted(i + 1, date));
+      // FETCH answers each date as it was APPENDed, zone included
+      fetched.append("S: \\* %d FETCH \\(INTERNALDATE \"%s\"\\)\n"
+          .formatted(i + 1, date.replace("+", "\\+")));
+    }
+    run(appends + """
         C: s1 SELECT INBOX
         S*: \\* .*
         S: s1 OK .*
         C: f1 FETCH 1:5 INTERNALDATE
-        S: \\* 1 FETCH \\(INTERNALDATE "24-Mar-2007 23:00:00 \\+0200"\\)
-        S: \\* 2 FETCH \\(INTERNALDATE "25-Mar-2007 00:00:00 \\+0200"\\)
-        S: \\* 3 FETCH \\(INTERNALDATE "25-Mar-2007 04:00:00 \\+0300"\\)
-        S: \\* 4 FETCH \\(INTERNALDATE "25-Mar-2007 23:00:00 \\+0300"\\)
-        S: \\* 5 FETCH \\(INTERNALDATE "26-Mar-2007 00:00:00 \\+0300"\\)
+        """ + fetched + """
         S: f1 OK .*
         C: q1 SEARCH ON 24-Mar-2007
         S: \\* SEARCH 1
