@@ -60,6 +60,7 @@ public final class ListenerRegistry implements AutoCloseable {
         .childOption(ChannelOption.SO_KEEPALIVE, true)
         .childOption(ChannelOption.RECVBUF_ALLOCATOR, ReadSizes.ALLOCATOR)
         .doOnConnection(c -> connections.add(c.channel()))
+        .doOnBound(server -> server.channel().pipeline().addFirst("mailgate.acceptFailures", new AcceptFailures(spec.name())))
         // ChannelOperations is both the NettyInbound and the Connection of this channel.
         .handle((in, out) -> setup.run((Connection) in))
         .bind()

@@ -53,6 +53,11 @@ public final class RunningListener {
     return server.channel().isActive();
   }
 
+  /** The listening socket's channel. */
+  io.netty.channel.Channel serverChannel() {
+    return server.channel();
+  }
+
   /** Stops accepting now; waits up to {@code grace} for sessions to end, then closes them. */
   public Mono<Void> stop(Duration grace) {
     return stopAccepting().then(drain(grace));

@@ -10,6 +10,22 @@ import reactor.netty.resources.LoopResources;
  */
 public final class Transport implements AutoCloseable {
 
+  /**
+   * Netty's io_uring accepts with one multishot request that stays armed while a listener's
+   * auto-read is off. When the process is out of file descriptors every pending connection then
+   * completes that request at once with another EMFILE, and the accepting loop spun at 94% of a
+   * core, where reactor-netty meant to pause it for a second ({@link AcceptFailures}). Single-shot
+   * accepts honour the pause; {@code -Dio.netty.iouring.acceptMultiShotEnabled=true} restores
+   * Netty's default. Set before Netty's {@code IoUring} class reads it, on the first transport.
+   */
+  static final String ACCEPT_MULTISHOT = "io.netty.iouring.acceptMultiShotEnabled";
+
+  static {
+    if (System.getProperty(ACCEPT_MULTISHOT) == null) {
+      System.setProperty(ACCEPT_MULTISHOT, "false");
+    }
+  }
+
   private final LoopResources loops;
 
   private Transport(LoopResources loops) {
