@@ -126,6 +126,8 @@ public final class LoadHarness implements Callable<Integer> {
   Path reportFile = Path.of("benchmarks/target/load-report.md");
 
   private MailgateProcess mailgate;
+  /** The backend of every target; the idle scenario waits for it to end one target's sessions. */
+  private Dovecot dovecot;
   /** The backends themselves, every pair's other half in smtp_open_paired; null when not a target of the run. */
   private Target direct;
 
@@ -151,12 +153,18 @@ public final class LoadHarness implements Callable<Integer> {
     deleteTree(work);
     Files.createDirectories(work);
     int maxConnections = Math.max(idleConnections, 4 * concurrency) + 100;
+    long openFiles = Machine.openFilesLimit();
+    if (scenarios.contains(ScenarioName.imaps_idle) && openFiles > 0 && 2L * idleConnections + 100 > openFiles) {
+      // a proxy in one process holds two descriptors a session: the client's and the backend's
+      LOG.warn("the open-files limit is {}: a one-process proxy (mailgate) can hold about {} of the {} idle sessions; "
+          + "the rest will fail (raise the hard limit: ulimit -Hn as root)", openFiles, (openFiles - 100) / 2, idleConnections);
+    }
     List<AutoCloseable> started = new ArrayList<>();
     Thread cleanup = new Thread(() -> closeAll(started), "load-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
     try {
       BenchPki pki = BenchPki.create(work.resolve("tls"));
-      Dovecot dovecot = add(started, Dovecot.start(work.resolve("dovecot"), pki, List.of(SESSION_BOX, LARGE_BOX), maxConnections));
+      dovecot = add(started, Dovecot.start(work.resolve("dovecot"), pki, List.of(SESSION_BOX, LARGE_BOX), maxConnections));
       SmtpSink sink = add(started, SmtpSink.start(work, 1024));
       Map<String, Target> all = new LinkedHashMap<>();
       all.put(DIRECT, new Target(DIRECT, dovecot.imapPort(), dovecot.imapsPort(), dovecot.pop3Port(), dovecot.pop3sPort(), sink.port(),
@@ -224,7 +232,7 @@ public final class LoadHarness implements Callable<Integer> {
         case imap_fetch -> new ImapLargeFetchScenario(clients, LARGE_BOX, d, Math.max(1, concurrency / 2));
         case pop3_retr -> new Pop3RetrScenario(clients, LARGE_BOX, d, Math.max(1, concurrency / 2));
         case imaps_handshake -> new TlsHandshakeScenario(clients, d, concurrency);
-        case imaps_idle -> new IdleImapsScenario(clients, SESSION_BOX, idleConnections, idleMargin);
+        case imaps_idle -> new IdleImapsScenario(clients, SESSION_BOX, idleConnections, idleMargin, dovecot::sessionProcesses);
         case smtp_open -> new SmtpOpenLoopScenario(new SmtpRelayScenario(clients, 4 * 1024, smtpMessages, d, concurrency),
             concurrency, d, this::openRate);
         case smtp_open_paired -> new SmtpOpenLoopScenario(

@@ -31,6 +31,23 @@ final class Machine {
     }
   }
 
+  /**
+   * This process's open-files limit (the servers the harness starts inherit it), or -1 when
+   * {@code /proc/self/limits} does not say.
+   */
+  static long openFilesLimit() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+        if (line.startsWith("Max open files")) {
+          return Long.parseLong(line.substring("Max open files".length()).trim().split("\\s+")[0]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // unknown: no warning
+    }
+    return -1;
+  }
+
   static String description() {
     String cpu = "unknown CPU";
     try {

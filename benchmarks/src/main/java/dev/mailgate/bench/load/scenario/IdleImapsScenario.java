@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,17 +45,27 @@ public final class IdleImapsScenario implements Scenario {
   private static final Logger LOG = LoggerFactory.getLogger(IdleImapsScenario.class);
   private static final int OPENING_AT_ONCE = 32;
   private static final Duration SETTLE = Duration.ofSeconds(2);
+  /**
+   * How long the backend may take to end the sessions of one target before the next target opens
+   * its own: at 10,000 sessions Dovecot reaps 10,000 processes, which kept the machine's load
+   * above 1,000 for minutes and made the next target's first logins time out.
+   */
+  private static final Duration BACKEND_QUIET = Duration.ofMinutes(5);
 
   private final Clients clients;
   private final Dovecot.Mailbox mailbox;
   private final int connections;
   private final boolean atTheMargin;
+  private final LongSupplier backendSessions;
 
-  public IdleImapsScenario(Clients clients, Dovecot.Mailbox mailbox, int connections, boolean atTheMargin) {
+  /** {@code backendSessions}: the sessions the backend holds now ({@link Dovecot#sessionProcesses}). */
+  public IdleImapsScenario(Clients clients, Dovecot.Mailbox mailbox, int connections, boolean atTheMargin,
+      LongSupplier backendSessions) {
     this.clients = clients;
     this.mailbox = mailbox;
     this.connections = connections;
     this.atTheMargin = atTheMargin;
+    this.backendSessions = backendSessions;
   }
 
   @Override
@@ -86,6 +97,7 @@ public final class IdleImapsScenario implements Scenario {
   public Map<LoadReport.Row, Sample> measure(Target target) {
     ConcurrentLinkedQueue<MailConnection> open = new ConcurrentLinkedQueue<>();
     LongAdder errors = new LongAdder();
+    long backendBefore = backendSessions.getAsLong();
     try {
       int first = atTheMargin ? connections / 2 : 0;
       if (first > 0) {
@@ -109,7 +121,21 @@ public final class IdleImapsScenario implements Scenario {
     } finally {
       List.copyOf(open).forEach(MailConnection::close);
       settle();
+      awaitBackendQuiet(target, backendBefore);
     }
+  }
+
+  /** Waits, up to {@link #BACKEND_QUIET}, until the backend holds no more sessions than before. */
+  private void awaitBackendQuiet(Target target, long before) {
+    long start = System.nanoTime();
+    long deadline = start + BACKEND_QUIET.toNanos();
+    long now = backendSessions.getAsLong();
+    while (now > before && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(Duration.ofMillis(500).toNanos()); // main thread, between targets
+      now = backendSessions.getAsLong();
+    }
+    LOG.info("{}: backend sessions {} -> {} after {} s{}", target.name(), before, now,
+        Duration.ofNanos(System.nanoTime() - start).toSeconds(), now > before ? " (gave up waiting)" : "");
   }
 
   /** Opens {@code n} sessions into {@code open}, each in IDLE; failures are counted. */

@@ -78,6 +78,17 @@ public final class Dovecot implements AutoCloseable {
   /** The master process; its children are the login, auth and mail processes. */
   public long pid() { return pid; }
 
+  /**
+   * The mail processes alive now: one {@code imap} or {@code pop3} process for each logged-in
+   * session, whoever connected (a client directly or a proxy in front).
+   */
+  public long sessionProcesses() {
+    return ProcessHandle.of(pid).stream()
+        .flatMap(ProcessHandle::descendants)
+        .filter(h -> h.info().command().map(c -> c.endsWith("/imap") || c.endsWith("/pop3")).orElse(false))
+        .count();
+  }
+
   @Override
   public void close() {
     if (pid > 0) {

@@ -32,6 +32,7 @@ public final class NettySpliceProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-Dio.netty.leakDetection.level=disabled");
+    command.add("-Dio.netty.iouring.cqSize=32768"); // the launcher's, as the leak detector's level
     command.addAll(List.of((javaOpts == null ? LAUNCHER_FLAGS : javaOpts).trim().split("\\s+")));
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), NettySplice.class.getName(),
         Integer.toString(port), Integer.toString(dovecot.imapPort())));
