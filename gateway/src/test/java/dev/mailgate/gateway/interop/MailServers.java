@@ -1,5 +1,6 @@
 package dev.mailgate.gateway.interop;
 
+import dev.mailgate.gateway.testing.TempDirs;
 import dev.mailgate.gateway.tls.CertificateSpec;
 import dev.mailgate.gateway.tls.KeyPairs;
 import dev.mailgate.gateway.tls.TestPki;
@@ -70,7 +71,7 @@ public final class MailServers implements AutoCloseable {
 
   private static MailServers start(String directory, boolean withPostfix) throws Exception {
     Path base = Path.of("target", "interop", directory).toAbsolutePath();
-    deleteTree(base);
+    TempDirs.deleteTree(base);
     Files.createDirectories(base);
     TestPki pki = TestPki.create("mailgate interop CA");
     Path tlsDir = Files.createDirectories(base.resolve("tls"));
@@ -247,14 +248,5 @@ public final class MailServers implements AutoCloseable {
     view.setOwner(lookup.lookupPrincipalByName(user));
     GroupPrincipal g = lookup.lookupPrincipalByGroupName(group);
     view.setGroup(g);
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(q -> q.toFile().delete());
-    }
   }
 }

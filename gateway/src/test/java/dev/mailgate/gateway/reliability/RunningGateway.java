@@ -4,6 +4,7 @@ import dev.mailgate.gateway.app.AppOptions;
 import dev.mailgate.gateway.app.MailgateApp;
 import dev.mailgate.gateway.app.ProtocolHandlers;
 import dev.mailgate.gateway.net.RunningListener;
+import dev.mailgate.gateway.testing.TempDirs;
 import dev.mailgate.mailbox.store.ByteRange;
 import dev.mailgate.mailbox.store.MailStore;
 import dev.mailgate.mailbox.store.MailboxInfo;
@@ -130,15 +131,7 @@ final class RunningGateway implements AutoCloseable {
       app.close();
     } finally {
       log.close();
-      deleteRecursively(dir);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      TempDirs.deleteTree(dir);
     }
   }
 

@@ -10,6 +10,7 @@ import dev.mailgate.gateway.net.RunningListener;
 import dev.mailgate.gateway.net.TlsMode;
 import dev.mailgate.gateway.net.Transport;
 import dev.mailgate.gateway.policy.PolicyGate;
+import dev.mailgate.gateway.testing.TempDirs;
 import dev.mailgate.gateway.tls.KeyPairs;
 import dev.mailgate.gateway.tls.ServerTls;
 import dev.mailgate.gateway.tls.TestPki;
@@ -123,5 +124,6 @@ public final class LocalPop3Fixture implements AutoCloseable {
     users.close();
     tls.close();
     transport.close();
+    TempDirs.deleteTree(dir);
   }
 }

@@ -17,6 +17,7 @@ import dev.mailgate.gateway.net.Transport;
 import dev.mailgate.gateway.policy.LineClient;
 import dev.mailgate.gateway.policy.PolicyFixture;
 import dev.mailgate.gateway.pop3.Pop3TestClient;
+import dev.mailgate.gateway.testing.TempDirs;
 import dev.mailgate.gateway.tls.BackendTrust;
 import dev.mailgate.gateway.tls.ClientTlsSpec;
 import dev.mailgate.gateway.tls.KeyPairs;
@@ -83,6 +84,7 @@ class Pop3ProxyDovecotInteropTest {
     registry.close();
     tls.close();
     transport.close();
+    TempDirs.deleteTree(dir);
   }
 
   static Backend dovecot(MailServers s, int port, BackendTlsMode mode) throws Exception {
